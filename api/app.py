@@ -1,0 +1,96 @@
+"""The Litestar application factory: routes, auth, problem details, OpenAPI, CORS, limits, metrics."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Request
+from litestar.config.cors import CORSConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.stores.memory import MemoryStore
+
+from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
+from api.deps import DEPENDENCIES
+from api.idempotency import IdempotencyMiddleware
+from api.problems import EXCEPTION_HANDLERS, problem_page
+from api.routes import ROUTES
+from flexpool import config as config_module
+from flexpool.config import Settings
+from flexpool.db import migrations
+from flexpool.db.pool import create_pool
+
+log = logging.getLogger("flexpool.api")
+
+
+def _caller(request: Request) -> str:
+    """Rate limits are per user: the bearer token stands for the user, the address for anonymous calls."""
+    auth = request.headers.get("authorization")
+    if auth:
+        return "token:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
+    return "ip:" + (request.client.host if request.client else "unknown")
+
+
+def _is_write(request: Request) -> bool:
+    return request.method in ("POST", "PUT", "PATCH", "DELETE")
+
+
+def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()) -> Litestar:
+    settings = settings or config_module.load()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        own_pool = pool is None
+        app.state.pool = pool or await create_pool(settings.database_url)
+        app.state.settings = settings
+        app.state.verifier = TokenVerifier(settings)
+        app.state.migration_head = migrations.head()
+        try:
+            async with _hooks(app, lifespan_hooks):
+                yield
+        finally:
+            if own_pool:
+                await app.state.pool.close()
+
+    return Litestar(
+        route_handlers=[*ROUTES, problem_page, PrometheusController],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        middleware=[
+            PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
+            RateLimitConfig(rate_limit=("minute", settings.write_rate_per_minute), identifier_for_request=_caller,
+                            check_throttle_handler=_is_write, exclude=PUBLIC_PATHS).middleware,
+            DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
+            IdempotencyMiddleware,
+        ],
+        stores={"rate_limit": MemoryStore()},
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins), allow_credentials=True,
+                               allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+                               expose_headers=["Retry-After", "Location"]) if settings.cors_origins else None,
+        openapi_config=OpenAPIConfig(
+            title="FlexPool API", version="1.0.0", path="/schema",
+            description="Regional shift-exchange flex pool for Dutch care organisations. Errors are "
+                        "application/problem+json (RFC 9457); see /problems/<slug>.",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")]),
+        debug=False,
+    )
+
+
+@asynccontextmanager
+async def _hooks(app, hooks):
+    """Background work (scheduler, dispatcher) started with the app, stopped before the pool closes."""
+    stack = []
+    try:
+        for hook in hooks:
+            cm = hook(app)
+            await cm.__aenter__()
+            stack.append(cm)
+        yield
+    finally:
+        for cm in reversed(stack):
+            await cm.__aexit__(None, None, None)

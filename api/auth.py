@@ -1,0 +1,77 @@
+"""Bearer JWT authentication: HS256 with the shared secret (development) or the OIDC issuer's JWKS.
+
+The token only says who the caller is; roles come from FlexPool's memberships.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from functools import cached_property
+
+import jwt
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from flexpool.config import Settings
+from flexpool.db import users as users_db
+from flexpool.services.principal import Principal, Role
+
+log = logging.getLogger("flexpool.auth")
+
+PUBLIC_PATHS = ["^/health", "^/schema", "^/problems", "^/metrics", "^/v1/calendar/"]
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings):
+        self.secret = settings.jwt_secret
+        self.issuer = settings.oidc_issuer
+        self.audience = settings.oidc_audience
+
+    @cached_property
+    def _jwks(self) -> jwt.PyJWKClient:
+        url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - configured https issuer
+            jwks_uri = json.load(resp)["jwks_uri"]
+        return jwt.PyJWKClient(jwks_uri, cache_keys=True, lifespan=3600)
+
+    def subject(self, token: str) -> str:
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") == "HS256" and self.secret:
+                claims = jwt.decode(token, self.secret, algorithms=["HS256"], options={"require": ["sub", "exp"]})
+            elif self.issuer and header.get("alg", "").startswith(("RS", "ES", "PS")):
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                claims = jwt.decode(token, key, algorithms=[header["alg"]], issuer=self.issuer,
+                                    audience=self.audience, options={"require": ["sub", "exp", "iss"],
+                                                                     "verify_aud": self.audience is not None})
+            else:
+                raise NotAuthorizedException("This kind of token is not accepted.")
+        except jwt.ExpiredSignatureError:
+            raise NotAuthorizedException("The token has expired; sign in again.") from None
+        except (jwt.InvalidTokenError, jwt.PyJWKClientError, OSError, KeyError, ValueError):
+            raise NotAuthorizedException("The token is not valid.") from None
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub:
+            raise NotAuthorizedException("The token names no user.")
+        return sub
+
+
+class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthorizedException("Sign in: send Authorization: Bearer <token>.")
+        verifier: TokenVerifier = connection.app.state.verifier
+        subject = verifier.subject(token.strip())
+        async with connection.app.state.pool.acquire() as conn:
+            user = await users_db.by_subject(conn, subject)
+            if user is None:
+                raise NotAuthorizedException("This user is not known to FlexPool.")
+            roles = await users_db.memberships(conn, user["id"])
+        principal = Principal(
+            user_id=user["id"], email=user["email"], name=user["name"], language=user["language"],
+            roles=tuple(Role(r["role"], r["organisation_id"], r["region_id"], r["organisation_name"]) for r in roles))
+        return AuthenticationResult(user=principal, auth=token)

@@ -1,0 +1,105 @@
+"""`Idempotency-Key` on POST: a repeat by the same user within 24 h gets the first answer, untouched.
+
+The key row is inserted before the handler runs, so two concurrent repeats cannot both act: the second
+sees the row without an answer yet and gets 409 idempotency-in-progress.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import problem
+
+TTL = timedelta(hours=24)
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        key = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"idempotency-key"), None)
+        user = scope.get("user")
+        if key is None or user is None:
+            await self.app(scope, receive, send)
+            return
+        if not 1 <= len(key) <= 255:
+            await problem("validation", 422, "Idempotency-Key must be 1 to 255 characters.",
+                          errors=[("Idempotency-Key", "1 to 255 characters")])(scope, receive, send)
+            return
+
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
+        pool = scope["app"].state.pool
+
+        async with pool.acquire() as conn:
+            await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - $3::interval",
+                               user.user_id, key, TTL)
+            claimed = await conn.fetchval(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) "
+                "ON CONFLICT (user_id, key) DO NOTHING RETURNING true", user.user_id, key, digest)
+            if not claimed:
+                row = await conn.fetchrow("SELECT * FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                                          user.user_id, key)
+        if not claimed:
+            if row is None:  # expired and removed between the two statements: treat as new next time
+                response = problem("idempotency-in-progress", 409, "Retry the request.")
+            elif row["request_hash"] != digest:
+                response = problem("idempotency-key-reuse", 422,
+                                   "This Idempotency-Key was already used with a different request.")
+            elif row["status_code"] is None:
+                response = problem("idempotency-in-progress", 409,
+                                   "The first request with this Idempotency-Key is still running.",
+                                   headers={"Retry-After": "1"})
+            else:
+                await send({"type": "http.response.start", "status": row["status_code"],
+                            "headers": [(b"content-type", row["content_type"].encode()),
+                                        (b"idempotent-replay", b"true")]})
+                await send({"type": "http.response.body", "body": bytes(row["body"] or b"")})
+                return
+            await response(scope, receive, send)
+            return
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        status, content_type, out = 500, "application/json", []
+
+        async def capture(message: Message) -> None:
+            nonlocal status, content_type
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                for k, v in message.get("headers", []):
+                    if k.lower() == b"content-type":
+                        content_type = v.decode()
+            elif message["type"] == "http.response.body":
+                out.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay, capture)
+        finally:
+            async with pool.acquire() as conn:
+                if status >= 500:
+                    await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                                       user.user_id, key)
+                else:
+                    await conn.execute(
+                        "UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5 "
+                        "WHERE user_id = $1 AND key = $2", user.user_id, key, status, content_type, b"".join(out))

@@ -1,0 +1,41 @@
+"""Cursor pagination: `{items, nextCursor}` with an opaque cursor over the sort key and the id."""
+from __future__ import annotations
+
+import base64
+from typing import Generic, TypeVar
+
+import msgspec
+from litestar.params import Parameter
+from typing_extensions import Annotated
+
+from flexpool.services.errors import Invalid
+
+T = TypeVar("T")
+
+Limit = Annotated[int, Parameter(ge=1, le=500, description="page size (default 50, max 500)")]
+Cursor = Annotated[str | None, Parameter(description="nextCursor of the previous page")]
+
+
+class Page(msgspec.Struct, Generic[T], rename="camel"):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(*key) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode([str(k) for k in key])).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> list[str] | None:
+    if not cursor:
+        return None
+    try:
+        return msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), type=list[str])
+    except Exception:
+        raise Invalid([("cursor", "not a cursor this service issued")]) from None
+
+
+def page(rows: list, limit: int, item, key) -> Page:
+    """`rows` fetched with limit + 1: the extra row only tells that there is a next page."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(items=[item(r) for r in rows], next_cursor=encode_cursor(*key(rows[-1])) if more and rows else None)

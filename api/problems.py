@@ -1,0 +1,173 @@
+"""RFC 9457 problem details: one stable `type` per kind of error, a page per type, never a stack trace."""
+from __future__ import annotations
+
+import logging
+import re
+
+import asyncpg
+import msgspec
+from litestar import Request, Response, get
+from litestar.exceptions import (HTTPException, NotAuthorizedException, NotFoundException,
+                                 PermissionDeniedException, TooManyRequestsException, ValidationException)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from flexpool.domain.model import Blocker
+from flexpool.services.errors import Invalid, ServiceError
+
+log = logging.getLogger("flexpool.api")
+
+MEDIA_TYPE = "application/problem+json"
+
+# slug -> (title, explanation shown at GET /problems/<slug>)
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "validation": ("Invalid input", "One or more fields are missing or wrong; `errors` lists each with a message."),
+    "malformed-request": ("Malformed request", "The body is not valid JSON or not the expected shape."),
+    "unauthenticated": ("Not signed in", "The request has no valid bearer token."),
+    "forbidden": ("Not allowed", "You are signed in, but your role does not allow this action."),
+    "not-found": ("Not found", "The resource does not exist, or you may not see it."),
+    "method-not-allowed": ("Method not allowed", "This path does not accept this HTTP method."),
+    "conflict": ("Conflict", "The request conflicts with the current state of the resource."),
+    "rate-limited": ("Too many requests", "Slow down; try again after the number of seconds in Retry-After."),
+    "idempotency-key-reuse": ("Idempotency key reused", "This Idempotency-Key was used before with another body."),
+    "idempotency-in-progress": ("Request in progress", "A request with this Idempotency-Key is still running."),
+    "internal": ("Internal error", "Something went wrong on our side; it has been logged. Try again later."),
+    "unavailable": ("Service unavailable", "The service cannot reach its database right now."),
+    "shift-not-open": ("Shift not open", "The shift is cancelled, already over, or no longer open."),
+    "shift-full": ("Shift full", "Every place on this shift has been taken."),
+    "not-in-audience": ("Not offered to you yet", "The shift has not reached you yet, or you are not in the pool."),
+    "overlap": ("Overlapping work", "You already work at that time, for this or another employer."),
+    "rest-period": ("Too little rest", "There must be at least 11 hours of rest between shifts (once a week 8)."),
+    "shift-too-long": ("Shift too long", "You may work at most 12 hours in one shift (minors 9)."),
+    "week-hours": ("Too many hours this week", "Weekly maximum, averages or weekly rest would be broken."),
+    "night-shift-rules": ("Night shift rules", "A rule for night shifts would be broken (length, rest, series)."),
+    "qualification": ("Function or BIG", "Your function or BIG registration does not fit this shift."),
+    "credential": ("Missing certificate", "A skill, certificate or VOG that the shift needs is missing or expired."),
+    "loan-limit": ("Loan limit", "Your employer's monthly limit on work elsewhere would be passed."),
+    "excluded": ("Not available", "This shift is not available to you."),
+    "cancellation-window": ("Too late to cancel", "Inside the cancellation window only the planner can release you."),
+}
+
+
+class FieldProblem(msgspec.Struct):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldProblem] | None = None
+    blockers: list[Blocker] | None = None
+
+
+def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
+            errors: list[tuple[str, str]] | None = None, blockers: list[Blocker] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
+    body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
+                   instance=request.url.path if request is not None else None,
+                   errors=[FieldProblem(f, m) for f, m in errors] if errors is not None else None,
+                   blockers=blockers or None)
+    return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+_PATH = re.compile(r"at `\$\.?([^`]*)`")
+_MSGSPEC = re.compile(r"^(.*?)(?: - at `\$[^`]*`)?$")
+
+
+def _camel_path(path: str) -> str:
+    return path or "body"
+
+
+def _field_errors(exc: ValidationException) -> list[tuple[str, str]]:
+    out = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        message = str(item.get("message", "invalid")) if isinstance(item, dict) else str(item)
+        key = item.get("key") if isinstance(item, dict) else None
+        m = _PATH.search(message)
+        field = _camel_path(m.group(1)) if m else (key or "body")
+        text = _MSGSPEC.match(message).group(1) if message else "invalid"
+        if isinstance(item, dict) and item.get("source") in ("query", "path", "header"):
+            field = key or field
+        out.append((field, text))
+    return out
+
+
+def handle_service_error(request: Request, exc: ServiceError) -> Response:
+    errors = exc.errors if isinstance(exc, Invalid) else None
+    return problem(exc.slug, exc.status, exc.detail, request, errors=errors, blockers=getattr(exc, "blockers", None))
+
+
+def handle_validation(request: Request, exc: ValidationException) -> Response:
+    errors = _field_errors(exc)
+    if any("malformed" in m.lower() or "json is malformed" in m.lower() for _, m in errors) or \
+            "malformed" in (exc.detail or "").lower():
+        return problem("malformed-request", 400, "The request body is not valid JSON.", request)
+    if not errors:
+        errors = [("body", exc.detail or "invalid")]
+    return problem("validation", 422, "; ".join(f"{f}: {m}" for f, m in errors), request, errors=errors)
+
+
+def handle_http(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, NotAuthorizedException):
+        return problem("unauthenticated", 401, exc.detail or "Sign in with a bearer token.", request,
+                       headers={"WWW-Authenticate": "Bearer"})
+    if isinstance(exc, PermissionDeniedException):
+        return problem("forbidden", 403, exc.detail or "Your role does not allow this.", request)
+    if isinstance(exc, NotFoundException):
+        return problem("not-found", 404, "The resource does not exist, or you may not see it.", request)
+    if isinstance(exc, TooManyRequestsException):
+        return problem("rate-limited", 429, "Too many changes in a short time; try again shortly.", request,
+                       headers=exc.headers or {"Retry-After": "60"})
+    if exc.status_code == 405:
+        return problem("method-not-allowed", 405, exc.detail or "Method not allowed.", request,
+                       headers=exc.headers)
+    if exc.status_code == 400:
+        return problem("malformed-request", 400, exc.detail or "The request could not be read.", request)
+    if exc.status_code >= 500:
+        log.error("HTTP %s on %s: %s", exc.status_code, request.url.path, exc.detail)
+        return problem("internal", exc.status_code, "Something went wrong on our side.", request)
+    slug = {409: "conflict", 415: "malformed-request", 413: "malformed-request"}.get(exc.status_code, "conflict")
+    return problem(slug, exc.status_code, exc.detail or "", request)
+
+
+def handle_database(request: Request, exc: asyncpg.PostgresError) -> Response:
+    """A constraint the domain checks missed is still a client-facing 409/422, not a 500."""
+    if isinstance(exc, (asyncpg.UniqueViolationError, asyncpg.ExclusionViolationError)):
+        return problem("conflict", 409, "This conflicts with something that already exists.", request)
+    if isinstance(exc, (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError,
+                        asyncpg.NotNullViolationError, asyncpg.DataError)):
+        return problem("validation", 422, "A value is out of range or refers to something unknown.", request,
+                       errors=[("body", getattr(exc, "constraint_name", None) or "invalid value")])
+    return handle_internal(request, exc)
+
+
+def handle_internal(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem("internal", HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", request)
+
+
+EXCEPTION_HANDLERS = {
+    ServiceError: handle_service_error,
+    ValidationException: handle_validation,
+    HTTPException: handle_http,
+    asyncpg.PostgresError: handle_database,
+    Exception: handle_internal,
+}
+
+
+class ProblemPage(msgspec.Struct):
+    type: str
+    title: str
+    explanation: str
+
+
+@get("/problems/{slug:str}", exclude_from_auth=True, tags=["problems"], summary="Explain a problem type")
+async def problem_page(slug: str) -> ProblemPage:
+    if slug not in PROBLEMS:
+        raise NotFoundException()
+    title, explanation = PROBLEMS[slug]
+    return ProblemPage(type=f"/problems/{slug}", title=title, explanation=explanation)

@@ -1,0 +1,61 @@
+"""The caller's own profile, preferences and devices."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from asyncpg import Connection
+from litestar import Controller, delete, get, patch, put
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from api.schemas import (Device, DeviceIn, Devices, Me, Preferences, PreferencesIn, QuietHoursOut, RoleOut, at,
+                         worker_out)
+from flexpool.services import me as me_service
+from flexpool.services.principal import Principal
+
+DeviceToken = Annotated[str, Parameter(min_length=1, max_length=4096, description="the FCM registration token")]
+
+
+def me_out(p: Principal, user, worker) -> Me:
+    quiet = QuietHoursOut(user["quiet_from"].strftime("%H:%M"), user["quiet_to"].strftime("%H:%M")) \
+        if user["quiet_from"] is not None else None
+    prefs = Preferences(language=user["language"], digest=user["digest"], quiet_hours=quiet,
+                        opted_in=worker["opted_in"] if worker else None, nights=worker["nights"] if worker else None,
+                        max_travel_km=worker["max_travel_km"] if worker else None)
+    return Me(id=user["id"], email=user["email"], name=user["name"],
+              roles=[RoleOut(r.role, r.organisation_id, r.organisation_name, r.region_id) for r in p.roles],
+              organisations=p.organisations(), preferences=prefs, worker=worker_out(worker) if worker else None)
+
+
+class MeController(Controller):
+    path = "/v1/me"
+    tags = ["me"]
+
+    @get("/", summary="The caller: roles, organisations, worker profile")
+    async def me(self, conn: Connection, p: Principal) -> Me:
+        return me_out(p, *await me_service.profile(conn, p))
+
+    @patch("/preferences", summary="Change the caller's preferences")
+    async def preferences(self, conn: Connection, p: Principal, data: PreferencesIn) -> Me:
+        changes = {}
+        for field in ("opted_in", "nights", "max_travel_km", "language", "digest"):
+            value = getattr(data, field)
+            if value is not msgspec.UNSET:
+                changes[field] = value
+        if data.quiet_hours is not msgspec.UNSET:
+            changes["quiet_hours"] = (data.quiet_hours.from_, data.quiet_hours.to) if data.quiet_hours else None
+        return me_out(p, *await me_service.update_preferences(conn, p, changes))
+
+    @put("/devices/{token:str}", status_code=HTTP_204_NO_CONTENT, summary="Register or refresh an FCM token")
+    async def put_device(self, conn: Connection, p: Principal, token: DeviceToken, data: DeviceIn) -> None:
+        await me_service.register_device(conn, p, token, data.platform)
+
+    @delete("/devices/{token:str}", status_code=HTTP_204_NO_CONTENT, summary="Forget an FCM token")
+    async def delete_device(self, conn: Connection, p: Principal, token: DeviceToken) -> None:
+        await me_service.remove_device(conn, p, token)
+
+    @get("/devices", summary="The caller's devices")
+    async def devices(self, conn: Connection, p: Principal) -> Devices:
+        rows = await me_service.devices(conn, p)
+        return Devices(items=[Device(r["token"], r["platform"], at(r["last_seen_at"])) for r in rows])

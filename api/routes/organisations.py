@@ -1,0 +1,94 @@
+"""Organisations, members, sites, partners and blocked workers."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from asyncpg import Connection
+from litestar import Controller, delete, get, post, put
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from api.pagination import Page
+from api.schemas import (BlockedWorker, BlockedWorkerIn, Member, MemberIn, Organisation, OrganisationIn, Partners,
+                         PartnersIn, Site, SiteIn, at)
+from flexpool.services import directory
+from flexpool.services.principal import Principal
+
+
+def organisation_out(row, full: bool) -> Organisation:
+    if not full:
+        return Organisation(id=row["id"], name=row["name"])
+    return Organisation(id=row["id"], name=row["name"], kind=row["kind"], cao=row["cao"],
+                        kvk_number=row["kvk_number"], iban=row["iban"])
+
+
+def site_out(r) -> Site:
+    return Site(r["id"], r["organisation_id"], r["name"], r["address"], r["postcode"], r["city"], r["latitude"],
+                r["longitude"])
+
+
+class OrganisationController(Controller):
+    path = "/v1/organisations"
+    tags = ["organisations"]
+
+    @post("/", summary="Create an organisation (coordinator)")
+    async def create(self, conn: Connection, p: Principal, data: OrganisationIn) -> Organisation:
+        row = await directory.create_organisation(conn, p, name=data.name, kvk_number=data.kvk_number,
+                                                  iban=data.iban, kind=data.kind, cao=data.cao)
+        return organisation_out(row, True)
+
+    @get("/", summary="Organisations of the caller's region (names only for non-coordinators)")
+    async def list(self, conn: Connection, p: Principal) -> Page[Organisation]:
+        rows = await directory.list_organisations(conn, p)
+        own = set(p.organisations())
+        return Page(items=[organisation_out(r, p.is_coordinator or r["id"] in own) for r in rows])
+
+    @get("/{org_id:uuid}", summary="One organisation")
+    async def detail(self, conn: Connection, p: Principal, org_id: UUID) -> Organisation:
+        row = await directory.organisation(conn, p, org_id)
+        return organisation_out(row, p.is_coordinator or org_id in p.organisations())
+
+    @post("/{org_id:uuid}/members", summary="Add a member with roles (orgAdmin, coordinator)")
+    async def add_member(self, conn: Connection, p: Principal, org_id: UUID, data: MemberIn) -> Member:
+        user, roles = await directory.add_member(conn, p, org_id, email=data.email, name=data.name, roles=data.roles)
+        return Member(id=user["id"], email=user["email"], name=user["name"], roles=roles)
+
+    @get("/{org_id:uuid}/members", summary="Members and their roles (orgAdmin, coordinator)")
+    async def members(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Member]:
+        rows = await directory.members(conn, p, org_id)
+        return Page(items=[Member(r["id"], r["email"], r["name"], list(r["roles"])) for r in rows])
+
+    @post("/{org_id:uuid}/sites", summary="Add a site (orgAdmin, coordinator)")
+    async def add_site(self, conn: Connection, p: Principal, org_id: UUID, data: SiteIn) -> Site:
+        row = await directory.add_site(conn, p, org_id, name=data.name, address=data.address,
+                                       postcode=data.postcode, city=data.city, latitude=data.latitude,
+                                       longitude=data.longitude)
+        return site_out(row)
+
+    @get("/{org_id:uuid}/sites", summary="Sites of an organisation")
+    async def sites(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Site]:
+        return Page(items=[site_out(r) for r in await directory.sites(conn, p, org_id)])
+
+    @put("/{org_id:uuid}/partners", summary="Replace the preferred partners (the partners tier)")
+    async def set_partners(self, conn: Connection, p: Principal, org_id: UUID, data: PartnersIn) -> Partners:
+        ids = await directory.set_partners(conn, p, org_id, data.organisation_ids)
+        return Partners(org_id, ids)
+
+    @get("/{org_id:uuid}/partners", summary="The preferred partners")
+    async def partners(self, conn: Connection, p: Principal, org_id: UUID) -> Partners:
+        return Partners(org_id, await directory.partners(conn, p, org_id))
+
+    @post("/{org_id:uuid}/blocked-workers", summary="Block a worker from this organisation's shifts")
+    async def block(self, conn: Connection, p: Principal, org_id: UUID, data: BlockedWorkerIn) -> BlockedWorker:
+        row = await directory.block_worker(conn, p, org_id, data.worker_id, data.reason)
+        return BlockedWorker(row["organisation_id"], row["worker_id"], row["reason"], at(row["created_at"]))
+
+    @get("/{org_id:uuid}/blocked-workers", summary="Workers this organisation blocked")
+    async def blocked(self, conn: Connection, p: Principal, org_id: UUID) -> Page[BlockedWorker]:
+        rows = await directory.blocked_workers(conn, p, org_id)
+        return Page(items=[BlockedWorker(r["organisation_id"], r["worker_id"], r["reason"], at(r["created_at"]))
+                           for r in rows])
+
+    @delete("/{org_id:uuid}/blocked-workers/{worker_id:uuid}", status_code=HTTP_204_NO_CONTENT,
+            summary="Unblock a worker")
+    async def unblock(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID) -> None:
+        await directory.unblock_worker(conn, p, org_id, worker_id)

@@ -1,0 +1,79 @@
+"""Workers of a home employer and their home roster."""
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from asyncpg import Connection
+from litestar import Controller, get, patch, post, put
+
+from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.schemas import Block, Roster, RosterIn, Worker, WorkerIn, WorkerPatch, at, worker_out
+from flexpool.services import directory
+from flexpool.services.principal import Principal
+
+
+def _fields(data, base: dict | None = None) -> dict:
+    """Map the wire shape onto worker columns, leaving out what a PATCH did not send."""
+    out = dict(base or {})
+    for attr, col in (("function", "function"), ("contract_minutes_per_week", "contract_minutes_per_week"),
+                      ("date_of_birth", "date_of_birth"), ("skills", "skills")):
+        value = getattr(data, attr)
+        if value is not msgspec.UNSET:
+            out[col] = value
+    if data.home is not msgspec.UNSET:
+        home = data.home
+        out["home_postcode"] = home.postcode if home else None
+        out["home_latitude"] = home.latitude if home else None
+        out["home_longitude"] = home.longitude if home else None
+    if data.pool is not msgspec.UNSET:
+        for attr in ("opted_in", "max_loan_minutes_per_month"):
+            value = getattr(data.pool, attr)
+            if value is not msgspec.UNSET:
+                out[attr] = value
+    return out
+
+
+def _credentials(items) -> list[dict]:
+    return [{"kind": c.kind, "number": c.number, "valid_until": c.valid_until} for c in items]
+
+
+class WorkerController(Controller):
+    path = "/v1/organisations/{org_id:uuid}/workers"
+    tags = ["workers"]
+
+    @post("/", summary="Add a worker to the home employer (orgAdmin)")
+    async def create(self, conn: Connection, p: Principal, org_id: UUID, data: WorkerIn) -> Worker:
+        row = await directory.create_worker(conn, p, org_id, email=data.email, name=data.name,
+                                            fields=_fields(data), credentials=_credentials(data.credentials),
+                                            excluded=data.pool.excluded_organisation_ids)
+        return worker_out(row)
+
+    @get("/", summary="Workers of the organisation (orgAdmin, planner)")
+    async def list(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Worker]:
+        after = decode_cursor(cursor)
+        rows = await directory.workers(conn, p, org_id, after=(after[0], UUID(after[1])) if after else None,
+                                       limit=limit + 1)
+        return page(rows, limit, worker_out, lambda r: (r["name"], r["id"]))
+
+    @get("/{worker_id:uuid}", summary="One worker")
+    async def detail(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID) -> Worker:
+        return worker_out(await directory.worker(conn, p, org_id, worker_id))
+
+    @patch("/{worker_id:uuid}", summary="Update a worker (orgAdmin)")
+    async def update(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID, data: WorkerPatch) -> Worker:
+        pool = data.pool if data.pool is not msgspec.UNSET else None
+        excluded = pool.excluded_organisation_ids if pool and pool.excluded_organisation_ids is not msgspec.UNSET \
+            else None
+        row = await directory.update_worker(
+            conn, p, org_id, worker_id, name=data.name if data.name is not msgspec.UNSET else None,
+            fields=_fields(data),
+            credentials=_credentials(data.credentials) if data.credentials is not msgspec.UNSET else None,
+            excluded=excluded)
+        return worker_out(row)
+
+    @put("/{worker_id:uuid}/roster", summary="Replace the home roster blocks inside [from, to)")
+    async def replace_roster(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID, data: RosterIn) -> Roster:
+        rows = await directory.replace_roster(conn, p, org_id, worker_id, data.from_, data.to,
+                                              [(b.starts_at, b.ends_at) for b in data.blocks])
+        return Roster(worker_id, at(data.from_), at(data.to), [Block(at(r["starts_at"]), at(r["ends_at"])) for r in rows])

@@ -1,0 +1,281 @@
+"""JSON shapes of the directory endpoints: camelCase on the wire, validated by msgspec on the way in."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+from flexpool.domain.clock import local
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+RoleName = Literal["orgAdmin", "planner", "finance", "worker"]
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+Instant = Annotated[datetime, msgspec.Meta(tz=True, description="RFC 3339 with an offset")]
+
+
+class Camel(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    pass
+
+
+class Out(msgspec.Struct, rename="camel"):
+    pass
+
+
+def at(instant: datetime | None) -> datetime | None:
+    """Answers use the region's local offset."""
+    return local(instant) if instant is not None else None
+
+
+class OrganisationIn(Camel):
+    name: Name
+    kvk_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{8}$")] | None = None
+    iban: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")] | None = None
+    kind: Literal["vvt", "ghz", "welzijn"] = "vvt"
+    cao: Literal["vvt", "ghz", "sociaal-werk"] | None = None
+
+
+class Organisation(Out, omit_defaults=True):
+    id: UUID
+    name: str
+    kind: str | None = None
+    cao: str | None = None
+    kvk_number: str | None = None
+    iban: str | None = None
+
+
+class MemberIn(Camel):
+    email: Email
+    name: Name
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1)]
+
+
+class Member(Out):
+    id: UUID
+    email: str
+    name: str
+    roles: list[str]
+
+
+class SiteIn(Camel):
+    name: Name
+    address: str | None = None
+    postcode: Annotated[str, msgspec.Meta(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")] | None = None
+    city: str | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class Site(Out):
+    id: UUID
+    organisation_id: UUID
+    name: str
+    address: str | None
+    postcode: str | None
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+class HomeIn(Camel):
+    postcode: str | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class CredentialIn(Camel):
+    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    number: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    valid_until: date | None = None
+
+
+class PoolIn(Camel):
+    opted_in: bool = False
+    max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    excluded_organisation_ids: list[UUID] = []
+
+
+class PoolPatch(Camel):
+    opted_in: bool | msgspec.UnsetType = msgspec.UNSET
+    max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0)] | None | msgspec.UnsetType = msgspec.UNSET
+    excluded_organisation_ids: list[UUID] | msgspec.UnsetType = msgspec.UNSET
+
+
+Minutes = Annotated[int, msgspec.Meta(ge=0, le=3600)]
+SkillCode = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+
+
+class WorkerIn(Camel):
+    email: Email
+    name: Name
+    function: str
+    contract_minutes_per_week: Minutes
+    date_of_birth: date | None = None
+    home: HomeIn | None = None
+    skills: list[SkillCode] = []
+    credentials: list[CredentialIn] = []
+    pool: PoolIn = msgspec.field(default_factory=PoolIn)
+
+
+class WorkerPatch(Camel):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    function: str | msgspec.UnsetType = msgspec.UNSET
+    contract_minutes_per_week: Minutes | msgspec.UnsetType = msgspec.UNSET
+    date_of_birth: date | None | msgspec.UnsetType = msgspec.UNSET
+    home: HomeIn | None | msgspec.UnsetType = msgspec.UNSET
+    skills: list[SkillCode] | msgspec.UnsetType = msgspec.UNSET
+    credentials: list[CredentialIn] | msgspec.UnsetType = msgspec.UNSET
+    pool: PoolPatch | msgspec.UnsetType = msgspec.UNSET
+
+
+class Home(Out):
+    postcode: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+class CredentialOut(Out):
+    kind: str
+    number: str | None
+    valid_until: date | None
+
+
+class Pool(Out):
+    opted_in: bool
+    max_loan_minutes_per_month: int | None
+    excluded_organisation_ids: list[UUID]
+
+
+class Worker(Out):
+    id: UUID
+    user_id: UUID
+    organisation_id: UUID
+    email: str
+    name: str
+    function: str
+    skills: list[str]
+    credentials: list[CredentialOut]
+    contract_minutes_per_week: int
+    date_of_birth: date | None
+    home: Home
+    pool: Pool
+    nights: bool
+    max_travel_km: int | None
+
+
+def worker_out(row) -> Worker:
+    return Worker(
+        id=row["id"], user_id=row["user_id"], organisation_id=row["organisation_id"], email=row["email"],
+        name=row["name"], function=row["function"], skills=list(row["skills"]),
+        credentials=[CredentialOut(c["kind"], c["number"], date.fromisoformat(c["validUntil"]) if c["validUntil"]
+                                   else None) for c in row["credentials"]],
+        contract_minutes_per_week=row["contract_minutes_per_week"], date_of_birth=row["date_of_birth"],
+        home=Home(row["home_postcode"], row["home_latitude"], row["home_longitude"]),
+        pool=Pool(row["opted_in"], row["max_loan_minutes_per_month"], list(row["excluded_organisation_ids"])),
+        nights=row["nights"], max_travel_km=row["max_travel_km"])
+
+
+class BlockIn(Camel):
+    starts_at: Instant
+    ends_at: Instant
+
+
+class RosterIn(Camel):
+    from_: Instant = msgspec.field(name="from")
+    to: Instant
+    blocks: Annotated[list[BlockIn], msgspec.Meta(max_length=2000)]
+
+
+class Block(Out):
+    starts_at: datetime
+    ends_at: datetime
+
+
+class Roster(Out):
+    worker_id: UUID
+    from_: datetime = msgspec.field(name="from")
+    to: datetime
+    blocks: list[Block]
+
+
+class PartnersIn(Camel):
+    organisation_ids: Annotated[list[UUID], msgspec.Meta(max_length=200)]
+
+
+class Partners(Out):
+    organisation_id: UUID
+    organisation_ids: list[UUID]
+
+
+class BlockedWorkerIn(Camel):
+    worker_id: UUID
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class BlockedWorker(Out):
+    organisation_id: UUID
+    worker_id: UUID
+    reason: str
+    created_at: datetime
+
+
+class QuietHours(Camel):
+    from_: Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = msgspec.field(name="from")
+    to: Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class PreferencesIn(Camel):
+    opted_in: bool | msgspec.UnsetType = msgspec.UNSET
+    nights: bool | msgspec.UnsetType = msgspec.UNSET
+    quiet_hours: QuietHours | None | msgspec.UnsetType = msgspec.UNSET
+    digest: Literal["none", "daily"] | msgspec.UnsetType = msgspec.UNSET
+    max_travel_km: Annotated[int, msgspec.Meta(ge=0, le=1000)] | None | msgspec.UnsetType = msgspec.UNSET
+    language: Literal["nl", "en"] | msgspec.UnsetType = msgspec.UNSET
+
+
+class QuietHoursOut(Out):
+    from_: str = msgspec.field(name="from")
+    to: str
+
+
+class Preferences(Out):
+    language: str
+    digest: str
+    quiet_hours: QuietHoursOut | None
+    opted_in: bool | None
+    nights: bool | None
+    max_travel_km: int | None
+
+
+class RoleOut(Out):
+    role: str
+    organisation_id: UUID | None
+    organisation_name: str | None
+    region_id: UUID
+
+
+class Me(Out):
+    id: UUID
+    email: str
+    name: str
+    roles: list[RoleOut]
+    organisations: list[UUID]
+    preferences: Preferences
+    worker: Worker | None
+
+
+class DeviceIn(Camel):
+    platform: Literal["android", "ios", "web"]
+
+
+class Device(Out):
+    token: str
+    platform: str
+    last_seen_at: datetime
+
+
+class Devices(Out):
+    items: list[Device]

@@ -1,0 +1,144 @@
+"""The `flexpool` command: serve, migrate, region create, token, demo."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+
+from flexpool import config as config_module
+from flexpool import embedded, tokens
+from flexpool.db import migrations
+
+log = logging.getLogger("flexpool")
+
+
+def _step(message: str):
+    """Progress for anything that can take more than a second."""
+
+    class _Step:
+        def __enter__(self):
+            self.t = time.monotonic()
+            print(f"… {message}", file=sys.stderr, flush=True)
+
+        def __exit__(self, *exc):
+            if exc[0] is None:
+                print(f"✓ {message} ({time.monotonic() - self.t:.1f} s)", file=sys.stderr, flush=True)
+
+    return _Step()
+
+
+def database_url(settings) -> str:
+    """The configured URL, or the embedded PostgreSQL under the data folder (started if needed)."""
+    if settings.database_url:
+        return settings.database_url
+    with _step(f"starting embedded PostgreSQL in {settings.data_dir}"):
+        server, url = embedded.start(settings.data_dir)
+    database_url.server = server  # keep a reference: the server stops when the last user exits
+    return url
+
+
+def _migrate(url: str) -> None:
+    with _step("applying database migrations"):
+        migrations.upgrade(url)
+
+
+def cmd_serve(args, settings) -> int:
+    import uvicorn
+
+    url = database_url(settings)
+    _migrate(url)
+    if args.demo:
+        cmd_demo(args, settings, url=url)
+    os.environ["FLEXPOOL_DATABASE_URL"] = url
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"FlexPool on http://{host}:{port}  (API docs: /schema, readiness: /health/ready)", flush=True)
+    uvicorn.run("flexpool.serve:app", factory=True, host=host, port=port, log_level="info",
+                proxy_headers=True, access_log=False)
+    return 0
+
+
+def cmd_migrate(args, settings) -> int:
+    _migrate(database_url(settings))
+    return 0
+
+
+def cmd_region(args, settings) -> int:
+    from flexpool.services import regions
+
+    url = database_url(settings)
+    _migrate(url)
+
+    async def run():
+        from flexpool.db.pool import connect
+        conn = await connect(url)
+        try:
+            return await regions.create_region(conn, args.name, args.coordinator)
+        finally:
+            await conn.close()
+
+    region = asyncio.run(run())
+    print(f"region {region['name']} ({region['id']}) with coordinator {args.coordinator}")
+    print(tokens.issue(settings.jwt_secret, args.coordinator))
+    return 0
+
+
+def cmd_token(args, settings) -> int:
+    if settings.production:
+        print("development tokens are not issued in production; use the OIDC issuer", file=sys.stderr)
+        return 2
+    print(tokens.issue(settings.jwt_secret, args.email, hours=args.hours))
+    return 0
+
+
+def cmd_demo(args, settings, url: str | None = None) -> int:
+    from flexpool import demo
+
+    url = url or database_url(settings)
+    if url is None:
+        return 1
+    _migrate(url)
+    with _step("loading the demo region (about 300 workers, shifts, rosters)"):
+        summary = asyncio.run(demo.load(url))
+    if summary is None:
+        print("the demo region already exists; tokens:", file=sys.stderr)
+        summary = asyncio.run(demo.people(url))
+    for role, email in summary.items():
+        print(f"{role:12} {email}\n  token: {tokens.issue(settings.jwt_secret, email)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="flexpool", description="FlexPool: the regional flex pool for care.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API and the background work")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--demo", action="store_true", help="load the demo region first (once)")
+    sub.add_parser("migrate", help="apply the database migrations")
+    region = sub.add_parser("region", help="manage regions")
+    region_sub = region.add_subparsers(dest="region_command", required=True)
+    create = region_sub.add_parser("create", help="create a region and its first coordinator")
+    create.add_argument("name")
+    create.add_argument("--coordinator", required=True, metavar="EMAIL")
+    token = sub.add_parser("token", help="print a development token for a user")
+    token.add_argument("email")
+    token.add_argument("--hours", type=int, default=24 * 30)
+    sub.add_parser("demo", help="load the demo region")
+    args = parser.parse_args(argv)
+    try:
+        settings = config_module.load()
+    except config_module.ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    handler = {"serve": cmd_serve, "migrate": cmd_migrate, "region": cmd_region, "token": cmd_token,
+               "demo": cmd_demo}[args.command]
+    return handler(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Configuration, from environment variables only (documented in the README)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+class Settings(msgspec.Struct, frozen=True):
+    env: str
+    database_url: str | None
+    data_dir: Path
+    host: str
+    port: int
+    jwt_secret: str | None
+    oidc_issuer: str | None
+    oidc_audience: str | None
+    cors_origins: tuple[str, ...]
+    public_url: str
+    write_rate_per_minute: int
+    scheduler: bool
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+DEV_SECRET = "flexpool-development-secret-change-me"
+
+
+def load(environ: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("FLEXPOOL_ENV", "development")
+    if mode not in ("development", "production", "test"):
+        raise ConfigError(f"FLEXPOOL_ENV must be development, production or test, not {mode!r}")
+    secret = env.get("FLEXPOOL_JWT_SECRET") or None
+    issuer = env.get("FLEXPOOL_OIDC_ISSUER") or None
+    database_url = env.get("FLEXPOOL_DATABASE_URL") or None
+    if mode == "production":
+        missing = []
+        if not database_url:
+            missing.append("FLEXPOOL_DATABASE_URL (the embedded database is for development only)")
+        if not issuer and not secret:
+            missing.append("FLEXPOOL_OIDC_ISSUER (or FLEXPOOL_JWT_SECRET)")
+        if secret == DEV_SECRET:
+            missing.append("FLEXPOOL_JWT_SECRET must not be the development default")
+        if missing:
+            raise ConfigError("production settings missing: " + "; ".join(missing))
+    elif not secret:
+        secret = DEV_SECRET
+    try:
+        port = int(env.get("FLEXPOOL_PORT", "8000"))
+        rate = int(env.get("FLEXPOOL_WRITE_RATE_PER_MINUTE", "120"))
+    except ValueError as exc:
+        raise ConfigError(f"FLEXPOOL_PORT and FLEXPOOL_WRITE_RATE_PER_MINUTE must be integers: {exc}") from None
+    host = env.get("FLEXPOOL_HOST", "127.0.0.1")
+    origins = tuple(o.strip() for o in env.get("FLEXPOOL_CORS_ORIGINS", "").split(",") if o.strip())
+    return Settings(
+        env=mode,
+        database_url=database_url,
+        data_dir=Path(env.get("FLEXPOOL_DATA_DIR", ".flexpool")).resolve(),
+        host=host,
+        port=port,
+        jwt_secret=secret,
+        oidc_issuer=issuer,
+        oidc_audience=env.get("FLEXPOOL_OIDC_AUDIENCE") or None,
+        cors_origins=origins,
+        public_url=env.get("FLEXPOOL_PUBLIC_URL", f"http://{host}:{port}").rstrip("/"),
+        write_rate_per_minute=rate,
+        scheduler=env.get("FLEXPOOL_SCHEDULER", "1") not in ("0", "false", "no"),
+    )

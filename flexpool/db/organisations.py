@@ -1,0 +1,60 @@
+"""Organisations, their sites, preferred partners and blocked workers."""
+from __future__ import annotations
+
+
+async def create(conn, region_id, *, name, kvk_number=None, iban=None, kind="vvt", cao="vvt"):
+    return await conn.fetchrow(
+        "INSERT INTO organisations (region_id, name, kvk_number, iban, kind, cao) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING *", region_id, name, kvk_number, iban, kind, cao)
+
+
+async def get(conn, organisation_id, region_id):
+    return await conn.fetchrow("SELECT * FROM organisations WHERE id = $1 AND region_id = $2",
+                               organisation_id, region_id)
+
+
+async def list_in_region(conn, region_id):
+    return await conn.fetch("SELECT * FROM organisations WHERE region_id = $1 ORDER BY name, id", region_id)
+
+
+async def create_site(conn, organisation_id, *, name, address, postcode, city, latitude, longitude):
+    return await conn.fetchrow(
+        "INSERT INTO sites (organisation_id, name, address, postcode, city, latitude, longitude) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+        organisation_id, name, address, postcode, city, latitude, longitude)
+
+
+async def sites(conn, organisation_id):
+    return await conn.fetch("SELECT * FROM sites WHERE organisation_id = $1 ORDER BY name, id", organisation_id)
+
+
+async def site(conn, site_id, organisation_id):
+    return await conn.fetchrow("SELECT * FROM sites WHERE id = $1 AND organisation_id = $2", site_id, organisation_id)
+
+
+async def set_partners(conn, organisation_id, partner_ids) -> None:
+    await conn.execute("DELETE FROM partners WHERE organisation_id = $1", organisation_id)
+    await conn.executemany("INSERT INTO partners (organisation_id, partner_id) VALUES ($1, $2)",
+                           [(organisation_id, p) for p in partner_ids])
+
+
+async def partners(conn, organisation_id) -> list:
+    return [r["partner_id"] for r in await conn.fetch(
+        "SELECT partner_id FROM partners WHERE organisation_id = $1 ORDER BY partner_id", organisation_id)]
+
+
+async def block_worker(conn, organisation_id, worker_id, reason, user_id):
+    return await conn.fetchrow(
+        "INSERT INTO blocked_workers (organisation_id, worker_id, reason, created_by) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (organisation_id, worker_id) DO UPDATE SET reason = EXCLUDED.reason RETURNING *",
+        organisation_id, worker_id, reason, user_id)
+
+
+async def unblock_worker(conn, organisation_id, worker_id) -> bool:
+    return await conn.execute("DELETE FROM blocked_workers WHERE organisation_id = $1 AND worker_id = $2",
+                              organisation_id, worker_id) != "DELETE 0"
+
+
+async def blocked_workers(conn, organisation_id):
+    return await conn.fetch("SELECT * FROM blocked_workers WHERE organisation_id = $1 ORDER BY created_at",
+                            organisation_id)

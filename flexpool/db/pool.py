@@ -1,0 +1,22 @@
+"""The asyncpg pool; JSON codecs and UTC sessions so every instant is read as an aware datetime."""
+from __future__ import annotations
+
+import json
+
+import asyncpg
+
+
+async def _init(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(url: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+    return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init,
+                                     server_settings={"timezone": "UTC", "application_name": "flexpool"})
+
+
+async def connect(url: str) -> asyncpg.Connection:
+    conn = await asyncpg.connect(url, server_settings={"timezone": "UTC", "application_name": "flexpool"})
+    await _init(conn)
+    return conn

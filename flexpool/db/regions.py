@@ -1,0 +1,14 @@
+"""Regions: the unit of a flex pool; settings hold the region's overrides of the defaults."""
+from __future__ import annotations
+
+
+async def create(conn, name: str):
+    return await conn.fetchrow("INSERT INTO regions (name) VALUES ($1) RETURNING *", name)
+
+
+async def get(conn, region_id):
+    return await conn.fetchrow("SELECT * FROM regions WHERE id = $1", region_id)
+
+
+async def by_name(conn, name: str):
+    return await conn.fetchrow("SELECT * FROM regions WHERE name = $1", name)

@@ -1,0 +1,69 @@
+"""Users and their role memberships: roles come from here, never from the token."""
+from __future__ import annotations
+
+
+async def get_or_create(conn, email: str, name: str):
+    row = await conn.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", email)
+    if row:
+        return row
+    return await conn.fetchrow(
+        "INSERT INTO users (email, name) VALUES ($1, $2) "
+        "ON CONFLICT ((lower(email))) DO UPDATE SET email = users.email RETURNING *", email, name)
+
+
+async def by_subject(conn, subject: str):
+    """The JWT `sub` is the user's id or email."""
+    if "@" in subject:
+        return await conn.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", subject)
+    try:
+        import uuid
+        uid = uuid.UUID(subject)
+    except ValueError:
+        return None
+    return await conn.fetchrow("SELECT * FROM users WHERE id = $1", uid)
+
+
+async def by_calendar_secret(conn, secret: str):
+    return await conn.fetchrow("SELECT * FROM users WHERE calendar_secret = $1", secret)
+
+
+async def memberships(conn, user_id):
+    return await conn.fetch(
+        "SELECT m.role, m.organisation_id, m.region_id, o.name AS organisation_name "
+        "FROM memberships m LEFT JOIN organisations o ON o.id = m.organisation_id "
+        "WHERE m.user_id = $1 ORDER BY m.role, o.name", user_id)
+
+
+async def grant(conn, user_id, region_id, organisation_id, role: str) -> None:
+    if organisation_id is None:
+        await conn.execute(
+            "INSERT INTO memberships (user_id, region_id, organisation_id, role) VALUES ($1, $2, NULL, $3) "
+            "ON CONFLICT (user_id, region_id, role) WHERE organisation_id IS NULL DO NOTHING",
+            user_id, region_id, role)
+    else:
+        await conn.execute(
+            "INSERT INTO memberships (user_id, region_id, organisation_id, role) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (user_id, organisation_id, role) WHERE organisation_id IS NOT NULL DO NOTHING",
+            user_id, region_id, organisation_id, role)
+
+
+async def members_of(conn, organisation_id):
+    return await conn.fetch(
+        "SELECT u.id, u.email, u.name, array_agg(m.role ORDER BY m.role) AS roles "
+        "FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 "
+        "GROUP BY u.id ORDER BY u.name, u.id", organisation_id)
+
+
+async def update_preferences(conn, user_id, *, language=None, quiet=None, digest=None) -> None:
+    if language is not None:
+        await conn.execute("UPDATE users SET language = $2 WHERE id = $1", user_id, language)
+    if digest is not None:
+        await conn.execute("UPDATE users SET digest = $2 WHERE id = $1", user_id, digest)
+    if quiet is not None:
+        await conn.execute("UPDATE users SET quiet_from = $2, quiet_to = $3 WHERE id = $1", user_id, *quiet)
+
+
+async def rotate_calendar_secret(conn, user_id) -> str:
+    return await conn.fetchval(
+        "UPDATE users SET calendar_secret = md5(random()::text || clock_timestamp()::text) || "
+        "md5(random()::text) WHERE id = $1 RETURNING calendar_secret", user_id)

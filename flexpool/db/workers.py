@@ -1,0 +1,80 @@
+"""Workers (pool members), their credentials, exclusions and home roster blocks."""
+from __future__ import annotations
+
+WORKER_COLUMNS = ("date_of_birth", "home_postcode", "home_latitude", "home_longitude", "function", "skills",
+                  "contract_minutes_per_week", "opted_in", "max_loan_minutes_per_month", "nights", "max_travel_km")
+
+
+async def insert(conn, *, user_id, organisation_id, region_id, fields: dict):
+    cols = ["user_id", "organisation_id", "region_id", *fields]
+    values = [user_id, organisation_id, region_id, *fields.values()]
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    return await conn.fetchrow(f"INSERT INTO workers ({', '.join(cols)}) VALUES ({placeholders}) RETURNING *",
+                               *values)
+
+
+async def update(conn, worker_id, fields: dict) -> None:
+    if not fields:
+        return
+    assert set(fields) <= set(WORKER_COLUMNS)
+    sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(fields, start=2))
+    await conn.execute(f"UPDATE workers SET {sets}, updated_at = now() WHERE id = $1", worker_id, *fields.values())
+
+
+async def replace_credentials(conn, worker_id, credentials: list[dict]) -> None:
+    await conn.execute("DELETE FROM credentials WHERE worker_id = $1", worker_id)
+    await conn.executemany("INSERT INTO credentials (worker_id, kind, number, valid_until) VALUES ($1, $2, $3, $4)",
+                           [(worker_id, c["kind"], c.get("number"), c.get("valid_until")) for c in credentials])
+
+
+async def replace_exclusions(conn, worker_id, organisation_ids) -> None:
+    await conn.execute("DELETE FROM worker_excluded_organisations WHERE worker_id = $1", worker_id)
+    await conn.executemany("INSERT INTO worker_excluded_organisations (worker_id, organisation_id) VALUES ($1, $2)",
+                           [(worker_id, o) for o in organisation_ids])
+
+
+_FULL = """
+SELECT w.*, u.email, u.name, u.language,
+       coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'number', c.number, 'validUntil', c.valid_until)
+                                 ORDER BY c.kind, c.valid_until)
+                 FROM credentials c WHERE c.worker_id = w.id), '[]') AS credentials,
+       ARRAY(SELECT e.organisation_id FROM worker_excluded_organisations e WHERE e.worker_id = w.id
+             ORDER BY e.organisation_id) AS excluded_organisation_ids,
+       ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id) AS blocked_by
+FROM workers w JOIN users u ON u.id = w.user_id
+"""
+
+
+async def get(conn, worker_id, organisation_id=None):
+    if organisation_id is None:
+        return await conn.fetchrow(_FULL + " WHERE w.id = $1", worker_id)
+    return await conn.fetchrow(_FULL + " WHERE w.id = $1 AND w.organisation_id = $2", worker_id, organisation_id)
+
+
+async def by_user(conn, user_id):
+    return await conn.fetchrow(_FULL + " WHERE w.user_id = $1", user_id)
+
+
+async def lock(conn, worker_id):
+    """Serialise one worker's bookings: every booking path takes this row lock first."""
+    return await conn.fetchrow("SELECT id, no FROM workers WHERE id = $1 FOR UPDATE", worker_id)
+
+
+async def list_for_organisation(conn, organisation_id, *, after=None, limit=50):
+    if after:
+        return await conn.fetch(_FULL + " WHERE w.organisation_id = $1 AND (u.name, w.id) > ($2, $3) "
+                                "ORDER BY u.name, w.id LIMIT $4", organisation_id, after[0], after[1], limit)
+    return await conn.fetch(_FULL + " WHERE w.organisation_id = $1 ORDER BY u.name, w.id LIMIT $2",
+                            organisation_id, limit)
+
+
+async def replace_roster(conn, worker_id, worker_no, lo, hi, blocks) -> None:
+    await conn.execute("DELETE FROM roster_blocks WHERE worker_id = $1 AND starts_at >= $2 AND starts_at < $3",
+                       worker_id, lo, hi)
+    await conn.executemany("INSERT INTO roster_blocks (worker_id, worker_no, starts_at, ends_at) VALUES ($1, $2, $3, $4)",
+                           [(worker_id, worker_no, b[0], b[1]) for b in blocks])
+
+
+async def roster(conn, worker_id, lo, hi):
+    return await conn.fetch("SELECT starts_at, ends_at FROM roster_blocks WHERE worker_id = $1 "
+                            "AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at", worker_id, lo, hi)

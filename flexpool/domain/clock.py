@@ -1,0 +1,31 @@
+"""Local time of the region: calendar rules (days, weeks, nights) are judged in Europe/Amsterdam."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local(instant: datetime) -> datetime:
+    return instant.astimezone(AMSTERDAM)
+
+
+def at_local(day: date, clock: time) -> datetime:
+    """The instant at which the wall clock in Amsterdam shows `clock` on `day` (DST resolved by zoneinfo)."""
+    return datetime.combine(day, clock, tzinfo=AMSTERDAM)
+
+
+def week_start(instant: datetime) -> date:
+    """Monday of the calendar week (Mon–Sun, local) holding `instant`."""
+    day = local(instant).date()
+    return day - timedelta(days=day.weekday())
+
+
+def minutes_between(start: datetime, end: datetime) -> int:
+    """Whole minutes of absolute time: a night across the October change is an hour longer."""
+    return int((end - start).total_seconds() // 60)
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

@@ -1,0 +1,122 @@
+"""Who may take which shift: function ladder, BIG, skills and credentials, loan limit, exclusions, audience."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from math import asin, cos, radians, sin, sqrt
+
+import msgspec
+
+from flexpool.domain.catalogue import Catalogue
+from flexpool.domain.clock import local
+from flexpool.domain.model import Blocker, Credential
+
+
+class Candidate(msgspec.Struct, frozen=True):
+    """What eligibility needs to know of a worker."""
+
+    home_organisation_id: str
+    function: str
+    skills: frozenset[str]
+    credentials: tuple[Credential, ...]
+    opted_in: bool = True
+    max_loan_minutes_per_month: int | None = None
+    excluded_organisation_ids: frozenset[str] = frozenset()
+    blocked_by: frozenset[str] = frozenset()
+    home: tuple[float, float] | None = None
+    max_travel_km: int | None = None
+
+
+class Offer(msgspec.Struct, frozen=True):
+    """What eligibility needs to know of a shift."""
+
+    organisation_id: str
+    function: str
+    skills: frozenset[str]
+    starts_at: datetime
+    ends_at: datetime
+    paid_minutes: int
+    partners_at: datetime
+    region_at: datetime
+    partner_organisation_ids: frozenset[str] = frozenset()
+    site: tuple[float, float] | None = None
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine) between two (latitude, longitude) points."""
+    lat1, lon1, lat2, lon2 = map(radians, (*a, *b))
+    h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * asin(sqrt(h))
+
+
+def reached(worker: Candidate, shift: Offer, now: datetime) -> bool:
+    """Has the shift's current wave reached this worker's home organisation?"""
+    if worker.home_organisation_id == shift.organisation_id:
+        return True
+    if worker.home_organisation_id in shift.partner_organisation_ids and now >= shift.partners_at:
+        return True
+    return now >= shift.region_at
+
+
+def too_far(worker: Candidate, shift: Offer) -> bool:
+    if worker.max_travel_km is None or worker.home is None or shift.site is None:
+        return False
+    return distance_km(worker.home, shift.site) > worker.max_travel_km
+
+
+def audience_blockers(worker: Candidate, shift: Offer, now: datetime) -> list[Blocker]:
+    if not worker.opted_in:
+        return [Blocker("not-in-audience", "You are not taking extra shifts right now (see your preferences).")]
+    if too_far(worker, shift):
+        return [Blocker("not-in-audience", "This shift is further away than the distance you set.")]
+    if not reached(worker, shift, now):
+        return [Blocker("not-in-audience", "This shift is not open to you yet; it is offered to its own team first.")]
+    return []
+
+
+def qualification_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue) -> list[Blocker]:
+    out = []
+    wanted = catalogue.function(shift.function)
+    if not catalogue.may_take(worker.function, shift.function):
+        label = wanted.label if wanted else shift.function
+        out.append(Blocker("qualification", f"This shift asks for {label}; your function does not match it."))
+    elif wanted is not None and wanted.needs_big:
+        day = local(shift.starts_at).date()
+        if not any(c.kind == "big" and c.number and len(c.number) == 11 and c.number.isdigit() and c.valid_on(day)
+                   for c in worker.credentials):
+            out.append(Blocker("qualification", "This shift needs a BIG registration that is valid on the day."))
+    return out
+
+
+def credential_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue) -> list[Blocker]:
+    out = []
+    last_day = local(shift.ends_at).date()
+    for code in sorted(shift.skills):
+        skill = catalogue.skills.get(code)
+        label = skill.label if skill else code
+        if code not in worker.skills:
+            out.append(Blocker("credential", f"This shift needs the skill '{label}'."))
+        elif skill is not None and skill.credential_kind and not any(
+                c.kind == skill.credential_kind and c.valid_on(last_day) for c in worker.credentials):
+            out.append(Blocker("credential", f"Your certificate for '{label}' is missing or not valid on the day."))
+    if not any(c.kind == "vog" and c.valid_on(last_day) for c in worker.credentials):
+        out.append(Blocker("credential", "A certificate of conduct (VOG) is needed; ask your employer to add it."))
+    return out
+
+
+def loan_blockers(worker: Candidate, shift: Offer, loaned_minutes_that_month: int) -> list[Blocker]:
+    if worker.home_organisation_id == shift.organisation_id or worker.max_loan_minutes_per_month is None:
+        return []
+    if loaned_minutes_that_month + shift.paid_minutes > worker.max_loan_minutes_per_month:
+        return [Blocker("loan-limit", "Your employer's limit on extra hours elsewhere this month would be passed.")]
+    return []
+
+
+def exclusion_blockers(worker: Candidate, shift: Offer) -> list[Blocker]:
+    if shift.organisation_id in worker.excluded_organisation_ids or shift.organisation_id in worker.blocked_by:
+        return [Blocker("excluded", "This shift is not available to you.")]
+    return []
+
+
+def month_of(instant: datetime) -> date:
+    day = local(instant).date()
+    return day.replace(day=1)

@@ -1,0 +1,32 @@
+"""Plain values the rules work on; no I/O anywhere in flexpool.domain."""
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+# The order in which refusals are named (CONTRACT.md): the first that applies is the problem type.
+BLOCKER_ORDER = (
+    "shift-not-open", "shift-full", "not-in-audience", "overlap", "rest-period", "shift-too-long",
+    "week-hours", "night-shift-rules", "qualification", "credential", "loan-limit", "excluded",
+)
+
+
+class Blocker(msgspec.Struct, frozen=True):
+    """Why a worker cannot take a shift, in words for the worker; never names another organisation."""
+
+    type: str
+    detail: str
+
+
+def ordered(blockers: list[Blocker]) -> list[Blocker]:
+    return sorted(blockers, key=lambda b: BLOCKER_ORDER.index(b.type))
+
+
+class Credential(msgspec.Struct, frozen=True):
+    kind: str
+    number: str | None = None
+    valid_until: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_until is None or self.valid_until >= day

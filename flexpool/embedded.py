@@ -1,0 +1,37 @@
+"""The embedded PostgreSQL for the zero-setup start: a real server under ./.flexpool, via pgserver.
+
+Every `flexpool` command in the same folder shares it; pgserver reference-counts the processes using it
+and stops the server when the last one exits.
+"""
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from pathlib import Path
+
+log = logging.getLogger("flexpool.embedded")
+
+DATABASE = "flexpool"
+
+
+def start(data_dir: Path, database: str = DATABASE):
+    """Start (or join) the embedded server; return (server, asyncpg-style URL of `database`)."""
+    import pgserver  # imported lazily: production never needs it
+
+    pgdata = data_dir / "pgdata"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    fresh = not (pgdata / "PG_VERSION").exists()
+    if fresh:
+        log.info("initialising embedded PostgreSQL in %s (first run, a few seconds)", pgdata)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+    return server, url_for(server, database)
+
+
+def url_for(server, database: str) -> str:
+    parsed = urllib.parse.urlparse(server.get_uri())
+    query = urllib.parse.parse_qs(parsed.query)
+    host = query["host"][0]
+    return f"postgresql://postgres@/{database}?host={urllib.parse.quote(host)}"

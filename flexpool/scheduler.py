@@ -1,0 +1,64 @@
+"""Timed work on APScheduler 3, safe with many replicas.
+
+APScheduler's job stores must not be shared between processes, so every replica runs its own in-memory
+scheduler and each job body takes a PostgreSQL advisory lock: whichever replica gets it does the work,
+the others skip that round. The effects themselves are idempotent rows, so a repeat is harmless.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import zlib
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+log = logging.getLogger("flexpool.scheduler")
+
+
+def enabled() -> bool:
+    return os.environ.get("FLEXPOOL_SCHEDULER", "1") not in ("0", "false", "no")
+
+
+def lock_key(name: str) -> int:
+    return zlib.crc32(f"flexpool:{name}".encode())
+
+
+async def run_locked(pool, name: str, job, now: datetime | None = None) -> bool:
+    """Run `job(conn, now)` if no other replica is running the same job; True when it ran here."""
+    async with pool.acquire() as conn:
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(name)):
+            return False
+        try:
+            await job(conn, now or datetime.now(timezone.utc))
+            return True
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", lock_key(name))
+
+
+async def purge_idempotency_keys(conn, now: datetime) -> None:
+    await conn.execute("DELETE FROM idempotency_keys WHERE created_at < $1 - interval '24 hours'", now)
+
+
+JOBS = {
+    "purge-idempotency-keys": (purge_idempotency_keys, {"minutes": 30}),
+}
+
+
+def build(pool) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    for name, (job, every) in JOBS.items():
+        scheduler.add_job(run_locked, "interval", args=[pool, name, job], id=name, **every)
+    return scheduler
+
+
+@asynccontextmanager
+async def running(app):
+    scheduler = build(app.state.pool)
+    scheduler.start()
+    log.info("scheduler started with %d jobs", len(JOBS))
+    try:
+        yield scheduler
+    finally:
+        scheduler.shutdown(wait=False)

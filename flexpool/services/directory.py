@@ -1,0 +1,220 @@
+"""Use cases of the region's directory: organisations, members, sites, workers, rosters, partners."""
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from flexpool.db import organisations as orgs_db
+from flexpool.db import users as users_db
+from flexpool.db import workers as workers_db
+from flexpool.domain.catalogue import CREDENTIAL_KINDS, DEFAULT as CATALOGUE
+from flexpool.services.errors import Invalid, NotFound
+from flexpool.services.principal import Principal
+
+
+async def create_organisation(conn, p: Principal, *, name, kvk_number=None, iban=None, kind="vvt", cao=None):
+    p.require_coordinator()
+    try:
+        return await orgs_db.create(conn, p.region_id, name=name, kvk_number=kvk_number, iban=iban, kind=kind,
+                                    cao=cao or {"vvt": "vvt", "ghz": "ghz", "welzijn": "sociaal-werk"}[kind])
+    except asyncpg.UniqueViolationError:
+        raise Invalid([("name", "an organisation with this name exists in the region")]) from None
+
+
+async def list_organisations(conn, p: Principal):
+    if p.region_id is None:
+        return []
+    return await orgs_db.list_in_region(conn, p.region_id)
+
+
+async def organisation(conn, p: Principal, organisation_id: UUID):
+    row = await orgs_db.get(conn, organisation_id, p.region_id) if p.region_id else None
+    if row is None:
+        raise NotFound("organisation")
+    return row
+
+
+async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, roles):
+    p.authorise(organisation_id, "orgAdmin", coordinator=True)
+    org = await organisation(conn, p, organisation_id)
+    if "coordinator" in roles:
+        raise Invalid([("roles", "coordinator is a region role; it cannot be given through an organisation")])
+    async with conn.transaction():
+        user = await users_db.get_or_create(conn, email, name)
+        for role in roles:
+            await users_db.grant(conn, user["id"], org["region_id"], organisation_id, role)
+    return user, sorted(set(roles))
+
+
+async def members(conn, p: Principal, organisation_id: UUID):
+    p.authorise(organisation_id, "orgAdmin", coordinator=True)
+    return await users_db.members_of(conn, organisation_id)
+
+
+async def add_site(conn, p: Principal, organisation_id: UUID, **fields):
+    p.authorise(organisation_id, "orgAdmin", coordinator=True)
+    await organisation(conn, p, organisation_id)
+    try:
+        return await orgs_db.create_site(conn, organisation_id, **fields)
+    except asyncpg.UniqueViolationError:
+        raise Invalid([("name", "a site with this name exists for this organisation")]) from None
+
+
+async def sites(conn, p: Principal, organisation_id: UUID):
+    p.authorise(organisation_id, "orgAdmin", "planner", "finance", coordinator=True)
+    return await orgs_db.sites(conn, organisation_id)
+
+
+def _validate_worker(fields: dict, credentials: list[dict] | None, prefix: str = "") -> None:
+    errors = []
+    if "function" in fields and CATALOGUE.function(fields["function"]) is None:
+        errors.append(("function", f"unknown function; one of: {', '.join(CATALOGUE.functions)}"))
+    for i, s in enumerate(fields.get("skills") or []):
+        if s not in CATALOGUE.skills:
+            errors.append((f"skills[{i}]", f"unknown skill; one of: {', '.join(CATALOGUE.skills)}"))
+    for i, c in enumerate(credentials or []):
+        if c["kind"] not in CREDENTIAL_KINDS:
+            errors.append((f"credentials[{i}].kind", f"unknown kind; one of: {', '.join(sorted(CREDENTIAL_KINDS))}"))
+        number = c.get("number") or ""
+        if c["kind"] == "big" and not (number.isdigit() and len(number) == 11):
+            errors.append((f"credentials[{i}].number", "a BIG registration number has 11 digits"))
+    if errors:
+        raise Invalid([(prefix + f, m) for f, m in errors])
+
+
+async def _check_exclusions(conn, p: Principal, ids) -> None:
+    if not ids:
+        return
+    known = {r["id"] for r in await orgs_db.list_in_region(conn, p.region_id)}
+    bad = [(f"pool.excludedOrganisationIds[{i}]", "no such organisation in the region")
+           for i, o in enumerate(ids) if o not in known]
+    if bad:
+        raise Invalid(bad)
+
+
+async def create_worker(conn, p: Principal, organisation_id: UUID, *, email, name, fields: dict,
+                        credentials: list[dict], excluded: list[UUID]):
+    p.authorise(organisation_id, "orgAdmin")
+    org = await organisation(conn, p, organisation_id)
+    _validate_worker(fields, credentials)
+    await _check_exclusions(conn, p, excluded)
+    async with conn.transaction():
+        user = await users_db.get_or_create(conn, email, name)
+        if await conn.fetchval("SELECT 1 FROM workers WHERE user_id = $1", user["id"]):
+            raise Invalid([("email", "this person is already a worker in FlexPool")])
+        row = await workers_db.insert(conn, user_id=user["id"], organisation_id=organisation_id,
+                                      region_id=org["region_id"], fields=fields)
+        await users_db.grant(conn, user["id"], org["region_id"], organisation_id, "worker")
+        await workers_db.replace_credentials(conn, row["id"], credentials)
+        await workers_db.replace_exclusions(conn, row["id"], excluded)
+    return await workers_db.get(conn, row["id"])
+
+
+async def update_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *, name=None, fields: dict,
+                        credentials: list[dict] | None, excluded: list[UUID] | None):
+    p.authorise(organisation_id, "orgAdmin")
+    current = await workers_db.get(conn, worker_id, organisation_id)
+    if current is None:
+        raise NotFound("worker")
+    _validate_worker(fields, credentials)
+    await _check_exclusions(conn, p, excluded)
+    async with conn.transaction():
+        await workers_db.update(conn, worker_id, fields)
+        if name is not None:
+            await conn.execute("UPDATE users SET name = $2 WHERE id = $1", current["user_id"], name)
+        if credentials is not None:
+            await workers_db.replace_credentials(conn, worker_id, credentials)
+        if excluded is not None:
+            await workers_db.replace_exclusions(conn, worker_id, excluded)
+    return await workers_db.get(conn, worker_id)
+
+
+async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID):
+    p.authorise(organisation_id, "orgAdmin", "planner")
+    row = await workers_db.get(conn, worker_id, organisation_id)
+    if row is None:
+        raise NotFound("worker")
+    return row
+
+
+async def workers(conn, p: Principal, organisation_id: UUID, *, after=None, limit=50):
+    p.authorise(organisation_id, "orgAdmin", "planner")
+    return await workers_db.list_for_organisation(conn, organisation_id, after=after, limit=limit)
+
+
+async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime,
+                         blocks: list[tuple[datetime, datetime]]):
+    p.authorise(organisation_id, "orgAdmin")
+    errors = []
+    if hi <= lo:
+        errors.append(("to", "must be after from"))
+    for i, (s, e) in enumerate(blocks):
+        if e <= s:
+            errors.append((f"blocks[{i}].endsAt", "must be after startsAt"))
+        elif (e - s).total_seconds() > 24 * 3600:
+            errors.append((f"blocks[{i}].endsAt", "a roster block lasts at most 24 hours"))
+        if not (lo <= s < hi):
+            errors.append((f"blocks[{i}].startsAt", "must lie inside [from, to)"))
+    ordered = sorted(blocks)
+    for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+        if s2 < e1:
+            errors.append(("blocks", f"two blocks overlap at {s2.isoformat()}"))
+    if errors:
+        raise Invalid(errors)
+    async with conn.transaction():
+        w = await workers_db.lock(conn, worker_id)
+        if w is None or not await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2",
+                                                worker_id, organisation_id):
+            raise NotFound("worker")
+        booked = await conn.fetchval(
+            "SELECT count(*) FROM assignments a WHERE a.worker_id = $1 AND a.status = 'booked' AND "
+            "EXISTS (SELECT 1 FROM unnest($2::timestamptz[], $3::timestamptz[]) AS b(s, e) "
+            "        WHERE b.s < a.ends_at AND a.starts_at < b.e)",
+            worker_id, [b[0] for b in blocks], [b[1] for b in blocks])
+        if booked:
+            raise Invalid([("blocks", "a block overlaps a shift this worker is booked on elsewhere; "
+                                      "the worker or that shift's planner must cancel it first")])
+        await workers_db.replace_roster(conn, worker_id, w["no"], lo, hi, blocks)
+    return await workers_db.roster(conn, worker_id, lo, hi)
+
+
+async def set_partners(conn, p: Principal, organisation_id: UUID, partner_ids: list[UUID]):
+    p.authorise(organisation_id, "orgAdmin")
+    await organisation(conn, p, organisation_id)
+    known = {r["id"] for r in await orgs_db.list_in_region(conn, p.region_id)}
+    bad = [(f"organisationIds[{i}]", "no such organisation in the region" if o not in known else
+            "an organisation cannot be its own partner") for i, o in enumerate(partner_ids)
+           if o not in known or o == organisation_id]
+    if bad:
+        raise Invalid(bad)
+    async with conn.transaction():
+        await orgs_db.set_partners(conn, organisation_id, sorted(set(partner_ids)))
+    return await orgs_db.partners(conn, organisation_id)
+
+
+async def partners(conn, p: Principal, organisation_id: UUID):
+    p.authorise(organisation_id, "orgAdmin", "planner", coordinator=True)
+    return await orgs_db.partners(conn, organisation_id)
+
+
+async def block_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, reason: str):
+    p.authorise(organisation_id, "orgAdmin", "planner")
+    region_worker = await conn.fetchrow("SELECT id FROM workers WHERE id = $1 AND region_id = $2",
+                                        worker_id, p.region_id)
+    if region_worker is None:
+        raise NotFound("worker")
+    return await orgs_db.block_worker(conn, organisation_id, worker_id, reason, p.user_id)
+
+
+async def unblock_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID) -> None:
+    p.authorise(organisation_id, "orgAdmin", "planner")
+    if not await orgs_db.unblock_worker(conn, organisation_id, worker_id):
+        raise NotFound("blocked worker")
+
+
+async def blocked_workers(conn, p: Principal, organisation_id: UUID):
+    p.authorise(organisation_id, "orgAdmin", "planner")
+    return await orgs_db.blocked_workers(conn, organisation_id)
+

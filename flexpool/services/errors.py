@@ -1,0 +1,46 @@
+"""What a use case can refuse with; the HTTP layer maps each to a problem type (RFC 9457)."""
+from __future__ import annotations
+
+from flexpool.domain.model import Blocker
+
+
+class ServiceError(Exception):
+    slug = "internal"
+    status = 500
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    slug, status = "not-found", 404
+
+    def __init__(self, what: str = "resource"):
+        super().__init__(f"The {what} does not exist or you may not see it.")
+
+
+class Forbidden(ServiceError):
+    slug, status = "forbidden", 403
+
+    def __init__(self, detail: str = "Your role does not allow this."):
+        super().__init__(detail)
+
+
+class Invalid(ServiceError):
+    slug, status = "validation", 422
+
+    def __init__(self, errors: list[tuple[str, str]], detail: str | None = None):
+        super().__init__(detail or "; ".join(f"{f}: {m}" for f, m in errors))
+        self.errors = errors
+
+
+class Conflict(ServiceError):
+    """A state conflict with a stable slug of its own (shift-full, cancellation-window, ...)."""
+
+    status = 409
+
+    def __init__(self, slug: str, detail: str, blockers: list[Blocker] | None = None):
+        super().__init__(detail)
+        self.slug = slug
+        self.blockers = blockers or []

@@ -1,0 +1,47 @@
+"""The signed-in user's own side: profile, preferences, devices, calendar secret."""
+from __future__ import annotations
+
+from datetime import time
+
+from flexpool.db import devices as devices_db
+from flexpool.db import users as users_db
+from flexpool.db import workers as workers_db
+from flexpool.services.errors import Invalid, NotFound
+from flexpool.services.principal import Principal
+
+
+async def profile(conn, p: Principal):
+    user = await users_db.by_subject(conn, str(p.user_id))
+    worker = await workers_db.by_user(conn, p.user_id)
+    return user, worker
+
+
+async def update_preferences(conn, p: Principal, changes: dict):
+    """`changes` holds only what the caller sent; worker-only settings need a worker profile."""
+    worker_fields = {k: changes[k] for k in ("opted_in", "nights", "max_travel_km") if k in changes}
+    async with conn.transaction():
+        if worker_fields:
+            worker = await workers_db.by_user(conn, p.user_id)
+            if worker is None:
+                raise Invalid([(k, "only a pool worker has this preference") for k in worker_fields])
+            await workers_db.update(conn, worker["id"], worker_fields)
+        quiet = None
+        if "quiet_hours" in changes:
+            q = changes["quiet_hours"]
+            quiet = (time.fromisoformat(q[0]), time.fromisoformat(q[1])) if q else (None, None)
+        await users_db.update_preferences(conn, p.user_id, language=changes.get("language"), quiet=quiet,
+                                          digest=changes.get("digest"))
+    return await profile(conn, p)
+
+
+async def register_device(conn, p: Principal, token: str, platform: str) -> None:
+    await devices_db.upsert(conn, p.user_id, token, platform)
+
+
+async def remove_device(conn, p: Principal, token: str) -> None:
+    if not await devices_db.delete(conn, p.user_id, token):
+        raise NotFound("device")
+
+
+async def devices(conn, p: Principal):
+    return await devices_db.list_for_user(conn, p.user_id)

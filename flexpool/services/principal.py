@@ -1,0 +1,53 @@
+"""The caller, with the roles FlexPool's own data gives them (never the token's claims)."""
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+
+from flexpool.services.errors import Forbidden, NotFound
+
+
+class Role(msgspec.Struct, frozen=True):
+    role: str
+    organisation_id: UUID | None
+    region_id: UUID
+    organisation_name: str | None = None
+
+
+class Principal(msgspec.Struct, frozen=True):
+    user_id: UUID
+    email: str
+    name: str
+    language: str
+    roles: tuple[Role, ...]
+
+    @property
+    def region_id(self) -> UUID | None:
+        return self.roles[0].region_id if self.roles else None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return any(r.role == "coordinator" for r in self.roles)
+
+    def organisations(self, *roles: str) -> list[UUID]:
+        return sorted({r.organisation_id for r in self.roles if r.organisation_id and (not roles or r.role in roles)})
+
+    def has(self, organisation_id: UUID, *roles: str) -> bool:
+        return any(r.organisation_id == organisation_id and r.role in roles for r in self.roles)
+
+    def authorise(self, organisation_id: UUID, *roles: str, coordinator: bool = False) -> None:
+        """403 for a member of the organisation without the role; 404 for everyone else (no leak)."""
+        if self.has(organisation_id, *roles) or (coordinator and self.is_coordinator):
+            return
+        if any(r.organisation_id == organisation_id for r in self.roles) or self.is_coordinator:
+            raise Forbidden()
+        raise NotFound("organisation")
+
+    def require_coordinator(self) -> None:
+        if not self.is_coordinator:
+            raise Forbidden("Only the region's coordinator may do this.")
+
+    def require_any(self, *roles: str) -> None:
+        if not any(r.role in roles for r in self.roles):
+            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")

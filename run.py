@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Zero-setup entry point: creates ./.venv on first use, installs FlexPool into it, then runs it.
+
+    python3 run.py serve --demo     # the service on an embedded PostgreSQL with the demo region
+    python3 run.py test             # the test suite (pytest, real PostgreSQL)
+    python3 run.py <anything else>  # any `flexpool` subcommand
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def _ensure_venv() -> None:
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("[flexpool] creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("[flexpool] installing dependencies into .venv (first run only) ...", flush=True)
+    subprocess.check_call([str(BIN / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                           "-e", f"{ROOT}[test]"])
+    STAMP.write_text(wanted)
+
+
+def main() -> int:
+    _ensure_venv()
+    args = sys.argv[1:] or ["serve", "--demo"]
+    if args[0] == "test":
+        cmd = [str(BIN / "python"), "-m", "pytest", *args[1:]]
+    else:
+        cmd = [str(BIN / "flexpool"), *args]
+    os.chdir(ROOT)
+    try:
+        return subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Test fixtures: a real PostgreSQL (FLEXPOOL_TEST_DATABASE_URL, else the embedded one), a fresh database
+per test cloned from a migrated template, and the app in-process or on a real port."""
+from __future__ import annotations
+
+import asyncio
+import os
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+os.environ.setdefault("FLEXPOOL_ENV", "test")
+os.environ.setdefault("FLEXPOOL_JWT_SECRET", "flexpool-test-secret-at-least-32-bytes-long")
+os.environ.setdefault("FLEXPOOL_SCHEDULER", "0")
+os.environ.setdefault("FLEXPOOL_WRITE_RATE_PER_MINUTE", "100000")
+
+from flexpool import config as config_module, embedded  # noqa: E402
+from flexpool.db import migrations  # noqa: E402
+from flexpool.db.pool import create_pool  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = "flexpool_test_template"
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """A maintenance URL of a real PostgreSQL server the tests may create databases on."""
+    url = os.environ.get("FLEXPOOL_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    server, url = embedded.start(ROOT / ".flexpool" / "test", database="postgres")
+    yield url
+    del server
+
+
+@pytest.fixture(scope="session")
+def template_url(server_url):
+    async def recreate():
+        conn = await asyncpg.connect(server_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(recreate())
+    url = with_database(server_url, TEMPLATE)
+    migrations.upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def database_url(server_url, template_url):
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    finally:
+        await conn.close()
+    yield with_database(server_url, name)
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def pool(database_url):
+    p = await create_pool(database_url, min_size=1, max_size=30)
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+def settings(database_url):
+    env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url)
+    return config_module.load(env)
+
+
+@pytest.fixture
+async def client(settings, pool):
+    from litestar.testing import AsyncTestClient
+
+    from api.app import create_app
+
+    # The test client runs the app on its own event loop, so the app owns its pool, like in production.
+    app = create_app(settings)
+    async with AsyncTestClient(app=app) as c:
+        yield c

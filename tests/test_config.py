@@ -1,0 +1,29 @@
+import pytest
+
+from flexpool.config import ConfigError, DEV_SECRET, load
+
+
+def test_development_defaults():
+    s = load({})
+    assert s.env == "development" and s.database_url is None and s.jwt_secret == DEV_SECRET and s.port == 8000
+
+
+def test_production_requires_database_and_identity():
+    with pytest.raises(ConfigError) as exc:
+        load({"FLEXPOOL_ENV": "production"})
+    assert "FLEXPOOL_DATABASE_URL" in str(exc.value) and "FLEXPOOL_OIDC_ISSUER" in str(exc.value)
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(ConfigError):
+        load({"FLEXPOOL_ENV": "production", "FLEXPOOL_DATABASE_URL": "postgresql://x/y",
+              "FLEXPOOL_JWT_SECRET": DEV_SECRET})
+
+
+def test_bad_port_is_a_clear_error():
+    with pytest.raises(ConfigError, match="FLEXPOOL_PORT"):
+        load({"FLEXPOOL_PORT": "eighty"})
+
+
+def test_cors_origins_are_split():
+    assert load({"FLEXPOOL_CORS_ORIGINS": "https://a.nl, https://b.nl"}).cors_origins == ("https://a.nl", "https://b.nl")
