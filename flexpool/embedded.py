@@ -16,7 +16,11 @@ DATABASE = "flexpool"
 
 def start(data_dir: Path, database: str = DATABASE):
     """Start (or join) the embedded server; return (server, asyncpg-style URL of `database`)."""
-    import pgserver  # imported lazily: production never needs it
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
+        import pgserver  # imported lazily: production never needs it
 
     pgdata = data_dir / "pgdata"
     pgdata.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,169 @@
+"""The demo region: six care organisations, their sites, about 300 workers with home rosters, open shifts.
+
+Deterministic (seeded), so every newcomer sees the same region. Dates are relative to today.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta, timezone
+
+from flexpool.db import organisations as orgs_db
+from flexpool.db import regions as regions_db
+from flexpool.db import users as users_db
+from flexpool.db import workers as workers_db
+from flexpool.db.pool import connect
+from flexpool.domain.clock import AMSTERDAM, at_local
+
+REGION = "Demo Regio Utrecht"
+COORDINATOR = "coordinator@demo.test"
+PEOPLE = {
+    "coordinator": COORDINATOR,
+    "planner": "planner@demo.test",
+    "worker": "worker@demo.test",
+    "finance": "finance@demo.test",
+    "orgAdmin": "admin@demo.test",
+}
+
+ORGANISATIONS = [
+    # name, kind, kvk, iban, sites [(name, city, lat, lon)]
+    ("Zorggroep De Linde", "vvt", "41178812", "NL91ABNA0417164300",
+     [("De Linde", "Utrecht", 52.0907, 5.1214), ("Het Anker", "Zeist", 52.0894, 5.2338),
+      ("Rozenhof", "Bunnik", 52.0667, 5.1978)]),
+    ("Thuiszorg Vecht en Venen", "vvt", "30212459", "NL20INGB0001234567",
+     [("Team Maarssen", "Maarssen", 52.1351, 5.0415), ("Team Breukelen", "Breukelen", 52.1744, 5.0014)]),
+    ("Careyn Stichtse Heuvels", "vvt", "30276901", "NL02RABO0123456789",
+     [("Huize Beukenrode", "Doorn", 52.0332, 5.3453), ("De Wijngaard", "Driebergen", 52.0526, 5.2806),
+      ("Hof van Wijk", "Wijk bij Duurstede", 51.9747, 5.3448)]),
+    ("Amerpoort Wonen", "ghz", "41193305", "NL69ABNA0417165200",
+     [("Woonlocatie Baarn", "Baarn", 52.2116, 5.2870), ("Dagbesteding Soest", "Soest", 52.1739, 5.2914)]),
+    ("Reinaerde Begeleiding", "ghz", "30240811", "NL44RABO0307876543",
+     [("Voorlinden", "Utrecht", 52.0786, 5.0966), ("De Schakel", "Nieuwegein", 52.0292, 5.0808)]),
+    ("Axion Continu", "vvt", "30130145", "NL86INGB0002445588",
+     [("Tamarinde", "Utrecht", 52.1021, 5.0919), ("Vecht en Ijssel", "Utrecht", 52.0680, 5.1303),
+      ("De Geinsche Hof", "Nieuwegein", 52.0231, 5.0938)]),
+]
+
+FIRST = ["Anna", "Bram", "Chantal", "Daan", "Esra", "Fatima", "Gijs", "Hanna", "Ilse", "Joost", "Kim", "Lotte",
+         "Mohamed", "Noor", "Oscar", "Priya", "Quinten", "Rosa", "Sanne", "Tim", "Umut", "Vera", "Wouter",
+         "Yara", "Zeynep", "Marieke", "Ruud", "Petra", "Sven", "Ingrid"]
+LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos",
+        "Vos", "Peters", "Hendriks", "van Dijk", "Yilmaz", "El Amrani", "Kaya", "Dekker", "Brouwer", "Kok"]
+CARE = [("helpende", 0.2), ("verzorgende-ig", 0.5), ("verpleegkundige-mbo", 0.2), ("verpleegkundige-hbo", 0.1)]
+SUPPORT = [("begeleider-3", 0.45), ("begeleider-4", 0.45), ("gedragsdeskundige", 0.1)]
+
+
+def _pick(rng: random.Random, table):
+    x, acc = rng.random(), 0.0
+    for value, weight in table:
+        acc += weight
+        if x < acc:
+            return value
+    return table[-1][0]
+
+
+async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 50) -> dict | None:
+    """Load the region once; None when it already exists."""
+    now = now or datetime.now(timezone.utc)
+    rng = random.Random(20261124)
+    conn = await connect(url)
+    try:
+        if await regions_db.by_name(conn, REGION):
+            return None
+        async with conn.transaction():
+            region = await regions_db.create(conn, REGION)
+            coordinator = await users_db.get_or_create(conn, COORDINATOR, "Carla Coördinator")
+            await users_db.grant(conn, coordinator["id"], region["id"], None, "coordinator")
+            today = now.astimezone(AMSTERDAM).date()
+            org_rows = []
+            for index, (name, kind, kvk, iban, sites) in enumerate(ORGANISATIONS):
+                org = await orgs_db.create(conn, region["id"], name=name, kvk_number=kvk, iban=iban, kind=kind,
+                                           cao="ghz" if kind == "ghz" else "vvt")
+                org_rows.append(org)
+                for site_name, city, lat, lon in sites:
+                    await orgs_db.create_site(conn, org["id"], name=site_name, address=f"{site_name}laan 1",
+                                              postcode=f"{3500 + index * 20} AB", city=city, latitude=lat,
+                                              longitude=lon)
+                slug = name.split()[-1].lower()
+                staff = [("orgAdmin", f"admin@{slug}.demo.test"), ("planner", f"planner@{slug}.demo.test"),
+                         ("finance", f"finance@{slug}.demo.test")]
+                if index == 0:
+                    staff = [("orgAdmin", PEOPLE["orgAdmin"]), ("planner", PEOPLE["planner"]),
+                             ("finance", PEOPLE["finance"])]
+                for role, email in staff:
+                    user = await users_db.get_or_create(conn, email, f"{role.title()} {name}")
+                    await users_db.grant(conn, user["id"], region["id"], org["id"], role)
+                for n in range(workers_per_org):
+                    email = PEOPLE["worker"] if index == 0 and n == 0 else f"w{index}{n:03d}@demo.test"
+                    await _worker(conn, rng, region["id"], org, email, kind, today, first=(index == 0 and n == 0))
+            # Preferred partners: VVT organisations pair up, GHZ organisations pair up.
+            vvt = [o["id"] for o in org_rows if o["kind"] == "vvt"]
+            ghz = [o["id"] for o in org_rows if o["kind"] == "ghz"]
+            for group in (vvt, ghz):
+                for o in group:
+                    await orgs_db.set_partners(conn, o, [p for p in group if p != o][:2])
+        await _shifts(conn, rng, region["id"], now)
+        return PEOPLE
+    finally:
+        await conn.close()
+
+
+async def people(url: str) -> dict:
+    return PEOPLE
+
+
+async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: str, today: date, first: bool):
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    if first:
+        name = "Wendy Werker"
+    user = await users_db.get_or_create(conn, email, name)
+    function = "verzorgende-ig" if first else _pick(rng, SUPPORT if kind == "ghz" and rng.random() < 0.8 else CARE)
+    skills = sorted({s for s in ("medicatie", "wondzorg", "bhv", "injecteren", "sondevoeding", "katheteriseren")
+                     if rng.random() < (0.7 if s in ("medicatie", "wondzorg") else 0.3)})
+    if first:
+        skills = ["medicatie", "wondzorg"]
+    credentials = [{"kind": "vog", "number": f"VOG-{rng.randint(100000, 999999)}", "valid_until": None}]
+    for skill in skills:
+        if skill != "wondzorg":
+            # Some certificates expire within the coming weeks: the demo shows those refusals too.
+            expiry = today + timedelta(days=rng.choice([10, 20, 200, 400, 700]))
+            credentials.append({"kind": skill, "number": None, "valid_until": expiry})
+    if function.startswith("verpleegkundige"):
+        credentials.append({"kind": "big", "number": f"{rng.randint(10**10, 10**11 - 1)}",
+                            "valid_until": today + timedelta(days=rng.choice([15, 900, 1500]))})
+    birth = date(rng.randint(1962, 2006), rng.randint(1, 12), rng.randint(1, 28))
+    if first:
+        birth = date(1991, 4, 12)
+    lat, lon = 52.09 + rng.uniform(-0.12, 0.12), 5.12 + rng.uniform(-0.2, 0.2)
+    row = await workers_db.insert(conn, user_id=user["id"], organisation_id=org["id"], region_id=region_id, fields={
+        "date_of_birth": birth, "home_postcode": f"35{rng.randint(10, 99)} {rng.choice('ABCDEFGH')}{rng.choice('KLMNPR')}",
+        "home_latitude": lat, "home_longitude": lon, "function": function, "skills": skills,
+        "contract_minutes_per_week": rng.choice([16, 20, 24, 28, 32, 36]) * 60,
+        "opted_in": first or rng.random() < 0.8, "max_loan_minutes_per_month": rng.choice([None, 960, 1920, 2400]),
+        "nights": rng.random() < 0.4, "max_travel_km": rng.choice([None, 15, 25, 40]),
+    })
+    await users_db.grant(conn, user["id"], region_id, org["id"], "worker")
+    await workers_db.replace_credentials(conn, row["id"], credentials)
+    # Home roster for the next four weeks: early, late or night blocks on 3 to 4 days a week.
+    blocks = []
+    patterns = [(time(7), 8.5), (time(15), 8.0), (time(23), 8.0)] if kind == "vvt" else \
+        [(time(8), 8.0), (time(14), 8.0), (time(22), 9.0)]
+    for week in range(4):
+        days = sorted(rng.sample(range(7), rng.choice([3, 3, 4])))
+        start_pattern = rng.choice(patterns[:2]) if not row["nights"] else rng.choice(patterns)
+        for d in days:
+            day = today + timedelta(days=week * 7 + d + 1)
+            start = at_local(day, start_pattern[0])
+            end = start + timedelta(hours=start_pattern[1])
+            if not blocks or blocks[-1][1] + timedelta(hours=11) <= start:
+                blocks.append((start, end))
+    await workers_db.replace_roster(conn, row["id"], row["no"], at_local(today, time(0)),
+                                    at_local(today + timedelta(days=30), time(0)), blocks)
+
+
+async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
+    """Open shifts over the next two weeks, some already taken (added once shifts exist)."""
+    try:
+        from flexpool.services import demo_shifts
+    except ImportError:
+        return
+    await demo_shifts.publish(conn, rng, region_id, now)
