@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import datetime, timezone
 
 import asyncpg
 from litestar import Request
@@ -20,4 +21,9 @@ async def provide_principal(request: Request) -> Principal:
     return request.user
 
 
-DEPENDENCIES = {"conn": Provide(provide_conn), "p": Provide(provide_principal)}
+async def provide_now() -> datetime:
+    """The one place the HTTP layer reads the clock; everything below takes `now` as an argument."""
+    return datetime.now(timezone.utc)
+
+
+DEPENDENCIES = {"conn": Provide(provide_conn), "p": Provide(provide_principal), "now": Provide(provide_now)}

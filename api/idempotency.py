@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import problem
+from api.problems import MEDIA_TYPE, problem_body
 
 TTL = timedelta(hours=24)
 
@@ -29,8 +29,8 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if not 1 <= len(key) <= 255:
-            await problem("validation", 422, "Idempotency-Key must be 1 to 255 characters.",
-                          errors=[("Idempotency-Key", "1 to 255 characters")])(scope, receive, send)
+            await _send(send, 422, problem_body("validation", 422, "Idempotency-Key must be 1 to 255 characters.",
+                                                [("Idempotency-Key", "1 to 255 characters")]))
             return
 
         chunks, more = [], True
@@ -52,22 +52,19 @@ class IdempotencyMiddleware:
                 row = await conn.fetchrow("SELECT * FROM idempotency_keys WHERE user_id = $1 AND key = $2",
                                           user.user_id, key)
         if not claimed:
-            if row is None:  # expired and removed between the two statements: treat as new next time
-                response = problem("idempotency-in-progress", 409, "Retry the request.")
+            if row is None:  # expired and removed between the two statements
+                await _send(send, 409, problem_body("idempotency-in-progress", 409, "Retry the request."),
+                            [(b"retry-after", b"1")])
             elif row["request_hash"] != digest:
-                response = problem("idempotency-key-reuse", 422,
-                                   "This Idempotency-Key was already used with a different request.")
+                await _send(send, 422, problem_body("idempotency-key-reuse", 422,
+                                                    "This Idempotency-Key was already used with a different request."))
             elif row["status_code"] is None:
-                response = problem("idempotency-in-progress", 409,
-                                   "The first request with this Idempotency-Key is still running.",
-                                   headers={"Retry-After": "1"})
+                await _send(send, 409, problem_body("idempotency-in-progress", 409,
+                                                    "The first request with this Idempotency-Key is still running."),
+                            [(b"retry-after", b"1")])
             else:
-                await send({"type": "http.response.start", "status": row["status_code"],
-                            "headers": [(b"content-type", row["content_type"].encode()),
-                                        (b"idempotent-replay", b"true")]})
-                await send({"type": "http.response.body", "body": bytes(row["body"] or b"")})
-                return
-            await response(scope, receive, send)
+                await _send(send, row["status_code"], bytes(row["body"] or b""), [(b"idempotent-replay", b"true")],
+                            content_type=row["content_type"])
             return
 
         replayed = False
@@ -103,3 +100,10 @@ class IdempotencyMiddleware:
                     await conn.execute(
                         "UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5 "
                         "WHERE user_id = $1 AND key = $2", user.user_id, key, status, content_type, b"".join(out))
+
+
+async def _send(send: Send, status: int, body: bytes, headers=(), content_type: str = MEDIA_TYPE) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+                            *headers]})
+    await send({"type": "http.response.body", "body": body})

@@ -63,6 +63,12 @@ class Problem(msgspec.Struct, omit_defaults=True):
     blockers: list[Blocker] | None = None
 
 
+def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, str]] | None = None) -> bytes:
+    title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
+    return msgspec.json.encode(Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
+                                       errors=[FieldProblem(f, m) for f, m in errors] if errors else None))
+
+
 def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
             errors: list[tuple[str, str]] | None = None, blockers: list[Blocker] | None = None,
             headers: dict[str, str] | None = None) -> Response:

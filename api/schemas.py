@@ -279,3 +279,130 @@ class Device(Out):
 
 class Devices(Out):
     items: list[Device]
+
+
+# --- shifts, offers, assignments, applications -------------------------------------------------------------
+
+class ShiftIn(Camel):
+    site_id: UUID
+    function: str
+    starts_at: Instant
+    ends_at: Instant
+    break_minutes: Annotated[int, msgspec.Meta(ge=0, le=720)]
+    skills: list[SkillCode] = []
+    places: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
+    booking: Literal["instant", "approval"] = "instant"
+    description: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    urgent: bool = False
+    organisation_id: UUID | None = None
+
+
+class ShiftBatchIn(Camel):
+    shifts: Annotated[list[ShiftIn], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class Reason(Camel):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class OptionalReason(Camel):
+    reason: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+
+
+class AssignIn(Camel):
+    worker_id: UUID
+
+
+class SiteRef(Out):
+    id: UUID
+    name: str
+    address: str | None
+    city: str | None
+
+
+class BlockerOut(Out):
+    type: str
+    detail: str
+
+
+class AssignmentOut(Out):
+    id: UUID
+    shift_id: UUID
+    worker_id: UUID
+    worker_name: str
+    organisation_id: UUID
+    organisation_name: str
+    home_organisation_id: UUID
+    site: SiteRef
+    function: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    paid_minutes: int
+    booked_at: datetime
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    late_cancellation: bool
+
+
+class ApplicationOut(Out):
+    id: UUID
+    shift_id: UUID
+    worker_id: UUID
+    worker_name: str
+    worker_function: str
+    status: str
+    created_at: datetime
+    decided_at: datetime | None
+    reason: str | None
+
+
+class Shift(Out, omit_defaults=True):
+    id: UUID
+    organisation_id: UUID
+    organisation_name: str
+    site_id: UUID
+    site: SiteRef
+    function: str
+    skills: list[str]
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    paid_minutes: int
+    places: int
+    places_filled: int
+    booking: str
+    status: str
+    tier: str
+    urgent: bool
+    published_at: datetime
+    partners_at: datetime
+    region_at: datetime
+    description: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    assignments: list[AssignmentOut] | None = None
+    applications: list[ApplicationOut] | None = None
+
+
+class Offer(Out):
+    shift: Shift
+    can_accept: bool
+    blockers: list[BlockerOut]
+
+
+class HistoryEvent(Out):
+    id: int
+    subject_type: str
+    subject_id: UUID
+    action: str
+    actor_user_id: UUID | None
+    actor_name: str | None
+    reason: str | None
+    data: dict
+    at: datetime
+
+
+class History(Out):
+    items: list[HistoryEvent]

@@ -81,3 +81,9 @@ class Region:
 def future(days: int, hour: int, now: datetime | None = None) -> datetime:
     base = (now or datetime.now(AMSTERDAM)).astimezone(AMSTERDAM).date() + timedelta(days=days)
     return datetime(base.year, base.month, base.day, hour, tzinfo=AMSTERDAM)
+
+
+def in_hours(hours: float) -> datetime:
+    """A whole minute `hours` from now, in local time."""
+    t = datetime.now(AMSTERDAM) + timedelta(hours=hours)
+    return t.replace(second=0, microsecond=0)

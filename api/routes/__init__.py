@@ -1,7 +1,10 @@
 """Every route handler of the API, one module per area."""
 from api.routes.health import live, ready
 from api.routes.me import MeController
+from api.routes.offers import AssignmentController, OfferController
 from api.routes.organisations import OrganisationController
+from api.routes.shifts import ApplicationController, ShiftController
 from api.routes.workers import WorkerController
 
-ROUTES = [live, ready, OrganisationController, WorkerController, MeController]
+ROUTES = [live, ready, OrganisationController, WorkerController, MeController, ShiftController,
+          ApplicationController, OfferController, AssignmentController]

@@ -1,0 +1,55 @@
+"""The worker's side: offers, own assignments, cancelling."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+from uuid import UUID
+
+from asyncpg import Connection
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.routes.shifts import When
+from api.schemas import AssignmentOut, BlockerOut, Offer, Reason
+from api.shapes import assignment_out, shift_out
+from flexpool.services import booking, offers
+from flexpool.services.principal import Principal
+
+
+class OfferController(Controller):
+    path = "/v1/offers"
+    tags = ["worker"]
+
+    @get("/", summary="Open shifts the worker may see now, soonest first, with canAccept and blockers")
+    async def offers(self, conn: Connection, p: Principal, now: datetime,
+                     from_: When = Parameter(query="from", default=None), to: When = None, limit: Limit = 50,
+                     cursor: Cursor = None) -> Page[Offer]:
+        after = decode_cursor(cursor)
+        rows = await offers.offers(conn, p, from_ or now, to or now + timedelta(days=42), now,
+                                   after=(datetime.fromisoformat(after[0]), UUID(after[1])) if after else None,
+                                   limit=limit + 1)
+        return page(rows, limit,
+                    lambda r: Offer(shift=shift_out(r[0], now), can_accept=not r[1],
+                                    blockers=[BlockerOut(b.type, b.detail) for b in r[1]]),
+                    lambda r: (r[0]["starts_at"].isoformat(), r[0]["id"]))
+
+
+class AssignmentController(Controller):
+    path = "/v1"
+    tags = ["worker"]
+
+    @get("/me/assignments", summary="The worker's assignments")
+    async def mine(self, conn: Connection, p: Principal, now: datetime,
+                   from_: When = Parameter(query="from", default=None), to: When = None,
+                   status: Literal["booked", "cancelled", "all"] = "booked") -> Page[AssignmentOut]:
+        statuses = ("booked", "cancelled") if status == "all" else (status,)
+        rows = await booking.my_assignments(conn, p, from_ or now - timedelta(days=7), to or now + timedelta(days=90),
+                                            statuses)
+        return Page(items=[assignment_out(r) for r in rows])
+
+    @post("/assignments/{assignment_id:uuid}/cancel", status_code=200,
+          summary="Worker cancels (outside the window) or the borrower's planner releases")
+    async def cancel(self, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
+                     data: Reason) -> AssignmentOut:
+        return assignment_out(await booking.cancel_assignment(conn, p, assignment_id, data.reason, now))

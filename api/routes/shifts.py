@@ -1,0 +1,106 @@
+"""Shifts for planners; accept for workers; applications."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from asyncpg import Connection
+from litestar import Controller, Response, delete, get, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.schemas import (ApplicationOut, AssignIn, AssignmentOut, History, OptionalReason, Reason, Shift,
+                         ShiftBatchIn, ShiftIn)
+from api.shapes import application_out, assignment_out, history_out, shift_out
+from flexpool.services import booking, shifts
+from flexpool.services.errors import Invalid
+from flexpool.services.principal import Principal
+
+When = Annotated[datetime | None, Parameter(description="RFC 3339 instant with offset")]
+
+
+def _draft(s: ShiftIn) -> shifts.ShiftDraft:
+    return shifts.ShiftDraft(site_id=s.site_id, function=s.function, skills=s.skills, starts_at=s.starts_at,
+                             ends_at=s.ends_at, break_minutes=s.break_minutes, places=s.places, booking=s.booking,
+                             description=s.description, urgent=s.urgent)
+
+
+class ShiftController(Controller):
+    path = "/v1/shifts"
+    tags = ["shifts"]
+
+    @post("/", summary="Publish a shift (planner); it goes out in waves at once")
+    async def publish(self, conn: Connection, p: Principal, now: datetime, data: ShiftIn) -> Shift:
+        rows = await shifts.publish(conn, p, [_draft(data)], now, organisation_id=data.organisation_id)
+        return shift_out(rows[0], now)
+
+    @post("/batch", summary="Publish many shifts, all or nothing (422 names the item)")
+    async def publish_batch(self, conn: Connection, p: Principal, now: datetime, data: ShiftBatchIn) -> Page[Shift]:
+        orgs = {s.organisation_id for s in data.shifts}
+        if len(orgs) > 1:
+            raise Invalid([("shifts", "all shifts of a batch belong to one organisation")])
+        rows = await shifts.publish(conn, p, [_draft(s) for s in data.shifts], now, organisation_id=orgs.pop(),
+                                    batch=True)
+        return Page(items=[shift_out(r, now) for r in rows])
+
+    @get("/", summary="The planner's shifts, soonest first")
+    async def list(self, conn: Connection, p: Principal, now: datetime,
+                   status: Literal["open", "filled", "completed", "cancelled"] | None = None,
+                   from_: When = Parameter(query="from", default=None), to: When = None, site_id: UUID | None = None,
+                   organisation_id: UUID | None = None, limit: Limit = 50, cursor: Cursor = None) -> Page[Shift]:
+        after = decode_cursor(cursor)
+        rows = await shifts.list_for_planner(
+            conn, p, organisation_id=organisation_id, status=status, lo=from_, hi=to, site_id=site_id, now=now,
+            after=(datetime.fromisoformat(after[0]), UUID(after[1])) if after else None, limit=limit + 1)
+        return page(rows, limit, lambda r: shift_out(r, now), lambda r: (r["starts_at"].isoformat(), r["id"]))
+
+    @get("/{shift_id:uuid}", summary="One shift; planners also get its assignments and applications")
+    async def detail(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID) -> Shift:
+        shift, assignments, applications = await shifts.detail(conn, p, shift_id, now)
+        return shift_out(shift, now, assignments, applications)
+
+    @get("/{shift_id:uuid}/history", summary="Audit trail of the shift (its organisation only)")
+    async def history(self, conn: Connection, p: Principal, shift_id: UUID) -> History:
+        return History(items=[history_out(r) for r in await shifts.history(conn, p, shift_id)])
+
+    @post("/{shift_id:uuid}/cancel", status_code=200, summary="Cancel the shift; booked workers are released")
+    async def cancel(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID, data: Reason) -> Shift:
+        return shift_out(await shifts.cancel(conn, p, shift_id, data.reason, now), now)
+
+    @post("/{shift_id:uuid}/assign", summary="Book a pool worker directly (planner); all checks but the tier")
+    async def assign(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
+                     data: AssignIn) -> AssignmentOut:
+        return assignment_out(await booking.assign(conn, p, shift_id, data.worker_id, now))
+
+    @post("/{shift_id:uuid}/accept", summary="Accept: 201 booked, 202 pending approval, 409 with blockers",
+          responses=None)
+    async def accept(self, conn: Connection, p: Principal, now: datetime,
+                     shift_id: UUID) -> Response[AssignmentOut | ApplicationOut]:
+        kind, row = await booking.accept(conn, p, shift_id, now)
+        if kind == "application":
+            return Response(application_out(row), status_code=HTTP_202_ACCEPTED)
+        return Response(assignment_out(row), status_code=HTTP_201_CREATED)
+
+    @get("/{shift_id:uuid}/applications", summary="Applications for the shift (planner)")
+    async def applications(self, conn: Connection, p: Principal, shift_id: UUID) -> Page[ApplicationOut]:
+        return Page(items=[application_out(r) for r in await booking.applications_for_shift(conn, p, shift_id)])
+
+
+class ApplicationController(Controller):
+    path = "/v1/applications"
+    tags = ["applications"]
+
+    @post("/{application_id:uuid}/approve", summary="Approve: all checks run again; 201 Assignment or 409")
+    async def approve(self, conn: Connection, p: Principal, now: datetime, application_id: UUID) -> AssignmentOut:
+        return assignment_out(await booking.approve(conn, p, application_id, now))
+
+    @post("/{application_id:uuid}/decline", status_code=200, summary="Decline an application")
+    async def decline(self, conn: Connection, p: Principal, now: datetime, application_id: UUID,
+                      data: OptionalReason | None = None) -> ApplicationOut:
+        return application_out(await booking.decline(conn, p, application_id, now, data.reason if data else None))
+
+    @delete("/{application_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="The worker withdraws")
+    async def withdraw(self, conn: Connection, p: Principal, now: datetime, application_id: UUID) -> None:
+        await booking.withdraw(conn, p, application_id, now)

@@ -1,0 +1,59 @@
+"""Assignments (inzet): one worker booked on one shift. The exclusion constraint and the fill trigger in
+the schema are the last guard; this module only writes and reads."""
+from __future__ import annotations
+
+ASSIGNMENT_SELECT = """
+SELECT a.*, u.name AS worker_name, w.function AS worker_function, s.site_id, s.function, s.status AS shift_status,
+       si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name
+FROM assignments a JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id
+JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = a.organisation_id
+"""
+
+
+async def insert(conn, *, shift, worker, now, booked_by):
+    return await conn.fetchval(
+        "INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at, "
+        "ends_at, break_minutes, booked_at, booked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        shift["id"], worker["id"], worker["no"], shift["organisation_id"], worker["organisation_id"],
+        shift["starts_at"], shift["ends_at"], shift["break_minutes"], now, booked_by)
+
+
+async def get(conn, assignment_id):
+    return await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.id = $1", assignment_id)
+
+
+async def for_shift(conn, shift_id):
+    return await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.shift_id = $1 ORDER BY a.booked_at, a.id", shift_id)
+
+
+async def for_worker(conn, worker_id, lo, hi, statuses=("booked",)):
+    return await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.worker_id = $1 AND a.ends_at > $2 AND a.starts_at < $3 "
+                            "AND a.status = ANY($4::text[]) ORDER BY a.starts_at, a.id", worker_id, lo, hi,
+                            list(statuses))
+
+
+async def booked_for_shift(conn, shift_id):
+    return await conn.fetch("SELECT * FROM assignments WHERE shift_id = $1 AND status = 'booked'", shift_id)
+
+
+async def cancel(conn, assignment_id, *, now, by, reason, late: bool) -> None:
+    await conn.execute(
+        "UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4, "
+        "late_cancellation = $5 WHERE id = $1 AND status = 'booked'", assignment_id, now, by, reason, late)
+
+
+async def timeline(conn, worker_id, lo, hi):
+    """Everything the worker works in [lo, hi): home roster blocks and booked assignments anywhere."""
+    return await conn.fetch(
+        "SELECT starts_at, ends_at, 0 AS break_minutes, NULL::uuid AS shift_id FROM roster_blocks "
+        "WHERE worker_id = $1 AND ends_at > $2 AND starts_at < $3 "
+        "UNION ALL SELECT starts_at, ends_at, break_minutes, shift_id FROM assignments "
+        "WHERE worker_id = $1 AND status = 'booked' AND ends_at > $2 AND starts_at < $3", worker_id, lo, hi)
+
+
+async def loaned_minutes(conn, worker_id, home_organisation_id, month_start, month_end) -> int:
+    """Minutes the worker is booked at other organisations with a start inside the month."""
+    return await conn.fetchval(
+        "SELECT coalesce(sum(extract(epoch FROM ends_at - starts_at)::int / 60 - break_minutes), 0) "
+        "FROM assignments WHERE worker_id = $1 AND status = 'booked' AND organisation_id <> $2 "
+        "AND starts_at >= $3 AND starts_at < $4", worker_id, home_organisation_id, month_start, month_end)

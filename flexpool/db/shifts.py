@@ -1,0 +1,86 @@
+"""Shifts: publish, read, lock, cancel, and the offers query for one worker."""
+from __future__ import annotations
+
+SHIFT_SELECT = """
+SELECT s.*, si.name AS site_name, si.address AS site_address, si.city AS site_city,
+       si.latitude AS site_latitude, si.longitude AS site_longitude, o.name AS organisation_name
+FROM shifts s JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = s.organisation_id
+"""
+
+
+async def insert(conn, *, region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes,
+                 places, booking, description, urgent, published_at, partners_at, region_at, created_by):
+    return await conn.fetchval(
+        "INSERT INTO shifts (region_id, organisation_id, site_id, function, skills, starts_at, ends_at, "
+        "break_minutes, places, booking, description, urgent, published_at, partners_at, region_at, created_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes, places, booking,
+        description, urgent, published_at, partners_at, region_at, created_by)
+
+
+async def get(conn, shift_id, region_id):
+    return await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1 AND s.region_id = $2", shift_id, region_id)
+
+
+async def lock(conn, shift_id):
+    """Row lock taken after the worker's lock (always in that order, so no deadlocks)."""
+    await conn.execute("SELECT 1 FROM shifts WHERE id = $1 FOR UPDATE", shift_id)
+
+
+async def list_for_organisation(conn, organisation_id, *, status=None, lo=None, hi=None, site_id=None, now,
+                                after=None, limit=50):
+    clauses, args = ["s.organisation_id = $1"], [organisation_id]
+
+    def arg(value):
+        args.append(value)
+        return f"${len(args)}"
+
+    if status == "cancelled":
+        clauses.append("s.status = 'cancelled'")
+    elif status == "completed":
+        clauses.append(f"s.status <> 'cancelled' AND s.ends_at <= {arg(now)}")
+    elif status in ("open", "filled"):
+        clauses.append(f"s.status = {arg(status)} AND s.ends_at > {arg(now)}")
+    if lo is not None:
+        clauses.append(f"s.starts_at >= {arg(lo)}")
+    if hi is not None:
+        clauses.append(f"s.starts_at < {arg(hi)}")
+    if site_id is not None:
+        clauses.append(f"s.site_id = {arg(site_id)}")
+    if after is not None:
+        clauses.append(f"(s.starts_at, s.id) > ({arg(after[0])}, {arg(after[1])})")
+    sql = SHIFT_SELECT + " WHERE " + " AND ".join(clauses) + f" ORDER BY s.starts_at, s.id LIMIT {arg(limit)}"
+    return await conn.fetch(sql, *args)
+
+
+async def cancel(conn, shift_id, now, reason):
+    await conn.execute("UPDATE shifts SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3 WHERE id = $1",
+                       shift_id, now, reason)
+
+
+# Offers: open shifts of the region that reached the worker now, on the worker's track, not from an
+# organisation that excluded or blocked them, within their travel distance. Served by
+# shifts_open_region_starts_idx (region_id, starts_at) WHERE status = 'open'.
+OFFERS = SHIFT_SELECT + """
+WHERE s.region_id = $1 AND s.status = 'open' AND s.starts_at > $2 AND s.starts_at >= $3 AND s.starts_at < $4
+  AND s.function = ANY($5::text[])
+  AND (s.organisation_id = $6 OR s.region_at <= $2
+       OR (s.partners_at <= $2 AND EXISTS (SELECT 1 FROM partners p
+                                            WHERE p.organisation_id = s.organisation_id AND p.partner_id = $6)))
+  AND NOT (s.organisation_id = ANY($7::uuid[]))
+  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id AND a.worker_id = $8 AND a.status = 'booked')
+  AND ($9::float8 IS NULL OR $10::float8 IS NULL OR $11::float8 IS NULL OR si.latitude IS NULL OR
+       2 * 6371.0088 * asin(sqrt(power(sin(radians(si.latitude - $9) / 2), 2) +
+           cos(radians($9)) * cos(radians(si.latitude)) * power(sin(radians(si.longitude - $10) / 2), 2))) <= $11)
+  AND ($12::timestamptz IS NULL OR (s.starts_at, s.id) > ($12, $13::uuid))
+ORDER BY s.starts_at, s.id
+LIMIT $14
+"""
+
+
+async def offers(conn, *, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
+                 worker_id, home, max_travel_km, after, limit):
+    lat, lon = home if home else (None, None)
+    return await conn.fetch(OFFERS, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
+                            worker_id, lat, lon, float(max_travel_km) if max_travel_km is not None else None,
+                            after[0] if after else None, after[1] if after else None, limit)

@@ -1,0 +1,254 @@
+"""Accept, assign, approve, decline, withdraw and cancel: each one transaction, worker lock first.
+
+Every booking path locks the worker row, then the shift row, then decides with the domain. The database
+constraints (fill trigger with CHECK, exclusion on the worker's booked time) stay the last guard: a
+violation that slips past the checks still ends as a clean 409, never as a double booking.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+
+from flexpool.db import applications as applications_db
+from flexpool.db import assignments as assignments_db
+from flexpool.db import audit as audit_db
+from flexpool.db import organisations as orgs_db
+from flexpool.db import regions as regions_db
+from flexpool.db import shifts as shifts_db
+from flexpool.db import workers as workers_db
+from flexpool.domain import worktime
+from flexpool.domain.model import Blocker
+from flexpool.services import conflicts
+from flexpool.services.errors import Conflict, Forbidden, NotFound
+from flexpool.services.principal import Principal
+
+PLANNING = ("planner", "orgAdmin")
+
+
+async def _worker_of(conn, p: Principal):
+    worker = await workers_db.by_user(conn, p.user_id)
+    if worker is None:
+        raise Forbidden("Only pool workers accept shifts.")
+    return worker
+
+
+async def _rules(conn, region_id) -> worktime.Rules:
+    region = await regions_db.get(conn, region_id)
+    return conflicts.rules_for(region["settings"] if region else None)
+
+
+def _refuse(blockers: list[Blocker]) -> Conflict:
+    first = blockers[0]
+    return Conflict(first.type, first.detail, blockers)
+
+
+async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
+                region_id) -> UUID:
+    """Inside a transaction: lock, check everything, write the assignment. Raises Conflict."""
+    await workers_db.lock(conn, worker_id)
+    await shifts_db.lock(conn, shift_id)
+    worker = await workers_db.get(conn, worker_id)
+    shift = await shifts_db.get(conn, shift_id, region_id)
+    if await conn.fetchval("SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 AND status = 'booked'",
+                           shift_id, worker_id):
+        raise _refuse([Blocker("overlap", "You are already booked on this shift.")])
+    ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+    blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
+                                        check_audience=check_audience)
+    if blockers:
+        raise _refuse(blockers)
+    try:
+        async with conn.transaction():  # savepoint: the constraint is the last guard
+            assignment_id = await assignments_db.insert(conn, shift=shift, worker=worker, now=now, booked_by=actor_id)
+    except asyncpg.CheckViolationError:
+        raise _refuse([Blocker("shift-full", "Someone else was just ahead of you: every place is taken.")]) from None
+    except asyncpg.ExclusionViolationError:
+        raise _refuse([Blocker("overlap", "You already work at this time.")]) from None
+    await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
+                          subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
+                          data={"workerId": str(worker_id)})
+    await _withdraw_conflicting_applications(conn, worker, shift_id, now, region_id)
+    return assignment_id
+
+
+async def _withdraw_conflicting_applications(conn, worker, booked_shift_id, now: datetime, region_id) -> None:
+    """A booking withdraws the worker's other pending applications that now conflict with it."""
+    pending = [a for a in await applications_db.pending_for_worker(conn, worker["id"])
+               if a["shift_id"] != booked_shift_id]
+    if not pending:
+        return
+    rules = await _rules(conn, region_id)
+    for ap in pending:
+        shift = await shifts_db.get(conn, ap["shift_id"], region_id)
+        ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+        working_time = [b for b in await conflicts.blockers(conn, ctx, shift, now, rules=rules, check_audience=False)
+                        if b.type in ("overlap", "rest-period", "shift-too-long", "week-hours", "night-shift-rules",
+                                      "loan-limit")]
+        if working_time:
+            await applications_db.decide(conn, ap["id"], "withdrawn", now=now, by=None,
+                                         reason="conflicts with a booked shift")
+            await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                                  subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None,
+                                  at=now, reason="conflicts with another booked shift")
+
+
+async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
+    """('assignment', row) for instant booking, ('application', row) for approval booking."""
+    worker = await _worker_of(conn, p)
+    shift = await shifts_db.get(conn, shift_id, worker["region_id"])
+    if shift is None:
+        raise NotFound("shift")
+    async with conn.transaction():
+        if shift["booking"] == "approval":
+            await workers_db.lock(conn, worker["id"])
+            await shifts_db.lock(conn, shift_id)
+            existing = await applications_db.pending(conn, shift_id, worker["id"])
+            if existing:
+                return "application", existing
+            shift = await shifts_db.get(conn, shift_id, worker["region_id"])
+            ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+            blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker["region_id"]))
+            if blockers:
+                raise _refuse(blockers)
+            app_id = await applications_db.insert(conn, shift_id, worker["id"], now)
+            await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
+                                  subject_type="application", subject_id=app_id, action="applied", actor=p.user_id,
+                                  at=now)
+            return "application", await applications_db.get(conn, app_id)
+        assignment_id = await _book(conn, p.user_id, worker["id"], shift_id, now, check_audience=True,
+                                    action="booked", region_id=worker["region_id"])
+    return "assignment", await assignments_db.get(conn, assignment_id)
+
+
+async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime):
+    """A planner books a pool worker directly: every check of an accept except the audience tier."""
+    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
+    if shift is None or not p.has(shift["organisation_id"], *PLANNING):
+        if shift is not None and any(r.organisation_id == shift["organisation_id"] for r in p.roles):
+            raise Forbidden()
+        raise NotFound("shift")
+    worker = await conn.fetchrow("SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2",
+                                 worker_id, p.region_id)
+    if worker is None:
+        raise NotFound("worker")
+    if not worker["opted_in"] and worker["organisation_id"] != shift["organisation_id"]:
+        raise _refuse([Blocker("not-in-audience", "This worker is not in the pool right now.")])
+    async with conn.transaction():
+        assignment_id = await _book(conn, p.user_id, worker_id, shift_id, now, check_audience=False,
+                                    action="assigned", region_id=p.region_id)
+    return await assignments_db.get(conn, assignment_id)
+
+
+async def _application_for_planner(conn, p: Principal, application_id: UUID):
+    ap = await applications_db.get(conn, application_id)
+    if ap is None or ap["region_id"] != p.region_id or not p.has(ap["organisation_id"], *PLANNING):
+        raise NotFound("application")
+    return ap
+
+
+async def approve(conn, p: Principal, application_id: UUID, now: datetime):
+    ap = await _application_for_planner(conn, p, application_id)
+    async with conn.transaction():
+        await workers_db.lock(conn, ap["worker_id"])
+        ap = await applications_db.get(conn, application_id)
+        if ap["status"] != "pending":
+            raise Conflict("conflict", f"This application is already {ap['status']}.")
+        assignment_id = await _book(conn, p.user_id, ap["worker_id"], ap["shift_id"], now, check_audience=False,
+                                    action="approved", region_id=p.region_id)
+        await applications_db.decide(conn, application_id, "approved", now=now, by=p.user_id)
+        await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                              subject_type="application", subject_id=application_id, action="approved",
+                              actor=p.user_id, at=now)
+    return await assignments_db.get(conn, assignment_id)
+
+
+async def decline(conn, p: Principal, application_id: UUID, now: datetime, reason: str | None):
+    ap = await _application_for_planner(conn, p, application_id)
+    async with conn.transaction():
+        if ap["status"] != "pending":
+            raise Conflict("conflict", f"This application is already {ap['status']}.")
+        await applications_db.decide(conn, application_id, "declined", now=now, by=p.user_id, reason=reason)
+        await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                              subject_type="application", subject_id=application_id, action="declined",
+                              actor=p.user_id, at=now, reason=reason)
+    return await applications_db.get(conn, application_id)
+
+
+async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> None:
+    worker = await _worker_of(conn, p)
+    ap = await applications_db.get(conn, application_id)
+    if ap is None or ap["worker_id"] != worker["id"]:
+        raise NotFound("application")
+    if ap["status"] != "pending":
+        raise Conflict("conflict", f"This application is already {ap['status']}.")
+    async with conn.transaction():
+        await applications_db.decide(conn, application_id, "withdrawn", now=now, by=p.user_id)
+        await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                              subject_type="application", subject_id=application_id, action="withdrawn",
+                              actor=p.user_id, at=now)
+
+
+async def applications_for_shift(conn, p: Principal, shift_id: UUID):
+    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
+    if shift is None or not p.has(shift["organisation_id"], *PLANNING):
+        raise NotFound("shift")
+    return await applications_db.for_shift(conn, shift_id)
+
+
+async def release(conn, p: Principal, assignment, shift, reason: str, now: datetime) -> None:
+    """The borrower's planner releases a booked worker; late (inside the window) means the lender is
+    owed a late-cancellation line, so the worker never pays for it."""
+    org = await conn.fetchrow("SELECT late_cancel_window_minutes FROM organisations WHERE id = $1",
+                              shift["organisation_id"])
+    late = (assignment["home_organisation_id"] != assignment["organisation_id"]
+            and assignment["starts_at"] - now < timedelta(minutes=org["late_cancel_window_minutes"]))
+    await assignments_db.cancel(conn, assignment["id"], now=now, by=p.user_id, reason=reason, late=late)
+    await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift["id"],
+                          subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id,
+                          at=now, reason=reason, data={"lateCancellation": late})
+
+
+async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str, now: datetime):
+    """The worker cancels outside the borrower's window; inside it only the borrower's planner can release."""
+    a = await assignments_db.get(conn, assignment_id)
+    if a is None:
+        raise NotFound("assignment")
+    is_planner = p.has(a["organisation_id"], *PLANNING)
+    worker = await workers_db.by_user(conn, p.user_id)
+    is_worker = worker is not None and worker["id"] == a["worker_id"]
+    if not (is_planner or is_worker):
+        raise NotFound("assignment")
+    async with conn.transaction():
+        await workers_db.lock(conn, a["worker_id"])
+        await shifts_db.lock(conn, a["shift_id"])
+        a = await assignments_db.get(conn, assignment_id)
+        if a["status"] != "booked":
+            raise Conflict("conflict", "This assignment is already cancelled.")
+        if a["ends_at"] <= now:
+            raise Conflict("conflict", "This shift is over; the planner confirms the hours instead.")
+        shift = await conn.fetchrow("SELECT * FROM shifts WHERE id = $1", a["shift_id"])
+        if is_planner:
+            await release(conn, p, a, shift, reason, now)
+        else:
+            window = await conn.fetchval("SELECT worker_cancel_window_minutes FROM organisations WHERE id = $1",
+                                         a["organisation_id"])
+            if a["starts_at"] - now < timedelta(minutes=window):
+                raise Conflict("cancellation-window",
+                               f"Less than {window // 60} hours before the start you cannot cancel yourself; "
+                               f"call the planner of {a['organisation_name']}, who can release you.")
+            await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason, late=False)
+            await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
+                                  subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker",
+                                  actor=p.user_id, at=now, reason=reason)
+    return await assignments_db.get(conn, assignment_id)
+
+
+async def my_assignments(conn, p: Principal, lo: datetime, hi: datetime, statuses):
+    worker = await _worker_of(conn, p)
+    return await assignments_db.for_worker(conn, worker["id"], lo, hi, statuses)
+
+
+async def partner_ids(conn, organisation_id):
+    return await orgs_db.partners(conn, organisation_id)

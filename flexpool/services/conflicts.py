@@ -1,0 +1,87 @@
+"""Load what the conflict checks need for one worker, and turn database rows into domain values."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flexpool.db import assignments as assignments_db
+from flexpool.db import organisations as orgs_db
+from flexpool.domain import worktime
+from flexpool.domain.booking import assess
+from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.clock import AMSTERDAM, age_on, local
+from flexpool.domain.eligibility import Candidate, Offer, month_of
+from flexpool.domain.model import Blocker, Credential
+
+# The longest rule looks 16 weeks back and ahead; one more week covers partial weeks at both ends.
+HORIZON = timedelta(weeks=17)
+
+
+def candidate(worker) -> Candidate:
+    home = (worker["home_latitude"], worker["home_longitude"]) if worker["home_latitude"] is not None else None
+    return Candidate(
+        home_organisation_id=str(worker["organisation_id"]), function=worker["function"],
+        skills=frozenset(worker["skills"]),
+        credentials=tuple(Credential(c["kind"], c["number"], date.fromisoformat(c["validUntil"])
+                                     if c["validUntil"] else None) for c in worker["credentials"]),
+        opted_in=worker["opted_in"], max_loan_minutes_per_month=worker["max_loan_minutes_per_month"],
+        excluded_organisation_ids=frozenset(map(str, worker["excluded_organisation_ids"])),
+        blocked_by=frozenset(map(str, worker["blocked_by"])), home=home, max_travel_km=worker["max_travel_km"])
+
+
+def person(worker, day: date) -> worktime.Person:
+    birth = worker["date_of_birth"]
+    return worktime.Person(age=age_on(birth, day) if birth else None, nights=worker["nights"])
+
+
+def offer(shift, partner_ids) -> Offer:
+    site = (shift["site_latitude"], shift["site_longitude"]) if shift["site_latitude"] is not None else None
+    minutes = int((shift["ends_at"] - shift["starts_at"]).total_seconds() // 60) - shift["break_minutes"]
+    return Offer(organisation_id=str(shift["organisation_id"]), function=shift["function"],
+                 skills=frozenset(shift["skills"]), starts_at=shift["starts_at"], ends_at=shift["ends_at"],
+                 paid_minutes=minutes, partners_at=shift["partners_at"], region_at=shift["region_at"],
+                 partner_organisation_ids=frozenset(map(str, partner_ids)), site=site)
+
+
+def rules_for(region_settings: dict | None) -> worktime.Rules:
+    overrides = (region_settings or {}).get("worktime", {})
+    known = {k: v for k, v in overrides.items() if k in worktime.Rules.__struct_fields__}
+    return worktime.Rules(**known)
+
+
+class WorkerContext:
+    """A worker's timeline and monthly loans, loaded once and reused for many shifts (offers)."""
+
+    def __init__(self, worker, rows, loans: dict[date, int]):
+        self.worker = worker
+        self.rows = rows
+        self.loans = loans
+
+    @classmethod
+    async def load(cls, conn, worker, lo: datetime, hi: datetime) -> "WorkerContext":
+        rows = await assignments_db.timeline(conn, worker["id"], lo - HORIZON, hi + HORIZON)
+        return cls(worker, rows, {})
+
+    def existing(self, except_shift_id=None) -> list[worktime.Interval]:
+        return [worktime.Interval(r["starts_at"], r["ends_at"], r["break_minutes"]) for r in self.rows
+                if except_shift_id is None or r["shift_id"] != except_shift_id]
+
+    async def loaned(self, conn, starts_at: datetime) -> int:
+        month = month_of(starts_at)
+        if month not in self.loans:
+            first = datetime(month.year, month.month, 1, tzinfo=AMSTERDAM)
+            nxt = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1, tzinfo=AMSTERDAM)
+            self.loans[month] = await assignments_db.loaned_minutes(conn, self.worker["id"],
+                                                                    self.worker["organisation_id"], first, nxt)
+        return self.loans[month]
+
+
+async def blockers(conn, ctx: WorkerContext, shift, now: datetime, *, rules: worktime.Rules,
+                   partner_ids=None, check_audience: bool = True) -> list[Blocker]:
+    if partner_ids is None:
+        partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
+    return assess(shift=offer(shift, partner_ids), shift_status=shift["status"], places=shift["places"],
+                  places_filled=shift["places_filled"], worker=candidate(ctx.worker),
+                  person=person(ctx.worker, local(shift["starts_at"]).date()),
+                  existing=ctx.existing(except_shift_id=shift["id"]), break_minutes=shift["break_minutes"],
+                  loaned_minutes_that_month=await ctx.loaned(conn, shift["starts_at"]), now=now,
+                  catalogue=CATALOGUE, rules=rules, check_audience=check_audience)

@@ -1,0 +1,58 @@
+"""What a worker may see now: open shifts that reached them, with canAccept and the blockers."""
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from flexpool.db import organisations as orgs_db
+from flexpool.db import regions as regions_db
+from flexpool.db import shifts as shifts_db
+from flexpool.db import workers as workers_db
+from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.eligibility import exclusion_blockers, reached, too_far
+from flexpool.services import conflicts
+from flexpool.services.errors import Forbidden
+from flexpool.services.principal import Principal
+
+
+async def offers(conn, p: Principal, lo: datetime, hi: datetime, now: datetime, *, after=None, limit=50):
+    """[(shift, blockers)], soonest first. A worker who opted out is reached by nothing."""
+    worker = await workers_db.by_user(conn, p.user_id)
+    if worker is None:
+        raise Forbidden("Offers are for pool workers.")
+    if not worker["opted_in"]:
+        return []
+    home = (worker["home_latitude"], worker["home_longitude"]) if worker["home_latitude"] is not None else None
+    rows = await shifts_db.offers(
+        conn, region_id=worker["region_id"], now=now, lo=max(lo, now), hi=hi,
+        functions=CATALOGUE.track_functions(worker["function"]), home_organisation_id=worker["organisation_id"],
+        hidden_organisation_ids=list(worker["excluded_organisation_ids"]) + list(worker["blocked_by"]),
+        worker_id=worker["id"], home=home, max_travel_km=worker["max_travel_km"], after=after, limit=limit)
+    if not rows:
+        return []
+    ctx = await conflicts.WorkerContext.load(conn, worker, rows[0]["starts_at"], max(r["ends_at"] for r in rows))
+    region = await regions_db.get(conn, worker["region_id"])
+    rules = conflicts.rules_for(region["settings"])
+    partners: dict[UUID, list] = {}
+    out = []
+    for shift in rows:
+        if shift["organisation_id"] not in partners:
+            partners[shift["organisation_id"]] = await orgs_db.partners(conn, shift["organisation_id"])
+        out.append((shift, await conflicts.blockers(conn, ctx, shift, now, rules=rules,
+                                                    partner_ids=partners[shift["organisation_id"]])))
+    return out
+
+
+async def may_see(conn, p: Principal, shift, now: datetime) -> bool:
+    """A worker sees a shift that is offered to them now, or one they are booked on or applied for."""
+    worker = await workers_db.by_user(conn, p.user_id)
+    if worker is None:
+        return False
+    if await conn.fetchval("SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 UNION ALL "
+                           "SELECT 1 FROM applications WHERE shift_id = $1 AND worker_id = $2 LIMIT 1",
+                           shift["id"], worker["id"]):
+        return True
+    candidate = conflicts.candidate(worker)
+    offer = conflicts.offer(shift, await orgs_db.partners(conn, shift["organisation_id"]))
+    return (worker["opted_in"] and reached(candidate, offer, now) and not too_far(candidate, offer)
+            and not exclusion_blockers(candidate, offer))

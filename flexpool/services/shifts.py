@@ -1,0 +1,132 @@
+"""Publishing, listing and cancelling shifts (diensten)."""
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from flexpool.db import applications as applications_db
+from flexpool.db import assignments as assignments_db
+from flexpool.db import audit as audit_db
+from flexpool.db import organisations as orgs_db
+from flexpool.db import shifts as shifts_db
+from flexpool.domain import shifts as shift_rules
+from flexpool.domain import waves
+from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.services.booking import release
+from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
+from flexpool.services.offers import may_see
+from flexpool.services.principal import Principal
+
+PLANNING = ("planner", "orgAdmin")
+
+
+class ShiftDraft:
+    __slots__ = ("site_id", "function", "skills", "starts_at", "ends_at", "break_minutes", "places", "booking",
+                 "description", "urgent")
+
+    def __init__(self, **kw):
+        for k in self.__slots__:
+            setattr(self, k, kw[k])
+
+
+def _planner_organisation(p: Principal, organisation_id: UUID | None) -> UUID:
+    orgs = p.organisations(*PLANNING)
+    if organisation_id is not None:
+        p.authorise(organisation_id, *PLANNING)
+        return organisation_id
+    if not orgs:
+        p.require_any(*PLANNING)
+    if len(orgs) > 1:
+        raise Invalid([("organisationId", "you plan for several organisations; say which")])
+    return orgs[0]
+
+
+async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, organisation_id: UUID | None = None,
+                  batch: bool = False) -> list:
+    """All or nothing: one invalid draft refuses the whole batch, naming the item."""
+    org_id = _planner_organisation(p, organisation_id)
+    errors: list[tuple[str, str]] = []
+    for i, d in enumerate(drafts):
+        prefix = f"shifts[{i}]." if batch else ""
+        errors += [(e.field, e.message) for e in shift_rules.validate(
+            function=d.function, skills=d.skills, starts_at=d.starts_at, ends_at=d.ends_at,
+            break_minutes=d.break_minutes, places=d.places, now=now, catalogue=CATALOGUE, prefix=prefix)]
+        if await orgs_db.site(conn, d.site_id, org_id) is None:
+            errors.append((prefix + "siteId", "no such site of your organisation"))
+    if errors:
+        raise Invalid(errors)
+    has_partners = bool(await orgs_db.partners(conn, org_id))
+    ids = []
+    async with conn.transaction():
+        for d in drafts:
+            schedule = waves.schedule(now, d.starts_at, d.urgent, has_partners)
+            shift_id = await shifts_db.insert(
+                conn, region_id=p.region_id, organisation_id=org_id, site_id=d.site_id, function=d.function,
+                skills=d.skills, starts_at=d.starts_at, ends_at=d.ends_at, break_minutes=d.break_minutes,
+                places=d.places, booking=d.booking, description=d.description, urgent=d.urgent, published_at=now,
+                partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id)
+            await audit_db.record(conn, organisation_id=org_id, shift_id=shift_id, subject_type="shift",
+                                  subject_id=shift_id, action="published", actor=p.user_id, at=now,
+                                  data={"places": d.places, "urgent": d.urgent})
+            ids.append(shift_id)
+    return [await shifts_db.get(conn, i, p.region_id) for i in ids]
+
+
+async def visible_shift(conn, p: Principal, shift_id: UUID, now: datetime):
+    """The shift if the caller may see it: its organisation's staff, or a worker it is offered to or booked on."""
+    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
+    if shift is None:
+        raise NotFound("shift")
+    if p.has(shift["organisation_id"], "planner", "orgAdmin", "finance") or p.is_coordinator:
+        return shift, True
+    if await may_see(conn, p, shift, now):
+        return shift, False
+    raise NotFound("shift")
+
+
+async def detail(conn, p: Principal, shift_id: UUID, now: datetime):
+    shift, staff = await visible_shift(conn, p, shift_id, now)
+    if not staff:
+        return shift, None, None
+    return shift, await assignments_db.for_shift(conn, shift_id), await applications_db.for_shift(conn, shift_id)
+
+
+async def list_for_planner(conn, p: Principal, *, organisation_id=None, status=None, lo=None, hi=None, site_id=None,
+                           now, after=None, limit=50):
+    org_id = _planner_organisation(p, organisation_id)
+    return await shifts_db.list_for_organisation(conn, org_id, status=status, lo=lo, hi=hi, site_id=site_id, now=now,
+                                                 after=after, limit=limit)
+
+
+async def history(conn, p: Principal, shift_id: UUID):
+    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
+    if shift is None or not (p.has(shift["organisation_id"], *PLANNING) or p.is_coordinator):
+        raise NotFound("shift")
+    return await audit_db.for_shift(conn, shift_id)
+
+
+async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime):
+    """Cancel the shift; booked workers are released (late when inside the window) and applications declined."""
+    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
+    if shift is None or not (p.has(shift["organisation_id"], *PLANNING)):
+        if shift is not None and p.has(shift["organisation_id"], "finance", "worker"):
+            raise Forbidden()
+        raise NotFound("shift")
+    async with conn.transaction():
+        await shifts_db.lock(conn, shift_id)
+        shift = await shifts_db.get(conn, shift_id, p.region_id)
+        if shift["status"] == "cancelled":
+            raise Conflict("shift-not-open", "This shift is already cancelled.")
+        if shift["ends_at"] <= now:
+            raise Conflict("shift-not-open", "This shift is over; confirm the hours instead.")
+        for a in await assignments_db.booked_for_shift(conn, shift_id):
+            await release(conn, p, a, shift, reason, now)
+        for ap in await applications_db.pending_for_shift(conn, shift_id):
+            await applications_db.decide(conn, ap["id"], "declined", now=now, by=p.user_id, reason="shift cancelled")
+            await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
+                                  subject_type="application", subject_id=ap["id"], action="declined",
+                                  actor=p.user_id, at=now, reason="shift cancelled")
+        await shifts_db.cancel(conn, shift_id, now, reason)
+        await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id, subject_type="shift",
+                              subject_id=shift_id, action="cancelled", actor=p.user_id, at=now, reason=reason)
+    return await shifts_db.get(conn, shift_id, p.region_id)

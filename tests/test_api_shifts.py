@@ -1,0 +1,269 @@
+"""Shifts, offers, accept, applications, cancellation and the audit trail through the API."""
+from datetime import timedelta
+
+import pytest
+
+from tests.helpers import Region, auth, future, in_hours
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+async def region(client, pool):
+    r = await Region(client).setup(pool)
+    await r.worker("Zonnehuis", "own", skills=["medicatie"])
+    await r.worker("Thuiszorg West", "lender", skills=["medicatie"])
+    return r
+
+
+def shift_body(region, org="Zonnehuis", *, days=1, hour=7, hours=8, break_minutes=30, start=None, **extra):
+    start = start or future(days, hour)
+    return {"siteId": region.sites[org]["id"], "function": "verzorgende-ig", "startsAt": start.isoformat(),
+            "endsAt": (start + timedelta(hours=hours)).isoformat(), "breakMinutes": break_minutes, **extra}
+
+
+async def publish(client, region, org="Zonnehuis", **kw):
+    r = await client.post("/v1/shifts", json=shift_body(region, org, **kw), headers=auth(region.orgs[org]["planner"]))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def test_publish_and_validation(client, region):
+    zon = region.orgs["Zonnehuis"]
+    s = await publish(client, region, places=2, skills=["medicatie"], description="Afdeling Linde")
+    assert s["status"] == "open" and s["paidMinutes"] == 450 and s["places"] == 2 and s["placesFilled"] == 0
+    assert s["tier"] == "organisation" and s["organisationId"] == zon["id"]
+    # Break rules: 8 h with 15 minutes of break is refused with a field error.
+    r = await client.post("/v1/shifts", json=shift_body(region, break_minutes=15), headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "breakMinutes"
+    r = await client.post("/v1/shifts", json=shift_body(region, hours=11, break_minutes=30), headers=auth(zon["planner"]))
+    assert r.status_code == 422 and "45 minutes" in r.json()["errors"][0]["message"]
+    r = await client.post("/v1/shifts", json=shift_body(region, function="tovenaar", skills=["vliegen"]),
+                          headers=auth(zon["planner"]))
+    assert {e["field"] for e in r.json()["errors"]} == {"function", "skills[0]"}
+    r = await client.post("/v1/shifts", json=shift_body(region, days=-2), headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "startsAt"
+    body = shift_body(region)
+    body["startsAt"] = body["startsAt"][:19]  # no offset
+    r = await client.post("/v1/shifts", json=body, headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "startsAt"
+    # Another organisation's site, a worker, nobody.
+    r = await client.post("/v1/shifts", json=shift_body(region, "Thuiszorg West"), headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "siteId"
+    assert (await client.post("/v1/shifts", json=shift_body(region), headers=auth("own@mail.test"))).status_code == 403
+    assert (await client.post("/v1/shifts", json=shift_body(region))).status_code == 401
+
+
+async def test_batch_is_all_or_nothing(client, region):
+    zon = region.orgs["Zonnehuis"]
+    good, bad = shift_body(region), shift_body(region, days=2, break_minutes=0)
+    r = await client.post("/v1/shifts/batch", json={"shifts": [good, bad]}, headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "shifts[1].breakMinutes"
+    r = await client.get("/v1/shifts", headers=auth(zon["planner"]))
+    assert r.json()["items"] == []
+    r = await client.post("/v1/shifts/batch", json={"shifts": [good, shift_body(region, days=2)]},
+                          headers=auth(zon["planner"]))
+    assert r.status_code == 201 and len(r.json()["items"]) == 2
+
+
+async def test_list_detail_and_scoping(client, region):
+    zon, west = region.orgs["Zonnehuis"], region.orgs["Thuiszorg West"]
+    first = await publish(client, region, days=2)
+    await publish(client, region, days=1)
+    await publish(client, region, "Thuiszorg West")
+    r = await client.get("/v1/shifts", headers=auth(zon["planner"]))
+    items = r.json()["items"]
+    assert len(items) == 2 and items[0]["startsAt"] < items[1]["startsAt"]
+    r = await client.get("/v1/shifts", params={"limit": 1}, headers=auth(zon["planner"]))
+    assert len(r.json()["items"]) == 1 and r.json()["nextCursor"]
+    r2 = await client.get("/v1/shifts", params={"limit": 1, "cursor": r.json()["nextCursor"]},
+                          headers=auth(zon["planner"]))
+    assert r2.json()["items"][0]["id"] == first["id"]
+    r = await client.get(f"/v1/shifts/{first['id']}", headers=auth(zon["planner"]))
+    assert r.status_code == 200 and r.json()["assignments"] == [] and r.json()["applications"] == []
+    assert (await client.get(f"/v1/shifts/{first['id']}", headers=auth(west["planner"]))).status_code == 404
+    assert (await client.get(f"/v1/shifts/{first['id']}/history", headers=auth(west["planner"]))).status_code == 404
+    # A worker of another organisation does not see a shift still in its own organisation's tier.
+    assert (await client.get(f"/v1/shifts/{first['id']}", headers=auth("lender@mail.test"))).status_code == 404
+    r = await client.get(f"/v1/shifts/{first['id']}", headers=auth("own@mail.test"))
+    assert r.status_code == 200 and "assignments" not in r.json()
+
+
+async def test_accept_instant_and_full(client, region):
+    zon = region.orgs["Zonnehuis"]
+    await region.worker("Zonnehuis", "second")
+    s = await publish(client, region)
+    r = await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("own@mail.test"))
+    assert r.status_code == 201, r.text
+    a = r.json()
+    assert a["status"] == "booked" and a["shiftId"] == s["id"] and a["paidMinutes"] == 450
+    r = await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("second@mail.test"))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/shift-full"
+    r = await client.get(f"/v1/shifts/{s['id']}", headers=auth(zon["planner"]))
+    assert r.json()["status"] == "filled" and r.json()["placesFilled"] == 1
+    assert [x["workerName"] for x in r.json()["assignments"]] == ["Own"]
+    r = await client.get("/v1/me/assignments", headers=auth("own@mail.test"))
+    assert [x["id"] for x in r.json()["items"]] == [a["id"]]
+    # A planner is not a worker.
+    assert (await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth(zon["planner"]))).status_code == 403
+
+
+async def test_refusals_name_all_blockers(client, region):
+    s = await publish(client, region, skills=["injecteren"], hours=13, break_minutes=45)
+    r = await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("own@mail.test"))
+    assert r.status_code == 409
+    body = r.json()
+    assert body["type"] == "/problems/shift-too-long"
+    assert [b["type"] for b in body["blockers"]] == ["shift-too-long", "credential"]
+    # Overlap with the home roster, worded without revealing anything of another organisation.
+    own = region.workers["own"]
+    zon = region.orgs["Zonnehuis"]
+    start = future(3, 7)
+    r = await client.put(f"/v1/organisations/{zon['id']}/workers/{own['id']}/roster", headers=auth(zon["admin"]), json={
+        "from": future(3, 0).isoformat(), "to": future(4, 0).isoformat(),
+        "blocks": [{"startsAt": start.isoformat(), "endsAt": (start + timedelta(hours=8)).isoformat()}]})
+    assert r.status_code == 200
+    s2 = await publish(client, region, days=3, hour=12, hours=6)
+    r = await client.post(f"/v1/shifts/{s2['id']}/accept", headers=auth("own@mail.test"))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/overlap"
+
+
+async def test_waves_and_audience(client, region):
+    # More than 7 days ahead: 48 h for the own organisation first.
+    s = await publish(client, region, days=10)
+    r = await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("lender@mail.test"))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/not-in-audience"
+    offers = (await client.get("/v1/offers", headers=auth("lender@mail.test"))).json()["items"]
+    assert offers == []
+    # Urgent: the whole region at once.
+    u = await publish(client, region, days=10, hour=15, urgent=True)
+    assert u["tier"] == "region"
+    offers = (await client.get("/v1/offers", headers=auth("lender@mail.test"))).json()["items"]
+    assert [o["shift"]["id"] for o in offers] == [u["id"]] and offers[0]["canAccept"] is True
+    r = await client.post(f"/v1/shifts/{u['id']}/accept", headers=auth("lender@mail.test"))
+    assert r.status_code == 201 and r.json()["homeOrganisationId"] == region.orgs["Thuiszorg West"]["id"]
+
+
+async def test_offers_show_blockers_and_exclusions(client, region):
+    zon, west = region.orgs["Zonnehuis"], region.orgs["Thuiszorg West"]
+    ok = await publish(client, region, urgent=True, days=2)
+    needs = await publish(client, region, urgent=True, days=3, skills=["sondevoeding"])
+    r = await client.get("/v1/offers", headers=auth("lender@mail.test"))
+    offers = {o["shift"]["id"]: o for o in r.json()["items"]}
+    assert offers[ok["id"]]["canAccept"] and not offers[needs["id"]]["canAccept"]
+    assert offers[needs["id"]]["blockers"][0]["type"] == "credential"
+    # Home employer excludes the borrower: nothing of Zonnehuis is offered any more.
+    lender = region.workers["lender"]
+    r = await client.patch(f"/v1/organisations/{west['id']}/workers/{lender['id']}", headers=auth(west["admin"]),
+                           json={"pool": {"excludedOrganisationIds": [zon["id"]]}})
+    assert r.status_code == 200
+    assert (await client.get("/v1/offers", headers=auth("lender@mail.test"))).json()["items"] == []
+    r = await client.post(f"/v1/shifts/{ok['id']}/accept", headers=auth("lender@mail.test"))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/excluded"
+    assert "Thuiszorg" not in r.json()["detail"] and "Zonnehuis" not in r.json()["detail"]
+
+
+async def test_approval_flow(client, region):
+    zon = region.orgs["Zonnehuis"]
+    s = await publish(client, region, booking="approval", urgent=True)
+    r = await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("lender@mail.test"))
+    assert r.status_code == 202 and r.json()["status"] == "pending"
+    app_id = r.json()["id"]
+    r = await client.get(f"/v1/shifts/{s['id']}/applications", headers=auth(zon["planner"]))
+    assert [a["id"] for a in r.json()["items"]] == [app_id]
+    assert (await client.post(f"/v1/applications/{app_id}/approve",
+                              headers=auth(region.orgs["Thuiszorg West"]["planner"]))).status_code == 404
+    r = await client.post(f"/v1/applications/{app_id}/approve", headers=auth(zon["planner"]))
+    assert r.status_code == 201 and r.json()["status"] == "booked"
+    assert (await client.post(f"/v1/applications/{app_id}/decline", headers=auth(zon["planner"]))).status_code == 409
+    # Decline and withdraw.
+    s2 = await publish(client, region, booking="approval", urgent=True, days=4)
+    a2 = (await client.post(f"/v1/shifts/{s2['id']}/accept", headers=auth("own@mail.test"))).json()
+    r = await client.post(f"/v1/applications/{a2['id']}/decline", json={"reason": "al bezet"},
+                          headers=auth(zon["planner"]))
+    assert r.status_code == 200 and r.json()["status"] == "declined"
+    s3 = await publish(client, region, booking="approval", urgent=True, days=5)
+    a3 = (await client.post(f"/v1/shifts/{s3['id']}/accept", headers=auth("own@mail.test"))).json()
+    assert (await client.delete(f"/v1/applications/{a3['id']}", headers=auth("lender@mail.test"))).status_code == 404
+    assert (await client.delete(f"/v1/applications/{a3['id']}", headers=auth("own@mail.test"))).status_code == 204
+
+
+async def test_booking_withdraws_conflicting_applications(client, region):
+    zon = region.orgs["Zonnehuis"]
+    pending = await publish(client, region, booking="approval", urgent=True, days=2, hour=7)
+    app = (await client.post(f"/v1/shifts/{pending['id']}/accept", headers=auth("own@mail.test"))).json()
+    instant = await publish(client, region, urgent=True, days=2, hour=9)  # overlaps the pending one
+    assert (await client.post(f"/v1/shifts/{instant['id']}/accept", headers=auth("own@mail.test"))).status_code == 201
+    r = await client.get(f"/v1/shifts/{pending['id']}/applications", headers=auth(zon["planner"]))
+    assert [(a["id"], a["status"]) for a in r.json()["items"]] == [(app["id"], "withdrawn")]
+
+
+async def test_cancellation_window_release_and_reopen(client, region):
+    zon = region.orgs["Zonnehuis"]
+    soon = await publish(client, region, urgent=True, start=in_hours(20))
+    a = (await client.post(f"/v1/shifts/{soon['id']}/accept", headers=auth("lender@mail.test"))).json()
+    r = await client.post(f"/v1/assignments/{a['id']}/cancel", json={"reason": "ziek"},
+                          headers=auth("lender@mail.test"))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/cancellation-window"
+    r = await client.post(f"/v1/assignments/{a['id']}/cancel", json={"reason": "minder bewoners"},
+                          headers=auth(zon["planner"]))
+    assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["lateCancellation"] is True
+    r = await client.get(f"/v1/shifts/{soon['id']}", headers=auth(zon["planner"]))
+    assert r.json()["status"] == "open" and r.json()["placesFilled"] == 0
+    # Outside the window the worker cancels themselves; not late.
+    later = await publish(client, region, urgent=True, days=5)
+    b = (await client.post(f"/v1/shifts/{later['id']}/accept", headers=auth("lender@mail.test"))).json()
+    r = await client.post(f"/v1/assignments/{b['id']}/cancel", json={"reason": "verjaardag"},
+                          headers=auth("lender@mail.test"))
+    assert r.status_code == 200 and r.json()["lateCancellation"] is False
+    assert (await client.post(f"/v1/assignments/{b['id']}/cancel", json={"reason": "x"},
+                              headers=auth("own@mail.test"))).status_code == 404
+    r = await client.get(f"/v1/shifts/{later['id']}/history", headers=auth(zon["planner"]))
+    actions = [(e["subjectType"], e["action"]) for e in r.json()["items"]]
+    assert actions == [("shift", "published"), ("assignment", "booked"), ("assignment", "cancelled-by-worker")]
+    assert r.json()["items"][-1]["reason"] == "verjaardag"
+
+
+async def test_cancel_shift_releases_everyone(client, region):
+    zon = region.orgs["Zonnehuis"]
+    s = await publish(client, region, urgent=True, places=2, start=in_hours(10))
+    a = (await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("lender@mail.test"))).json()
+    r = await client.post(f"/v1/shifts/{s['id']}/cancel", json={"reason": "afdeling dicht"},
+                          headers=auth(zon["planner"]))
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    mine = (await client.get("/v1/me/assignments", params={"status": "all"}, headers=auth("lender@mail.test"))).json()
+    assert [(x["id"], x["status"], x["lateCancellation"]) for x in mine["items"]] == [(a["id"], "cancelled", True)]
+    r = await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("own@mail.test"))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/shift-not-open"
+    assert (await client.post(f"/v1/shifts/{s['id']}/cancel", json={"reason": "x"},
+                              headers=auth(zon["planner"]))).status_code == 409
+    assert (await client.post(f"/v1/shifts/{s['id']}/cancel", json={"reason": "x"},
+                              headers=auth(region.orgs["Thuiszorg West"]["planner"]))).status_code == 404
+
+
+async def test_planner_assigns_directly(client, region):
+    zon = region.orgs["Zonnehuis"]
+    s = await publish(client, region, days=10)  # still in the organisation tier
+    lender = region.workers["lender"]
+    r = await client.post(f"/v1/shifts/{s['id']}/assign", json={"workerId": lender["id"]}, headers=auth(zon["planner"]))
+    assert r.status_code == 201 and r.json()["workerId"] == lender["id"]
+    r = await client.post(f"/v1/shifts/{s['id']}/assign", json={"workerId": lender["id"]},
+                          headers=auth(region.orgs["Thuiszorg West"]["planner"]))
+    assert r.status_code == 404
+
+
+async def test_idempotency_key(client, region):
+    zon = region.orgs["Zonnehuis"]
+    body = shift_body(region)
+    headers = {**auth(zon["planner"]), "Idempotency-Key": "publish-1"}
+    first = await client.post("/v1/shifts", json=body, headers=headers)
+    again = await client.post("/v1/shifts", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert len((await client.get("/v1/shifts", headers=auth(zon["planner"]))).json()["items"]) == 1
+    other = await client.post("/v1/shifts", json=shift_body(region, days=2), headers=headers)
+    assert other.status_code == 422 and other.json()["type"] == "/problems/idempotency-key-reuse"
+    # Another user may use the same key for their own request.
+    s = first.json()
+    r = await client.post(f"/v1/shifts/{s['id']}/accept", headers={**auth("own@mail.test"), "Idempotency-Key": "publish-1"})
+    r2 = await client.post(f"/v1/shifts/{s['id']}/accept", headers={**auth("own@mail.test"), "Idempotency-Key": "publish-1"})
+    assert r.status_code == r2.status_code == 201 and r.json()["id"] == r2.json()["id"]
