@@ -1,7 +1,7 @@
 """Local time of the region: calendar rules (days, weeks, nights) are judged in Europe/Amsterdam."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -11,9 +11,15 @@ def local(instant: datetime) -> datetime:
     return instant.astimezone(AMSTERDAM)
 
 
+def utc(instant: datetime) -> datetime:
+    """Normalise to UTC: Python compares and subtracts datetimes of the same tzinfo by wall clock, which is
+    wrong across a DST change; in UTC, arithmetic is absolute time."""
+    return instant.astimezone(timezone.utc)
+
+
 def at_local(day: date, clock: time) -> datetime:
-    """The instant at which the wall clock in Amsterdam shows `clock` on `day` (DST resolved by zoneinfo)."""
-    return datetime.combine(day, clock, tzinfo=AMSTERDAM)
+    """The instant (in UTC) at which the wall clock in Amsterdam shows `clock` on `day`."""
+    return utc(datetime.combine(day, clock, tzinfo=AMSTERDAM))
 
 
 def week_start(instant: datetime) -> date:
@@ -24,7 +30,7 @@ def week_start(instant: datetime) -> date:
 
 def minutes_between(start: datetime, end: datetime) -> int:
     """Whole minutes of absolute time: a night across the October change is an hour longer."""
-    return int((end - start).total_seconds() // 60)
+    return int((utc(end) - utc(start)).total_seconds() // 60)
 
 
 def age_on(birth: date, day: date) -> int:

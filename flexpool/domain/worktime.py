@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 import msgspec
 
-from flexpool.domain.clock import at_local, local, minutes_between, week_start
+from flexpool.domain.clock import at_local, local, minutes_between, utc, week_start
 from flexpool.domain.model import Blocker
 
 
@@ -205,16 +205,21 @@ def _weekly_rest_ok(ds: list[Duty], monday: date, rules: Rules) -> bool:
     lo, hi = _week_bounds(monday)
     if max(_rests_in(ds, lo, hi), default=0) >= rules.weekly_rest:
         return True
-    for first in (monday - timedelta(days=7), monday):
-        lo, hi = _week_bounds(first, 2)
-        parts = [r for r in _rests_in(ds, lo, hi) if r >= rules.biweekly_rest_part]
-        if sum(parts) >= rules.biweekly_rest:
-            return True
-    return False
+    # The 14 × 24 h alternative over fixed fortnights: an odd ISO week with the next, an even one with the previous.
+    first = monday if monday.isocalendar().week % 2 else monday - timedelta(days=7)
+    lo, hi = _week_bounds(first, 2)
+    parts = [r for r in _rests_in(ds, lo, hi) if r >= rules.biweekly_rest_part]
+    return sum(parts) >= rules.biweekly_rest
+
+
+def _absolute(i: Interval) -> Interval:
+    return Interval(utc(i.starts_at), utc(i.ends_at), i.break_minutes)
 
 
 def check(candidate: Interval, existing: list[Interval], person: Person, rules: Rules = Rules()) -> list[Blocker]:
     """Blockers that booking `candidate` would cause, on top of what `existing` already is."""
+    candidate = _absolute(candidate)
+    existing = [_absolute(e) for e in existing]
     blockers: list[Blocker] = []
     if any(e.starts_at < candidate.ends_at and candidate.starts_at < e.ends_at for e in existing):
         blockers.append(Blocker("overlap", "You already work at this time."))
