@@ -13,6 +13,11 @@ from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.pool import connect
 from flexpool.domain.clock import AMSTERDAM, at_local
+from flexpool.services import booking
+from flexpool.services import shifts as shift_service
+from flexpool.services.errors import ServiceError
+from flexpool.services.principal import Principal, Role
+from flexpool.services.shifts import ShiftDraft
 
 REGION = "Demo Regio Utrecht"
 COORDINATOR = "coordinator@demo.test"
@@ -101,7 +106,7 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
             for group in (vvt, ghz):
                 for o in group:
                     await orgs_db.set_partners(conn, o, [p for p in group if p != o][:2])
-        await _shifts(conn, rng, region["id"], now)
+            await _shifts(conn, rng, region["id"], now)
         return PEOPLE
     finally:
         await conn.close()
@@ -160,10 +165,49 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
                                     at_local(today + timedelta(days=30), time(0)), blocks)
 
 
+async def _principal(conn, email: str) -> Principal:
+    user = await users_db.by_subject(conn, email)
+    roles = await users_db.memberships(conn, user["id"])
+    return Principal(user["id"], user["email"], user["name"], user["language"],
+                     tuple(Role(r["role"], r["organisation_id"], r["region_id"], r["organisation_name"]) for r in roles))
+
+
+SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (time(9), 4.0, 0), (time(17), 5.0, 0)]
+
+
 async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
-    """Open shifts over the next two weeks, some already taken (added once shifts exist)."""
-    try:
-        from flexpool.services import demo_shifts
-    except ImportError:
-        return
-    await demo_shifts.publish(conn, rng, region_id, now)
+    """Open shifts over the next two weeks in every organisation; about a third already taken."""
+    today = now.astimezone(AMSTERDAM).date()
+    orgs = await orgs_db.list_in_region(conn, region_id)
+    for org in orgs:
+        planner_email = await conn.fetchval(
+            "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
+            "WHERE m.organisation_id = $1 AND m.role = 'planner' LIMIT 1", org["id"])
+        planner = await _principal(conn, planner_email)
+        sites = await orgs_db.sites(conn, org["id"])
+        functions = ["begeleider-3", "begeleider-4"] if org["kind"] == "ghz" else \
+            ["helpende", "verzorgende-ig", "verzorgende-ig", "verpleegkundige-mbo"]
+        drafts = []
+        for _ in range(16):
+            day = today + timedelta(days=rng.randint(1, 14))
+            clock, hours, brk = rng.choice(SHIFT_TIMES)
+            start = at_local(day, clock)
+            skills = sorted(rng.sample(["medicatie", "wondzorg", "injecteren", "bhv"], rng.choice([0, 0, 1, 1, 2])))
+            drafts.append(ShiftDraft(site_id=rng.choice(sites)["id"], function=rng.choice(functions), skills=skills,
+                                     starts_at=start, ends_at=start + timedelta(hours=hours), break_minutes=brk,
+                                     places=rng.choice([1, 1, 1, 2, 3]),
+                                     booking="approval" if rng.random() < 0.2 else "instant",
+                                     description=None, urgent=rng.random() < 0.25))
+        published = await shift_service.publish(conn, planner, drafts, now)
+        for shift in published:
+            if shift["booking"] != "instant" or rng.random() > 0.35:
+                continue
+            candidates = await conn.fetch(
+                "SELECT id FROM workers WHERE region_id = $1 AND opted_in AND function = $2 ORDER BY no LIMIT 40",
+                region_id, shift["function"])
+            for worker in rng.sample(list(candidates), min(6, len(candidates))):
+                try:
+                    await booking.assign(conn, planner, shift["id"], worker["id"], now)
+                    break
+                except ServiceError:
+                    continue
