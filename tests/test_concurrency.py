@@ -30,7 +30,7 @@ async def servers(database_url):
         port = _free_port()
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port", str(port),
-             "--log-level", "warning"], env=env))
+             "--log-level", "warning", "--timeout-keep-alive", "120"], env=env))
         urls.append(f"http://127.0.0.1:{port}")
     async with httpx.AsyncClient(timeout=30) as c:
         for url in urls:

@@ -1,0 +1,84 @@
+"""Shared bench plumbing: an embedded PostgreSQL, a fresh migrated database, a running API process."""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from flexpool import embedded
+from flexpool.db import migrations
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def server_url() -> tuple[object, str]:
+    url = os.environ.get("FLEXPOOL_BENCH_DATABASE_URL")
+    if url:
+        return None, url
+    return embedded.start(ROOT / ".flexpool" / "bench", database="postgres")
+
+
+async def fresh_database(server: str, name: str) -> str:
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    parts = urllib.parse.urlsplit(server)
+    url = urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    await asyncio.to_thread(migrations.upgrade, url)
+    return url
+
+
+class ApiProcess:
+    def __init__(self, database_url: str, workers: int = 1):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0",
+                   FLEXPOOL_WRITE_RATE_PER_MINUTE="1000000", FLEXPOOL_JWT_SECRET=SECRET)
+        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port",
+                                      str(self.port), "--log-level", "warning", "--workers", str(workers), "--timeout-keep-alive", "120"], env=env)
+
+    async def ready(self) -> None:
+        async with httpx.AsyncClient() as c:
+            for _ in range(400):
+                try:
+                    if (await c.get(self.url + "/health/ready")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+        raise RuntimeError("API did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+SECRET = "flexpool-bench-secret-at-least-32-bytes"
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    qs = statistics.quantiles(samples, n=100, method="inclusive")
+    return qs[49], qs[98]
+
+
+class Timer:
+    def __enter__(self):
+        self.t = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.elapsed = time.perf_counter() - self.t
