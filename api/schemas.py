@@ -406,3 +406,15 @@ class HistoryEvent(Out):
 
 class History(Out):
     items: list[HistoryEvent]
+
+
+class NotificationOut(Out):
+    id: int
+    kind: str
+    title: str
+    body: str
+    data: dict
+    urgent: bool
+    status: str
+    created_at: datetime
+    sent_at: datetime | None

@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from flexpool.services import announcements, timed
+
 log = logging.getLogger("flexpool.scheduler")
 
 
@@ -42,15 +44,28 @@ async def purge_idempotency_keys(conn, now: datetime) -> None:
 
 
 JOBS = {
+    "waves": (announcements.announce_due, {"seconds": 30}),
+    "reminders": (timed.reminders, {"minutes": 5}),
+    "hours-to-confirm": (timed.hours_to_confirm, {"minutes": 5}),
+    "credential-expiry": (timed.credential_expiry, {"hours": 1}),
     "purge-idempotency-keys": (purge_idempotency_keys, {"minutes": 30}),
 }
 
 
-def build(pool) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
-    for name, (job, every) in JOBS.items():
-        scheduler.add_job(run_locked, "interval", args=[pool, name, job], id=name, **every)
+def build(pool, jobs=None, clock=None) -> AsyncIOScheduler:
+    """One in-memory scheduler per process; `clock` lets tests run the jobs at a chosen instant."""
+    scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
+                                                               "misfire_grace_time": 60})
+    for name, (job, every) in (jobs or JOBS).items():
+        scheduler.add_job(_tick, "interval", args=[pool, name, job, clock], id=name, **every)
     return scheduler
+
+
+async def _tick(pool, name, job, clock) -> None:
+    try:
+        await run_locked(pool, name, job, clock() if clock else None)
+    except Exception:  # noqa: BLE001 - one failed round is logged; the next round tries again
+        log.exception("job %s failed", name)
 
 
 @asynccontextmanager

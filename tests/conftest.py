@@ -96,3 +96,26 @@ async def client(settings, pool):
     app = create_app(settings)
     async with AsyncTestClient(app=app) as c:
         yield c
+
+
+@pytest.fixture
+def fake_fcm():
+    from tests.fake_fcm import FakeFcm
+
+    fake = FakeFcm().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fcm_sender(fake_fcm, tmp_path):
+    """The real firebase-admin client, pointed at the fake through the standard settings."""
+    from notifications.fcm import FcmSender
+    from tests.fake_fcm import service_account
+
+    path = service_account(tmp_path / "service-account.json", fake_fcm.url + "/token")
+    sender = FcmSender.from_environment({"GOOGLE_APPLICATION_CREDENTIALS": path,
+                                         "FLEXPOOL_FCM_ENDPOINT": fake_fcm.url, "FLEXPOOL_FCM_TIMEOUT": "5"})
+    assert sender is not None
+    yield sender
+    sender.close()

@@ -9,8 +9,10 @@ from litestar import Controller, delete, get, patch, put
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.schemas import (Device, DeviceIn, Devices, Me, Preferences, PreferencesIn, QuietHoursOut, RoleOut, at,
-                         worker_out)
+from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.schemas import (Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
+                         RoleOut, at, worker_out)
+from flexpool.domain.messages import render
 from flexpool.services import me as me_service
 from flexpool.services.principal import Principal
 
@@ -59,3 +61,17 @@ class MeController(Controller):
     async def devices(self, conn: Connection, p: Principal) -> Devices:
         rows = await me_service.devices(conn, p)
         return Devices(items=[Device(r["token"], r["platform"], at(r["last_seen_at"])) for r in rows])
+
+    @get("/notifications", summary="What was sent or held for the caller, newest first")
+    async def notifications(self, conn: Connection, p: Principal, limit: Limit = 50,
+                            cursor: Cursor = None) -> Page[NotificationOut]:
+        after = decode_cursor(cursor)
+        rows = await me_service.notifications(conn, p, before_id=int(after[0]) if after else None, limit=limit + 1)
+
+        def shape(r) -> NotificationOut:
+            title, body = (r["title"], r["body"]) if r["title"] is not None else render(r["kind"], r["data"],
+                                                                                          p.language)
+            return NotificationOut(id=r["id"], kind=r["kind"], title=title, body=body or "", data=r["data"],
+                                   urgent=r["urgent"], status=r["status"], created_at=at(r["created_at"]),
+                                   sent_at=at(r["sent_at"]))
+        return page(rows, limit, shape, lambda r: (r["id"],))

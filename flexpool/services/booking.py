@@ -15,12 +15,13 @@ from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
+from flexpool.db import outbox
 from flexpool.db import regions as regions_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import worktime
 from flexpool.domain.model import Blocker
-from flexpool.services import conflicts
+from flexpool.services import announcements, conflicts
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
 
@@ -69,6 +70,12 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
                           subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
                           data={"workerId": str(worker_id)})
+    data = outbox.shift_data(shift, assignmentId=assignment_id, workerName=worker["name"])
+    await outbox.enqueue(conn, user_ids=[worker["user_id"]], kind="approved" if action == "approved" else "booked",
+                         dedupe_key=f"booked:{assignment_id}", data=data, now=now)
+    if action == "booked":  # the worker accepted: the shift's planners hear of it
+        await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, shift["organisation_id"]), kind="accepted",
+                             dedupe_key=f"accepted:{assignment_id}", data=data, now=now)
     await _withdraw_conflicting_applications(conn, worker, shift_id, now, region_id)
     return assignment_id
 
@@ -116,6 +123,9 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
             await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
                                   subject_type="application", subject_id=app_id, action="applied", actor=p.user_id,
                                   at=now)
+            await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, shift["organisation_id"]),
+                                 kind="application", dedupe_key=f"application:{app_id}", now=now,
+                                 data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"]))
             return "application", await applications_db.get(conn, app_id)
         assignment_id = await _book(conn, p.user_id, worker["id"], shift_id, now, check_audience=True,
                                     action="booked", region_id=worker["region_id"])
@@ -173,6 +183,10 @@ async def decline(conn, p: Principal, application_id: UUID, now: datetime, reaso
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
                               subject_type="application", subject_id=application_id, action="declined",
                               actor=p.user_id, at=now, reason=reason)
+        shift = await shifts_db.get(conn, ap["shift_id"], p.region_id)
+        await outbox.enqueue(conn, user_ids=[await outbox.user_of_worker(conn, ap["worker_id"])], kind="declined",
+                             dedupe_key=f"declined:{application_id}", now=now,
+                             data=outbox.shift_data(shift, applicationId=application_id))
     return await applications_db.get(conn, application_id)
 
 
@@ -188,6 +202,10 @@ async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> N
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
                               subject_type="application", subject_id=application_id, action="withdrawn",
                               actor=p.user_id, at=now)
+        shift = await shifts_db.get(conn, ap["shift_id"], worker["region_id"])
+        await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, ap["organisation_id"]), kind="withdrawn",
+                             dedupe_key=f"withdrawn:{application_id}", now=now,
+                             data=outbox.shift_data(shift, applicationId=application_id, workerName=worker["name"]))
 
 
 async def applications_for_shift(conn, p: Principal, shift_id: UUID):
@@ -197,7 +215,8 @@ async def applications_for_shift(conn, p: Principal, shift_id: UUID):
     return await applications_db.for_shift(conn, shift_id)
 
 
-async def release(conn, p: Principal, assignment, shift, reason: str, now: datetime) -> None:
+async def release(conn, p: Principal, assignment, shift, reason: str, now: datetime, *,
+                  shift_cancelled: bool = False) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
     org = await conn.fetchrow("SELECT late_cancel_window_minutes FROM organisations WHERE id = $1",
@@ -208,6 +227,12 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift["id"],
                           subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id,
                           at=now, reason=reason, data={"lateCancellation": late})
+    kind = "shift-cancelled" if shift_cancelled else "released"
+    await outbox.enqueue(conn, user_ids=[await outbox.user_of_worker(conn, assignment["worker_id"])], kind=kind,
+                         dedupe_key=f"{kind}:{assignment['id']}", now=now, urgent=True,
+                         data=outbox.shift_data(shift, assignmentId=assignment["id"], reason=reason))
+    if not shift_cancelled:
+        await announcements.announce_reopened(conn, shift["id"], assignment["id"], now)
 
 
 async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str, now: datetime):
@@ -242,6 +267,11 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
             await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
                                   subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker",
                                   actor=p.user_id, at=now, reason=reason)
+            await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, a["organisation_id"]),
+                                 kind="worker-cancelled", dedupe_key=f"worker-cancelled:{assignment_id}", now=now,
+                                 data=outbox.shift_data(shift, assignmentId=assignment_id, workerName=a["worker_name"],
+                                                        reason=reason))
+            await announcements.announce_reopened(conn, a["shift_id"], assignment_id, now)
     return await assignments_db.get(conn, assignment_id)
 
 

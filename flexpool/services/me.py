@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import time
 
 from flexpool.db import devices as devices_db
+from flexpool.db import notifications as notifications_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.services.errors import Invalid, NotFound
@@ -45,3 +46,7 @@ async def remove_device(conn, p: Principal, token: str) -> None:
 
 async def devices(conn, p: Principal):
     return await devices_db.list_for_user(conn, p.user_id)
+
+
+async def notifications(conn, p: Principal, *, before_id=None, limit=50):
+    return await notifications_db.inbox(conn, p.user_id, before_id=before_id, limit=limit)

@@ -12,6 +12,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.services import announcements
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
 from flexpool.services.offers import may_see
@@ -69,6 +70,8 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
                                   subject_id=shift_id, action="published", actor=p.user_id, at=now,
                                   data={"places": d.places, "urgent": d.urgent})
             ids.append(shift_id)
+        for shift_id in ids:
+            await announcements.announce(conn, shift_id, now)
     return [await shifts_db.get(conn, i, p.region_id) for i in ids]
 
 
@@ -120,7 +123,7 @@ async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime)
         if shift["ends_at"] <= now:
             raise Conflict("shift-not-open", "This shift is over; confirm the hours instead.")
         for a in await assignments_db.booked_for_shift(conn, shift_id):
-            await release(conn, p, a, shift, reason, now)
+            await release(conn, p, a, shift, reason, now, shift_cancelled=True)
         for ap in await applications_db.pending_for_shift(conn, shift_id):
             await applications_db.decide(conn, ap["id"], "declined", now=now, by=p.user_id, reason="shift cancelled")
             await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,

@@ -1,0 +1,44 @@
+"""The outbox, written in the caller's transaction, so a change and its notifications commit (or vanish)
+together. A row per user and event, written once (the unique dedupe key)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+CHANNEL = "flexpool_outbox"
+HIGH_PRIORITY = frozenset({"released", "shift-cancelled"})
+
+
+async def enqueue(conn, *, user_ids, kind: str, dedupe_key: str, data: dict, now: datetime,
+                  urgent: bool = False) -> int:
+    """Insert one notification per user; an event already written for a user is not written again."""
+    user_ids = list(dict.fromkeys(user_ids))
+    if not user_ids:
+        return 0
+    result = await conn.execute(
+        "INSERT INTO notifications (user_id, kind, dedupe_key, urgent, data, created_at, due_at) "
+        "SELECT u, $2, $3, $4, $5::jsonb, $6, $6 FROM unnest($1::uuid[]) AS u "
+        "ON CONFLICT (user_id, dedupe_key) DO NOTHING",
+        user_ids, kind, dedupe_key, urgent or kind in HIGH_PRIORITY, json.loads(json.dumps(data, default=str)), now)
+    inserted = int(result.split()[-1])
+    if inserted:
+        await conn.execute("SELECT pg_notify($1, '')", CHANNEL)  # delivered at commit: wakes the dispatchers
+    return inserted
+
+
+async def planners_of(conn, organisation_id) -> list:
+    return [r["user_id"] for r in await conn.fetch(
+        "SELECT DISTINCT user_id FROM memberships WHERE organisation_id = $1 AND role = 'planner'", organisation_id)]
+
+
+async def user_of_worker(conn, worker_id):
+    return await conn.fetchval("SELECT user_id FROM workers WHERE id = $1", worker_id)
+
+
+def shift_data(shift, **extra) -> dict:
+    data = {"shiftId": str(shift["id"]), "startsAt": shift["starts_at"].isoformat(),
+            "endsAt": shift["ends_at"].isoformat(), "function": shift["function"]}
+    if "site_name" in shift.keys():
+        data["siteName"] = shift["site_name"]
+    data.update({k: str(v) for k, v in extra.items() if v is not None})
+    return data

@@ -1,0 +1,121 @@
+"""The one place that talks to Firebase Cloud Messaging, through firebase-admin's real send path.
+
+firebase-admin has no setting for the FCM endpoint; its private `_MessagingService.FCM_URL` is set here,
+and only here, from FLEXPOOL_FCM_ENDPOINT (default https://fcm.googleapis.com), so tests and staging
+point the real client at another server. Its built-in retries are switched off: the outbox retries with
+backoff, jitter and Retry-After, and counts attempts.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+
+import firebase_admin
+from firebase_admin import credentials, exceptions, messaging
+
+log = logging.getLogger("flexpool.fcm")
+
+DEFAULT_ENDPOINT = "https://fcm.googleapis.com"
+BATCH = 500  # the most messages FCM takes in one batch
+
+
+@dataclass(frozen=True)
+class Push:
+    token: str
+    title: str
+    body: str
+    data: dict[str, str]
+    urgent: bool
+    collapse_id: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    token: str
+    ok: bool
+    message_id: str | None = None
+    unregistered: bool = False
+    error: str | None = None
+    retry_after: float | None = None
+
+
+def _point_at(endpoint: str) -> None:
+    messaging._MessagingService.FCM_URL = endpoint.rstrip("/") + "/v1/projects/{0}/messages:send"
+
+
+class FcmSender:
+    """Sends pushes; one firebase-admin app per sender."""
+
+    def __init__(self, credential, *, endpoint: str = DEFAULT_ENDPOINT, timeout: float = 10.0,
+                 project_id: str | None = None):
+        _point_at(endpoint)
+        options = {"httpTimeout": timeout}
+        if project_id:
+            options["projectId"] = project_id
+        self.app = firebase_admin.initialize_app(credential, options, name=f"flexpool-{uuid.uuid4().hex[:8]}")
+        service = messaging._get_messaging_service(self.app)
+        from firebase_admin import _http_client
+        from firebase_admin._retry import HttpxRetry
+        service._async_client = _http_client.HttpxAsyncClient(
+            credential=service._credential, timeout=timeout, retry_config=HttpxRetry(max_retries=0), http2=False)
+
+    @classmethod
+    def from_environment(cls, environ=None) -> "FcmSender | None":
+        """GOOGLE_APPLICATION_CREDENTIALS (a service-account file, its token_uri honoured) or application
+        default credentials; None when there are none: pushes are then recorded, not sent."""
+        env = os.environ if environ is None else environ
+        endpoint = env.get("FLEXPOOL_FCM_ENDPOINT", DEFAULT_ENDPOINT)
+        path = env.get("GOOGLE_APPLICATION_CREDENTIALS")
+        try:
+            credential = credentials.Certificate(path) if path else credentials.ApplicationDefault()
+            if not path:
+                credential.get_credential()  # raises when no application default credentials exist
+            return cls(credential, endpoint=endpoint, timeout=float(env.get("FLEXPOOL_FCM_TIMEOUT", "10")))
+        except Exception as exc:  # noqa: BLE001 - any failure means: no push, but the service runs
+            log.warning("no Firebase credentials (%s): pushes are recorded in the inbox but not sent", exc)
+            return None
+
+    def close(self) -> None:
+        firebase_admin.delete_app(self.app)
+
+    async def send(self, pushes: list[Push]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for i in range(0, len(pushes), BATCH):
+            chunk = pushes[i:i + BATCH]
+            messages = [self._message(p) for p in chunk]
+            try:
+                batch = await messaging.send_each_async(messages, app=self.app)
+                responses = batch.responses
+            except exceptions.FirebaseError as exc:  # the batch as a whole failed
+                outcomes += [self._failure(p.token, exc) for p in chunk]
+                continue
+            for push, response in zip(chunk, responses):
+                if response.success:
+                    outcomes.append(Outcome(push.token, True, message_id=response.message_id))
+                else:
+                    outcomes.append(self._failure(push.token, response.exception))
+        return outcomes
+
+    @staticmethod
+    def _message(p: Push) -> messaging.Message:
+        return messaging.Message(
+            fid=p.token, data=p.data, notification=messaging.Notification(title=p.title, body=p.body),
+            android=messaging.AndroidConfig(priority="high" if p.urgent else "normal", collapse_key=p.collapse_id,
+                                            notification=messaging.AndroidNotification(tag=p.collapse_id)),
+            apns=messaging.APNSConfig(headers={"apns-priority": "10" if p.urgent else "5",
+                                               "apns-collapse-id": p.collapse_id}))
+
+    @staticmethod
+    def _failure(token: str, exc: Exception | None) -> Outcome:
+        unregistered = isinstance(exc, (messaging.UnregisteredError, messaging.SenderIdMismatchError)) or (
+            isinstance(exc, exceptions.InvalidArgumentError) and "registration token" in str(exc).lower())
+        retry_after = None
+        response = getattr(exc, "http_response", None)
+        if response is not None:
+            value = response.headers.get("retry-after")
+            if value and value.isdigit():
+                retry_after = float(value)
+        return Outcome(token, False, unregistered=unregistered, error=f"{type(exc).__name__}: {exc}"[:500],
+                       retry_after=retry_after)
