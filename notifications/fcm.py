@@ -7,6 +7,7 @@ backoff, jitter and Retry-After, and counts attempts.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import uuid
@@ -79,6 +80,10 @@ class FcmSender:
 
     def close(self) -> None:
         firebase_admin.delete_app(self.app)
+
+    async def aclose(self) -> None:
+        """firebase-admin closes its async client with asyncio.run(): do that off the running loop."""
+        await asyncio.to_thread(firebase_admin.delete_app, self.app)
 
     async def send(self, pushes: list[Push]) -> list[Outcome]:
         outcomes: list[Outcome] = []

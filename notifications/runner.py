@@ -31,4 +31,4 @@ async def running(app):
         except asyncio.TimeoutError:
             task.cancel()
         if sender is not None:
-            sender.close()
+            await sender.aclose()

@@ -3,7 +3,6 @@ import pytest
 
 from tests.helpers import Region, auth, local
 
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import pytest
 
 from tests.helpers import Region, auth, future, in_hours
 
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture

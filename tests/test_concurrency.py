@@ -12,7 +12,6 @@ import pytest
 
 from tests.helpers import Region, auth, future
 
-pytestmark = pytest.mark.asyncio
 
 
 def _free_port() -> int:

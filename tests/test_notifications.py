@@ -12,7 +12,6 @@ from flexpool.domain.clock import AMSTERDAM
 from notifications.dispatcher import LEASE, Dispatcher
 from notifications.fcm import FcmSender
 
-pytestmark = pytest.mark.asyncio
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)  # 11:00 in Amsterdam
 

@@ -9,7 +9,6 @@ from flexpool import scheduler
 from flexpool.services import announcements, timed
 from tests.helpers import Region, auth, future, in_hours
 
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
