@@ -45,6 +45,11 @@ class Organisation(Out, omit_defaults=True):
     cao: str | None = None
     kvk_number: str | None = None
     iban: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    waadi_registered: bool | None = None
+    waadi_exempt: bool | None = None
 
 
 class MemberIn(Camel):
@@ -418,3 +423,179 @@ class NotificationOut(Out):
     status: str
     created_at: datetime
     sent_at: datetime | None
+
+
+# --- hours, tariffs, settlement ------------------------------------------------------------------------------
+
+class TimesheetIn(Camel):
+    started_at: Instant | None = None
+    ended_at: Instant | None = None
+    break_minutes: Annotated[int, msgspec.Meta(ge=0, le=720)] = 0
+    no_show: bool = False
+
+
+class Timesheet(Out):
+    assignment_id: UUID
+    status: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    break_minutes: int
+    no_show: bool
+    worked_minutes: int
+    auto: bool
+    confirmed_at: datetime
+
+
+class VatExemptionIn(Camel):
+    basis: Annotated[str, msgspec.Meta(min_length=10, max_length=1000)]
+    lender_id: UUID | None = None
+    borrower_id: UUID | None = None
+
+
+class VatIn(Camel):
+    percent: Annotated[int, msgspec.Meta(ge=0, le=100)] = 21
+    exemptions: list[VatExemptionIn] = []
+
+
+Cents = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+
+
+class TariffsIn(Camel):
+    functions: dict[str, Cents]
+    vat: VatIn = msgspec.field(default_factory=VatIn)
+
+
+class OrganisationTariffsIn(Camel):
+    functions: dict[str, Cents]
+
+
+class VatExemption(Out):
+    lender_id: UUID | None
+    borrower_id: UUID | None
+    basis: str
+
+
+class VatOut(Out):
+    percent: int
+    exemptions: list[VatExemption]
+
+
+class OrtBandOut(Out):
+    day: str
+    start_hour: int
+    end_hour: int
+    percent: int
+    label: str
+
+
+class Tariffs(Out):
+    functions: dict[str, int]
+    ort: dict[str, list[OrtBandOut]]
+    vat: VatOut
+
+
+class OrganisationTariffs(Out):
+    organisation_id: UUID
+    functions: dict[str, int]
+
+
+class OrganisationPatch(Camel):
+    kvk_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{8}$")] | None | msgspec.UnsetType = msgspec.UNSET
+    iban: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")] | None | msgspec.UnsetType = \
+        msgspec.UNSET
+    address: str | None | msgspec.UnsetType = msgspec.UNSET
+    postcode: str | None | msgspec.UnsetType = msgspec.UNSET
+    city: str | None | msgspec.UnsetType = msgspec.UNSET
+    cao: Literal["vvt", "ghz", "sociaal-werk"] | msgspec.UnsetType = msgspec.UNSET
+    waadi_registered: bool | msgspec.UnsetType = msgspec.UNSET
+    waadi_exempt: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class PositionOut(Out):
+    organisation_id: UUID
+    receivable_cents: int
+    payable_cents: int
+    net_cents: int
+
+
+class TransferOut(Out):
+    from_organisation_id: UUID
+    to_organisation_id: UUID
+    amount_cents: int
+
+
+class Settlement(Out):
+    month: str
+    status: str
+    positions: list[PositionOut]
+    transfers: list[TransferOut]
+
+
+class StatementSummary(Out):
+    id: UUID
+    month: str
+    lender_organisation_id: UUID
+    lender_name: str
+    borrower_organisation_id: UUID
+    borrower_name: str
+    minutes: int
+    amount_cents: int
+    vat_cents: int
+    total_cents: int
+    line_count: int
+    vat_category: str
+    vat_percent: int
+    vat_exemption_reason: str | None
+    waadi: str
+
+
+class StatementList(Out):
+    items: list[StatementSummary]
+
+
+class StatementLineOut(Out):
+    id: UUID
+    position: int
+    kind: str
+    work_date: date
+    worker_name: str
+    site_name: str
+    function: str
+    planned_minutes: int
+    worked_minutes: int
+    minutes: int
+    tariff_cents: int
+    base_cents: int
+    ort_cents: int
+    ort: list[dict]
+    amount_cents: int
+    assignment_id: UUID | None
+    corrects_line_id: UUID | None
+
+
+class StatementOut(StatementSummary):
+    lines: list[StatementLineOut]
+
+
+class FillRate(Out):
+    published: int
+    filled: int
+    cancelled: int
+    fill_rate: float | None
+    median_minutes_to_fill: int | None
+
+
+class LoanRow(Out):
+    organisation_id: UUID
+    name: str
+    minutes_lent: int
+    minutes_borrowed: int
+
+
+class LoansReport(Out):
+    month: str
+    items: list[LoanRow]
+
+
+class CalendarLink(Out):
+    url: str

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from flexpool.services import announcements, timed
+from flexpool.services import announcements, hours, timed
 
 log = logging.getLogger("flexpool.scheduler")
 
@@ -48,6 +48,7 @@ JOBS = {
     "reminders": (timed.reminders, {"minutes": 5}),
     "hours-to-confirm": (timed.hours_to_confirm, {"minutes": 5}),
     "credential-expiry": (timed.credential_expiry, {"hours": 1}),
+    "auto-confirm-hours": (hours.auto_confirm, {"minutes": 10}),
     "purge-idempotency-keys": (purge_idempotency_keys, {"minutes": 30}),
 }
 

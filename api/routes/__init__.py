@@ -1,10 +1,13 @@
 """Every route handler of the API, one module per area."""
 from api.routes.health import live, ready
-from api.routes.me import MeController
+from api.routes.me import MeController, calendar_feed
 from api.routes.offers import AssignmentController, OfferController
 from api.routes.organisations import OrganisationController
+from api.routes.settlements import (HoursController, ReportController, SettlementController,
+                                    TariffController)
 from api.routes.shifts import ApplicationController, ShiftController
 from api.routes.workers import WorkerController
 
 ROUTES = [live, ready, OrganisationController, WorkerController, MeController, ShiftController,
-          ApplicationController, OfferController, AssignmentController]
+          ApplicationController, OfferController, AssignmentController, HoursController, TariffController,
+          SettlementController, ReportController, calendar_feed]

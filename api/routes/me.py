@@ -1,18 +1,20 @@
 """The caller's own profile, preferences and devices."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
 from asyncpg import Connection
-from litestar import Controller, delete, get, patch, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
-from api.schemas import (Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
+from api.schemas import (CalendarLink, Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
                          RoleOut, at, worker_out)
 from flexpool.domain.messages import render
+from flexpool.services import calendar as calendar_service
 from flexpool.services import me as me_service
 from flexpool.services.principal import Principal
 
@@ -75,3 +77,21 @@ class MeController(Controller):
                                    urgent=r["urgent"], status=r["status"], created_at=at(r["created_at"]),
                                    sent_at=at(r["sent_at"]))
         return page(rows, limit, shape, lambda r: (r["id"],))
+
+    @get("/calendar", summary="The secret iCalendar subscription URL of the worker's booked shifts")
+    async def calendar(self, request: Request, conn: Connection, p: Principal) -> CalendarLink:
+        secret = await calendar_service.secret(conn, p)
+        return CalendarLink(url=f"{request.app.state.settings.public_url}/v1/calendar/{secret}.ics")
+
+    @post("/calendar/rotate", status_code=200, summary="A new secret: the old subscription URL stops working")
+    async def rotate_calendar(self, request: Request, conn: Connection, p: Principal) -> CalendarLink:
+        secret = await calendar_service.rotate(conn, p)
+        return CalendarLink(url=f"{request.app.state.settings.public_url}/v1/calendar/{secret}.ics")
+
+
+@get("/v1/calendar/{secret:str}", exclude_from_auth=True, tags=["me"], media_type="text/calendar",
+     summary="The iCalendar feed (no header needed: the secret in the URL is the key)")
+async def calendar_feed(conn: Connection, now: datetime, secret: str) -> Response[bytes]:
+    body = await calendar_service.feed(conn, secret.removesuffix(".ics"), now)
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=300"})

@@ -4,11 +4,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from asyncpg import Connection
-from litestar import Controller, delete, get, post, put
+import msgspec
+from litestar import Controller, delete, get, patch, post, put
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.pagination import Page
-from api.schemas import (BlockedWorker, BlockedWorkerIn, Member, MemberIn, Organisation, OrganisationIn, Partners,
+from api.schemas import (BlockedWorker, BlockedWorkerIn, Member, MemberIn, Organisation, OrganisationIn,
+                         OrganisationPatch, Partners,
                          PartnersIn, Site, SiteIn, at)
 from flexpool.services import directory
 from flexpool.services.principal import Principal
@@ -18,7 +20,9 @@ def organisation_out(row, full: bool) -> Organisation:
     if not full:
         return Organisation(id=row["id"], name=row["name"])
     return Organisation(id=row["id"], name=row["name"], kind=row["kind"], cao=row["cao"],
-                        kvk_number=row["kvk_number"], iban=row["iban"])
+                        kvk_number=row["kvk_number"], iban=row["iban"], address=row["address"],
+                        postcode=row["postcode"], city=row["city"], waadi_registered=row["waadi_registered"],
+                        waadi_exempt=row["waadi_exempt"])
 
 
 def site_out(r) -> Site:
@@ -46,6 +50,11 @@ class OrganisationController(Controller):
     async def detail(self, conn: Connection, p: Principal, org_id: UUID) -> Organisation:
         row = await directory.organisation(conn, p, org_id)
         return organisation_out(row, p.is_coordinator or org_id in p.organisations())
+
+    @patch("/{org_id:uuid}", summary="Update an organisation: KvK, IBAN, address, CAO, Waadi status")
+    async def update(self, conn: Connection, p: Principal, org_id: UUID, data: OrganisationPatch) -> Organisation:
+        changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
+        return organisation_out(await directory.update_organisation(conn, p, org_id, changes), True)
 
     @post("/{org_id:uuid}/members", summary="Add a member with roles (orgAdmin, coordinator)")
     async def add_member(self, conn: Connection, p: Principal, org_id: UUID, data: MemberIn) -> Member:

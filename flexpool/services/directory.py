@@ -36,6 +36,23 @@ async def organisation(conn, p: Principal, organisation_id: UUID):
     return row
 
 
+ORGANISATION_FIELDS = {"kvk_number", "iban", "address", "postcode", "city", "cao", "waadi_registered", "waadi_exempt"}
+
+
+async def update_organisation(conn, p: Principal, organisation_id: UUID, changes: dict):
+    p.authorise(organisation_id, "orgAdmin", coordinator=True)
+    await organisation(conn, p, organisation_id)
+    changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS}
+    if changes:
+        sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(changes, start=2))
+        try:
+            await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id, *changes.values())
+        except asyncpg.CheckViolationError:
+            raise Invalid([("waadiExempt", "an organisation is either registered under the Waadi or exempt, "
+                                           "not both")]) from None
+    return await organisation(conn, p, organisation_id)
+
+
 async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, roles):
     p.authorise(organisation_id, "orgAdmin", coordinator=True)
     org = await organisation(conn, p, organisation_id)

@@ -30,14 +30,12 @@ async def reminders(conn, now: datetime) -> int:
 
 async def hours_to_confirm(conn, now: datetime) -> int:
     """After a shift ends, its planners are asked to confirm the hours (until someone did)."""
-    has_timesheets = await conn.fetchval("SELECT to_regclass('public.timesheets') IS NOT NULL")
-    unconfirmed = ("AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)"
-                   if has_timesheets else "")
     rows = await conn.fetch(
         "SELECT a.id, a.organisation_id, s.id AS sid, s.starts_at, s.ends_at, s.function, u.name AS worker_name "
         "FROM assignments a JOIN shifts s ON s.id = a.shift_id JOIN workers w ON w.id = a.worker_id "
         "JOIN users u ON u.id = w.user_id WHERE a.status = 'booked' AND a.ends_at <= $1 "
-        f"AND a.ends_at > $1 - interval '3 days' {unconfirmed}", now)
+        "AND a.ends_at > $1 - interval '3 days' "
+        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", now)
     count = 0
     for r in rows:
         data = {"shiftId": str(r["sid"]), "assignmentId": str(r["id"]), "startsAt": r["starts_at"].isoformat(),

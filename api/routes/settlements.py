@@ -1,0 +1,170 @@
+"""Hours, tariffs, monthly settlement with its exports, and reports."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from asyncpg import Connection
+from litestar import Controller, Request, Response, get, post, put
+from litestar.params import Parameter
+
+from api.schemas import (FillRate, LoanRow, LoansReport, OrganisationTariffs,
+                         OrganisationTariffsIn, OrtBandOut, PositionOut, Settlement, StatementLineOut, StatementList,
+                         StatementOut, StatementSummary, Tariffs, TariffsIn, Timesheet, TimesheetIn, TransferOut,
+                         VatExemption, VatOut, at)
+from flexpool.domain.clock import local
+from flexpool.domain.statements import Statement
+from flexpool.domain.tariffs import ORT_TABLES
+from flexpool.exports import csv_export, ubl, xlsx_export
+from flexpool.services import hours, reports, settlement, tariffs
+from flexpool.services.errors import Invalid
+from flexpool.services.principal import Principal
+
+Month = Annotated[str, Parameter(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def parse_month(value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise Invalid([("month", "a month as YYYY-MM")]) from None
+
+
+def summary(st: Statement) -> dict:
+    return dict(id=UUID(st.id), month=f"{st.month:%Y-%m}", lender_organisation_id=UUID(st.lender.id),
+                lender_name=st.lender.name, borrower_organisation_id=UUID(st.borrower.id),
+                borrower_name=st.borrower.name, minutes=st.totals.minutes, amount_cents=st.totals.amount_cents,
+                vat_cents=st.totals.vat_cents, total_cents=st.totals.total_cents, line_count=st.totals.line_count,
+                vat_category=st.vat.category, vat_percent=st.vat.percent,
+                vat_exemption_reason=st.vat.exemption_reason, waadi=st.waadi)
+
+
+def statement_out(st: Statement) -> StatementOut:
+    lines = [StatementLineOut(
+        id=UUID(x.id), position=x.position, kind=x.kind, work_date=x.work_date, worker_name=x.worker_name,
+        site_name=x.site_name, function=x.function, planned_minutes=x.planned_minutes,
+        worked_minutes=x.worked_minutes, minutes=x.worked_minutes, tariff_cents=x.tariff_cents,
+        base_cents=x.base_cents, ort_cents=x.ort_cents,
+        ort=[{"label": p.label, "percent": p.percent, "minutes": p.minutes, "amountCents": p.amount_cents}
+             for p in x.ort], amount_cents=x.amount_cents,
+        assignment_id=UUID(x.assignment_id) if x.assignment_id else None,
+        corrects_line_id=UUID(x.corrects_line_id) if x.corrects_line_id else None) for x in st.lines]
+    return StatementOut(**summary(st), lines=lines)
+
+
+def _tariffs_out(table: dict) -> Tariffs:
+    return Tariffs(functions=table["functions"],
+                   ort={cao: [OrtBandOut(b.day, b.start, b.end, b.percent, b.label) for b in t.bands]
+                        for cao, t in ORT_TABLES.items()},
+                   vat=VatOut(table["vat_percent"], [VatExemption(e["lender_id"], e["borrower_id"], e["basis"])
+                                                     for e in table["exemptions"]]))
+
+
+class HoursController(Controller):
+    path = "/v1/assignments"
+    tags = ["hours"]
+
+    @put("/{assignment_id:uuid}/timesheet", summary="Confirm the hours worked, or a no-show (borrower's planner)")
+    async def timesheet(self, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
+                        data: TimesheetIn) -> Timesheet:
+        t = await hours.confirm(conn, p, assignment_id, now, started_at=data.started_at, ended_at=data.ended_at,
+                                break_minutes=data.break_minutes, no_show=data.no_show)
+        return Timesheet(assignment_id=t["assignment_id"], status="confirmed", started_at=at(t["started_at"]),
+                         ended_at=at(t["ended_at"]), break_minutes=t["break_minutes"], no_show=t["no_show"],
+                         worked_minutes=t["worked_minutes"], auto=t["auto"], confirmed_at=at(t["confirmed_at"]))
+
+
+class TariffController(Controller):
+    path = "/v1"
+    tags = ["tariffs"]
+
+    @get("/tariffs", summary="The region's cost prices per hour (cents), ORT tables and VAT")
+    async def get_region(self, conn: Connection, p: Principal) -> Tariffs:
+        return _tariffs_out(await tariffs.get_region(conn, p))
+
+    @put("/tariffs", summary="Set the region's tariffs and VAT (coordinator)")
+    async def put_region(self, conn: Connection, p: Principal, now: datetime, data: TariffsIn) -> Tariffs:
+        table = await tariffs.put_region(
+            conn, p, functions=data.functions, vat_percent=data.vat.percent, now=now,
+            exemptions=[{"lender_id": e.lender_id, "borrower_id": e.borrower_id, "basis": e.basis}
+                        for e in data.vat.exemptions])
+        return _tariffs_out(table)
+
+    @get("/organisations/{org_id:uuid}/tariffs", summary="The lender's own tariff overrides")
+    async def get_organisation(self, conn: Connection, p: Principal, org_id: UUID) -> OrganisationTariffs:
+        return OrganisationTariffs(org_id, await tariffs.get_organisation(conn, p, org_id))
+
+    @put("/organisations/{org_id:uuid}/tariffs", summary="Override the tariffs for the lender's own workers")
+    async def put_organisation(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                               data: OrganisationTariffsIn) -> OrganisationTariffs:
+        return OrganisationTariffs(org_id, await tariffs.put_organisation(conn, p, org_id, data.functions, now))
+
+
+class SettlementController(Controller):
+    path = "/v1/settlements"
+    tags = ["settlement"]
+
+    @get("/{month:str}", summary="Positions and transfers of a month (finance: its own; coordinator: all)")
+    async def month(self, conn: Connection, p: Principal, month: Month) -> Settlement:
+        book = await settlement.settlement(conn, p, parse_month(month))
+        return Settlement(month=month, status=book.status,
+                          positions=[PositionOut(UUID(x.organisation_id), x.receivable_cents, x.payable_cents,
+                                                 x.net_cents) for x in book.positions],
+                          transfers=[TransferOut(UUID(t.from_organisation_id), UUID(t.to_organisation_id),
+                                                 t.amount_cents) for t in book.transfers])
+
+    @get("/{month:str}/statements", summary="Statements in which the caller's organisation lends or borrows")
+    async def statements(self, conn: Connection, p: Principal, month: Month) -> StatementList:
+        book = await settlement.settlement(conn, p, parse_month(month))
+        return StatementList(items=[StatementSummary(**summary(s)) for s in book.statements])
+
+    @get("/{month:str}/statements/{statement_id:uuid}",
+         summary="One statement: JSON, text/csv, XLSX or application/xml (UBL 2.1, SI-UBL 2.0) by Accept",
+         media_type="application/json")
+    async def statement(self, request: Request, conn: Connection, p: Principal, now: datetime, month: Month,
+                        statement_id: UUID, format: str | None = None) -> Response:
+        st = await settlement.statement(conn, p, parse_month(month), statement_id)
+        accept = (request.headers.get("accept") or "").lower()
+        wanted = format or ("csv" if "text/csv" in accept else "xlsx" if XLSX in accept
+                            else "xml" if "application/xml" in accept or "text/xml" in accept else "json")
+        name = f"verrekenoverzicht-{month}-{st.lender.name}-{st.borrower.name}".replace(" ", "_")
+        if wanted == "csv":
+            return Response(csv_export.render(st), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        if wanted == "xlsx":
+            return Response(xlsx_export.render(st), media_type=XLSX,
+                            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        if wanted == "xml":
+            return Response(ubl.render(st, local(now).date()), media_type="application/xml",
+                            headers={"Content-Disposition": f'attachment; filename="{name}.xml"'})
+        if wanted != "json":
+            raise Invalid([("format", "json, csv, xlsx or xml")])
+        return Response(statement_out(st), media_type="application/json")
+
+    @post("/{month:str}/close", status_code=200, summary="Close a month (coordinator): it never changes again")
+    async def close(self, conn: Connection, p: Principal, now: datetime, month: Month) -> Settlement:
+        book = await settlement.close(conn, p, parse_month(month), now)
+        return Settlement(month=month, status=book.status,
+                          positions=[PositionOut(UUID(x.organisation_id), x.receivable_cents, x.payable_cents,
+                                                 x.net_cents) for x in book.positions],
+                          transfers=[TransferOut(UUID(t.from_organisation_id), UUID(t.to_organisation_id),
+                                                 t.amount_cents) for t in book.transfers])
+
+
+class ReportController(Controller):
+    path = "/v1/reports"
+    tags = ["reports"]
+
+    @get("/fill-rate", summary="Published, filled, cancelled shifts; fill rate and median minutes to fill")
+    async def fill_rate(self, conn: Connection, p: Principal, from_: Annotated[datetime, Parameter(query="from")],
+                        to: datetime, organisation_id: UUID | None = None) -> FillRate:
+        r = await reports.fill_rate(conn, p, from_, to, organisation_id)
+        return FillRate(**r)
+
+    @get("/loans", summary="Minutes lent and borrowed per organisation in a month")
+    async def loans(self, conn: Connection, p: Principal, month: Month) -> LoansReport:
+        rows = await reports.loans(conn, p, parse_month(month))
+        return LoansReport(month=month, items=[LoanRow(UUID(r["organisation_id"]), r["name"], r["minutes_lent"],
+                                                       r["minutes_borrowed"]) for r in rows])

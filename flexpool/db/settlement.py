@@ -1,0 +1,95 @@
+"""Reading what settlement needs and writing closed months (frozen statements and lines)."""
+from __future__ import annotations
+
+import json
+
+WORKED = """
+SELECT a.id AS assignment_id, a.organisation_id AS borrower_id, a.home_organisation_id AS lender_id,
+       a.starts_at, a.ends_at, a.break_minutes, a.status, a.late_cancellation,
+       t.started_at, t.ended_at, t.break_minutes AS worked_break, t.no_show, t.worked_minutes,
+       s.function, si.name AS site_name, u.name AS worker_name, b.cao AS borrower_cao
+FROM assignments a
+JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id
+JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id
+JOIN organisations b ON b.id = a.organisation_id
+LEFT JOIN timesheets t ON t.assignment_id = a.id
+WHERE b.region_id = $1 AND a.home_organisation_id <> a.organisation_id
+"""
+
+
+async def month_assignments(conn, region_id, lo, hi):
+    """Loans with a start in [lo, hi): worked (with a timesheet) or cancelled late."""
+    return await conn.fetch(WORKED + " AND a.starts_at >= $2 AND a.starts_at < $3 AND "
+                            "((a.status = 'booked' AND t.assignment_id IS NOT NULL) OR "
+                            " (a.status = 'cancelled' AND a.late_cancellation))", region_id, lo, hi)
+
+
+async def assignments_by_id(conn, ids):
+    return await conn.fetch(WORKED.replace("WHERE b.region_id = $1", "WHERE a.id = ANY($1::uuid[])"), ids)
+
+
+async def closed_months(conn, region_id) -> set:
+    return {r["month"] for r in await conn.fetch("SELECT month FROM settlement_months WHERE region_id = $1",
+                                                 region_id)}
+
+
+async def frozen_work_lines_before(conn, region_id, month):
+    """Work lines of closed months before `month`, with the corrections already frozen for each."""
+    return await conn.fetch(
+        "SELECT l.id, l.assignment_id, l.amount_cents, l.worked_minutes, st.month, st.lender_id, st.borrower_id, "
+        "       coalesce((SELECT sum(c.amount_cents) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0) "
+        "         AS corrected_cents, "
+        "       coalesce((SELECT sum(c.worked_minutes) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0) "
+        "         AS corrected_minutes "
+        "FROM statement_lines l JOIN statements st ON st.id = l.statement_id "
+        "WHERE st.region_id = $1 AND st.month < $2 AND l.kind = 'work'", region_id, month)
+
+
+async def organisations(conn, region_id):
+    return await conn.fetch("SELECT * FROM organisations WHERE region_id = $1 ORDER BY name, id", region_id)
+
+
+async def tariff_table(conn, region_id):
+    return await conn.fetchrow("SELECT * FROM tariff_tables WHERE region_id = $1", region_id)
+
+
+async def organisation_tariffs(conn, region_id):
+    return {r["organisation_id"]: r["functions"] for r in await conn.fetch(
+        "SELECT ot.* FROM organisation_tariffs ot JOIN organisations o ON o.id = ot.organisation_id "
+        "WHERE o.region_id = $1", region_id)}
+
+
+async def vat_exemptions(conn, region_id):
+    return await conn.fetch("SELECT * FROM vat_exemptions WHERE region_id = $1", region_id)
+
+
+async def frozen_statements(conn, region_id, month):
+    return await conn.fetch("SELECT * FROM statements WHERE region_id = $1 AND month = $2", region_id, month)
+
+
+async def frozen_lines(conn, statement_ids):
+    return await conn.fetch("SELECT * FROM statement_lines WHERE statement_id = ANY($1::uuid[]) "
+                            "ORDER BY statement_id, position", statement_ids)
+
+
+async def freeze(conn, region_id, month, closed_by, now, statements) -> None:
+    await conn.execute("INSERT INTO settlement_months (region_id, month, closed_at, closed_by) VALUES ($1, $2, $3, $4)",
+                       region_id, month, now, closed_by)
+    for st in statements:
+        await conn.execute(
+            "INSERT INTO statements (id, region_id, month, lender_id, borrower_id, vat_category, vat_percent, "
+            "vat_reason, waadi, minutes, amount_cents, vat_cents, total_cents, line_count) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            st.id, region_id, month, st.lender.id, st.borrower.id, st.vat.category, st.vat.percent,
+            st.vat.exemption_reason, st.waadi, st.totals.minutes, st.totals.amount_cents, st.totals.vat_cents,
+            st.totals.total_cents, st.totals.line_count)
+        await conn.executemany(
+            "INSERT INTO statement_lines (id, statement_id, position, kind, assignment_id, corrects_line_id, "
+            "work_date, worker_name, site_name, function, planned_minutes, worked_minutes, tariff_cents, base_cents, "
+            "ort, amount_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            [(line.id, st.id, line.position, line.kind, line.assignment_id, line.corrects_line_id, line.work_date,
+              line.worker_name, line.site_name, line.function, line.planned_minutes, line.worked_minutes,
+              line.tariff_cents, line.base_cents,
+              json.loads(json.dumps([{"label": p.label, "percent": p.percent, "minutes": p.minutes,
+                                      "amountCents": p.amount_cents} for p in line.ort])),
+              line.amount_cents) for line in st.lines])

@@ -1,0 +1,127 @@
+"""Tariffs and the irregular-hours allowance (ORT) of the borrower's CAO, in absolute minutes.
+
+A band table maps each local day type to hour windows with a percentage. The minutes of a shift in each
+window are counted in absolute time, so a band across a DST change is as long as it really was.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+import msgspec
+
+from flexpool.domain.clock import at_local, local, minutes_between, utc
+
+# Cost price per hour in cents (gross wage, employer costs, a reasonable fee): the region's starting table.
+DEFAULT_TARIFFS: dict[str, int] = {
+    "helpende": 2950, "verzorgende-ig": 3450, "verpleegkundige-mbo": 3950, "verpleegkundige-hbo": 4550,
+    "begeleider-3": 3400, "begeleider-4": 3750, "gedragsdeskundige": 5200, "gastvrouw": 2700,
+}
+
+
+class Band(msgspec.Struct, frozen=True):
+    """[start, end) on the local clock (end 24:00 as hour 24) of one day type, at `percent` on top."""
+
+    day: str  # weekday | friday | saturday | sunday | holiday | dec24-31
+    start: int
+    end: int
+    percent: int
+    label: str
+
+
+class OrtTable(msgspec.Struct, frozen=True):
+    cao: str
+    bands: tuple[Band, ...]
+
+
+VVT_GHZ = (
+    Band("weekday", 0, 6, 44, "ma-vr 22-06"), Band("weekday", 6, 7, 22, "ma-vr 06-07"),
+    Band("weekday", 20, 22, 22, "ma-vr 20-22"), Band("weekday", 22, 24, 44, "ma-vr 22-06"),
+    Band("saturday", 0, 6, 49, "za 00-06 en 22-24"), Band("saturday", 6, 8, 38, "za 06-08 en 12-22"),
+    Band("saturday", 12, 22, 38, "za 06-08 en 12-22"), Band("saturday", 22, 24, 49, "za 00-06 en 22-24"),
+    Band("sunday", 0, 24, 60, "zon- en feestdagen"), Band("holiday", 0, 24, 60, "zon- en feestdagen"),
+    Band("dec24-31", 18, 24, 60, "24 en 31 dec vanaf 18:00"),
+)
+SOCIAAL_WERK = (
+    Band("weekday", 0, 7, 25, "voor 07:00"), Band("weekday", 19, 24, 20, "ma-do na 19:00"),
+    Band("friday", 0, 7, 25, "voor 07:00"), Band("friday", 19, 24, 25, "vrijdagavond"),
+    Band("saturday", 0, 24, 25, "zaterdag"),
+    Band("sunday", 0, 24, 45, "zon- en feestdagen"), Band("holiday", 0, 24, 45, "zon- en feestdagen"),
+)
+ORT_TABLES = {"vvt": OrtTable("vvt", VVT_GHZ), "ghz": OrtTable("ghz", VVT_GHZ),
+              "sociaal-werk": OrtTable("sociaal-werk", SOCIAAL_WERK)}
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.Netherlands(years=year).keys())
+
+
+def is_public_holiday(day: date) -> bool:
+    return day in _holidays(day.year)
+
+
+def _windows(day: date, table: OrtTable) -> list[tuple[int, int, int, str]]:
+    """(start hour, end hour, percent, label) that apply on `day`; a holiday or Sunday rule wins the hours it covers."""
+    kinds = []
+    if is_public_holiday(day):
+        kinds.append("holiday")
+    elif day.weekday() == 6:
+        kinds.append("sunday")
+    else:
+        kinds.append("saturday" if day.weekday() == 5 else
+                     "friday" if day.weekday() == 4 and any(b.day == "friday" for b in table.bands) else "weekday")
+    base = [(b.start, b.end, b.percent, b.label) for b in table.bands if b.day in kinds]
+    if (day.month, day.day) in ((12, 24), (12, 31)):
+        special = [(b.start, b.end, b.percent, b.label) for b in table.bands if b.day == "dec24-31"]
+        for s, e, pct, label in special:
+            # The higher percentage wins inside the special window.
+            out = []
+            for bs, be, bp, bl in base:
+                if be <= s or bs >= e or bp >= pct:
+                    out.append((bs, be, bp, bl))
+                else:
+                    if bs < s:
+                        out.append((bs, s, bp, bl))
+                    if be > e:
+                        out.append((e, be, bp, bl))
+            base = out + [(s, e, pct, label)]
+    return base
+
+
+class OrtMinutes(msgspec.Struct, frozen=True):
+    percent: int
+    label: str
+    minutes: int
+
+
+def ort_minutes(starts_at: datetime, ends_at: datetime, cao: str) -> list[OrtMinutes]:
+    """Minutes of [starts_at, ends_at) in each ORT band of the CAO (absolute time, local calendar)."""
+    table = ORT_TABLES[cao]
+    s, e = utc(starts_at), utc(ends_at)
+    totals: dict[tuple[int, str], int] = {}
+    day = local(s).date()
+    last = local(e).date()
+    while day <= last:
+        for start_hour, end_hour, percent, label in _windows(day, table):
+            lo = at_local(day, time(start_hour)) if start_hour < 24 else at_local(day + timedelta(days=1), time(0))
+            hi = at_local(day + timedelta(days=1), time(0)) if end_hour == 24 else at_local(day, time(end_hour))
+            overlap = minutes_between(max(lo, s), min(hi, e))
+            if overlap > 0:
+                totals[(percent, label)] = totals.get((percent, label), 0) + overlap
+        day += timedelta(days=1)
+    return [OrtMinutes(p, label, m) for (p, label), m in sorted(totals.items(), key=lambda x: (-x[0][0], x[0][1]))]
+
+
+def deduct_break_minutes(total_minutes: int, ort: list[OrtMinutes], break_minutes: int) -> list[OrtMinutes]:
+    """The break is not worked: it comes off the minutes without allowance first, then the lowest bands."""
+    plain = total_minutes - sum(o.minutes for o in ort)
+    remaining = max(break_minutes - plain, 0)
+    out = []
+    for o in sorted(ort, key=lambda o: o.percent):
+        take = min(o.minutes, remaining)
+        remaining -= take
+        if o.minutes - take > 0:
+            out.append(OrtMinutes(o.percent, o.label, o.minutes - take))
+    return sorted(out, key=lambda o: (-o.percent, o.label))

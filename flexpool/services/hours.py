@@ -1,0 +1,82 @@
+"""Confirming hours (timesheets): by the borrower's planner, or as planned 72 h after the end."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from flexpool.db import assignments as assignments_db
+from flexpool.db import audit as audit_db
+from flexpool.domain.clock import minutes_between
+from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
+from flexpool.services.principal import Principal
+
+AUTO_CONFIRM_AFTER = timedelta(hours=72)
+PLANNING = ("planner", "orgAdmin")
+
+
+async def get(conn, assignment_id):
+    return await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id)
+
+
+async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
+                  break_minutes: int = 0, no_show: bool = False):
+    a = await assignments_db.get(conn, assignment_id)
+    if a is None or not (p.has(a["organisation_id"], *PLANNING)):
+        if a is not None and p.has(a["organisation_id"], "finance", "worker"):
+            raise Forbidden("Only the borrowing organisation's planner confirms hours.")
+        raise NotFound("assignment")
+    if a["status"] != "booked":
+        raise Conflict("conflict", "This assignment was cancelled; there are no hours to confirm.")
+    if a["starts_at"] > now:
+        raise Conflict("conflict", "The shift has not started yet.")
+    if not no_show:
+        errors = []
+        if started_at is None or ended_at is None:
+            errors.append(("startedAt", "give startedAt and endedAt, or noShow: true"))
+        else:
+            if ended_at <= started_at:
+                errors.append(("endedAt", "must be after startedAt"))
+            elif ended_at - started_at > timedelta(hours=24):
+                errors.append(("endedAt", "at most 24 hours after startedAt"))
+            elif break_minutes >= minutes_between(started_at, ended_at):
+                errors.append(("breakMinutes", "must be shorter than the time worked"))
+            if abs(started_at - a["starts_at"]) > timedelta(hours=12):
+                errors.append(("startedAt", "more than 12 hours from the planned start"))
+            if ended_at > now:
+                errors.append(("endedAt", "lies in the future"))
+        if errors:
+            raise Invalid(errors)
+    worked = 0 if no_show else minutes_between(started_at, ended_at) - break_minutes
+    async with conn.transaction():
+        before = await get(conn, assignment_id)
+        await conn.execute(
+            "INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, "
+            "auto, confirmed_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8) "
+            "ON CONFLICT (assignment_id) DO UPDATE SET started_at = $2, ended_at = $3, break_minutes = $4, "
+            "no_show = $5, worked_minutes = $6, auto = false, confirmed_by = $7, confirmed_at = $8",
+            assignment_id, None if no_show else started_at, None if no_show else ended_at,
+            0 if no_show else break_minutes, no_show, worked, p.user_id, now)
+        await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
+                              subject_type="assignment", subject_id=assignment_id,
+                              action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
+                              actor=p.user_id, at=now,
+                              data={"workedMinutes": worked,
+                                    "previousWorkedMinutes": before["worked_minutes"] if before else None})
+    return await get(conn, assignment_id)
+
+
+async def auto_confirm(conn, now: datetime) -> int:
+    """Unconfirmed timesheets become the planned hours 72 h after the end (written once)."""
+    rows = await conn.fetch(
+        "INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, auto, "
+        "confirmed_at) SELECT a.id, a.starts_at, a.ends_at, a.break_minutes, false, "
+        "extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes, true, $1 "
+        "FROM assignments a WHERE a.status = 'booked' AND a.ends_at <= $2 "
+        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id) "
+        "ON CONFLICT (assignment_id) DO NOTHING RETURNING assignment_id", now, now - AUTO_CONFIRM_AFTER)
+    for r in rows:
+        a = await conn.fetchrow("SELECT organisation_id, shift_id FROM assignments WHERE id = $1", r["assignment_id"])
+        await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
+                              subject_type="assignment", subject_id=r["assignment_id"], action="hours-auto-confirmed",
+                              actor=None, at=now)
+    return len(rows)

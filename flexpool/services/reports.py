@@ -1,0 +1,47 @@
+"""Reports: how well shifts get filled, and how many minutes each organisation lent and borrowed."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from statistics import median
+from uuid import UUID
+
+from flexpool.services import settlement
+from flexpool.services.errors import Forbidden
+from flexpool.services.principal import Principal
+
+
+async def fill_rate(conn, p: Principal, lo: datetime, hi: datetime, organisation_id: UUID | None):
+    if organisation_id is None:
+        if not p.is_coordinator:
+            orgs = p.organisations("planner", "orgAdmin")
+            if len(orgs) != 1:
+                raise Forbidden("Give organisationId, or ask the coordinator for the region.")
+            organisation_id = orgs[0]
+    else:
+        p.authorise(organisation_id, "planner", "orgAdmin", coordinator=True)
+    rows = await conn.fetch(
+        "SELECT s.id, s.status, s.places, s.places_filled, s.published_at, "
+        "       (SELECT max(a.booked_at) FROM assignments a WHERE a.shift_id = s.id AND a.status = 'booked') AS filled_at "
+        "FROM shifts s WHERE s.region_id = $1 AND ($2::uuid IS NULL OR s.organisation_id = $2) "
+        "AND s.starts_at >= $3 AND s.starts_at < $4", p.region_id, organisation_id, lo, hi)
+    published = len(rows)
+    cancelled = sum(1 for r in rows if r["status"] == "cancelled")
+    filled = [r for r in rows if r["status"] != "cancelled" and r["places_filled"] >= r["places"]]
+    minutes = [(r["filled_at"] - r["published_at"]).total_seconds() / 60 for r in filled if r["filled_at"]]
+    live = published - cancelled
+    return {"published": published, "filled": len(filled), "cancelled": cancelled,
+            "fill_rate": round(len(filled) / live, 4) if live else None,
+            "median_minutes_to_fill": round(median(minutes)) if minutes else None}
+
+
+async def loans(conn, p: Principal, month: date):
+    book = await settlement.settlement(conn, p, month)
+    lent: dict[str, int] = {}
+    borrowed: dict[str, int] = {}
+    for st in book.statements:
+        lent[st.lender.id] = lent.get(st.lender.id, 0) + st.totals.minutes
+        borrowed[st.borrower.id] = borrowed.get(st.borrower.id, 0) + st.totals.minutes
+    names = {s.lender.id: s.lender.name for s in book.statements} | {s.borrower.id: s.borrower.name
+                                                                     for s in book.statements}
+    return [{"organisation_id": o, "name": names[o], "minutes_lent": lent.get(o, 0),
+             "minutes_borrowed": borrowed.get(o, 0)} for o in sorted(names, key=lambda x: names[x])]

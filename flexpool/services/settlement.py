@@ -1,0 +1,245 @@
+"""Monthly settlement: statements per lender and borrower, positions, transfers; closing a month.
+
+An open month is computed from the assignments and timesheets each time it is read, so it always agrees
+with the hours. Closing freezes it into rows that never change; a later change to a closed month's hours
+becomes a correction line (+ or −) in the next open month, naming the original line.
+"""
+from __future__ import annotations
+
+import zlib
+from collections import defaultdict
+from datetime import date, datetime, time
+from uuid import UUID
+
+import msgspec
+
+from flexpool.db import settlement as settlement_db
+from flexpool.domain import settlement as money
+from flexpool.domain.clock import at_local, local, minutes_between
+from flexpool.domain.settlement import OrtPart, Vat
+from flexpool.domain.statements import Line, Party, Statement, build, line_id, statement_id, waadi_text
+from flexpool.domain.tariffs import DEFAULT_TARIFFS, deduct_break_minutes, ort_minutes
+from flexpool.services import hours
+from flexpool.services.errors import Conflict, Forbidden, NotFound
+from flexpool.services.principal import Principal
+
+
+class MonthBook(msgspec.Struct, frozen=True):
+    month: date
+    status: str
+    statements: list[Statement]
+    positions: list[money.Position]
+    transfers: list[money.Transfer]
+
+
+def next_month(month: date) -> date:
+    return money.month_bounds(month)[1]
+
+
+def month_instants(month: date) -> tuple[datetime, datetime]:
+    lo, hi = money.month_bounds(month)
+    return at_local(lo, time(0)), at_local(hi, time(0))
+
+
+class Pricing:
+    """Tariffs, VAT and Waadi as they apply to a region, loaded once per computation."""
+
+    def __init__(self, table: dict, overrides: dict, exemptions, orgs: dict):
+        self.table = table
+        self.overrides = overrides
+        self.exemptions = exemptions
+        self.orgs = orgs
+
+    @classmethod
+    async def load(cls, conn, region_id) -> "Pricing":
+        row = await settlement_db.tariff_table(conn, region_id)
+        table = dict(DEFAULT_TARIFFS)
+        vat_percent = 21
+        if row:
+            table.update(row["functions"])
+            vat_percent = row["vat_percent"]
+        orgs = {r["id"]: r for r in await settlement_db.organisations(conn, region_id)}
+        pricing = cls(table, await settlement_db.organisation_tariffs(conn, region_id),
+                      await settlement_db.vat_exemptions(conn, region_id), orgs)
+        pricing.vat_percent = vat_percent
+        return pricing
+
+    def tariff(self, lender_id, function: str) -> int:
+        return int(self.overrides.get(lender_id, {}).get(function, self.table.get(function, 0)))
+
+    def vat(self, lender_id, borrower_id) -> Vat:
+        pair = next((e for e in self.exemptions if e["lender_id"] == lender_id and e["borrower_id"] == borrower_id),
+                    None)
+        region = next((e for e in self.exemptions if e["lender_id"] is None), None)
+        chosen = pair or region
+        if chosen:
+            return Vat("E", 0, chosen["basis"])
+        return Vat("S", self.vat_percent)
+
+    def party(self, org_id) -> Party:
+        o = self.orgs[org_id]
+        return Party(id=str(o["id"]), name=o["name"], kvk_number=o["kvk_number"], iban=o["iban"],
+                     address=o["address"], postcode=o["postcode"], city=o["city"])
+
+    def waadi(self, lender_id) -> str:
+        o = self.orgs[lender_id]
+        return waadi_text(o["waadi_registered"], o["waadi_exempt"], o["kvk_number"])
+
+
+def line_for(row, pricing: Pricing) -> Line | None:
+    """The line of one assignment as its hours stand now; None when nothing is owed."""
+    tariff = pricing.tariff(row["lender_id"], row["function"])
+    planned = minutes_between(row["starts_at"], row["ends_at"]) - row["break_minutes"]
+    common = dict(work_date=local(row["starts_at"]).date(), worker_name=row["worker_name"],
+                  site_name=row["site_name"], function=row["function"], planned_minutes=planned, tariff_cents=tariff,
+                  assignment_id=str(row["assignment_id"]))
+    if row["status"] == "cancelled":
+        amount = money.late_cancellation_line(tariff, planned)
+        return Line(id=str(line_id("late-cancellation", row["assignment_id"])), kind="late-cancellation",
+                    worked_minutes=0, base_cents=amount, ort=(), amount_cents=amount, **common)
+    if row["no_show"] or not row["worked_minutes"]:
+        return None
+    total = minutes_between(row["started_at"], row["ended_at"])
+    ort = deduct_break_minutes(total, ort_minutes(row["started_at"], row["ended_at"], row["borrower_cao"]),
+                               row["worked_break"])
+    amount = money.work_line(tariff, row["worked_minutes"], ort)
+    return Line(id=str(line_id("work", row["assignment_id"])), kind="work", worked_minutes=row["worked_minutes"],
+                base_cents=amount.base_cents, ort=amount.ort, amount_cents=amount.amount_cents, **common)
+
+
+def correction_for(original, current: Line | None, month: date) -> Line | None:
+    """The difference between what a frozen line (plus its frozen corrections) says and what is owed now."""
+    owed = current.amount_cents if current else 0
+    minutes = current.worked_minutes if current else 0
+    diff = owed - (original["amount_cents"] + original["corrected_cents"])
+    diff_minutes = minutes - (original["worked_minutes"] + original["corrected_minutes"])
+    if diff == 0 and diff_minutes == 0:
+        return None
+    source = current
+    return Line(id=str(line_id("correction", original["id"], month)), kind="correction",
+                work_date=source.work_date if source else original["month"], worker_name=source.worker_name if source
+                else "", site_name=source.site_name if source else "", function=source.function if source else "",
+                planned_minutes=source.planned_minutes if source else 0, worked_minutes=diff_minutes,
+                tariff_cents=source.tariff_cents if source else 0, base_cents=diff, ort=(), amount_cents=diff,
+                assignment_id=str(original["assignment_id"]), corrects_line_id=str(original["id"]))
+
+
+async def _open_statements(conn, region_id, month: date, closed: set, pricing: Pricing) -> list[Statement]:
+    lo, hi = month_instants(month)
+    lines: dict[tuple, list[Line]] = defaultdict(list)
+    for row in await settlement_db.month_assignments(conn, region_id, lo, hi):
+        line = line_for(row, pricing)
+        if line is not None:
+            lines[(row["lender_id"], row["borrower_id"])].append(line)
+    frozen = await settlement_db.frozen_work_lines_before(conn, region_id, month)
+    due_here = []
+    for f in frozen:
+        target = next_month(f["month"])
+        while target in closed:
+            target = next_month(target)
+        if target == month:
+            due_here.append(f)
+    if due_here:
+        current = {r["assignment_id"]: r for r in await settlement_db.assignments_by_id(
+            conn, [f["assignment_id"] for f in due_here])}
+        for f in due_here:
+            row = current.get(f["assignment_id"])
+            now_line = line_for(row, pricing) if row is not None and row["status"] == "booked" and \
+                row["worked_minutes"] is not None else None
+            fix = correction_for(f, now_line, month)
+            if fix is not None:
+                lines[(f["lender_id"], f["borrower_id"])].append(fix)
+    return [build(region_id, month, pricing.party(lender), pricing.party(borrower), pricing.vat(lender, borrower),
+                  pricing.waadi(lender), pair_lines) for (lender, borrower), pair_lines in sorted(lines.items())]
+
+
+def _frozen(region_id, month, rows, line_rows, pricing: Pricing) -> list[Statement]:
+    by_statement = defaultdict(list)
+    for r in line_rows:
+        by_statement[r["statement_id"]].append(Line(
+            id=str(r["id"]), kind=r["kind"], work_date=r["work_date"], worker_name=r["worker_name"],
+            site_name=r["site_name"], function=r["function"], planned_minutes=r["planned_minutes"],
+            worked_minutes=r["worked_minutes"], tariff_cents=r["tariff_cents"], base_cents=r["base_cents"],
+            ort=tuple(OrtPart(p["label"], p["percent"], p["minutes"], p["amountCents"]) for p in r["ort"]),
+            amount_cents=r["amount_cents"], assignment_id=str(r["assignment_id"]) if r["assignment_id"] else None,
+            corrects_line_id=str(r["corrects_line_id"]) if r["corrects_line_id"] else None, position=r["position"]))
+    out = []
+    for s in rows:
+        vat = Vat(s["vat_category"], s["vat_percent"], s["vat_reason"])
+        out.append(Statement(id=str(s["id"]), month=month, lender=pricing.party(s["lender_id"]),
+                             borrower=pricing.party(s["borrower_id"]), vat=vat, waadi=s["waadi"],
+                             lines=tuple(by_statement[s["id"]]),
+                             totals=money.StatementTotals(s["minutes"], s["amount_cents"], s["vat_cents"],
+                                                          s["total_cents"], s["line_count"])))
+    return sorted(out, key=lambda st: (st.lender.name, st.borrower.name))
+
+
+async def month_book(conn, region_id, month: date) -> MonthBook:
+    closed = await settlement_db.closed_months(conn, region_id)
+    pricing = await Pricing.load(conn, region_id)
+    if month in closed:
+        rows = await settlement_db.frozen_statements(conn, region_id, month)
+        statements = _frozen(region_id, month, rows, await settlement_db.frozen_lines(conn, [r["id"] for r in rows]),
+                             pricing)
+    else:
+        statements = await _open_statements(conn, region_id, month, closed, pricing)
+    positions = money.positions([(st.lender.id, st.borrower.id, st.totals.total_cents) for st in statements],
+                                [str(o) for o in pricing.orgs])
+    transfers = money.transfers({p.organisation_id: p.net_cents for p in positions})
+    return MonthBook(month, "closed" if month in closed else "open", statements, positions, transfers)
+
+
+def _visible_organisations(p: Principal) -> set[str] | None:
+    """None: everything (coordinator); else the organisations whose finance the caller does."""
+    if p.is_coordinator:
+        return None
+    orgs = {str(o) for o in p.organisations("finance")}
+    if not orgs:
+        raise Forbidden("Settlements are for finance and the coordinator.")
+    return orgs
+
+
+async def settlement(conn, p: Principal, month: date) -> MonthBook:
+    visible = _visible_organisations(p)
+    book = await month_book(conn, p.region_id, month)
+    if visible is None:
+        return book
+    return MonthBook(book.month, book.status,
+                     [s for s in book.statements if s.lender.id in visible or s.borrower.id in visible],
+                     [x for x in book.positions if x.organisation_id in visible],
+                     [t for t in book.transfers if t.from_organisation_id in visible or t.to_organisation_id in visible])
+
+
+async def statement(conn, p: Principal, month: date, statement_uuid: UUID) -> Statement:
+    book = await settlement(conn, p, month)
+    found = next((s for s in book.statements if s.id == str(statement_uuid)), None)
+    if found is None:
+        raise NotFound("statement")
+    return found
+
+
+async def close(conn, p: Principal, month: date, now: datetime) -> MonthBook:
+    p.require_coordinator()
+    lo, hi = month_instants(month)
+    if hi > now:
+        raise Conflict("month-not-over", f"{month:%Y-%m} is not over yet; it can be closed from {local(hi):%d-%m-%Y}.")
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"close:{p.region_id}".encode()))
+        if month in await settlement_db.closed_months(conn, p.region_id):
+            raise Conflict("month-closed", f"{month:%Y-%m} is already closed.")
+        await hours.auto_confirm(conn, now)
+        waiting = await conn.fetchval(
+            "SELECT count(*) FROM assignments a JOIN organisations o ON o.id = a.organisation_id "
+            "WHERE o.region_id = $1 AND a.status = 'booked' AND a.starts_at >= $2 AND a.starts_at < $3 "
+            "AND a.home_organisation_id <> a.organisation_id "
+            "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", p.region_id, lo, hi)
+        if waiting:
+            raise Conflict("hours-unconfirmed", f"{waiting} timesheet(s) of {month:%Y-%m} still await confirmation "
+                                                f"by the planners (or 72 hours after the shift).")
+        book = await month_book(conn, p.region_id, month)
+        await settlement_db.freeze(conn, p.region_id, month, p.user_id, now, book.statements)
+    return await month_book(conn, p.region_id, month)
+
+
+def statement_uuid(region_id, month: date, lender_id, borrower_id) -> UUID:
+    return statement_id(region_id, month, lender_id, borrower_id)

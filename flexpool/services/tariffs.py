@@ -1,0 +1,84 @@
+"""The region's tariff table, lender overrides, VAT rate and documented exemptions, Waadi status."""
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from flexpool.db import settlement as settlement_db
+from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.tariffs import DEFAULT_TARIFFS
+from flexpool.services.errors import Invalid, NotFound
+from flexpool.services.principal import Principal
+
+
+def _validate_functions(functions: dict[str, int], field: str = "functions") -> None:
+    errors = [(f"{field}.{k}", "unknown function") for k in functions if k not in CATALOGUE.functions]
+    errors += [(f"{field}.{k}", "cents per hour between 0 and 100000") for k, v in functions.items()
+               if not 0 <= v <= 100_000]
+    if errors:
+        raise Invalid(errors)
+
+
+async def region_table(conn, region_id) -> dict:
+    row = await settlement_db.tariff_table(conn, region_id)
+    functions = dict(DEFAULT_TARIFFS)
+    if row:
+        functions.update(row["functions"])
+    exemptions = await settlement_db.vat_exemptions(conn, region_id)
+    return {"functions": functions, "vat_percent": row["vat_percent"] if row else 21, "exemptions": exemptions}
+
+
+async def get_region(conn, p: Principal) -> dict:
+    p.require_any("coordinator", "finance", "orgAdmin", "planner")
+    return await region_table(conn, p.region_id)
+
+
+async def put_region(conn, p: Principal, *, functions: dict[str, int], vat_percent: int,
+                     exemptions: list[dict], now: datetime) -> dict:
+    p.require_coordinator()
+    _validate_functions(functions)
+    orgs = {r["id"] for r in await settlement_db.organisations(conn, p.region_id)}
+    errors = []
+    for i, e in enumerate(exemptions):
+        if (e.get("lender_id") is None) != (e.get("borrower_id") is None):
+            errors.append((f"vat.exemptions[{i}]", "give both lenderId and borrowerId, or neither (region-wide)"))
+        for key in ("lender_id", "borrower_id"):
+            if e.get(key) is not None and e[key] not in orgs:
+                errors.append((f"vat.exemptions[{i}].{key.replace('_id', 'Id')}", "no such organisation"))
+        if len((e.get("basis") or "").strip()) < 10:
+            errors.append((f"vat.exemptions[{i}].basis", "state the documented legal basis in words"))
+    if errors:
+        raise Invalid(errors)
+    async with conn.transaction():
+        await conn.execute(
+            "INSERT INTO tariff_tables (region_id, functions, vat_percent, updated_at, updated_by) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (region_id) DO UPDATE SET functions = $2, vat_percent = $3, "
+            "updated_at = $4, updated_by = $5", p.region_id, functions, vat_percent, now, p.user_id)
+        await conn.execute("DELETE FROM vat_exemptions WHERE region_id = $1", p.region_id)
+        for e in exemptions:
+            await conn.execute("INSERT INTO vat_exemptions (region_id, lender_id, borrower_id, basis) "
+                               "VALUES ($1, $2, $3, $4)", p.region_id, e.get("lender_id"), e.get("borrower_id"),
+                               e["basis"].strip())
+    return await region_table(conn, p.region_id)
+
+
+async def get_organisation(conn, p: Principal, organisation_id: UUID) -> dict:
+    p.authorise(organisation_id, "finance", "orgAdmin", "planner", coordinator=True)
+    row = await conn.fetchrow("SELECT functions FROM organisation_tariffs ot JOIN organisations o "
+                              "ON o.id = ot.organisation_id WHERE ot.organisation_id = $1 AND o.region_id = $2",
+                              organisation_id, p.region_id)
+    return row["functions"] if row else {}
+
+
+async def put_organisation(conn, p: Principal, organisation_id: UUID, functions: dict[str, int], now: datetime):
+    """The lender's own cost prices for its own workers, overriding the region's table."""
+    p.authorise(organisation_id, "finance", "orgAdmin")
+    if not await conn.fetchval("SELECT 1 FROM organisations WHERE id = $1 AND region_id = $2", organisation_id,
+                               p.region_id):
+        raise NotFound("organisation")
+    _validate_functions(functions)
+    await conn.execute(
+        "INSERT INTO organisation_tariffs (organisation_id, functions, updated_at, updated_by) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (organisation_id) DO UPDATE SET functions = $2, updated_at = $3, updated_by = $4",
+        organisation_id, functions, now, p.user_id)
+    return functions
