@@ -15,8 +15,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from flexpool.config import Settings
-from flexpool.db import users as users_db
-from flexpool.services.principal import Principal, Role
+from flexpool.services.identity import principal_for
 
 log = logging.getLogger("flexpool.auth")
 
@@ -67,11 +66,7 @@ class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         verifier: TokenVerifier = connection.app.state.verifier
         subject = verifier.subject(token.strip())
         async with connection.app.state.pool.acquire() as conn:
-            user = await users_db.by_subject(conn, subject)
-            if user is None:
-                raise NotAuthorizedException("This user is not known to FlexPool.")
-            roles = await users_db.memberships(conn, user["id"])
-        principal = Principal(
-            user_id=user["id"], email=user["email"], name=user["name"], language=user["language"],
-            roles=tuple(Role(r["role"], r["organisation_id"], r["region_id"], r["organisation_name"]) for r in roles))
+            principal = await principal_for(conn, subject)
+        if principal is None:
+            raise NotAuthorizedException("This user is not known to FlexPool.")
         return AuthenticationResult(user=principal, auth=token)

@@ -16,7 +16,7 @@ from flexpool.domain.clock import AMSTERDAM, at_local
 from flexpool.services import booking
 from flexpool.services import shifts as shift_service
 from flexpool.services.errors import ServiceError
-from flexpool.services.principal import Principal, Role
+from flexpool.services.identity import principal_for
 from flexpool.services.shifts import ShiftDraft
 
 REGION = "Demo Regio Utrecht"
@@ -165,13 +165,6 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
                                     at_local(today + timedelta(days=30), time(0)), blocks)
 
 
-async def _principal(conn, email: str) -> Principal:
-    user = await users_db.by_subject(conn, email)
-    roles = await users_db.memberships(conn, user["id"])
-    return Principal(user["id"], user["email"], user["name"], user["language"],
-                     tuple(Role(r["role"], r["organisation_id"], r["region_id"], r["organisation_name"]) for r in roles))
-
-
 SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (time(9), 4.0, 0), (time(17), 5.0, 0)]
 
 
@@ -183,7 +176,7 @@ async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
         planner_email = await conn.fetchval(
             "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
             "WHERE m.organisation_id = $1 AND m.role = 'planner' LIMIT 1", org["id"])
-        planner = await _principal(conn, planner_email)
+        planner = await principal_for(conn, planner_email)
         sites = await orgs_db.sites(conn, org["id"])
         functions = ["begeleider-3", "begeleider-4"] if org["kind"] == "ghz" else \
             ["helpende", "verzorgende-ig", "verzorgende-ig", "verpleegkundige-mbo"]

@@ -18,10 +18,10 @@ WHERE b.region_id = $1 AND a.home_organisation_id <> a.organisation_id
 
 
 async def month_assignments(conn, region_id, lo, hi):
-    """Loans with a start in [lo, hi): worked (with a timesheet) or cancelled late."""
+    """Loans with a start in [lo, hi): booked (hours as confirmed, else as planned) or cancelled late."""
     return await conn.fetch(WORKED + " AND a.starts_at >= $2 AND a.starts_at < $3 AND "
-                            "((a.status = 'booked' AND t.assignment_id IS NOT NULL) OR "
-                            " (a.status = 'cancelled' AND a.late_cancellation))", region_id, lo, hi)
+                            "(a.status = 'booked' OR (a.status = 'cancelled' AND a.late_cancellation))",
+                            region_id, lo, hi)
 
 
 async def assignments_by_id(conn, ids):
@@ -37,9 +37,9 @@ async def frozen_work_lines_before(conn, region_id, month):
     """Work lines of closed months before `month`, with the corrections already frozen for each."""
     return await conn.fetch(
         "SELECT l.id, l.assignment_id, l.amount_cents, l.worked_minutes, st.month, st.lender_id, st.borrower_id, "
-        "       coalesce((SELECT sum(c.amount_cents) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0) "
+        "       coalesce((SELECT sum(c.amount_cents) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0)::bigint "
         "         AS corrected_cents, "
-        "       coalesce((SELECT sum(c.worked_minutes) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0) "
+        "       coalesce((SELECT sum(c.worked_minutes) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0)::bigint "
         "         AS corrected_minutes "
         "FROM statement_lines l JOIN statements st ON st.id = l.statement_id "
         "WHERE st.region_id = $1 AND st.month < $2 AND l.kind = 'work'", region_id, month)

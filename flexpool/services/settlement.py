@@ -97,13 +97,16 @@ def line_for(row, pricing: Pricing) -> Line | None:
         amount = money.late_cancellation_line(tariff, planned)
         return Line(id=str(line_id("late-cancellation", row["assignment_id"])), kind="late-cancellation",
                     worked_minutes=0, base_cents=amount, ort=(), amount_cents=amount, **common)
-    if row["no_show"] or not row["worked_minutes"]:
+    if row["worked_minutes"] is None:  # not confirmed yet: as planned, which is what it becomes without action
+        started, ended, brk, worked = row["starts_at"], row["ends_at"], row["break_minutes"], planned
+    elif row["no_show"] or not row["worked_minutes"]:
         return None
-    total = minutes_between(row["started_at"], row["ended_at"])
-    ort = deduct_break_minutes(total, ort_minutes(row["started_at"], row["ended_at"], row["borrower_cao"]),
-                               row["worked_break"])
-    amount = money.work_line(tariff, row["worked_minutes"], ort)
-    return Line(id=str(line_id("work", row["assignment_id"])), kind="work", worked_minutes=row["worked_minutes"],
+    else:
+        started, ended, brk, worked = row["started_at"], row["ended_at"], row["worked_break"], row["worked_minutes"]
+    total = minutes_between(started, ended)
+    ort = deduct_break_minutes(total, ort_minutes(started, ended, row["borrower_cao"]), brk)
+    amount = money.work_line(tariff, worked, ort)
+    return Line(id=str(line_id("work", row["assignment_id"])), kind="work", worked_minutes=worked,
                 base_cents=amount.base_cents, ort=amount.ort, amount_cents=amount.amount_cents, **common)
 
 
@@ -144,8 +147,7 @@ async def _open_statements(conn, region_id, month: date, closed: set, pricing: P
             conn, [f["assignment_id"] for f in due_here])}
         for f in due_here:
             row = current.get(f["assignment_id"])
-            now_line = line_for(row, pricing) if row is not None and row["status"] == "booked" and \
-                row["worked_minutes"] is not None else None
+            now_line = line_for(row, pricing) if row is not None and row["status"] == "booked" else None
             fix = correction_for(f, now_line, month)
             if fix is not None:
                 lines[(f["lender_id"], f["borrower_id"])].append(fix)
@@ -171,7 +173,7 @@ def _frozen(region_id, month, rows, line_rows, pricing: Pricing) -> list[Stateme
                              lines=tuple(by_statement[s["id"]]),
                              totals=money.StatementTotals(s["minutes"], s["amount_cents"], s["vat_cents"],
                                                           s["total_cents"], s["line_count"])))
-    return sorted(out, key=lambda st: (st.lender.name, st.borrower.name))
+    return out
 
 
 async def month_book(conn, region_id, month: date) -> MonthBook:
@@ -183,6 +185,7 @@ async def month_book(conn, region_id, month: date) -> MonthBook:
                              pricing)
     else:
         statements = await _open_statements(conn, region_id, month, closed, pricing)
+    statements = sorted(statements, key=lambda st: (st.lender.name, st.borrower.name, st.id))
     positions = money.positions([(st.lender.id, st.borrower.id, st.totals.total_cents) for st in statements],
                                 [str(o) for o in pricing.orgs])
     transfers = money.transfers({p.organisation_id: p.net_cents for p in positions})
