@@ -13,7 +13,9 @@ from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.pool import connect
 from flexpool.domain.clock import AMSTERDAM, at_local
-from flexpool.services import booking
+from flexpool.domain.tariffs import DEFAULT_TARIFFS
+from flexpool.services import booking, hours, settlement
+from flexpool.services import tariffs as tariff_service
 from flexpool.services import shifts as shift_service
 from flexpool.services.errors import ServiceError
 from flexpool.services.identity import principal_for
@@ -83,6 +85,9 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
             for index, (name, kind, kvk, iban, sites) in enumerate(ORGANISATIONS):
                 org = await orgs_db.create(conn, region["id"], name=name, kvk_number=kvk, iban=iban, kind=kind,
                                            cao="ghz" if kind == "ghz" else "vvt")
+                await conn.execute("UPDATE organisations SET waadi_registered = $2, waadi_exempt = $3, address = $4, "
+                                   "postcode = $5, city = $6 WHERE id = $1", org["id"], index != 4, index == 4,
+                                   f"{sites[0][0]}laan 1", f"{3500 + index * 20} AB", sites[0][1])
                 org_rows.append(org)
                 for site_name, city, lat, lon in sites:
                     await orgs_db.create_site(conn, org["id"], name=site_name, address=f"{site_name}laan 1",
@@ -107,6 +112,7 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
                 for o in group:
                     await orgs_db.set_partners(conn, o, [p for p in group if p != o][:2])
             await _shifts(conn, rng, region["id"], now)
+            await _last_month(conn, rng, region["id"], now)
         return PEOPLE
     finally:
         await conn.close()
@@ -204,3 +210,54 @@ async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
                     break
                 except ServiceError:
                     continue
+
+
+async def _last_month(conn, rng: random.Random, region_id, now: datetime) -> None:
+    """Last month, worked: loans between the organisations, hours confirmed (one no-show, some overtime,
+    a late cancellation), and the month closed, so finance sees statements, positions and transfers."""
+    today = now.astimezone(AMSTERDAM).date()
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    days = (today.replace(day=1) - first).days
+    coordinator = await principal_for(conn, COORDINATOR)
+    ghz = [o["id"] for o in await orgs_db.list_in_region(conn, region_id) if o["kind"] == "ghz"]
+    await tariff_service.put_region(conn, coordinator, functions=DEFAULT_TARIFFS, vat_percent=21, now=now, exemptions=[
+        {"lender_id": ghz[0], "borrower_id": ghz[1],
+         "basis": "Structurele uitlening tegen kostprijs tussen vrijgestelde zorginstellingen (Stcrt. 2024, 17448)"}])
+    orgs = await orgs_db.list_in_region(conn, region_id)
+    for org in orgs:
+        planner_email = await conn.fetchval(
+            "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
+            "WHERE m.organisation_id = $1 AND m.role = 'planner' LIMIT 1", org["id"])
+        planner = await principal_for(conn, planner_email)
+        sites = await orgs_db.sites(conn, org["id"])
+        function = "begeleider-3" if org["kind"] == "ghz" else "verzorgende-ig"
+        lenders = await conn.fetch(
+            "SELECT id FROM workers WHERE region_id = $1 AND organisation_id <> $2 AND opted_in AND function = $3 "
+            "ORDER BY no", region_id, org["id"], function)
+        for n in range(12):
+            day = first + timedelta(days=rng.randrange(days))
+            clock, length, brk = rng.choice(SHIFT_TIMES[:3])
+            start = at_local(day, clock)
+            end = start + timedelta(hours=length)
+            published = start - timedelta(days=7)
+            [shift] = await shift_service.publish(conn, planner, [ShiftDraft(
+                site_id=rng.choice(sites)["id"], function=function, skills=[], starts_at=start, ends_at=end,
+                break_minutes=brk, places=1, booking="instant", description=None, urgent=True)], published)
+            for worker in rng.sample(list(lenders), min(8, len(lenders))):
+                try:
+                    assignment = await booking.assign(conn, planner, shift["id"], worker["id"],
+                                                      published + timedelta(hours=3))
+                    break
+                except ServiceError:
+                    continue
+            else:
+                continue
+            if n == 0:  # released the evening before: a late cancellation the lender is paid for
+                await booking.cancel_assignment(conn, planner, assignment["id"], "bewoner overgeplaatst",
+                                                start - timedelta(hours=10))
+            elif n == 1:
+                await hours.confirm(conn, planner, assignment["id"], end + timedelta(hours=2), no_show=True)
+            elif n % 3 == 0:
+                await hours.confirm(conn, planner, assignment["id"], end + timedelta(hours=2), started_at=start,
+                                    ended_at=end + timedelta(minutes=30), break_minutes=brk)
+    await settlement.close(conn, coordinator, first, now)

@@ -1,0 +1,27 @@
+"""The demo region loads once, with open shifts, bookings and a closed last month."""
+from datetime import datetime, timezone
+
+from flexpool import demo
+from flexpool.domain.clock import AMSTERDAM
+
+
+async def test_demo_region(database_url, pool):
+    now = datetime.now(timezone.utc)
+    people = await demo.load(database_url, now=now, workers_per_org=12)
+    assert people["worker"] == "worker@demo.test"
+    assert await demo.load(database_url, now=now, workers_per_org=12) is None  # once
+    async with pool.acquire() as conn:
+        orgs = await conn.fetch("SELECT o.kind, count(s.id) AS sites FROM organisations o JOIN sites s "
+                                "ON s.organisation_id = o.id GROUP BY o.id")
+        assert len(orgs) == 6 and all(o["sites"] >= 2 for o in orgs) and {o["kind"] for o in orgs} == {"vvt", "ghz"}
+        assert await conn.fetchval("SELECT count(*) FROM workers") == 72
+        assert await conn.fetchval("SELECT count(*) FROM roster_blocks") > 72 * 8
+        assert await conn.fetchval("SELECT count(*) FROM credentials WHERE valid_until < now() + interval '30 days'") > 0
+        assert await conn.fetchval("SELECT count(*) FROM shifts WHERE status = 'open' AND starts_at > $1", now) > 20
+        assert await conn.fetchval("SELECT count(*) FROM assignments WHERE starts_at > $1", now) > 0
+        last_month = (now.astimezone(AMSTERDAM).date().replace(day=1))
+        closed = await conn.fetch("SELECT month FROM settlement_months")
+        assert [r["month"] for r in closed] and closed[0]["month"] < last_month
+        assert await conn.fetchval("SELECT count(*) FROM statements") > 3
+        assert await conn.fetchval("SELECT count(*) FROM statement_lines WHERE kind = 'late-cancellation'") > 0
+        assert await conn.fetchval("SELECT count(*) FROM vat_exemptions WHERE lender_id IS NOT NULL") == 1
