@@ -126,8 +126,10 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotFoundException):
         return problem("not-found", 404, "The resource does not exist, or you may not see it.", request)
     if isinstance(exc, TooManyRequestsException):
+        headers = dict(exc.headers or {})
+        headers["Retry-After"] = str(headers.get("RateLimit-Reset") or headers.get("ratelimit-reset") or 60)
         return problem("rate-limited", 429, "Too many changes in a short time; try again shortly.", request,
-                       headers=exc.headers or {"Retry-After": "60"})
+                       headers=headers)
     if exc.status_code == 405:
         return problem("method-not-allowed", 405, exc.detail or "Method not allowed.", request,
                        headers=exc.headers)

@@ -599,3 +599,14 @@ class LoansReport(Out):
 
 class CalendarLink(Out):
     url: str
+
+
+class DeadLetter(Out):
+    id: int
+    user_id: UUID
+    kind: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    data: dict

@@ -174,15 +174,18 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
 SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (time(9), 4.0, 0), (time(17), 5.0, 0)]
 
 
+async def _planner(conn, organisation_id):
+    email = await conn.fetchval("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
+                                "WHERE m.organisation_id = $1 AND m.role = 'planner' LIMIT 1", organisation_id)
+    return await principal_for(conn, email)
+
+
 async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
     """Open shifts over the next two weeks in every organisation; about a third already taken."""
     today = now.astimezone(AMSTERDAM).date()
     orgs = await orgs_db.list_in_region(conn, region_id)
     for org in orgs:
-        planner_email = await conn.fetchval(
-            "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
-            "WHERE m.organisation_id = $1 AND m.role = 'planner' LIMIT 1", org["id"])
-        planner = await principal_for(conn, planner_email)
+        planner = await _planner(conn, org["id"])
         sites = await orgs_db.sites(conn, org["id"])
         functions = ["begeleider-3", "begeleider-4"] if org["kind"] == "ghz" else \
             ["helpende", "verzorgende-ig", "verzorgende-ig", "verpleegkundige-mbo"]
@@ -225,10 +228,7 @@ async def _last_month(conn, rng: random.Random, region_id, now: datetime) -> Non
          "basis": "Structurele uitlening tegen kostprijs tussen vrijgestelde zorginstellingen (Stcrt. 2024, 17448)"}])
     orgs = await orgs_db.list_in_region(conn, region_id)
     for org in orgs:
-        planner_email = await conn.fetchval(
-            "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
-            "WHERE m.organisation_id = $1 AND m.role = 'planner' LIMIT 1", org["id"])
-        planner = await principal_for(conn, planner_email)
+        planner = await _planner(conn, org["id"])
         sites = await orgs_db.sites(conn, org["id"])
         function = "begeleider-3" if org["kind"] == "ghz" else "verzorgende-ig"
         lenders = await conn.fetch(

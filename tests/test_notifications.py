@@ -235,3 +235,31 @@ async def _listening(pool):
             if await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'"):
                 return
         await asyncio.sleep(0.01)
+
+
+async def test_operators_see_and_retry_dead_letters(client, pool, fake_fcm, fcm_sender):
+    from tests.helpers import Region, auth
+
+    region = await Region(client).setup(pool)
+    await region.worker("Zonnehuis", "gone")
+    async with pool.acquire() as conn:
+        uid = await conn.fetchval("SELECT id FROM users WHERE email = 'gone@mail.test'")
+        await conn.execute("INSERT INTO devices (token, user_id, platform) VALUES ('flaky', $1, 'ios')", uid)
+    await enqueue(pool, uid, kind="booked", key="booked:dead")
+    fake_fcm.default = "503"
+    dispatcher = Dispatcher(pool, fcm_sender, rng=random.Random(4))
+    now = NOW
+    for _ in range(delivery.MAX_ATTEMPTS):
+        await dispatcher.run_once(now)
+        now += timedelta(hours=2)
+    r = await client.get("/v1/notifications/dead-letters", headers=auth(region.coordinator))
+    [dead] = r.json()["items"]
+    assert dead["kind"] == "booked" and dead["attempts"] == delivery.MAX_ATTEMPTS
+    assert "UnavailableError" in dead["lastError"]
+    planner = auth(region.orgs["Zonnehuis"]["planner"])
+    assert (await client.get("/v1/notifications/dead-letters", headers=planner)).status_code == 403
+    fake_fcm.default = "ok"
+    r = await client.post(f"/v1/notifications/{dead['id']}/retry", headers=auth(region.coordinator))
+    assert r.status_code == 200 and r.json()["status"] == "pending"
+    await dispatcher.run_once(datetime.now(timezone.utc) + timedelta(seconds=1))
+    assert (await status(pool, uid))[0]["status"] == "sent" and len(fake_fcm.delivered_to("flaky")) == 1

@@ -2,6 +2,7 @@
 from api.routes.health import live, ready
 from api.routes.me import MeController, calendar_feed
 from api.routes.offers import AssignmentController, OfferController
+from api.routes.operations import OperationsController
 from api.routes.organisations import OrganisationController
 from api.routes.settlements import (HoursController, ReportController, SettlementController,
                                     TariffController)
@@ -10,4 +11,4 @@ from api.routes.workers import WorkerController
 
 ROUTES = [live, ready, OrganisationController, WorkerController, MeController, ShiftController,
           ApplicationController, OfferController, AssignmentController, HoursController, TariffController,
-          SettlementController, ReportController, calendar_feed]
+          SettlementController, ReportController, OperationsController, calendar_feed]

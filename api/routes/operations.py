@@ -1,0 +1,30 @@
+"""Operator views for the coordinator: dead-lettered notifications, and retrying them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from asyncpg import Connection
+from litestar import Controller, get, post
+
+from api.pagination import Page
+from api.schemas import DeadLetter, at
+from flexpool.services import operations
+from flexpool.services.principal import Principal
+
+
+def dead_letter_out(r) -> DeadLetter:
+    return DeadLetter(id=r["id"], user_id=r["user_id"], kind=r["kind"], status=r["status"], attempts=r["attempts"],
+                      last_error=r["last_error"], created_at=at(r["created_at"]), data=r["data"])
+
+
+class OperationsController(Controller):
+    path = "/v1/notifications"
+    tags = ["operations"]
+
+    @get("/dead-letters", summary="Notifications that could not be delivered after the last attempt")
+    async def dead_letters(self, conn: Connection, p: Principal) -> Page[DeadLetter]:
+        return Page(items=[dead_letter_out(r) for r in await operations.dead_letters(conn, p)])
+
+    @post("/{notification_id:int}/retry", status_code=200, summary="Retry a dead-lettered notification")
+    async def retry(self, conn: Connection, p: Principal, now: datetime, notification_id: int) -> DeadLetter:
+        return dead_letter_out(await operations.retry(conn, p, notification_id, now))
