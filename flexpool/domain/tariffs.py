@@ -96,17 +96,25 @@ class OrtMinutes(msgspec.Struct, frozen=True):
     minutes: int
 
 
+@lru_cache(maxsize=8192)
+def _day_windows(day: date, cao: str) -> tuple[tuple[datetime, datetime, int, str], ...]:
+    """The band windows of one local day as absolute instants (cached: a month has few distinct days)."""
+    out = []
+    for start_hour, end_hour, percent, label in _windows(day, ORT_TABLES[cao]):
+        lo = at_local(day, time(start_hour))
+        hi = at_local(day + timedelta(days=1), time(0)) if end_hour == 24 else at_local(day, time(end_hour))
+        out.append((lo, hi, percent, label))
+    return tuple(out)
+
+
 def ort_minutes(starts_at: datetime, ends_at: datetime, cao: str) -> list[OrtMinutes]:
     """Minutes of [starts_at, ends_at) in each ORT band of the CAO (absolute time, local calendar)."""
-    table = ORT_TABLES[cao]
     s, e = utc(starts_at), utc(ends_at)
     totals: dict[tuple[int, str], int] = {}
     day = local(s).date()
     last = local(e).date()
     while day <= last:
-        for start_hour, end_hour, percent, label in _windows(day, table):
-            lo = at_local(day, time(start_hour)) if start_hour < 24 else at_local(day + timedelta(days=1), time(0))
-            hi = at_local(day + timedelta(days=1), time(0)) if end_hour == 24 else at_local(day, time(end_hour))
+        for lo, hi, percent, label in _day_windows(day, cao):
             overlap = minutes_between(max(lo, s), min(hi, e))
             if overlap > 0:
                 totals[(percent, label)] = totals.get((percent, label), 0) + overlap
