@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from flexpool.db import outbox
@@ -54,93 +55,119 @@ class Dispatcher:
         return len(rows)
 
     async def _prepare(self, conn, rows, now):
+        """Decide for the whole claimed batch with a handful of set-based queries."""
+        ids = [n["id"] for n in rows]
+        users = list({n["user_id"] for n in rows})
+        last_offer = dict(await conn.fetch(
+            "SELECT user_id, max(sent_at) FROM notifications WHERE user_id = ANY($1::uuid[]) AND kind = 'offer' "
+            "AND status = 'sent' GROUP BY user_id", users))
+        offer_users = list({n["user_id"] for n in rows if n["kind"] == "offer" and not n["urgent"]})
+        pending_offers: dict = defaultdict(list)
+        for r in await conn.fetch(
+                "SELECT id, user_id FROM notifications WHERE user_id = ANY($1::uuid[]) AND kind = 'offer' "
+                "AND status = 'pending' AND NOT urgent ORDER BY id FOR UPDATE SKIP LOCKED", offer_users):
+            pending_offers[r["user_id"]].append(r["id"])
+        tokens: dict = defaultdict(list)
+        for r in await conn.fetch(
+                "SELECT n.id, d.token FROM unnest($1::bigint[], $2::uuid[]) AS n(id, user_id) "
+                "JOIN devices d ON d.user_id = n.user_id WHERE NOT EXISTS ("
+                "  SELECT 1 FROM notification_deliveries x WHERE x.notification_id = n.id AND x.token = d.token "
+                "  AND x.status IN ('sent', 'unregistered')) ORDER BY d.token",
+                ids, [n["user_id"] for n in rows]):
+            tokens[r["id"]].append(r["token"])
+        delivered_before = {r["notification_id"] for r in await conn.fetch(
+            "SELECT DISTINCT notification_id FROM notification_deliveries WHERE notification_id = ANY($1::bigint[]) "
+            "AND status = 'sent'", ids)}
+
         pushes: list[Push] = []
         claimed: list[int] = []
-        folded_away: set[int] = set()
+        postponed, folded_rows, finished, deliveries, sending = [], [], [], [], []
+        done: set[int] = set()
         for n in rows:
-            if n["id"] in folded_away:
+            if n["id"] in done:
                 continue
-            if n["kind"] == "offer" and n["status"] == "pending":
-                last = await conn.fetchval("SELECT max(sent_at) FROM notifications WHERE user_id = $1 "
-                                           "AND kind = 'offer' AND status = 'sent'", n["user_id"])
-                due = delivery.offer_due(now, created_at=n["created_at"], urgent=n["urgent"], last_offer_sent=last, quiet_from=n["quiet_from"],
+            fresh_offer = n["kind"] == "offer" and n["status"] == "pending"
+            if fresh_offer:
+                due = delivery.offer_due(now, created_at=n["created_at"], urgent=n["urgent"],
+                                         last_offer_sent=last_offer.get(n["user_id"]), quiet_from=n["quiet_from"],
                                          quiet_to=n["quiet_to"], digest=n["digest"])
                 if due > now:
-                    await conn.execute("UPDATE notifications SET due_at = $2 WHERE id = $1", n["id"], due)
+                    postponed.append((n["id"], due))
                     continue
             folded = 1
-            if n["kind"] == "offer" and not n["urgent"] and n["status"] == "pending":
-                others = await conn.fetch(
-                    "SELECT id FROM notifications WHERE user_id = $1 AND kind = 'offer' AND status = 'pending' "
-                    "AND NOT urgent AND id <> $2 FOR UPDATE SKIP LOCKED", n["user_id"], n["id"])
-                if others:
-                    folded_away.update(o["id"] for o in others)
-                    await conn.execute("UPDATE notifications SET status = 'folded', folded_into = $2, sent_at = $3 "
-                                       "WHERE id = ANY($1::bigint[])", [o["id"] for o in others], n["id"], now)
-                    folded += len(others)
+            if fresh_offer and not n["urgent"]:
+                others = [i for i in pending_offers.get(n["user_id"], []) if i != n["id"] and i not in done]
+                folded_rows += [(i, n["id"]) for i in others]
+                done.update(others)
+                folded += len(others)
             title, body = (n["title"], n["body"]) if n["status"] == "sending" else \
                 render(n["kind"], n["data"], n["language"], folded)
-            tokens = [r["token"] for r in await conn.fetch(
-                "SELECT d.token FROM devices d WHERE d.user_id = $1 AND NOT EXISTS ("
-                "  SELECT 1 FROM notification_deliveries x WHERE x.notification_id = $2 AND x.token = d.token "
-                "  AND x.status IN ('sent', 'unregistered'))", n["user_id"], n["id"])]
-            if self.sender is None or not tokens:
+            targets = tokens.get(n["id"], [])
+            if self.sender is None or not targets:
                 # Kept in the inbox: no device, or no Firebase credentials in this setup.
-                already = await conn.fetchval("SELECT count(*) FROM notification_deliveries WHERE notification_id = $1 "
-                                              "AND status = 'sent'", n["id"])
-                await conn.execute("UPDATE notifications SET status = $2, title = $3, body = $4, sent_at = $5, "
-                                   "lease_until = NULL WHERE id = $1", n["id"], "sent" if already else "recorded",
-                                   title, body, now)
+                finished.append((n["id"], "sent" if n["id"] in delivered_before else "recorded", title, body))
                 continue
-            await conn.executemany(
-                "INSERT INTO notification_deliveries (notification_id, token, status, attempts, updated_at) "
-                "VALUES ($1, $2, 'sending', 1, $3) ON CONFLICT (notification_id, token) DO UPDATE "
-                "SET status = 'sending', attempts = notification_deliveries.attempts + 1, updated_at = $3",
-                [(n["id"], t, now) for t in tokens])
-            await conn.execute("UPDATE notifications SET status = 'sending', lease_until = $2, attempts = attempts + 1, "
-                               "title = $3, body = $4 WHERE id = $1", n["id"], now + self.lease, title, body)
+            deliveries += [(n["id"], t, now) for t in targets]
+            sending.append((n["id"], title, body))
             data = {"type": n["kind"], "notificationId": str(n["id"]),
                     **{k: str(v) for k, v in n["data"].items() if k in ("shiftId", "assignmentId", "applicationId")}}
             if folded > 1:
                 data["count"] = str(folded)
-            pushes += [Push(t, title, body, data, n["urgent"], f"flexpool-{n['id']}") for t in tokens]
+            pushes += [Push(t, title, body, data, n["urgent"], f"flexpool-{n['id']}") for t in targets]
             claimed.append(n["id"])
+
+        await conn.executemany("UPDATE notifications SET due_at = $2 WHERE id = $1", postponed)
+        await conn.executemany("UPDATE notifications SET status = 'folded', folded_into = $2, sent_at = $3 "
+                               "WHERE id = $1", [(i, carrier, now) for i, carrier in folded_rows])
+        await conn.executemany("UPDATE notifications SET status = $2, title = $3, body = $4, sent_at = $5, "
+                               "lease_until = NULL WHERE id = $1", [(*f, now) for f in finished])
+        await conn.executemany(
+            "INSERT INTO notification_deliveries (notification_id, token, status, attempts, updated_at) "
+            "VALUES ($1, $2, 'sending', 1, $3) ON CONFLICT (notification_id, token) DO UPDATE "
+            "SET status = 'sending', attempts = notification_deliveries.attempts + 1, updated_at = $3", deliveries)
+        await conn.executemany("UPDATE notifications SET status = 'sending', lease_until = $2, attempts = attempts + 1, "
+                               "title = $3, body = $4 WHERE id = $1",
+                               [(i, now + self.lease, title, body) for i, title, body in sending])
         return pushes, claimed
 
     async def _record(self, claimed: list[int], pushes: list[Push], outcomes: list[Outcome], now: datetime) -> None:
-        by_token = {}
+        """Each device's outcome, then each notification's: sent, retried later, or dead-lettered."""
+        per_notification: dict[int, list[Outcome]] = defaultdict(list)
         for push, outcome in zip(pushes, outcomes):
-            by_token[(int(push.data["notificationId"]), push.token)] = outcome
+            per_notification[int(push.data["notificationId"])].append(outcome)
         async with self.pool.acquire() as conn:
             async with conn.transaction():
-                for (nid, token), o in by_token.items():
-                    status = "sent" if o.ok else "unregistered" if o.unregistered else "failed"
-                    await conn.execute("UPDATE notification_deliveries SET status = $3, message_id = $4, "
-                                       "last_error = $5, updated_at = $6 WHERE notification_id = $1 AND token = $2",
-                                       nid, token, status, o.message_id, o.error, now)
-                    if o.unregistered:
-                        await conn.execute("DELETE FROM devices WHERE token = $1", token)
+                await conn.executemany(
+                    "UPDATE notification_deliveries SET status = $3, message_id = $4, last_error = $5, updated_at = $6 "
+                    "WHERE notification_id = $1 AND token = $2",
+                    [(nid, o.token, "sent" if o.ok else "unregistered" if o.unregistered else "failed", o.message_id,
+                      o.error, now) for nid, results in per_notification.items() for o in results])
+                await conn.execute("DELETE FROM devices WHERE token = ANY($1::text[])",
+                                   [o.token for o in outcomes if o.unregistered])
+                attempts = dict(await conn.fetch("SELECT id, attempts FROM notifications WHERE id = ANY($1::bigint[])",
+                                                 claimed))
+                delivered = {r["notification_id"] for r in await conn.fetch(
+                    "SELECT DISTINCT notification_id FROM notification_deliveries "
+                    "WHERE notification_id = ANY($1::bigint[]) AND status = 'sent'", claimed)}
+                done, dead, retry = [], [], []
                 for nid in claimed:
-                    left = await conn.fetch("SELECT status, last_error FROM notification_deliveries "
-                                            "WHERE notification_id = $1 AND status IN ('sending', 'failed')", nid)
-                    n = await conn.fetchrow("SELECT attempts FROM notifications WHERE id = $1", nid)
-                    if not left:
-                        delivered = await conn.fetchval("SELECT count(*) FROM notification_deliveries "
-                                                        "WHERE notification_id = $1 AND status = 'sent'", nid)
-                        await conn.execute("UPDATE notifications SET status = $2, sent_at = $3, lease_until = NULL "
-                                           "WHERE id = $1", nid, "sent" if delivered else "recorded", now)
-                    elif n["attempts"] >= delivery.MAX_ATTEMPTS:
-                        await conn.execute("UPDATE notifications SET status = 'dead', last_error = $2, "
-                                           "lease_until = NULL WHERE id = $1", nid, left[0]["last_error"])
-                        log.error("notification %s dead-lettered after %s attempts: %s", nid, n["attempts"],
-                                  left[0]["last_error"])
+                    failed = [o for o in per_notification.get(nid, []) if not o.ok and not o.unregistered]
+                    if not failed:
+                        done.append((nid, "sent" if nid in delivered else "recorded", now))
+                    elif attempts[nid] >= delivery.MAX_ATTEMPTS:
+                        dead.append((nid, failed[0].error))
+                        log.error("notification %s dead-lettered after %s attempts: %s", nid, attempts[nid],
+                                  failed[0].error)
                     else:
-                        retry_after = max((o.retry_after or 0 for (i, _), o in by_token.items() if i == nid),
-                                          default=0) or None
-                        due = now + delivery.backoff(n["attempts"], retry_after, self.rng)
-                        await conn.execute("UPDATE notifications SET status = 'pending', due_at = $2, "
-                                           "last_error = $3, lease_until = NULL WHERE id = $1", nid, due,
-                                           left[0]["last_error"])
+                        retry_after = max((o.retry_after or 0 for o in failed), default=0) or None
+                        retry.append((nid, now + delivery.backoff(attempts[nid], retry_after, self.rng),
+                                      failed[0].error))
+                await conn.executemany("UPDATE notifications SET status = $2, sent_at = $3, lease_until = NULL "
+                                       "WHERE id = $1", done)
+                await conn.executemany("UPDATE notifications SET status = 'dead', last_error = $2, lease_until = NULL "
+                                       "WHERE id = $1", dead)
+                await conn.executemany("UPDATE notifications SET status = 'pending', due_at = $2, last_error = $3, "
+                                       "lease_until = NULL WHERE id = $1", retry)
 
     async def run_forever(self, database_url: str, stop: asyncio.Event, poll: float = 5.0) -> None:
         """Loop: dispatch while there is work; sleep until NOTIFY, a wake-up or the poll interval.

@@ -61,6 +61,11 @@ class FcmSender:
         from firebase_admin._retry import HttpxRetry
         service._async_client = _http_client.HttpxAsyncClient(
             credential=service._credential, timeout=timeout, retry_config=HttpxRetry(max_retries=0), http2=False)
+        self._credential = service._credential
+        self._refresh_lock = asyncio.Lock()
+        # One batch in flight per process: more only queue inside httpx's pool (100 connections), and a few
+        # hundred waiting requests make the pool stall for the length of the timeout (seen at 1,000).
+        self._in_flight = asyncio.Semaphore(1)
 
     @classmethod
     def from_environment(cls, environ=None) -> "FcmSender | None":
@@ -85,13 +90,27 @@ class FcmSender:
         """firebase-admin closes its async client with asyncio.run(): do that off the running loop."""
         await asyncio.to_thread(firebase_admin.delete_app, self.app)
 
+    async def _fresh_token(self) -> None:
+        """Refresh the OAuth token once, off the event loop, before a burst of requests: otherwise every
+        request of a cold batch finds the token missing and google-auth refreshes it synchronously inside
+        the loop, stalling the whole batch."""
+        async with self._refresh_lock:
+            if not self._credential.valid:
+                import google.auth.transport.requests
+                await asyncio.to_thread(self._credential.refresh, google.auth.transport.requests.Request())
+
     async def send(self, pushes: list[Push]) -> list[Outcome]:
         outcomes: list[Outcome] = []
+        try:
+            await self._fresh_token()
+        except Exception as exc:  # noqa: BLE001 - the token endpoint failing is a transient failure of every push
+            return [Outcome(p.token, False, error=f"token refresh failed: {exc}"[:500]) for p in pushes]
         for i in range(0, len(pushes), BATCH):
             chunk = pushes[i:i + BATCH]
             messages = [self._message(p) for p in chunk]
             try:
-                batch = await messaging.send_each_async(messages, app=self.app)
+                async with self._in_flight:
+                    batch = await messaging.send_each_async(messages, app=self.app)
                 responses = batch.responses
             except exceptions.FirebaseError as exc:  # the batch as a whole failed
                 outcomes += [self._failure(p.token, exc) for p in chunk]
