@@ -222,7 +222,7 @@ async def test_listen_notify_wakes_the_dispatcher_within_a_second(pool, database
         started = asyncio.get_running_loop().time()
         await enqueue(pool, uid, kind="booked", key="booked:x", now=datetime.now(timezone.utc))
         assert await asyncio.to_thread(fake_fcm.wait_received, 1, 5)
-        assert asyncio.get_running_loop().time() - started < 1.5
+        assert asyncio.get_running_loop().time() - started < 2.0  # the poll interval is 60 s
     finally:
         stop.set()
         dispatcher.wake.set()
