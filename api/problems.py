@@ -11,6 +11,7 @@ from litestar.exceptions import (HTTPException, NotAuthorizedException, NotFound
                                  PermissionDeniedException, TooManyRequestsException, ValidationException)
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from api.schemas import BlockerOut
 from flexpool.domain.model import Blocker
 from flexpool.services.errors import Invalid, ServiceError
 
@@ -60,7 +61,7 @@ class Problem(msgspec.Struct, omit_defaults=True):
     detail: str
     instance: str | None = None
     errors: list[FieldProblem] | None = None
-    blockers: list[Blocker] | None = None
+    blockers: list[BlockerOut] | None = None
 
 
 def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, str]] | None = None) -> bytes:
@@ -76,7 +77,7 @@ def problem(slug: str, status: int, detail: str, request: Request | None = None,
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
                    instance=request.url.path if request is not None else None,
                    errors=[FieldProblem(f, m) for f, m in errors] if errors is not None else None,
-                   blockers=blockers or None)
+                   blockers=[BlockerOut(b.type, b.words(_language(request))) for b in blockers] if blockers else None)
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -102,9 +103,17 @@ def _field_errors(exc: ValidationException) -> list[tuple[str, str]]:
     return out
 
 
+def _language(request: Request | None) -> str:
+    """The caller's chosen language for words meant for people (blockers); Dutch by default."""
+    user = request.scope.get("user") if request is not None else None
+    return getattr(user, "language", None) or "nl"
+
+
 def handle_service_error(request: Request, exc: ServiceError) -> Response:
     errors = exc.errors if isinstance(exc, Invalid) else None
-    return problem(exc.slug, exc.status, exc.detail, request, errors=errors, blockers=getattr(exc, "blockers", None))
+    blockers = getattr(exc, "blockers", None)
+    detail = blockers[0].words(_language(request)) if blockers else exc.detail
+    return problem(exc.slug, exc.status, detail, request, errors=errors, blockers=blockers)
 
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:

@@ -162,6 +162,22 @@ async def test_offers_show_blockers_and_exclusions(client, region):
     assert "Thuiszorg" not in r.json()["detail"] and "Zonnehuis" not in r.json()["detail"]
 
 
+async def test_refusals_speak_the_workers_language(client, region):
+    """Dutch by default; English once the worker chose it. Offers and the 409 say the same thing."""
+    needs = await publish(client, region, urgent=True, days=3, skills=["sondevoeding"])
+    worker = auth("lender@mail.test")
+    r = await client.post(f"/v1/shifts/{needs['id']}/accept", headers=worker)
+    assert r.status_code == 409 and r.json()["type"] == "/problems/credential"
+    assert r.json()["detail"] == "Voor deze dienst is de bekwaamheid 'Sondevoeding' nodig."
+    assert r.json()["blockers"][0] == {"type": "credential", "detail": r.json()["detail"]}
+    offer = next(o for o in (await client.get("/v1/offers", headers=worker)).json()["items"]
+                 if o["shift"]["id"] == needs["id"])
+    assert offer["blockers"][0]["detail"] == r.json()["detail"]
+    assert (await client.patch("/v1/me/preferences", headers=worker, json={"language": "en"})).status_code == 200
+    r = await client.post(f"/v1/shifts/{needs['id']}/accept", headers=worker)
+    assert r.status_code == 409 and r.json()["detail"] == "This shift needs the skill 'Sondevoeding'."
+
+
 async def test_approval_flow(client, region):
     zon = region.orgs["Zonnehuis"]
     s = await publish(client, region, booking="approval", urgent=True)

@@ -16,9 +16,9 @@ def assess(*, shift: Offer, shift_status: str, places: int, places_filled: int, 
     """All blockers, first one first; empty when the worker may take the shift now."""
     blockers: list[Blocker] = []
     if shift_status == "cancelled" or shift.starts_at <= now:
-        blockers.append(Blocker("shift-not-open", "This shift is no longer open."))
+        blockers.append(Blocker("shift-not-open", "not-open"))
     elif places_filled >= places:
-        blockers.append(Blocker("shift-full", "Someone else was just ahead of you: every place is taken."))
+        blockers.append(Blocker("shift-full", "full"))
     if check_audience:
         blockers += eligibility.audience_blockers(worker, shift, now)
     candidate = worktime.Interval(shift.starts_at, shift.ends_at, break_minutes)

@@ -65,11 +65,11 @@ def too_far(worker: Candidate, shift: Offer) -> bool:
 
 def audience_blockers(worker: Candidate, shift: Offer, now: datetime) -> list[Blocker]:
     if not worker.opted_in:
-        return [Blocker("not-in-audience", "You are not taking extra shifts right now (see your preferences).")]
+        return [Blocker("not-in-audience", "opted-out")]
     if too_far(worker, shift):
-        return [Blocker("not-in-audience", "This shift is further away than the distance you set.")]
+        return [Blocker("not-in-audience", "too-far")]
     if not reached(worker, shift, now):
-        return [Blocker("not-in-audience", "This shift is not open to you yet; it is offered to its own team first.")]
+        return [Blocker("not-in-audience", "not-reached-yet")]
     return []
 
 
@@ -78,12 +78,12 @@ def qualification_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue
     wanted = catalogue.function(shift.function)
     if not catalogue.may_take(worker.function, shift.function):
         label = wanted.label if wanted else shift.function
-        out.append(Blocker("qualification", f"This shift asks for {label}; your function does not match it."))
+        out.append(Blocker("qualification", "function", {"function": label}))
     elif wanted is not None and wanted.needs_big:
         day = local(shift.starts_at).date()
         if not any(c.kind == "big" and c.number and len(c.number) == 11 and c.number.isdigit() and c.valid_on(day)
                    for c in worker.credentials):
-            out.append(Blocker("qualification", "This shift needs a BIG registration that is valid on the day."))
+            out.append(Blocker("qualification", "big"))
     return out
 
 
@@ -94,12 +94,12 @@ def credential_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue) -
         skill = catalogue.skills.get(code)
         label = skill.label if skill else code
         if code not in worker.skills:
-            out.append(Blocker("credential", f"This shift needs the skill '{label}'."))
+            out.append(Blocker("credential", "skill", {"skill": label}))
         elif skill is not None and skill.credential_kind and not any(
                 c.kind == skill.credential_kind and c.valid_on(last_day) for c in worker.credentials):
-            out.append(Blocker("credential", f"Your certificate for '{label}' is missing or not valid on the day."))
+            out.append(Blocker("credential", "certificate", {"skill": label}))
     if not any(c.kind == "vog" and c.valid_on(last_day) for c in worker.credentials):
-        out.append(Blocker("credential", "A certificate of conduct (VOG) is needed; ask your employer to add it."))
+        out.append(Blocker("credential", "vog"))
     return out
 
 
@@ -107,13 +107,13 @@ def loan_blockers(worker: Candidate, shift: Offer, loaned_minutes_that_month: in
     if worker.home_organisation_id == shift.organisation_id or worker.max_loan_minutes_per_month is None:
         return []
     if loaned_minutes_that_month + shift.paid_minutes > worker.max_loan_minutes_per_month:
-        return [Blocker("loan-limit", "Your employer's limit on extra hours elsewhere this month would be passed.")]
+        return [Blocker("loan-limit", "loan-limit")]
     return []
 
 
 def exclusion_blockers(worker: Candidate, shift: Offer) -> list[Blocker]:
     if shift.organisation_id in worker.excluded_organisation_ids or shift.organisation_id in worker.blocked_by:
-        return [Blocker("excluded", "This shift is not available to you.")]
+        return [Blocker("excluded", "excluded")]
     return []
 
 

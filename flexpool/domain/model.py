@@ -5,6 +5,8 @@ from datetime import date
 
 import msgspec
 
+from flexpool.domain.wording import blocker_text
+
 # The order in which refusals are named (CONTRACT.md): the first that applies is the problem type.
 BLOCKER_ORDER = (
     "shift-not-open", "shift-full", "not-in-audience", "overlap", "rest-period", "shift-too-long",
@@ -13,10 +15,20 @@ BLOCKER_ORDER = (
 
 
 class Blocker(msgspec.Struct, frozen=True):
-    """Why a worker cannot take a shift, in words for the worker; never names another organisation."""
+    """Why a worker cannot take a shift: the problem type, and a reason with its numbers for the wording."""
 
     type: str
-    detail: str
+    reason: str
+    params: dict[str, str | int] = {}
+
+    def words(self, language: str = "nl") -> str:
+        """The sentence for the worker (flexpool.domain.wording); never names another organisation."""
+        return blocker_text(self.reason, self.params, language)
+
+    @property
+    def detail(self) -> str:
+        """English, for logs and tests; the worker reads `words(language)`."""
+        return self.words("en")
 
 
 def ordered(blockers: list[Blocker]) -> list[Blocker]:

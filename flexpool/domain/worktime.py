@@ -222,7 +222,7 @@ def check(candidate: Interval, existing: list[Interval], person: Person, rules: 
     existing = [_absolute(e) for e in existing]
     blockers: list[Blocker] = []
     if any(e.starts_at < candidate.ends_at and candidate.starts_at < e.ends_at for e in existing):
-        blockers.append(Blocker("overlap", "You already work at this time."))
+        blockers.append(Blocker("overlap", "overlap"))
         existing = [e for e in existing if not (e.starts_at < candidate.ends_at and candidate.starts_at < e.ends_at)]
 
     with_c = duties(existing, candidate)
@@ -231,41 +231,40 @@ def check(candidate: Interval, existing: list[Interval], person: Person, rules: 
     kinds = {v[0] for v in new_pairs}
     if "rest-period" in kinds:
         if person.minor:
-            blockers.append(Blocker("rest-period", "Between two shifts you need at least 12 hours of rest (under 18)."))
+            blockers.append(Blocker("rest-period", "rest-minor", {"hours": rules.minor_rest // 60}))
         elif any(v[1] == "short-rest" for v in new_pairs if v[0] == "rest-period"):
-            blockers.append(Blocker("rest-period", "You already had a shorter rest (8 to 11 hours) this week; "
-                                                   "between these shifts you need 11 hours of rest."))
+            blockers.append(Blocker("rest-period", "rest-short-used", {"short": rules.short_rest // 60,
+                                                                     "hours": rules.rest // 60}))
         else:
-            blockers.append(Blocker("rest-period", "There would be less than 11 hours of rest between this shift "
-                                                   "and another one."))
+            blockers.append(Blocker("rest-period", "rest", {"hours": rules.rest // 60}))
 
     duty = next(d for d in with_c if d.candidate)
     limit = rules.minor_max_shift if person.minor else rules.max_shift
     if duty.worked > limit:
-        blockers.append(Blocker("shift-too-long", f"Together with your other work right before or after it, this "
-                                                  f"would be more than {limit // 60} hours of work in one go."
-                                if duty.worked > candidate.worked_minutes else
-                                f"This shift is longer than the {limit // 60} hours you may work at once."))
+        reason = "too-long-together" if duty.worked > candidate.worked_minutes else "too-long"
+        blockers.append(Blocker("shift-too-long", reason, {"hours": limit // 60}))
 
     week_blockers = _week_checks(candidate, with_c, person, rules)
     if week_blockers:
-        blockers.append(Blocker("week-hours", week_blockers[0]))
+        blockers.append(Blocker("week-hours", *week_blockers[0]))
 
     night = _night_checks(candidate, duty, with_c, new_pairs, person, rules)
     if night:
-        blockers.append(Blocker("night-shift-rules", night[0]))
+        blockers.append(Blocker("night-shift-rules", *night[0]))
     return blockers
 
 
-def _week_checks(candidate: Interval, ds: list[Duty], person: Person, rules: Rules) -> list[str]:
-    out: list[str] = []
+Reason = tuple[str, dict[str, str | int]]  # a wording key and its numbers (flexpool.domain.wording)
+
+
+def _week_checks(candidate: Interval, ds: list[Duty], person: Person, rules: Rules) -> list[Reason]:
+    out: list[Reason] = []
     weeks = _week_minutes(ds)
     touched = sorted({week_start(candidate.starts_at), week_start(candidate.ends_at - timedelta(seconds=1))})
     limit = rules.minor_max_week if person.minor else rules.max_week
     for monday in touched:
         if weeks.get(monday, 0) > limit:
-            out.append(f"This would make more than {limit // 60} hours of work in the week of "
-                       f"{monday:%d-%m}, counting all your employers.")
+            out.append(("week-maximum", {"hours": limit // 60, "week": f"{monday:%d-%m}"}))
     if not person.minor:
         nights_by_week: dict[date, int] = defaultdict(int)
         for d in ds:
@@ -281,33 +280,32 @@ def _week_checks(candidate: Interval, ds: list[Duty], person: Person, rules: Rul
                     if span == 16 and sum(nights_by_week.get(w, 0) for w in window) >= rules.nights_for_lower_average:
                         average_cap = rules.avg_16_weeks_nights
                     if total > average_cap * span:
-                        out.append(f"On average this would be more than {average_cap // 60} hours a week over "
-                                   f"{span} weeks, counting all your employers.")
+                        out.append(("week-average", {"hours": average_cap // 60, "weeks": span}))
                         break
     for monday in touched:
         if not _weekly_rest_ok(ds, monday, rules):
-            out.append(f"You need at least 36 hours off in a row in the week of {monday:%d-%m}; "
-                       f"this shift would take that away.")
+            out.append(("weekly-rest", {"week": f"{monday:%d-%m}", "hours": rules.weekly_rest // 60}))
     return out
 
 
 def _night_checks(candidate: Interval, duty: Duty, ds: list[Duty], new_pairs: set[tuple], person: Person,
-                  rules: Rules) -> list[str]:
-    out: list[str] = []
+                  rules: Rules) -> list[Reason]:
+    out: list[Reason] = []
     night = is_night(candidate, rules)
     if person.minor and touches_minor_night(candidate):
-        out.append("Under 18 you may not work between 23:00 and 06:00.")
+        out.append(("minor-night", {}))
     if night and person.age is not None and person.age >= 55 and not person.nights:
-        out.append("From 55 you only work nights if you said so in your preferences.")
+        out.append(("nights-from-55", {}))
     if night and duty.worked > rules.night_max_shift:
-        out.append(f"A night shift may be at most {rules.night_max_shift // 60} hours.")
+        out.append(("night-too-long", {"hours": rules.night_max_shift // 60}))
     reasons = {v[1] for v in new_pairs if v[0] == "night-shift-rules"}
     if "rest-after-night" in reasons:
-        out.append("After a night shift that ends after 02:00 you need 14 hours of rest.")
+        out.append(("rest-after-night", {"hours": rules.rest_after_late_night // 60}))
     if "series-rest" in reasons:
-        out.append("After three or more nights in a row you need 46 hours of rest.")
+        out.append(("rest-after-night-series", {"hours": rules.rest_after_night_series // 60,
+                                                 "nights": rules.night_series}))
     if "series-length" in reasons:
-        out.append(f"At most {rules.max_series_with_night} shifts in a row when one of them is a night.")
+        out.append(("series-length", {"count": rules.max_series_with_night}))
     if ends_late_night(candidate, rules):
         monday = week_start(candidate.starts_at)
         late = defaultdict(int)
@@ -317,6 +315,6 @@ def _night_checks(candidate: Interval, duty: Duty, ds: list[Duty], new_pairs: se
         for offset in range(16):
             first = monday - timedelta(days=7 * offset)
             if sum(late.get(first + timedelta(days=7 * k), 0) for k in range(16)) > rules.max_late_nights_16_weeks:
-                out.append(f"At most {rules.max_late_nights_16_weeks} night shifts in 16 weeks.")
+                out.append(("late-nights", {"count": rules.max_late_nights_16_weeks}))
                 break
     return out

@@ -54,7 +54,7 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
     shift = await shifts_db.get(conn, shift_id, region_id)
     if await conn.fetchval("SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 AND status = 'booked'",
                            shift_id, worker_id):
-        raise _refuse([Blocker("overlap", "You are already booked on this shift.")])
+        raise _refuse([Blocker("overlap", "already-booked")])
     ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
                                         check_audience=check_audience)
@@ -64,9 +64,9 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
         async with conn.transaction():  # savepoint: the constraint is the last guard
             assignment_id = await assignments_db.insert(conn, shift=shift, worker=worker, now=now, booked_by=actor_id)
     except asyncpg.CheckViolationError:
-        raise _refuse([Blocker("shift-full", "Someone else was just ahead of you: every place is taken.")]) from None
+        raise _refuse([Blocker("shift-full", "full")]) from None
     except asyncpg.ExclusionViolationError:
-        raise _refuse([Blocker("overlap", "You already work at this time.")]) from None
+        raise _refuse([Blocker("overlap", "overlap")]) from None
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
                           subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
                           data={"workerId": str(worker_id)})
@@ -144,7 +144,7 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
     if worker is None:
         raise NotFound("worker")
     if not worker["opted_in"] and worker["organisation_id"] != shift["organisation_id"]:
-        raise _refuse([Blocker("not-in-audience", "This worker is not in the pool right now.")])
+        raise _refuse([Blocker("not-in-audience", "worker-not-in-pool")])
     async with conn.transaction():
         assignment_id = await _book(conn, p.user_id, worker_id, shift_id, now, check_audience=False,
                                     action="assigned", region_id=p.region_id)
