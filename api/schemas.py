@@ -8,6 +8,8 @@ from uuid import UUID
 import msgspec
 
 from flexpool.domain.clock import local
+from flexpool.domain.policy import COUNT_RULES
+from flexpool.domain.worktime import Rules
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
@@ -50,6 +52,9 @@ class Organisation(Out, omit_defaults=True):
     city: str | None = None
     waadi_registered: bool | None = None
     waadi_exempt: bool | None = None
+    worker_cancel_window_minutes: int | None = None
+    late_cancel_window_minutes: int | None = None
+    late_cancellation_percent: int | None = None
 
 
 class MemberIn(Camel):
@@ -499,6 +504,9 @@ class OrganisationTariffs(Out):
     functions: dict[str, int]
 
 
+WindowMinutes = Annotated[int, msgspec.Meta(ge=0, le=20160, description="minutes before the start, at most 14 days")]
+
+
 class OrganisationPatch(Camel):
     kvk_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{8}$")] | None | msgspec.UnsetType = msgspec.UNSET
     iban: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")] | None | msgspec.UnsetType = \
@@ -509,6 +517,10 @@ class OrganisationPatch(Camel):
     cao: Literal["vvt", "ghz", "sociaal-werk"] | msgspec.UnsetType = msgspec.UNSET
     waadi_registered: bool | msgspec.UnsetType = msgspec.UNSET
     waadi_exempt: bool | msgspec.UnsetType = msgspec.UNSET
+    # The cancellation policy for this organisation's own shifts (DOMAIN.md, Cancellation).
+    worker_cancel_window_minutes: WindowMinutes | msgspec.UnsetType = msgspec.UNSET
+    late_cancel_window_minutes: WindowMinutes | msgspec.UnsetType = msgspec.UNSET
+    late_cancellation_percent: Annotated[int, msgspec.Meta(ge=0, le=100)] | msgspec.UnsetType = msgspec.UNSET
 
 
 class PositionOut(Out):
@@ -610,3 +622,38 @@ class DeadLetter(Out):
     last_error: str | None
     created_at: datetime
     data: dict
+
+
+def _worktime_field(rule: str) -> str:
+    return rule if rule in COUNT_RULES else f"{rule}_minutes"
+
+
+WorktimeSettings = msgspec.defstruct(
+    "WorktimeSettings",
+    [(_worktime_field(rule), Annotated[int, msgspec.Meta(ge=1)] | None, None) for rule in Rules.__struct_fields__],
+    bases=(Camel,), kw_only=True)
+WorktimeSettings.__doc__ = ("Working-time limits of the region, durations in minutes; a missing field is the "
+                            "default of DOMAIN.md (e.g. maxShiftMinutes 720, restMinutes 660).")
+
+
+class WaveRow(Camel):
+    """Shifts published more than `leadMoreThanMinutes` before their start stay with the own organisation for
+    `organisationMinutes`, then with the partners for `partnersMinutes`, then go to the region."""
+
+    lead_more_than_minutes: Annotated[int, msgspec.Meta(ge=1)]
+    organisation_minutes: Annotated[int, msgspec.Meta(ge=0)]
+    partners_minutes: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class RegionSettings(Camel):
+    """PUT replaces the region's settings: what is left out goes back to the default."""
+
+    worktime: WorktimeSettings | None = None  # type: ignore[valid-type]
+    waves: Annotated[list[WaveRow], msgspec.Meta(max_length=10)] | None = None
+    settle_hours: Literal["absolute", "clock-face"] = "absolute"
+
+
+class Region(Out):
+    id: UUID
+    name: str
+    settings: RegionSettings

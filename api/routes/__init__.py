@@ -4,6 +4,7 @@ from api.routes.me import MeController, calendar_feed
 from api.routes.offers import AssignmentController, OfferController
 from api.routes.operations import OperationsController
 from api.routes.organisations import OrganisationController
+from api.routes.region import RegionController
 from api.routes.settlements import (HoursController, ReportController, SettlementController,
                                     TariffController)
 from api.routes.shifts import ApplicationController, ShiftController
@@ -11,4 +12,4 @@ from api.routes.workers import WorkerController
 
 ROUTES = [live, ready, OrganisationController, WorkerController, MeController, ShiftController,
           ApplicationController, OfferController, AssignmentController, HoursController, TariffController,
-          SettlementController, ReportController, OperationsController, calendar_feed]
+          SettlementController, ReportController, OperationsController, RegionController, calendar_feed]

@@ -1,6 +1,7 @@
 """Organisations, members, sites, partners and blocked workers."""
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from asyncpg import Connection
@@ -22,7 +23,10 @@ def organisation_out(row, full: bool) -> Organisation:
     return Organisation(id=row["id"], name=row["name"], kind=row["kind"], cao=row["cao"],
                         kvk_number=row["kvk_number"], iban=row["iban"], address=row["address"],
                         postcode=row["postcode"], city=row["city"], waadi_registered=row["waadi_registered"],
-                        waadi_exempt=row["waadi_exempt"])
+                        waadi_exempt=row["waadi_exempt"],
+                        worker_cancel_window_minutes=row["worker_cancel_window_minutes"],
+                        late_cancel_window_minutes=row["late_cancel_window_minutes"],
+                        late_cancellation_percent=row["late_cancellation_percent"])
 
 
 def site_out(r) -> Site:
@@ -51,10 +55,12 @@ class OrganisationController(Controller):
         row = await directory.organisation(conn, p, org_id)
         return organisation_out(row, p.is_coordinator or org_id in p.organisations())
 
-    @patch("/{org_id:uuid}", summary="Update an organisation: KvK, IBAN, address, CAO, Waadi status")
-    async def update(self, conn: Connection, p: Principal, org_id: UUID, data: OrganisationPatch) -> Organisation:
+    @patch("/{org_id:uuid}", summary="Update an organisation: KvK, IBAN, address, CAO, Waadi status, "
+                                     "cancellation policy")
+    async def update(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                     data: OrganisationPatch) -> Organisation:
         changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
-        return organisation_out(await directory.update_organisation(conn, p, org_id, changes), True)
+        return organisation_out(await directory.update_organisation(conn, p, org_id, changes, now), True)
 
     @post("/{org_id:uuid}/members", summary="Add a member with roles (orgAdmin, coordinator)")
     async def add_member(self, conn: Connection, p: Principal, org_id: UUID, data: MemberIn) -> Member:

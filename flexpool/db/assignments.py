@@ -36,10 +36,12 @@ async def booked_for_shift(conn, shift_id):
     return await conn.fetch("SELECT * FROM assignments WHERE shift_id = $1 AND status = 'booked'", shift_id)
 
 
-async def cancel(conn, assignment_id, *, now, by, reason, late: bool) -> None:
+async def cancel(conn, assignment_id, *, now, by, reason, late_percent: int | None = None) -> None:
+    """`late_percent`: the share of the planned minutes the lender is owed (None: not a late cancellation)."""
     await conn.execute(
         "UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4, "
-        "late_cancellation = $5 WHERE id = $1 AND status = 'booked'", assignment_id, now, by, reason, late)
+        "late_cancellation = $5::integer IS NOT NULL, late_cancellation_percent = $5 WHERE id = $1 AND status = 'booked'",
+        assignment_id, now, by, reason, late_percent)
 
 
 async def timeline(conn, worker_id, lo, hi):

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 
 async def record(conn, *, organisation_id, shift_id, subject_type, subject_id, action, actor, at, reason=None,
-                 data=None) -> None:
+                 data=None, region_id=None) -> None:
     await conn.execute(
         "INSERT INTO audit_events (organisation_id, shift_id, subject_type, subject_id, action, actor_user_id, "
-        "reason, data, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        organisation_id, shift_id, subject_type, subject_id, action, actor, reason, data or {}, at)
+        "reason, data, at, region_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        organisation_id, shift_id, subject_type, subject_id, action, actor, reason, data or {}, at, region_id)
+
+
+async def for_region(conn, region_id, limit: int = 100):
+    """Changes of the region's and its organisations' settings, newest first."""
+    return await conn.fetch(
+        "SELECT e.*, u.name AS actor_name FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id "
+        "WHERE e.region_id = $1 ORDER BY e.id DESC LIMIT $2", region_id, limit)
 
 
 async def for_shift(conn, shift_id):

@@ -12,3 +12,7 @@ async def get(conn, region_id):
 
 async def by_name(conn, name: str):
     return await conn.fetchrow("SELECT * FROM regions WHERE name = $1", name)
+
+
+async def set_settings(conn, region_id, settings: dict) -> None:
+    await conn.execute("UPDATE regions SET settings = $2 WHERE id = $1", region_id, settings)

@@ -5,7 +5,7 @@ import json
 
 WORKED = """
 SELECT a.id AS assignment_id, a.organisation_id AS borrower_id, a.home_organisation_id AS lender_id,
-       a.starts_at, a.ends_at, a.break_minutes, a.status, a.late_cancellation,
+       a.starts_at, a.ends_at, a.break_minutes, a.status, a.late_cancellation, a.late_cancellation_percent,
        t.started_at, t.ended_at, t.break_minutes AS worked_break, t.no_show, t.worked_minutes,
        s.function, si.name AS site_name, u.name AS worker_name, b.cao AS borrower_cao
 FROM assignments a
@@ -33,16 +33,17 @@ async def closed_months(conn, region_id) -> set:
                                                  region_id)}
 
 
-async def frozen_work_lines_before(conn, region_id, month):
-    """Work lines of closed months before `month`, with the corrections already frozen for each."""
+async def frozen_work_lines_of(conn, region_id, months):
+    """Work lines of the given closed months, with the corrections already frozen for each."""
     return await conn.fetch(
-        "SELECT l.id, l.assignment_id, l.amount_cents, l.worked_minutes, st.month, st.lender_id, st.borrower_id, "
+        "SELECT l.id, l.assignment_id, l.amount_cents, l.worked_minutes, l.tariff_cents, st.month, st.lender_id, "
+        "       st.borrower_id, "
         "       coalesce((SELECT sum(c.amount_cents) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0)::bigint "
         "         AS corrected_cents, "
         "       coalesce((SELECT sum(c.worked_minutes) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0)::bigint "
         "         AS corrected_minutes "
         "FROM statement_lines l JOIN statements st ON st.id = l.statement_id "
-        "WHERE st.region_id = $1 AND st.month < $2 AND l.kind = 'work'", region_id, month)
+        "WHERE st.region_id = $1 AND st.month = ANY($2::date[]) AND l.kind = 'work'", region_id, months)
 
 
 async def organisations(conn, region_id):

@@ -33,5 +33,16 @@ def minutes_between(start: datetime, end: datetime) -> int:
     return int((utc(end) - utc(start)).total_seconds() // 60)
 
 
+def wall(instant: datetime) -> datetime:
+    """The Amsterdam wall clock as a naive datetime: arithmetic on it counts clock-face time, so the
+    repeated hour of the October change counts once and the skipped hour of March not at all."""
+    return local(instant).replace(tzinfo=None)
+
+
+def wall_minutes(start: datetime, end: datetime) -> int:
+    """Whole minutes on the clock face: a night across the October change is as long as on the roster."""
+    return int((wall(end) - wall(start)).total_seconds() // 60)
+
+
 def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

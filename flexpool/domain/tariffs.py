@@ -11,7 +11,7 @@ from functools import lru_cache
 import holidays
 import msgspec
 
-from flexpool.domain.clock import at_local, local, minutes_between, utc
+from flexpool.domain.clock import at_local, local, utc, wall
 
 # Cost price per hour in cents (gross wage, employer costs, a reasonable fee): the region's starting table.
 DEFAULT_TARIFFS: dict[str, int] = {
@@ -96,26 +96,33 @@ class OrtMinutes(msgspec.Struct, frozen=True):
     minutes: int
 
 
+def _naive(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock)
+
+
 @lru_cache(maxsize=8192)
-def _day_windows(day: date, cao: str) -> tuple[tuple[datetime, datetime, int, str], ...]:
-    """The band windows of one local day as absolute instants (cached: a month has few distinct days)."""
+def _day_windows(day: date, cao: str, clock_face: bool) -> tuple[tuple[datetime, datetime, int, str], ...]:
+    """The band windows of one local day, as absolute instants or, for clock-face time, as naive wall-clock
+    times (cached: a month has few distinct days)."""
+    at = _naive if clock_face else at_local
     out = []
     for start_hour, end_hour, percent, label in _windows(day, ORT_TABLES[cao]):
-        lo = at_local(day, time(start_hour))
-        hi = at_local(day + timedelta(days=1), time(0)) if end_hour == 24 else at_local(day, time(end_hour))
+        lo = at(day, time(start_hour))
+        hi = at(day + timedelta(days=1), time(0)) if end_hour == 24 else at(day, time(end_hour))
         out.append((lo, hi, percent, label))
     return tuple(out)
 
 
-def ort_minutes(starts_at: datetime, ends_at: datetime, cao: str) -> list[OrtMinutes]:
-    """Minutes of [starts_at, ends_at) in each ORT band of the CAO (absolute time, local calendar)."""
-    s, e = utc(starts_at), utc(ends_at)
+def ort_minutes(starts_at: datetime, ends_at: datetime, cao: str, clock_face: bool = False) -> list[OrtMinutes]:
+    """Minutes of [starts_at, ends_at) in each ORT band of the CAO: absolute time on the local calendar, or
+    clock-face time when the region settles that (the repeated October hour once, the March hour not)."""
+    s, e = (wall(starts_at), wall(ends_at)) if clock_face else (utc(starts_at), utc(ends_at))
     totals: dict[tuple[int, str], int] = {}
-    day = local(s).date()
-    last = local(e).date()
+    day = (s if clock_face else local(s)).date()
+    last = (e if clock_face else local(e)).date()
     while day <= last:
-        for lo, hi, percent, label in _day_windows(day, cao):
-            overlap = minutes_between(max(lo, s), min(hi, e))
+        for lo, hi, percent, label in _day_windows(day, cao, clock_face):
+            overlap = int((min(hi, e) - max(lo, s)).total_seconds() // 60)
             if overlap > 0:
                 totals[(percent, label)] = totals.get((percent, label), 0) + overlap
         day += timedelta(days=1)

@@ -219,11 +219,12 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
                   shift_cancelled: bool = False) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
-    org = await conn.fetchrow("SELECT late_cancel_window_minutes FROM organisations WHERE id = $1",
-                              shift["organisation_id"])
+    org = await conn.fetchrow("SELECT late_cancel_window_minutes, late_cancellation_percent FROM organisations "
+                              "WHERE id = $1", shift["organisation_id"])
     late = (assignment["home_organisation_id"] != assignment["organisation_id"]
             and assignment["starts_at"] - now < timedelta(minutes=org["late_cancel_window_minutes"]))
-    await assignments_db.cancel(conn, assignment["id"], now=now, by=p.user_id, reason=reason, late=late)
+    await assignments_db.cancel(conn, assignment["id"], now=now, by=p.user_id, reason=reason,
+                                late_percent=org["late_cancellation_percent"] if late else None)
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift["id"],
                           subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id,
                           at=now, reason=reason, data={"lateCancellation": late})
@@ -263,7 +264,7 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
                 raise Conflict("cancellation-window",
                                f"Less than {window // 60} hours before the start you cannot cancel yourself; "
                                f"call the planner of {a['organisation_name']}, who can release you.")
-            await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason, late=False)
+            await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason)
             await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
                                   subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker",
                                   actor=p.user_id, at=now, reason=reason)

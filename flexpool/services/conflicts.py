@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
-from flexpool.domain import worktime
+from flexpool.domain import policy, worktime
 from flexpool.domain.booking import assess
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import AMSTERDAM, age_on, local
@@ -43,9 +43,7 @@ def offer(shift, partner_ids) -> Offer:
 
 
 def rules_for(region_settings: dict | None) -> worktime.Rules:
-    overrides = (region_settings or {}).get("worktime", {})
-    known = {k: v for k, v in overrides.items() if k in worktime.Rules.__struct_fields__}
-    return worktime.Rules(**known)
+    return policy.from_settings(region_settings).rules
 
 
 class WorkerContext:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
+from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
@@ -36,20 +37,29 @@ async def organisation(conn, p: Principal, organisation_id: UUID):
     return row
 
 
-ORGANISATION_FIELDS = {"kvk_number", "iban", "address", "postcode", "city", "cao", "waadi_registered", "waadi_exempt"}
+ORGANISATION_FIELDS = {"kvk_number", "iban", "address", "postcode", "city", "cao", "waadi_registered", "waadi_exempt",
+                       "worker_cancel_window_minutes", "late_cancel_window_minutes", "late_cancellation_percent"}
 
 
-async def update_organisation(conn, p: Principal, organisation_id: UUID, changes: dict):
+async def update_organisation(conn, p: Principal, organisation_id: UUID, changes: dict, now: datetime):
+    """Every change is audited (what it was, what it became): the cancellation policy and the Waadi status
+    decide what lenders are owed."""
     p.authorise(organisation_id, "orgAdmin", coordinator=True)
-    await organisation(conn, p, organisation_id)
-    changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS}
+    before = await organisation(conn, p, organisation_id)
+    changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS and before[k] != v}
     if changes:
         sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(changes, start=2))
-        try:
-            await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id, *changes.values())
-        except asyncpg.CheckViolationError:
-            raise Invalid([("waadiExempt", "an organisation is either registered under the Waadi or exempt, "
-                                           "not both")]) from None
+        async with conn.transaction():
+            try:
+                await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id,
+                                   *changes.values())
+            except asyncpg.CheckViolationError:
+                raise Invalid([("waadiExempt", "an organisation is either registered under the Waadi or exempt, "
+                                               "not both")]) from None
+            await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                                  subject_id=organisation_id, action="settings-changed", actor=p.user_id, at=now,
+                                  data={k: {"from": before[k], "to": v} for k, v in changes.items()},
+                                  region_id=before["region_id"])
     return await organisation(conn, p, organisation_id)
 
 

@@ -1,8 +1,13 @@
-"""Creating a region with its first coordinator."""
+"""The region: creating it with its first coordinator, and its policy (working time, waves, settling hours)."""
 from __future__ import annotations
 
+from flexpool.db import audit as audit_db
 from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
+from flexpool.domain import policy as region_policy
+from flexpool.domain.policy import RegionPolicy
+from flexpool.services.errors import Invalid, NotFound
+from flexpool.services.principal import Principal
 
 
 async def create_region(conn, name: str, coordinator_email: str):
@@ -11,3 +16,36 @@ async def create_region(conn, name: str, coordinator_email: str):
         user = await users_db.get_or_create(conn, coordinator_email, coordinator_email.split("@")[0].title())
         await users_db.grant(conn, user["id"], region["id"], None, "coordinator")
     return region
+
+
+async def policy(conn, region_id) -> RegionPolicy:
+    region = await regions_db.get(conn, region_id) if region_id else None
+    return region_policy.from_settings(region["settings"] if region else None)
+
+
+async def region(conn, p: Principal) -> tuple:
+    """(region row, policy) of the caller's region: the rules are no secret to anyone working under them."""
+    row = await regions_db.get(conn, p.region_id) if p.region_id else None
+    if row is None:
+        raise NotFound("region")
+    return row, region_policy.from_settings(row["settings"])
+
+
+async def set_policy(conn, p: Principal, new: RegionPolicy, now) -> tuple:
+    """Applies to what happens from now on: shifts already published keep their waves, closed months their
+    statements; open months are recomputed with it."""
+    p.require_coordinator()
+    errors = region_policy.problems(new)
+    if errors:
+        raise Invalid(errors)
+    async with conn.transaction():
+        await regions_db.set_settings(conn, p.region_id, region_policy.to_settings(new))
+        await audit_db.record(conn, organisation_id=None, shift_id=None, subject_type="region",
+                              subject_id=p.region_id, action="settings-changed", actor=p.user_id, at=now,
+                              data=region_policy.to_settings(new), region_id=p.region_id)
+    return await region(conn, p)
+
+
+async def history(conn, p: Principal):
+    p.require_coordinator()
+    return await audit_db.for_region(conn, p.region_id)

@@ -15,11 +15,11 @@ import msgspec
 
 from flexpool.db import settlement as settlement_db
 from flexpool.domain import settlement as money
-from flexpool.domain.clock import at_local, local, minutes_between
+from flexpool.domain.clock import at_local, local, minutes_between, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
 from flexpool.domain.statements import Line, Party, Statement, build, line_id, statement_id, waadi_text
 from flexpool.domain.tariffs import DEFAULT_TARIFFS, deduct_break_minutes, ort_minutes
-from flexpool.services import hours
+from flexpool.services import hours, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
 
@@ -36,6 +36,10 @@ def next_month(month: date) -> date:
     return money.month_bounds(month)[1]
 
 
+def previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
 def month_instants(month: date) -> tuple[datetime, datetime]:
     lo, hi = money.month_bounds(month)
     return at_local(lo, time(0)), at_local(hi, time(0))
@@ -44,11 +48,12 @@ def month_instants(month: date) -> tuple[datetime, datetime]:
 class Pricing:
     """Tariffs, VAT and Waadi as they apply to a region, loaded once per computation."""
 
-    def __init__(self, table: dict, overrides: dict, exemptions, orgs: dict):
+    def __init__(self, table: dict, overrides: dict, exemptions, orgs: dict, clock_face: bool = False):
         self.table = table
         self.overrides = overrides
         self.exemptions = exemptions
         self.orgs = orgs
+        self.clock_face = clock_face
 
     @classmethod
     async def load(cls, conn, region_id) -> "Pricing":
@@ -60,7 +65,8 @@ class Pricing:
             vat_percent = row["vat_percent"]
         orgs = {r["id"]: r for r in await settlement_db.organisations(conn, region_id)}
         pricing = cls(table, await settlement_db.organisation_tariffs(conn, region_id),
-                      await settlement_db.vat_exemptions(conn, region_id), orgs)
+                      await settlement_db.vat_exemptions(conn, region_id), orgs,
+                      (await regions.policy(conn, region_id)).settle_clock_face)
         pricing.vat_percent = vat_percent
         return pricing
 
@@ -86,15 +92,18 @@ class Pricing:
         return waadi_text(o["waadi_registered"], o["waadi_exempt"], o["kvk_number"])
 
 
-def line_for(row, pricing: Pricing) -> Line | None:
-    """The line of one assignment as its hours stand now; None when nothing is owed."""
-    tariff = pricing.tariff(row["lender_id"], row["function"])
-    planned = minutes_between(row["starts_at"], row["ends_at"]) - row["break_minutes"]
+def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
+    """The line of one assignment as its hours stand now; None when nothing is owed. Minutes are absolute
+    time, or clock-face time when the region settles that."""
+    if tariff is None:
+        tariff = pricing.tariff(row["lender_id"], row["function"])
+    span = wall_minutes if pricing.clock_face else minutes_between
+    planned = span(row["starts_at"], row["ends_at"]) - row["break_minutes"]
     common = dict(work_date=local(row["starts_at"]).date(), worker_name=row["worker_name"],
                   site_name=row["site_name"], function=row["function"], planned_minutes=planned, tariff_cents=tariff,
                   assignment_id=str(row["assignment_id"]))
     if row["status"] == "cancelled":
-        amount = money.late_cancellation_line(tariff, planned)
+        amount = money.late_cancellation_line(tariff, planned, row["late_cancellation_percent"])
         return Line(id=str(line_id("late-cancellation", row["assignment_id"])), kind="late-cancellation",
                     worked_minutes=0, base_cents=amount, ort=(), amount_cents=amount, **common)
     if row["worked_minutes"] is None:  # not confirmed yet: as planned, which is what it becomes without action
@@ -102,9 +111,10 @@ def line_for(row, pricing: Pricing) -> Line | None:
     elif row["no_show"] or not row["worked_minutes"]:
         return None
     else:
-        started, ended, brk, worked = row["started_at"], row["ended_at"], row["worked_break"], row["worked_minutes"]
-    total = minutes_between(started, ended)
-    ort = deduct_break_minutes(total, ort_minutes(started, ended, row["borrower_cao"]), brk)
+        started, ended, brk = row["started_at"], row["ended_at"], row["worked_break"]
+        worked = span(started, ended) - brk if pricing.clock_face else row["worked_minutes"]
+    total = span(started, ended)
+    ort = deduct_break_minutes(total, ort_minutes(started, ended, row["borrower_cao"], pricing.clock_face), brk)
     amount = money.work_line(tariff, worked, ort)
     return Line(id=str(line_id("work", row["assignment_id"])), kind="work", worked_minutes=worked,
                 base_cents=amount.base_cents, ort=amount.ort, amount_cents=amount.amount_cents, **common)
@@ -134,20 +144,21 @@ async def _open_statements(conn, region_id, month: date, closed: set, pricing: P
         line = line_for(row, pricing)
         if line is not None:
             lines[(row["lender_id"], row["borrower_id"])].append(line)
-    frozen = await settlement_db.frozen_work_lines_before(conn, region_id, month)
-    due_here = []
-    for f in frozen:
-        target = next_month(f["month"])
-        while target in closed:
-            target = next_month(target)
-        if target == month:
-            due_here.append(f)
+    # Corrections of a closed month land in the first open month after it: here, for the closed months
+    # right before this one.
+    sources, previous = [], previous_month(month)
+    while previous in closed:
+        sources.append(previous)
+        previous = previous_month(previous)
+    due_here = await settlement_db.frozen_work_lines_of(conn, region_id, sources) if sources else []
     if due_here:
         current = {r["assignment_id"]: r for r in await settlement_db.assignments_by_id(
             conn, [f["assignment_id"] for f in due_here])}
         for f in due_here:
             row = current.get(f["assignment_id"])
-            now_line = line_for(row, pricing) if row is not None and row["status"] == "booked" else None
+            # At the tariff the line was frozen with: a later tariff change is not a change of hours.
+            now_line = line_for(row, pricing, f["tariff_cents"]) if row is not None and row["status"] == "booked" \
+                else None
             fix = correction_for(f, now_line, month)
             if fix is not None:
                 lines[(f["lender_id"], f["borrower_id"])].append(fix)

@@ -12,7 +12,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.services import announcements
+from flexpool.services import announcements, regions
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
 from flexpool.services.offers import may_see
@@ -57,10 +57,11 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
     if errors:
         raise Invalid(errors)
     has_partners = bool(await orgs_db.partners(conn, org_id))
+    wave_table = (await regions.policy(conn, p.region_id)).waves
     ids = []
     async with conn.transaction():
         for d in drafts:
-            schedule = waves.schedule(now, d.starts_at, d.urgent, has_partners)
+            schedule = waves.schedule(now, d.starts_at, d.urgent, has_partners, wave_table)
             shift_id = await shifts_db.insert(
                 conn, region_id=p.region_id, organisation_id=org_id, site_id=d.site_id, function=d.function,
                 skills=d.skills, starts_at=d.starts_at, ends_at=d.ends_at, break_minutes=d.break_minutes,
