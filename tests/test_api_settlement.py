@@ -309,3 +309,59 @@ async def test_calendar_feed(client, pool):
     assert new_url != url and (await client.get(path)).status_code == 404
     assert (await client.get("/v1/calendar/guess.ics")).status_code == 404
     assert (await client.get("/v1/me/calendar", headers=auth(region.orgs["Zonnehuis"]["planner"]))).status_code == 403
+
+
+async def test_a_region_may_settle_clock_face_hours(client, october):
+    await october.confirm_all()
+    coordinator = auth(october.region.coordinator)
+    west_id = october.region.orgs["Thuiszorg West"]["id"]
+
+    async def night_line():
+        items = (await client.get("/v1/settlements/2026-10/statements", headers=coordinator)).json()["items"]
+        west = next(s for s in items if s["lenderOrganisationId"] == west_id)
+        lines = (await client.get(f"/v1/settlements/2026-10/statements/{west['id']}", headers=coordinator)).json()
+        return next(x for x in lines["lines"] if x["workDate"] == "2026-10-24")
+
+    assert (await night_line())["workedMinutes"] == 510
+    r = await client.put("/v1/region/settings", headers=coordinator, json={"settleHours": "clock-face"})
+    assert r.status_code == 200 and r.json()["settings"]["settleHours"] == "clock-face"
+    night = await night_line()
+    # 23:00–07:00 on the clock is 8 h, minus the break: Saturday 23–24 at 49% less the 30-minute break, then
+    # Sunday 00–07 at 60%: 3450 × 450/60 + 3450 × 30/60 × 0.49 + 3450 × 420/60 × 0.60 = 41210.25.
+    assert night["workedMinutes"] == 450 and night["amountCents"] == 41210
+    assert sum(o["minutes"] for o in night["ort"]) == 450
+
+
+async def test_late_cancellation_percent_is_the_borrowers_at_the_time(client, pool, october):
+    zon, derde = october.region.orgs["Zonnehuis"], october.region.orgs["Derde Huis"]
+    coordinator = auth(october.region.coordinator)
+    r = await client.patch(f"/v1/organisations/{zon['id']}", headers=auth(zon["admin"]),
+                           json={"lateCancellationPercent": 75})
+    assert r.status_code == 200
+    async with pool.acquire() as conn:
+        second = await october.book(conn, "dirk", t(10, 28, 7), t(10, 28, 15), 30)
+        await booking.cancel_assignment(conn, october.planner, second["id"], "dubbel geboekt", t(10, 28, 1))
+    await client.patch(f"/v1/organisations/{zon['id']}", headers=auth(zon["admin"]), json={"lateCancellationPercent": 0})
+    items = (await client.get("/v1/settlements/2026-10/statements", headers=coordinator)).json()["items"]
+    st = next(s for s in items if s["lenderOrganisationId"] == derde["id"])
+    lines = (await client.get(f"/v1/settlements/2026-10/statements/{st['id']}", headers=coordinator)).json()["lines"]
+    late = sorted(x["amountCents"] for x in lines if x["kind"] == "late-cancellation")
+    assert late == [12938, 19406]  # 50% before the change; 75% of 7.5 h at € 34,50 = 19406.25 after it
+
+
+async def test_a_tariff_change_after_closing_is_no_correction(client, october):
+    await october.confirm_all()
+    coordinator = auth(october.region.coordinator)
+    assert (await client.post("/v1/settlements/2026-10/close", headers=coordinator)).status_code == 200
+    r = await client.put("/v1/tariffs", headers=coordinator, json={"functions": {"verzorgende-ig": 3900}})
+    assert r.status_code == 200
+    november = (await client.get("/v1/settlements/2026-11/statements", headers=coordinator)).json()["items"]
+    assert november == []  # only changed hours are corrected; October stays at the tariff it was closed with
+    zon = october.region.orgs["Zonnehuis"]
+    r = await client.put(f"/v1/assignments/{october.day['id']}/timesheet", headers=auth(zon["planner"]), json={
+        "startedAt": t(10, 6, 7).isoformat(), "endedAt": t(10, 6, 17).isoformat(), "breakMinutes": 30})
+    assert r.status_code == 200
+    [nov] = (await client.get("/v1/settlements/2026-11/statements", headers=coordinator)).json()["items"]
+    [fix] = (await client.get(f"/v1/settlements/2026-11/statements/{nov['id']}", headers=coordinator)).json()["lines"]
+    # One more hour on a weekday (16:00–17:00, no ORT), at October's tariff: € 34,50.
+    assert fix["kind"] == "correction" and fix["workedMinutes"] == 60 and fix["amountCents"] == 3450

@@ -5,7 +5,7 @@ from fractions import Fraction
 from hypothesis import given, settings, strategies as st
 
 from flexpool.domain import settlement as money
-from flexpool.domain.clock import AMSTERDAM
+from flexpool.domain.clock import AMSTERDAM, minutes_between, wall_minutes
 from flexpool.domain.settlement import Vat
 from flexpool.domain.statements import Line, Party, build
 from flexpool.domain.tariffs import OrtMinutes, deduct_break_minutes, ort_minutes
@@ -61,6 +61,30 @@ def test_dst_nights_in_absolute_minutes():
     march = bands(t(2026, 3, 28, 23), t(2026, 3, 29, 7))
     assert march == {(49, "za 00-06 en 22-24"): 60, (60, "zon- en feestdagen"): 360}
     assert sum(march.values()) == 7 * 60
+
+
+def test_dst_nights_on_the_clock_face():
+    """A region that settles clock-face hours: both change nights last 8 h, like any other."""
+    clock = lambda a, b: {(o.percent, o.label): o.minutes for o in ort_minutes(a, b, "vvt", clock_face=True)}  # noqa
+    assert clock(t(2026, 10, 24, 23), t(2026, 10, 25, 7)) == {(49, "za 00-06 en 22-24"): 60,
+                                                               (60, "zon- en feestdagen"): 420}
+    assert clock(t(2026, 3, 28, 23), t(2026, 3, 29, 7)) == {(49, "za 00-06 en 22-24"): 60,
+                                                             (60, "zon- en feestdagen"): 420}
+    assert wall_minutes(t(2026, 10, 24, 23), t(2026, 10, 25, 7)) == 480 == \
+        wall_minutes(t(2026, 3, 28, 23), t(2026, 3, 29, 7))
+
+
+@settings(max_examples=200)
+@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)), st.integers(1, 24 * 60),
+       st.sampled_from(["vvt", "sociaal-werk"]), st.booleans())
+def test_ort_minutes_never_exceed_the_shift(start, minutes, cao, clock_face):
+    start = start.replace(second=0, microsecond=0, tzinfo=AMSTERDAM)
+    end = start + timedelta(minutes=minutes)
+    length = wall_minutes(start, end) if clock_face else minutes_between(start, end)
+    parts = ort_minutes(start, end, cao, clock_face=clock_face)
+    assert all(o.minutes > 0 for o in parts) and sum(o.minutes for o in parts) <= length
+    if cao == "sociaal-werk" and start.weekday() == 6 and end.date() == start.date():
+        assert sum(o.minutes for o in parts) == length  # a Sunday is allowance from start to end
 
 
 def test_sociaal_werk_table():
