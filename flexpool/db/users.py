@@ -27,11 +27,27 @@ async def by_calendar_secret(conn, secret: str):
     return await conn.fetchrow("SELECT * FROM users WHERE calendar_secret = $1", secret)
 
 
-async def memberships(conn, user_id):
-    return await conn.fetch(
-        "SELECT m.role, m.organisation_id, m.region_id, o.name AS organisation_name "
-        "FROM memberships m LEFT JOIN organisations o ON o.id = m.organisation_id "
-        "WHERE m.user_id = $1 ORDER BY m.role, o.name", user_id)
+PRINCIPAL = """
+SELECT u.id, u.email, u.name, u.language,
+       coalesce((SELECT json_agg(json_build_object('role', m.role, 'organisation_id', m.organisation_id,
+                                                   'region_id', m.region_id, 'organisation_name', o.name)
+                                 ORDER BY m.role, o.name)
+                 FROM memberships m LEFT JOIN organisations o ON o.id = m.organisation_id
+                 WHERE m.user_id = u.id), '[]'::json) AS roles
+FROM users u
+"""
+
+
+async def principal_row(conn, subject: str):
+    """The user a JWT `sub` (id or email) names, with every membership: one round trip per request."""
+    if "@" in subject:
+        return await conn.fetchrow(PRINCIPAL + "WHERE lower(u.email) = lower($1)", subject)
+    try:
+        import uuid
+        uid = uuid.UUID(subject)
+    except ValueError:
+        return None
+    return await conn.fetchrow(PRINCIPAL + "WHERE u.id = $1", uid)
 
 
 async def grant(conn, user_id, region_id, organisation_id, role: str) -> None:

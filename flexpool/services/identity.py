@@ -1,15 +1,20 @@
 """Who a token's subject is, with the roles FlexPool's memberships give them."""
 from __future__ import annotations
 
+from uuid import UUID
+
 from flexpool.db import users as users_db
 from flexpool.services.principal import Principal, Role
 
 
 async def principal_for(conn, subject: str) -> Principal | None:
-    user = await users_db.by_subject(conn, subject)
+    user = await users_db.principal_row(conn, subject)
     if user is None:
         return None
-    roles = await users_db.memberships(conn, user["id"])
     return Principal(user_id=user["id"], email=user["email"], name=user["name"], language=user["language"],
-                     roles=tuple(Role(r["role"], r["organisation_id"], r["region_id"], r["organisation_name"])
-                                 for r in roles))
+                     roles=tuple(Role(r["role"], _uuid(r["organisation_id"]), _uuid(r["region_id"]),
+                                      r["organisation_name"]) for r in user["roles"]))
+
+
+def _uuid(value: str | None) -> UUID | None:
+    return UUID(value) if value is not None else None
