@@ -451,6 +451,25 @@ class Timesheet(Out):
     confirmed_at: datetime
 
 
+class TimesheetRow(Out):
+    """One booked assignment that has started, with its hours as confirmed (or null while unconfirmed)."""
+
+    assignment_id: UUID
+    shift_id: UUID
+    worker_id: UUID
+    worker_name: str
+    home_organisation_id: UUID
+    home_organisation_name: str
+    site_name: str
+    function: str
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    status: Literal["unconfirmed", "confirmed"]
+    auto_confirm_at: datetime | None
+    timesheet: Timesheet | None
+
+
 class VatExemptionIn(Camel):
     basis: Annotated[str, msgspec.Meta(min_length=10, max_length=1000)]
     lender_id: UUID | None = None

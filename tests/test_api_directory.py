@@ -160,6 +160,18 @@ async def test_roster_replace(client, region):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "blocks"
     r = await client.put(url, json=body, headers=auth(west["admin"]))
     assert r.status_code == 404
+    # Reading it back: the home employer's admin and planners; nobody else, not even the worker's borrowers.
+    week = {"from": body["from"], "to": body["to"]}
+    r = await client.get(url, params=week, headers=auth(zon["planner"]))
+    assert r.status_code == 200 and [b["startsAt"] for b in r.json()["blocks"]] == ["2030-03-02T07:00:00+01:00"]
+    assert (await client.get(url, params={"from": body["from"], "to": local(2030, 3, 2, 8).isoformat()},
+                             headers=auth(zon["admin"]))).json()["blocks"][0]["endsAt"] == "2030-03-02T15:00:00+01:00"
+    assert (await client.get(url, params=week, headers=auth(west["planner"]))).status_code == 404
+    assert (await client.get(url, params=week, headers=auth(zon["finance"]))).status_code == 403
+    assert (await client.get(url, params=week, headers=auth("bram@mail.test"))).status_code in (403, 404)
+    r = await client.get(url, params={"from": body["to"], "to": body["from"]}, headers=auth(zon["admin"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "to"
+    assert (await client.get(url)).status_code == 401
 
 
 async def test_partners_and_blocked_workers(client, region):

@@ -365,3 +365,38 @@ async def test_a_tariff_change_after_closing_is_no_correction(client, october):
     [fix] = (await client.get(f"/v1/settlements/2026-11/statements/{nov['id']}", headers=coordinator)).json()["lines"]
     # One more hour on a weekday (16:00–17:00, no ORT), at October's tariff: € 34,50.
     assert fix["kind"] == "correction" and fix["workedMinutes"] == 60 and fix["amountCents"] == 3450
+
+
+async def test_planners_list_the_hours_to_confirm(client, october):
+    zon, west = october.region.orgs["Zonnehuis"], october.region.orgs["Thuiszorg West"]
+    planner = auth(zon["planner"])
+    october_range = {"from": t(10, 1).isoformat(), "to": t(11, 1).isoformat()}
+    r = await client.get("/v1/timesheets", params=october_range, headers=planner)
+    assert r.status_code == 200, r.text
+    rows = r.json()["items"]
+    # Booked and started, oldest first; the late-cancelled one is not there.
+    assert [x["assignmentId"] for x in rows] == [str(a["id"]) for a in
+                                                 (october.day, october.derde_day, october.own_day, october.night)]
+    night = rows[-1]
+    assert night["status"] == "unconfirmed" and night["timesheet"] is None and night["workerName"] == "Wil"
+    assert night["autoConfirmAt"] == "2026-10-28T07:00:00+01:00" and night["homeOrganisationName"] == "Thuiszorg West"
+    first = await client.get("/v1/timesheets", params={**october_range, "limit": 2}, headers=planner)
+    second = await client.get("/v1/timesheets", params={**october_range, "cursor": first.json()["nextCursor"]},
+                              headers=planner)
+    assert [x["assignmentId"] for x in first.json()["items"] + second.json()["items"]] == \
+        [x["assignmentId"] for x in rows]
+    await october.confirm_all()
+    left = (await client.get("/v1/timesheets", params=october_range, headers=planner)).json()["items"]
+    assert [x["assignmentId"] for x in left] == [str(october.derde_day["id"])]
+    done = (await client.get("/v1/timesheets", params={**october_range, "status": "confirmed"},
+                             headers=planner)).json()["items"]
+    by_id = {x["assignmentId"]: x for x in done}
+    assert by_id[str(october.night["id"])]["timesheet"]["workedMinutes"] == 510
+    assert by_id[str(october.own_day["id"])]["timesheet"]["noShow"] is True
+    # The lender's planner sees none of the borrower's hours; finance and workers may not list them.
+    assert (await client.get("/v1/timesheets", params=october_range,
+                             headers=auth(west["planner"]))).json()["items"] == []
+    assert (await client.get("/v1/timesheets", params={**october_range, "organisationId": zon["id"]},
+                             headers=auth(west["planner"]))).status_code == 404
+    assert (await client.get("/v1/timesheets", headers=auth(zon["finance"]))).status_code == 403
+    assert (await client.get("/v1/timesheets", params={"status": "maybe"}, headers=planner)).status_code == 422

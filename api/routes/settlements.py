@@ -1,18 +1,20 @@
 """Hours, tariffs, monthly settlement with its exports, and reports."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
 from uuid import UUID
 
 from asyncpg import Connection
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 
-from api.schemas import (FillRate, LoanRow, LoansReport, OrganisationTariffs,
-                         OrganisationTariffsIn, OrtBandOut, PositionOut, Settlement, StatementLineOut, StatementList,
-                         StatementOut, StatementSummary, Tariffs, TariffsIn, Timesheet, TimesheetIn, TransferOut,
-                         VatExemption, VatOut, at)
+from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.routes.shifts import When
+from api.schemas import (FillRate, LoanRow, LoansReport, OrganisationTariffs, OrganisationTariffsIn, OrtBandOut,
+                         PositionOut, Settlement, StatementLineOut, StatementList, StatementOut, StatementSummary,
+                         Tariffs, TariffsIn, Timesheet, TimesheetIn, TimesheetRow, TransferOut, VatExemption, VatOut,
+                         at)
 from flexpool.domain.clock import local
 from flexpool.domain.statements import Statement
 from flexpool.domain.tariffs import ORT_TABLES
@@ -62,18 +64,48 @@ def _tariffs_out(table: dict) -> Tariffs:
                                                      for e in table["exemptions"]]))
 
 
+def _timesheet_out(t, break_field: str = "break_minutes") -> Timesheet:
+    return Timesheet(assignment_id=t["assignment_id"], status="confirmed", started_at=at(t["started_at"]),
+                     ended_at=at(t["ended_at"]), break_minutes=t[break_field], no_show=t["no_show"],
+                     worked_minutes=t["worked_minutes"], auto=t["auto"], confirmed_at=at(t["confirmed_at"]))
+
+
+def _timesheet_row(r) -> TimesheetRow:
+    confirmed = r["confirmed_at"] is not None
+    return TimesheetRow(
+        assignment_id=r["assignment_id"], shift_id=r["shift_id"], worker_id=r["worker_id"],
+        worker_name=r["worker_name"], home_organisation_id=r["home_organisation_id"],
+        home_organisation_name=r["home_organisation_name"], site_name=r["site_name"], function=r["function"],
+        starts_at=at(r["starts_at"]), ends_at=at(r["ends_at"]), break_minutes=r["break_minutes"],
+        status="confirmed" if confirmed else "unconfirmed",
+        auto_confirm_at=None if confirmed else at(r["ends_at"] + hours.AUTO_CONFIRM_AFTER),
+        timesheet=_timesheet_out(r, "worked_break") if confirmed else None)
+
+
 class HoursController(Controller):
-    path = "/v1/assignments"
+    path = "/v1"
     tags = ["hours"]
 
-    @put("/{assignment_id:uuid}/timesheet", summary="Confirm the hours worked, or a no-show (borrower's planner)")
+    @put("/assignments/{assignment_id:uuid}/timesheet",
+         summary="Confirm the hours worked, or a no-show (borrower's planner)")
     async def timesheet(self, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
                         data: TimesheetIn) -> Timesheet:
         t = await hours.confirm(conn, p, assignment_id, now, started_at=data.started_at, ended_at=data.ended_at,
                                 break_minutes=data.break_minutes, no_show=data.no_show)
-        return Timesheet(assignment_id=t["assignment_id"], status="confirmed", started_at=at(t["started_at"]),
-                         ended_at=at(t["ended_at"]), break_minutes=t["break_minutes"], no_show=t["no_show"],
-                         worked_minutes=t["worked_minutes"], auto=t["auto"], confirmed_at=at(t["confirmed_at"]))
+        return _timesheet_out(t)
+
+    @get("/timesheets", summary="Hours to confirm (or confirmed) at the planner's organisation, oldest first")
+    async def timesheets(self, conn: Connection, p: Principal, now: datetime,
+                         status: Literal["unconfirmed", "confirmed", "all"] = "unconfirmed",
+                         from_: When = Parameter(query="from", default=None), to: When = None,
+                         organisation_id: UUID | None = Parameter(query="organisationId", default=None),
+                         limit: Limit = 50, cursor: Cursor = None) -> Page[TimesheetRow]:
+        after = decode_cursor(cursor)
+        rows = await hours.timesheets(conn, p, lo=from_ or now - timedelta(days=62), hi=to or now, now=now,
+                                      state=status, organisation_id=organisation_id,
+                                      after=(datetime.fromisoformat(after[0]), UUID(after[1])) if after else None,
+                                      limit=limit + 1)
+        return page(rows, limit, _timesheet_row, lambda r: (r["starts_at"].isoformat(), r["assignment_id"]))
 
 
 class TariffController(Controller):

@@ -1,13 +1,16 @@
 """Workers of a home employer and their home roster."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
 from litestar import Controller, get, patch, post, put
+from litestar.params import Parameter
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.routes.shifts import When
 from api.schemas import Block, Roster, RosterIn, Worker, WorkerIn, WorkerPatch, at, worker_out
 from flexpool.services import directory
 from flexpool.services.principal import Principal
@@ -71,6 +74,14 @@ class WorkerController(Controller):
             credentials=_credentials(data.credentials) if data.credentials is not msgspec.UNSET else None,
             excluded=excluded)
         return worker_out(row)
+
+    @get("/{worker_id:uuid}/roster", summary="The home roster blocks inside [from, to) (default: the next 4 weeks)")
+    async def roster(self, conn: Connection, p: Principal, now: datetime, org_id: UUID, worker_id: UUID,
+                     from_: When = Parameter(query="from", default=None), to: When = None) -> Roster:
+        lo = from_ or now
+        hi = to or lo + timedelta(weeks=4)
+        rows = await directory.roster(conn, p, org_id, worker_id, lo, hi)
+        return Roster(worker_id, at(lo), at(hi), [Block(at(r["starts_at"]), at(r["ends_at"])) for r in rows])
 
     @put("/{worker_id:uuid}/roster", summary="Replace the home roster blocks inside [from, to)")
     async def replace_roster(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID, data: RosterIn) -> Roster:

@@ -1,7 +1,7 @@
 """Use cases of the region's directory: organisations, members, sites, workers, rosters, partners."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -204,6 +204,19 @@ async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: U
             raise Invalid([("blocks", "a block overlaps a shift this worker is booked on elsewhere; "
                                       "the worker or that shift's planner must cancel it first")])
         await workers_db.replace_roster(conn, worker_id, w["no"], lo, hi, blocks)
+    return await workers_db.roster(conn, worker_id, lo, hi)
+
+
+async def roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime):
+    """The home employer's own roster of its worker; never shown to another organisation."""
+    p.authorise(organisation_id, "orgAdmin", "planner")
+    if hi <= lo:
+        raise Invalid([("to", "must be after from")])
+    if hi - lo > timedelta(days=366):
+        raise Invalid([("to", "at most a year after from")])
+    if not await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2", worker_id,
+                               organisation_id):
+        raise NotFound("worker")
     return await workers_db.roster(conn, worker_id, lo, hi)
 
 

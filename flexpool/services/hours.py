@@ -6,12 +6,26 @@ from uuid import UUID
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
+from flexpool.db import timesheets as timesheets_db
 from flexpool.domain.clock import minutes_between
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
 from flexpool.services.principal import Principal
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
 PLANNING = ("planner", "orgAdmin")
+
+
+async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: datetime, state: str,
+                     organisation_id: UUID | None = None, after=None, limit: int = 50):
+    """The planner's list of hours: what still waits for confirmation (and is confirmed as planned at
+    `ends_at` + 72 h), or what was confirmed."""
+    orgs = p.organisations(*PLANNING)
+    if organisation_id is not None:
+        p.authorise(organisation_id, *PLANNING)
+        orgs = [organisation_id]
+    if not orgs:
+        raise Forbidden("Timesheets are for the borrowing organisation's planners.")
+    return await timesheets_db.for_organisations(conn, orgs, lo, hi, now, state, after, limit)
 
 
 async def get(conn, assignment_id):
