@@ -72,12 +72,13 @@ def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, st
 
 def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
             errors: list[tuple[str, str]] | None = None, blockers: list[Blocker] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+            voice: str = "worker", headers: dict[str, str] | None = None) -> Response:
     title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
                    instance=request.url.path if request is not None else None,
                    errors=[FieldProblem(f, m) for f, m in errors] if errors is not None else None,
-                   blockers=[BlockerOut(b.type, b.words(_language(request))) for b in blockers] if blockers else None)
+                   blockers=[BlockerOut(b.type, b.words(_language(request), voice)) for b in blockers]
+                   if blockers else None)
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -117,8 +118,9 @@ def _language(request: Request | None) -> str:
 def handle_service_error(request: Request, exc: ServiceError) -> Response:
     errors = exc.errors if isinstance(exc, Invalid) else None
     blockers = getattr(exc, "blockers", None)
-    detail = blockers[0].words(_language(request)) if blockers else exc.detail
-    return problem(exc.slug, exc.status, detail, request, errors=errors, blockers=blockers)
+    voice = getattr(exc, "voice", "worker")
+    detail = blockers[0].words(_language(request), voice) if blockers else exc.detail
+    return problem(exc.slug, exc.status, detail, request, errors=errors, blockers=blockers, voice=voice)
 
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:

@@ -265,6 +265,14 @@ async def test_planner_assigns_directly(client, region):
     r = await client.post(f"/v1/shifts/{s['id']}/assign", json={"workerId": lender["id"]},
                           headers=auth(region.orgs["Thuiszorg West"]["planner"]))
     assert r.status_code == 404
+    # A refusal is told to the planner about the worker, not as if the planner were the worker.
+    tube = await publish(client, region, days=10, hour=14, skills=["sondevoeding"])
+    r = await client.post(f"/v1/shifts/{tube['id']}/assign", json={"workerId": lender["id"]},
+                          headers=auth(zon["planner"]))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/overlap"
+    assert r.json()["detail"] == "De medewerker werkt op dat moment al."
+    assert r.json()["blockers"][1] == {"type": "credential",
+                                       "detail": "De medewerker heeft de bekwaamheid 'Sondevoeding' niet."}
 
 
 async def test_idempotency_key(client, region):

@@ -4,7 +4,7 @@ import string
 from pathlib import Path
 
 from flexpool.domain.model import Blocker
-from flexpool.domain.wording import BLOCKER_TEXT, LANGUAGES
+from flexpool.domain.wording import BLOCKER_TEXT, LANGUAGES, PLANNER_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,3 +32,17 @@ def test_words_fill_in_the_numbers_and_fall_back_to_dutch():
     assert b.words("nl") == "Er zou minder dan 11 uur rust zitten tussen deze dienst en een andere dienst."
     assert b.detail == "There would be less than 11 hours of rest between this shift and another one."
     assert b.words("de") == b.words("nl")
+
+
+def test_a_planner_is_told_every_refusal_with_numbers_the_reason_has():
+    source = "\n".join(p.read_text() for p in (ROOT / "flexpool").rglob("*.py"))
+    pairs = set(re.findall(r'Blocker\("([a-z-]+)", "([a-z0-9-]+)"', source))
+    assert len(pairs) >= 15
+    for kind, reason in pairs:
+        for language in LANGUAGES:
+            planner = (PLANNER_TEXT.get(reason) or PLANNER_TEXT[kind])[language]
+            assert placeholders(planner) <= placeholders(BLOCKER_TEXT[reason][language]), (kind, reason)
+    for kind in ("week-hours", "night-shift-rules"):  # their reasons come from the week and night checks
+        assert all(not placeholders(text) for text in PLANNER_TEXT[kind].values())
+    assert Blocker("credential", "vog").words("en", "planner") == \
+        "No valid certificate of conduct (VOG) is on file for the worker."

@@ -21,9 +21,10 @@ class Blocker(msgspec.Struct, frozen=True):
     reason: str
     params: dict[str, str | int] = {}
 
-    def words(self, language: str = "nl") -> str:
-        """The sentence for the worker (flexpool.domain.wording); never names another organisation."""
-        return blocker_text(self.reason, self.params, language)
+    def words(self, language: str = "nl", voice: str = "worker") -> str:
+        """The sentence for the worker, or about the worker for a planner (flexpool.domain.wording); never
+        names another organisation."""
+        return blocker_text(self.type, self.reason, self.params, language, voice)
 
     @property
     def detail(self) -> str:

@@ -109,6 +109,68 @@ BLOCKER_TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def blocker_text(reason: str, params: dict[str, str | int], language: str) -> str:
-    texts = BLOCKER_TEXT[reason]
+# The same refusals told to a planner who books or approves a worker: about the worker, and no more about
+# the worker's other employers than the kind of rule it is.
+PLANNER_TEXT: dict[str, dict[str, str]] = {
+    "shift-not-open": {
+        "nl": "Deze dienst staat niet meer open.",
+        "en": "This shift is no longer open."},
+    "shift-full": {
+        "nl": "Alle plekken van deze dienst zijn al bezet.",
+        "en": "Every place on this shift is already taken."},
+    "not-in-audience": {
+        "nl": "Deze medewerker doet nu niet mee aan de flexpool.",
+        "en": "This worker is not in the pool right now."},
+    "already-booked": {
+        "nl": "Deze medewerker staat al ingepland op deze dienst.",
+        "en": "This worker is already booked on this shift."},
+    "overlap": {
+        "nl": "De medewerker werkt op dat moment al.",
+        "en": "The worker already works at that time."},
+    "rest-period": {
+        "nl": "De medewerker zou te weinig rust hebben tussen twee diensten (bij alle werkgevers samen).",
+        "en": "The worker would get too little rest between two shifts (counting all employers)."},
+    "shift-too-long": {
+        "nl": "De medewerker zou dan meer dan {hours} uur achter elkaar werken.",
+        "en": "The worker would then work more than {hours} hours in one go."},
+    "week-hours": {
+        "nl": "De medewerker zou boven de grenzen voor uren per week of de wekelijkse rust komen (bij alle "
+              "werkgevers samen).",
+        "en": "The worker would pass the limits on weekly hours or weekly rest (counting all employers)."},
+    "night-shift-rules": {
+        "nl": "Voor deze medewerker zou een regel voor nachtdiensten worden overtreden.",
+        "en": "A rule for night shifts would be broken for this worker."},
+    "function": {
+        "nl": "Voor deze dienst is {function} nodig; de functie van de medewerker past daar niet bij.",
+        "en": "This shift asks for {function}; the worker's function does not match it."},
+    "big": {
+        "nl": "De medewerker heeft geen BIG-registratie die op die dag geldig is.",
+        "en": "The worker has no BIG registration valid on the day."},
+    "skill": {
+        "nl": "De medewerker heeft de bekwaamheid '{skill}' niet.",
+        "en": "The worker does not have the skill '{skill}'."},
+    "certificate": {
+        "nl": "Het bewijs van de medewerker voor '{skill}' ontbreekt of is op die dag niet geldig.",
+        "en": "The worker's certificate for '{skill}' is missing or not valid on the day."},
+    "vog": {
+        "nl": "Van de medewerker is geen geldige VOG bekend.",
+        "en": "No valid certificate of conduct (VOG) is on file for the worker."},
+    "loan-limit": {
+        "nl": "De werkgever van de medewerker heeft een grens aan uitlenen per maand; die zou worden overschreden.",
+        "en": "The worker's employer limits lending per month; this would pass it."},
+    "excluded": {
+        "nl": "Deze medewerker is niet beschikbaar voor jouw organisatie.",
+        "en": "This worker is not available to your organisation."},
+}
+VOICES = ("worker", "planner")
+
+
+def blocker_text(blocker_type: str, reason: str, params: dict[str, str | int], language: str,
+                 voice: str = "worker") -> str:
+    """The worker hears the precise reason; the planner hears it by reason where that is the planner's
+    business (function, skills), else by kind of rule."""
+    if voice == "planner":
+        texts = PLANNER_TEXT.get(reason) or PLANNER_TEXT[blocker_type]
+    else:
+        texts = BLOCKER_TEXT[reason]
     return texts.get(language, texts["nl"]).format(**params)

@@ -40,33 +40,35 @@ async def _rules(conn, region_id) -> worktime.Rules:
     return conflicts.rules_for(region["settings"] if region else None)
 
 
-def _refuse(blockers: list[Blocker]) -> Conflict:
+def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
     first = blockers[0]
-    return Conflict(first.type, first.detail, blockers)
+    return Conflict(first.type, first.detail, blockers, voice)
 
 
 async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
                 region_id) -> UUID:
-    """Inside a transaction: lock, check everything, write the assignment. Raises Conflict."""
+    """Inside a transaction: lock, check everything, write the assignment. Raises Conflict, worded for the
+    worker who accepts or for the planner who assigns or approves."""
+    voice = "worker" if action == "booked" else "planner"
     await workers_db.lock(conn, worker_id)
     await shifts_db.lock(conn, shift_id)
     worker = await workers_db.get(conn, worker_id)
     shift = await shifts_db.get(conn, shift_id, region_id)
     if await conn.fetchval("SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 AND status = 'booked'",
                            shift_id, worker_id):
-        raise _refuse([Blocker("overlap", "already-booked")])
+        raise _refuse([Blocker("overlap", "already-booked")], voice)
     ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
                                         check_audience=check_audience)
     if blockers:
-        raise _refuse(blockers)
+        raise _refuse(blockers, voice)
     try:
         async with conn.transaction():  # savepoint: the constraint is the last guard
             assignment_id = await assignments_db.insert(conn, shift=shift, worker=worker, now=now, booked_by=actor_id)
     except asyncpg.CheckViolationError:
-        raise _refuse([Blocker("shift-full", "full")]) from None
+        raise _refuse([Blocker("shift-full", "full")], voice) from None
     except asyncpg.ExclusionViolationError:
-        raise _refuse([Blocker("overlap", "overlap")]) from None
+        raise _refuse([Blocker("overlap", "overlap")], voice) from None
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
                           subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
                           data={"workerId": str(worker_id)})
@@ -144,7 +146,7 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
     if worker is None:
         raise NotFound("worker")
     if not worker["opted_in"] and worker["organisation_id"] != shift["organisation_id"]:
-        raise _refuse([Blocker("not-in-audience", "worker-not-in-pool")])
+        raise _refuse([Blocker("not-in-audience", "worker-not-in-pool")], "planner")
     async with conn.transaction():
         assignment_id = await _book(conn, p.user_id, worker_id, shift_id, now, check_audience=False,
                                     action="assigned", region_id=p.region_id)

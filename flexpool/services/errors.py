@@ -40,7 +40,8 @@ class Conflict(ServiceError):
 
     status = 409
 
-    def __init__(self, slug: str, detail: str, blockers: list[Blocker] | None = None):
+    def __init__(self, slug: str, detail: str, blockers: list[Blocker] | None = None, voice: str = "worker"):
         super().__init__(detail)
         self.slug = slug
         self.blockers = blockers or []
+        self.voice = voice  # blockers are told to the worker, or to the planner who books the worker
