@@ -1,9 +1,16 @@
-"""Who a wave of a shift reaches: a cheap SQL prefilter of the checks of an accept (pool, ladder, skills,
-exclusions, distance, BIG and VOG on file, no overlapping work). The full working-time checks run when
-the worker opens the offer and again at accept."""
+"""Who a wave of a shift reaches: every check of an accept that fails for certain, in one query
+(flexpool.domain.audience says which). The full working-time judgement runs when the worker opens the
+offer and again at accept."""
 from __future__ import annotations
 
-AUDIENCE = """
+from datetime import datetime
+
+from flexpool.domain.audience import AudienceTerms
+
+WORK = """(SELECT r.starts_at, r.ends_at FROM roster_blocks r WHERE r.worker_id = w.id
+           UNION ALL SELECT a.starts_at, a.ends_at FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked')"""
+
+AUDIENCE = f"""
 SELECT w.user_id FROM workers w
 WHERE w.region_id = $1 AND w.opted_in
   AND w.function = ANY($2::text[])
@@ -16,17 +23,38 @@ WHERE w.region_id = $1 AND w.opted_in
   AND (w.max_travel_km IS NULL OR w.home_latitude IS NULL OR $7::float8 IS NULL OR
        2 * 6371.0088 * asin(sqrt(power(sin(radians($7 - w.home_latitude) / 2), 2) + cos(radians(w.home_latitude))
            * cos(radians($7)) * power(sin(radians($8 - w.home_longitude) / 2), 2))) <= w.max_travel_km)
+  -- No overlapping work, and the nearest work before and after leaves no gap shorter than the shortest
+  -- rest the law ever allows (touching work merges into one duty and is judged in full later).
   AND NOT EXISTS (SELECT 1 FROM roster_blocks r WHERE r.worker_id = w.id AND r.starts_at < $10 AND r.ends_at > $9)
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked'
                   AND a.starts_at < $10 AND a.ends_at > $9)
-  AND EXISTS (SELECT 1 FROM credentials c WHERE c.worker_id = w.id AND c.kind = 'vog')
+  AND coalesce((SELECT max(x.ends_at) FROM {WORK} x WHERE x.ends_at <= $9 AND x.ends_at > $9 - $13::interval), $9) = $9
+  AND coalesce((SELECT min(x.starts_at) FROM {WORK} x WHERE x.starts_at >= $10 AND x.starts_at < $10 + $13::interval),
+               $10) = $10
+  -- Certificates: a VOG, each skill's credential valid until the last day, a BIG registration on the first.
+  AND EXISTS (SELECT 1 FROM credentials c WHERE c.worker_id = w.id AND c.kind = 'vog'
+              AND (c.valid_until IS NULL OR c.valid_until >= $14::date))
+  AND NOT EXISTS (SELECT 1 FROM unnest($15::text[]) AS k(kind) WHERE NOT EXISTS (
+                  SELECT 1 FROM credentials c WHERE c.worker_id = w.id AND c.kind = k.kind
+                  AND (c.valid_until IS NULL OR c.valid_until >= $14::date)))
   AND (NOT $11::boolean OR EXISTS (SELECT 1 FROM credentials c WHERE c.worker_id = w.id AND c.kind = 'big'
                                    AND (c.valid_until IS NULL OR c.valid_until >= $12::date)))
+  -- Ages: nights from 55 only by choice; minors not at night nor on long shifts.
+  AND (NOT $16::boolean OR w.nights OR w.date_of_birth IS NULL OR w.date_of_birth > $17::date)
+  AND (NOT $18::boolean OR w.date_of_birth IS NULL OR w.date_of_birth <= $19::date)
+  -- The home employer's monthly loan limit.
+  AND (w.max_loan_minutes_per_month IS NULL OR w.organisation_id = $5 OR $20::int + (
+       SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
+       FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked' AND a.organisation_id <> w.organisation_id
+       AND a.starts_at >= $21 AND a.starts_at < $22) <= w.max_loan_minutes_per_month)
 """
 
 
-async def reached(conn, shift, tier: str, *, functions: list[str], partner_ids: list, needs_big: bool, day) -> list:
-    rows = await conn.fetch(AUDIENCE, shift["region_id"], functions, list(shift["skills"]), tier,
-                            shift["organisation_id"], partner_ids, shift["site_latitude"], shift["site_longitude"],
-                            shift["starts_at"], shift["ends_at"], needs_big, day)
+async def reached(conn, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
+                  month: tuple[datetime, datetime]) -> list:
+    rows = await conn.fetch(
+        AUDIENCE, shift["region_id"], terms.functions, list(shift["skills"]), tier, shift["organisation_id"],
+        partner_ids, shift["site_latitude"], shift["site_longitude"], shift["starts_at"], shift["ends_at"],
+        terms.needs_big, terms.first_day, terms.rest_window, terms.last_day, terms.credential_kinds, terms.night,
+        terms.born_by_55, terms.refuses_minors, terms.born_by_18, terms.paid_minutes, *month)
     return [r["user_id"] for r in rows]

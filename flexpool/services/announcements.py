@@ -2,14 +2,17 @@
 newly reached workers; a reopened place is announced again, urgently when the start is near."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flexpool.db import audience as audience_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
+from flexpool.domain import audience
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.clock import local
+from flexpool.domain.clock import at_local
+from flexpool.domain.settlement import month_bounds
+from flexpool.services import regions
 
 URGENT_REOPEN = timedelta(hours=48)
 
@@ -23,15 +26,14 @@ def _reached_tiers(shift, now: datetime) -> list[str]:
     return tiers
 
 
-def _functions_that_may_take(function: str) -> list[str]:
-    return [f for f in CATALOGUE.functions if CATALOGUE.may_take(f, function)]
-
-
 async def _audience(conn, shift, tier: str, partner_ids) -> list:
-    wanted = CATALOGUE.function(shift["function"])
-    return await audience_db.reached(conn, shift, tier, functions=_functions_that_may_take(shift["function"]),
-                                     partner_ids=partner_ids, needs_big=bool(wanted and wanted.needs_big),
-                                     day=local(shift["starts_at"]).date())
+    rules = (await regions.policy(conn, shift["region_id"])).rules
+    terms = audience.terms(function=shift["function"], skills=list(shift["skills"]), starts_at=shift["starts_at"],
+                           ends_at=shift["ends_at"], break_minutes=shift["break_minutes"], catalogue=CATALOGUE,
+                           rules=rules)
+    lo, hi = month_bounds(terms.month)
+    month = (at_local(lo, time(0)), at_local(hi, time(0)))
+    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, terms=terms, month=month)
 
 
 async def announce(conn, shift_id, now: datetime) -> int:

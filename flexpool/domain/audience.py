@@ -1,0 +1,59 @@
+"""What a wave may rule out before anyone is notified: the checks of an accept that fail for certain.
+
+A wave reaches thousands of workers at once, so it cannot run the whole working-time judgement per worker.
+It applies everything that is decided by the shift and a few columns of the worker: the function ladder,
+skills and their credentials, BIG, VOG, exclusions, distance, age rules, the loan limit, and work that
+overlaps or leaves less than the shortest rest the law ever allows. What remains (the 11-hour rest and its
+weekly exception, weekly hours, night series) is judged in full when the worker opens the offer and at
+accept. Only definite failures are ruled out, so nobody who could accept is left unnotified.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import msgspec
+
+from flexpool.domain.catalogue import Catalogue
+from flexpool.domain.clock import local, minutes_between
+from flexpool.domain.eligibility import month_of
+from flexpool.domain.worktime import Interval, Rules, is_night, touches_minor_night
+
+
+class AudienceTerms(msgspec.Struct, frozen=True):
+    functions: list[str]          # worker functions that may take the shift (the ladder)
+    needs_big: bool
+    credential_kinds: list[str]   # kinds the shift's skills need, each valid until the last day
+    first_day: date               # local date of the start (BIG, ages)
+    last_day: date                # local date of the end (credentials, VOG)
+    rest_window: timedelta        # work this close before or after (but not touching) fails for certain
+    paid_minutes: int
+    month: date                   # the calendar month the loan counts in
+    night: bool                   # refuses workers of 55 and over who did not choose nights
+    refuses_minors: bool          # under 18: no work 23:00–06:00, shorter shifts
+    born_by_55: date              # born on or before this day: 55 or older on the first day
+    born_by_18: date              # born on or before this day: 18 or older on the first day
+
+
+def born_by(day: date, years: int) -> date:
+    """The latest birthday that makes someone at least `years` old on `day` (29 February counted as
+    clock.age_on counts it)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return date(day.year - years, 2, 28)
+
+
+def terms(*, function: str, skills: list[str], starts_at, ends_at, break_minutes: int, catalogue: Catalogue,
+          rules: Rules) -> AudienceTerms:
+    wanted = catalogue.function(function)
+    kinds = sorted({s.credential_kind for code in skills if (s := catalogue.skills.get(code)) and s.credential_kind})
+    shift = Interval(starts_at, ends_at, break_minutes)
+    paid = minutes_between(starts_at, ends_at) - break_minutes
+    return AudienceTerms(
+        functions=[f for f in catalogue.functions if catalogue.may_take(f, function)],
+        needs_big=bool(wanted and wanted.needs_big), credential_kinds=kinds,
+        first_day=local(starts_at).date(), last_day=local(ends_at).date(),
+        rest_window=timedelta(minutes=min(rules.short_rest, rules.rest)), paid_minutes=paid,
+        month=month_of(starts_at), night=is_night(shift, rules),
+        refuses_minors=touches_minor_night(shift) or paid > rules.minor_max_shift,
+        born_by_55=born_by(local(starts_at).date(), 55), born_by_18=born_by(local(starts_at).date(), 18))
