@@ -354,6 +354,7 @@ class AssignmentOut(Out):
     cancelled_at: datetime | None
     cancel_reason: str | None
     late_cancellation: bool
+    cancellable_until: datetime | None = msgspec.field(default=None)  # the worker may cancel until then
 
 
 class ApplicationOut(Out):

@@ -1,7 +1,7 @@
 """Database rows to wire shapes for shifts, assignments and applications."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from api.schemas import ApplicationOut, AssignmentOut, HistoryEvent, Shift, SiteRef, at
 from flexpool.domain import waves
@@ -41,7 +41,9 @@ def assignment_out(row) -> AssignmentOut:
         break_minutes=row["break_minutes"],
         paid_minutes=paid_minutes(row["starts_at"], row["ends_at"], row["break_minutes"]),
         booked_at=at(row["booked_at"]), cancelled_at=at(row["cancelled_at"]), cancel_reason=row["cancel_reason"],
-        late_cancellation=row["late_cancellation"])
+        late_cancellation=row["late_cancellation"],
+        cancellable_until=at(row["starts_at"] - timedelta(minutes=row["worker_cancel_window_minutes"]))
+        if row["status"] == "booked" and row.get("worker_cancel_window_minutes") is not None else None)
 
 
 def application_out(row) -> ApplicationOut:

@@ -91,6 +91,8 @@ async def test_the_borrower_sets_its_cancellation_policy(client, region):
     planner, worker = auth(zon["planner"]), auth("lender@mail.test")
     s = (await client.post("/v1/shifts", json=shift(region, in_hours(30), urgent=True), headers=planner)).json()
     a = (await client.post(f"/v1/shifts/{s['id']}/accept", headers=worker)).json()
+    starts = datetime.fromisoformat(s["startsAt"])
+    assert datetime.fromisoformat(a["cancellableUntil"]) == starts - timedelta(hours=48)  # already passed
     r = await client.post(f"/v1/assignments/{a['id']}/cancel", json={"reason": "ziek"}, headers=worker)
     assert r.status_code == 409 and r.json()["type"] == "/problems/cancellation-window"  # 48 h by default
     url = f"/v1/organisations/{zon['id']}"
@@ -104,8 +106,11 @@ async def test_the_borrower_sets_its_cancellation_policy(client, region):
                            headers=auth(zon["admin"]))
     assert r.status_code == 200 and r.json()["workerCancelWindowMinutes"] == 1440
     assert r.json()["lateCancellationPercent"] == 75 and r.json()["lateCancelWindowMinutes"] == 1440
+    [mine] = (await client.get("/v1/me/assignments", headers=worker)).json()["items"]
+    assert datetime.fromisoformat(mine["cancellableUntil"]) == starts - timedelta(hours=24)
     r = await client.post(f"/v1/assignments/{a['id']}/cancel", json={"reason": "ziek"}, headers=worker)
     assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["lateCancellation"] is False
+    assert r.json()["cancellableUntil"] is None
     history = (await client.get("/v1/region/history", headers=auth(region.coordinator))).json()["items"]
     assert history[0]["subjectType"] == "organisation" and history[0]["data"]["late_cancellation_percent"] == {
         "from": 50, "to": 75}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 ASSIGNMENT_SELECT = """
 SELECT a.*, u.name AS worker_name, w.function AS worker_function, s.site_id, s.function, s.status AS shift_status,
-       si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name
+       si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name,
+       o.worker_cancel_window_minutes
 FROM assignments a JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id
 JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = a.organisation_id
 """
