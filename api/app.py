@@ -19,6 +19,7 @@ from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
 from api.problems import EXCEPTION_HANDLERS, problem_page
 from api.routes import ROUTES
+from api.schemas import Camel
 from flexpool import config as config_module
 from flexpool.config import Settings
 from flexpool.db import migrations
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
             if own_pool:
                 await app.state.pool.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[*ROUTES, problem_page, PrometheusController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -79,6 +80,20 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")]),
         debug=False,
     )
+    _document_closed_bodies(app)
+    return app
+
+
+def _document_closed_bodies(app: Litestar) -> None:
+    """Request bodies refuse unknown fields (a typo must not be ignored silently); say so in the schema."""
+    closed, todo = set(), [Camel]
+    while todo:
+        cls = todo.pop()
+        closed.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    for name, schema in (app.openapi_schema.components.schemas or {}).items():
+        if name in closed:
+            schema.additional_properties = False
 
 
 @asynccontextmanager

@@ -83,8 +83,8 @@ def problem(slug: str, status: int, detail: str, request: Request | None = None,
 
 
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
-_UNKNOWN = re.compile(r"^Object contains unknown field `([^`]*)`$")
-_MSGSPEC = re.compile(r"^(.*?)(?: - at `\$[^`]*`)?$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `([^`]*)`$", re.DOTALL)
+_MSGSPEC = re.compile(r"^(.*?)(?: - at `\$[^`]*`)?$", re.DOTALL)
 
 
 def _camel_path(path: str) -> str:
@@ -98,10 +98,10 @@ def _field_errors(exc: ValidationException) -> list[tuple[str, str]]:
         key = item.get("key") if isinstance(item, dict) else None
         m = _PATH.search(message)
         field = _camel_path(m.group(1)) if m else (key or "body")
-        text = _MSGSPEC.match(message).group(1) if message else "invalid"
+        text = _MSGSPEC.match(message).group(1) if message else "invalid"  # DOTALL: always matches
         unknown = _UNKNOWN.match(text)
         if unknown:  # name the unknown field itself, not the object holding it
-            field = unknown.group(1) if field == "body" else f"{field}.{unknown.group(1)}"
+            field = unknown.group(1) if field in ("body", "data") else f"{field}.{unknown.group(1)}"
             text = "unknown field"
         if isinstance(item, dict) and item.get("source") in ("query", "path", "header"):
             field = key or field

@@ -16,6 +16,9 @@ async def test_health_schema_and_problem_pages(client):
     assert ready.status_code == 200 and ready.json()["migration"]
     schema = (await client.get("/schema/openapi.json")).json()
     assert schema["openapi"].startswith("3.1") and "/v1/organisations" in schema["paths"]
+    components = schema["components"]["schemas"]
+    assert components["ShiftIn"]["additionalProperties"] is False  # bodies refuse unknown fields, and say so
+    assert "additionalProperties" not in components["Shift"]       # answers may grow (CONTRACT.md)
     page = await client.get("/problems/shift-full")
     assert page.status_code == 200 and page.json()["type"] == "/problems/shift-full"
     assert (await client.get("/problems/no-such-thing")).status_code == 404
@@ -54,6 +57,13 @@ async def test_organisations(client, region):
     r = await client.post("/v1/organisations", content=b"{not json", headers={**auth(region.coordinator),
                                                                               "content-type": "application/json"})
     assert r.status_code in (400, 422) and r.headers["content-type"].startswith("application/problem+json")
+    # Unknown fields are named, whatever characters their names hold (a fuzzer found a 500 here once).
+    for key in ("colour", "line\nbreak", "\u0000\U0001f600"):
+        r = await client.patch(f"/v1/organisations/{zon['id']}", json={key: 1, "city": "Utrecht"},
+                               headers=auth(zon["admin"]))
+        assert r.status_code == 422 and r.json()["errors"] == [{"field": key, "message": "unknown field"}], r.text
+    r = await client.post("/v1/shifts/batch", json={"shifts": [{"a\nb": 1}]}, headers=auth(zon["admin"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "shifts[0].a\nb"
 
 
 async def test_members_and_sites_are_scoped(client, region):
