@@ -1,9 +1,5 @@
 """The database guarantees the booking invariants, with real concurrent HTTP requests on two API processes."""
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 from datetime import timedelta
 
 import asyncpg
@@ -11,42 +7,15 @@ import httpx
 import pytest
 
 from tests.helpers import Region, auth, future
+from tests.processes import api_processes
 
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 async def servers(database_url):
     """Two real API processes on one database, like two replicas behind a load balancer."""
-    procs, urls = [], []
-    env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0")
-    for _ in range(2):
-        port = _free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port", str(port),
-             "--log-level", "warning", "--timeout-keep-alive", "120"], env=env))
-        urls.append(f"http://127.0.0.1:{port}")
-    async with httpx.AsyncClient(timeout=30) as c:
-        for url in urls:
-            for _ in range(200):
-                try:
-                    if (await c.get(url + "/health/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)  # waiting for a process to start, not papering over a race
-            else:
-                raise RuntimeError("API process did not start")
-    yield urls
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        p.wait(timeout=10)
+    async with api_processes(database_url, 2) as urls:
+        yield urls
 
 
 async def _shift(client, region, org, *, places=1, days=2, hour=7):

@@ -1,0 +1,48 @@
+"""Real API processes (uvicorn) on a test database, like replicas behind a load balancer."""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from contextlib import asynccontextmanager
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def api_processes(database_url: str, count: int = 1, **env: str):
+    """Yields the base URLs once every process answers /health/ready."""
+    procs, urls = [], []
+    environ = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0", **env)
+    try:
+        for _ in range(count):
+            port = free_port()
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port", str(port),
+                 "--log-level", "warning", "--timeout-keep-alive", "120"], env=environ))
+            urls.append(f"http://127.0.0.1:{port}")
+        async with httpx.AsyncClient(timeout=30) as c:
+            for url in urls:
+                for _ in range(200):
+                    try:
+                        if (await c.get(url + "/health/ready")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.05)  # waiting for a process to start, not papering over a race
+                else:
+                    raise RuntimeError("API process did not start")
+        yield urls
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=10)
