@@ -1,7 +1,6 @@
 """The Litestar application factory: routes, auth, problem details, OpenAPI, CORS, limits, metrics."""
 from __future__ import annotations
 
-import hashlib
 import logging
 from contextlib import asynccontextmanager
 
@@ -29,10 +28,11 @@ log = logging.getLogger("flexpool.api")
 
 
 def _caller(request: Request) -> str:
-    """Rate limits are per user: the bearer token stands for the user, the address for anonymous calls."""
-    auth = request.headers.get("authorization")
-    if auth:
-        return "token:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
+    """Rate limits are per user, as authenticated (a fresh token is the same user; a forged one never
+    reaches this far); the address only stands in for a caller without one."""
+    user = request.scope.get("user")
+    if user is not None:
+        return f"user:{user.user_id}"
     return "ip:" + (request.client.host if request.client else "unknown")
 
 
@@ -64,9 +64,9 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         lifespan=[lifespan],
         middleware=[
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
+            DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             RateLimitConfig(rate_limit=("minute", settings.write_rate_per_minute), identifier_for_request=_caller,
                             check_throttle_handler=_is_write, exclude=PUBLIC_PATHS).middleware,
-            DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             IdempotencyMiddleware,
         ],
         stores={"rate_limit": MemoryStore()},

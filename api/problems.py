@@ -119,7 +119,8 @@ def handle_service_error(request: Request, exc: ServiceError) -> Response:
     errors = exc.errors if isinstance(exc, Invalid) else None
     blockers = getattr(exc, "blockers", None)
     voice = getattr(exc, "voice", "worker")
-    detail = blockers[0].words(_language(request), voice) if blockers else exc.detail
+    wording = getattr(exc, "wording", None)
+    detail = wording.words(_language(request), voice) if wording is not None else exc.detail
     return problem(exc.slug, exc.status, detail, request, errors=errors, blockers=blockers, voice=voice)
 
 

@@ -13,7 +13,8 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from flexpool import config as config_module
 from flexpool.services.regions import create_region
-from tests.helpers import auth
+from flexpool.tokens import issue
+from tests.helpers import SECRET, auth
 
 
 def app_with(database_url, **env):
@@ -24,10 +25,21 @@ def app_with(database_url, **env):
 async def test_writes_are_rate_limited_per_user(database_url, pool):
     async with pool.acquire() as conn:
         await create_region(conn, "Regio", "coord@r.test")
+        await create_region(conn, "Regio", "other@r.test")
+    issued = datetime.now(timezone.utc)
+    # A fresh token per request (as after every sign-in) is still the same user: the limit is per user.
+    tokens = [issue(SECRET, "coord@r.test", now=issued - timedelta(minutes=i)) for i in range(4)]
     async with AsyncTestClient(app=app_with(database_url, FLEXPOOL_WRITE_RATE_PER_MINUTE="3")) as c:
-        codes = [(await c.post("/v1/organisations", json={"name": f"Org {i}"}, headers=auth("coord@r.test"))).status_code
-                 for i in range(4)]
+        codes = [(await c.post("/v1/organisations", json={"name": f"Org {i}"},
+                               headers={"Authorization": f"Bearer {token}"})).status_code
+                 for i, token in enumerate(tokens)]
         assert codes == [201, 201, 201, 429]
+        # Another user has a limit of their own; a forged token is refused before it counts for anyone.
+        assert (await c.post("/v1/organisations", json={"name": "Org y"}, headers=auth("other@r.test"))).status_code == 201
+        forged = {"Authorization": f"Bearer {issue('not-the-secret-but-32-bytes-long!', 'other@r.test')}"}
+        assert [(await c.post("/v1/organisations", json={"name": "Org z"}, headers=forged)).status_code
+                for _ in range(3)] == [401, 401, 401]
+        assert (await c.post("/v1/organisations", json={"name": "Org w"}, headers=auth("other@r.test"))).status_code == 201
         r = await c.post("/v1/organisations", json={"name": "Org x"}, headers=auth("coord@r.test"))
         assert r.json()["type"] == "/problems/rate-limited" and int(r.headers["retry-after"]) > 0
         assert (await c.get("/v1/organisations", headers=auth("coord@r.test"))).status_code == 200  # reads are free

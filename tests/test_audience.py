@@ -93,7 +93,7 @@ async def test_the_prefilter_is_sound_and_rules_out_the_definite_cases(client, p
         [shift] = await publish(conn, planner, [ShiftDraft(
             site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig", skills=["bhv"], starts_at=start,
             ends_at=end, break_minutes=45, places=1, booking="instant", description=None, urgent=True)], NOW)
-        shift = await conn.fetchrow(shifts_db.SHIFT_SELECT + " WHERE s.id = $1", shift["id"])
+        shift = await shifts_db.by_id(conn, shift["id"])
         reached = set(await announcements._audience(conn, shift, "region", []))
 
         rules = conflicts.rules_for(None)

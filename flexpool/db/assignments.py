@@ -60,3 +60,36 @@ async def loaned_minutes(conn, worker_id, home_organisation_id, month_start, mon
         "SELECT coalesce(sum(extract(epoch FROM ends_at - starts_at)::int / 60 - break_minutes), 0) "
         "FROM assignments WHERE worker_id = $1 AND status = 'booked' AND organisation_id <> $2 "
         "AND starts_at >= $3 AND starts_at < $4", worker_id, home_organisation_id, month_start, month_end)
+
+
+async def is_booked_on(conn, shift_id, worker_id) -> bool:
+    return bool(await conn.fetchval(
+        "SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 AND status = 'booked'", shift_id, worker_id))
+
+
+async def ever_on(conn, shift_id, worker_id) -> bool:
+    """Booked, cancelled, applied or withdrawn: the worker has had something to do with this shift."""
+    return bool(await conn.fetchval(
+        "SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 UNION ALL "
+        "SELECT 1 FROM applications WHERE shift_id = $1 AND worker_id = $2 LIMIT 1", shift_id, worker_id))
+
+
+
+async def starting_unreminded(conn, lo, hi):
+    """Booked assignments starting in (lo, hi] whose worker has no reminder for them yet."""
+    return await conn.fetch(
+        "SELECT a.id, a.shift_id, w.user_id, s.id AS sid, s.starts_at, s.ends_at, s.function, si.name AS site_name "
+        "FROM assignments a JOIN workers w ON w.id = a.worker_id JOIN shifts s ON s.id = a.shift_id "
+        "JOIN sites si ON si.id = s.site_id WHERE a.status = 'booked' AND a.starts_at > $1 AND a.starts_at <= $2 "
+        "AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = w.user_id "
+        "                AND n.dedupe_key = 'reminder:' || a.id::text)", lo, hi)
+
+
+
+async def booked_overlapping(conn, worker_id, blocks: list[tuple]) -> int:
+    """How many of the worker's bookings overlap any of the (start, end) blocks."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM assignments a WHERE a.worker_id = $1 AND a.status = 'booked' AND "
+        "EXISTS (SELECT 1 FROM unnest($2::timestamptz[], $3::timestamptz[]) AS b(s, e) "
+        "        WHERE b.s < a.ends_at AND a.starts_at < b.e)",
+        worker_id, [b[0] for b in blocks], [b[1] for b in blocks])

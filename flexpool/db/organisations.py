@@ -58,3 +58,22 @@ async def unblock_worker(conn, organisation_id, worker_id) -> bool:
 async def blocked_workers(conn, organisation_id):
     return await conn.fetch("SELECT * FROM blocked_workers WHERE organisation_id = $1 ORDER BY created_at",
                             organisation_id)
+
+
+async def cancellation_policy(conn, organisation_id):
+    """The borrower's windows (minutes before the start) and the share of a late cancellation it owes."""
+    return await conn.fetchrow("SELECT worker_cancel_window_minutes, late_cancel_window_minutes, "
+                               "late_cancellation_percent FROM organisations WHERE id = $1", organisation_id)
+
+
+
+async def admins(conn, organisation_id) -> list:
+    return [r["user_id"] for r in await conn.fetch(
+        "SELECT user_id FROM memberships WHERE organisation_id = $1 AND role = 'orgAdmin'", organisation_id)]
+
+
+
+async def update(conn, organisation_id, changes: dict) -> None:
+    """`changes` maps column names (checked by the caller against a fixed list) to values."""
+    sets = ", ".join(f"{column} = ${i}" for i, column in enumerate(changes, start=2))
+    await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id, *changes.values())

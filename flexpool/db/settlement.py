@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 
 WORKED = """
 SELECT a.id AS assignment_id, a.organisation_id AS borrower_id, a.home_organisation_id AS lender_id,
@@ -50,20 +51,6 @@ async def organisations(conn, region_id):
     return await conn.fetch("SELECT * FROM organisations WHERE region_id = $1 ORDER BY name, id", region_id)
 
 
-async def tariff_table(conn, region_id):
-    return await conn.fetchrow("SELECT * FROM tariff_tables WHERE region_id = $1", region_id)
-
-
-async def organisation_tariffs(conn, region_id):
-    return {r["organisation_id"]: r["functions"] for r in await conn.fetch(
-        "SELECT ot.* FROM organisation_tariffs ot JOIN organisations o ON o.id = ot.organisation_id "
-        "WHERE o.region_id = $1", region_id)}
-
-
-async def vat_exemptions(conn, region_id):
-    return await conn.fetch("SELECT * FROM vat_exemptions WHERE region_id = $1", region_id)
-
-
 async def frozen_statements(conn, region_id, month):
     return await conn.fetch("SELECT * FROM statements WHERE region_id = $1 AND month = $2", region_id, month)
 
@@ -94,3 +81,8 @@ async def freeze(conn, region_id, month, closed_by, now, statements) -> None:
               json.loads(json.dumps([{"label": p.label, "percent": p.percent, "minutes": p.minutes,
                                       "amountCents": p.amount_cents} for p in line.ort])),
               line.amount_cents) for line in st.lines])
+
+
+async def lock_closing(conn, region_id) -> None:
+    """One closing of a region at a time (transaction-scoped advisory lock)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"close:{region_id}".encode()))

@@ -22,6 +22,11 @@ async def get(conn, shift_id, region_id):
     return await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1 AND s.region_id = $2", shift_id, region_id)
 
 
+async def by_id(conn, shift_id):
+    """For background work that acts on a shift whatever its region (waves, reopening)."""
+    return await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1", shift_id)
+
+
 async def lock(conn, shift_id):
     """Row lock taken after the worker's lock (always in that order, so no deadlocks)."""
     await conn.execute("SELECT 1 FROM shifts WHERE id = $1 FOR UPDATE", shift_id)
@@ -84,3 +89,13 @@ async def offers(conn, *, region_id, now, lo, hi, functions, home_organisation_i
     return await conn.fetch(OFFERS, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
                             worker_id, lat, lon, float(max_travel_km) if max_travel_km is not None else None,
                             after[0] if after else None, after[1] if after else None, limit)
+
+
+
+async def fill_facts(conn, region_id, organisation_id, lo, hi):
+    """Per shift starting in [lo, hi): status, places, and when its last place was filled."""
+    return await conn.fetch(
+        "SELECT s.id, s.status, s.places, s.places_filled, s.published_at, "
+        "       (SELECT max(a.booked_at) FROM assignments a WHERE a.shift_id = s.id AND a.status = 'booked') AS filled_at "
+        "FROM shifts s WHERE s.region_id = $1 AND ($2::uuid IS NULL OR s.organisation_id = $2) "
+        "AND s.starts_at >= $3 AND s.starts_at < $4", region_id, organisation_id, lo, hi)

@@ -25,3 +25,52 @@ async def for_organisations(conn, organisation_ids, lo, hi, now, state: str, aft
     """Booked assignments that have started, with their timesheet if any; `state`: unconfirmed, confirmed, all."""
     after_at, after_id = after if after else (None, None)
     return await conn.fetch(LIST, list(organisation_ids), lo, hi, now, state, after_at, after_id, limit)
+
+
+async def get(conn, assignment_id):
+    return await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id)
+
+
+async def confirm(conn, assignment_id, *, started_at, ended_at, break_minutes: int, no_show: bool,
+                  worked_minutes: int, by, at) -> None:
+    """The planner's confirmation; a later one replaces it (the audit trail keeps both)."""
+    await conn.execute(
+        "INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, "
+        "auto, confirmed_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8) "
+        "ON CONFLICT (assignment_id) DO UPDATE SET started_at = $2, ended_at = $3, break_minutes = $4, "
+        "no_show = $5, worked_minutes = $6, auto = false, confirmed_by = $7, confirmed_at = $8",
+        assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, by, at)
+
+
+async def confirm_as_planned(conn, ended_before, at) -> list:
+    """Every booked assignment that ended before `ended_before` without a timesheet gets one as planned
+    (absolute minutes); written once however many schedulers run. Returns (assignment, organisation, shift)."""
+    return await conn.fetch(
+        "WITH confirmed AS ("
+        "  INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, auto, "
+        "  confirmed_at) SELECT a.id, a.starts_at, a.ends_at, a.break_minutes, false, "
+        "  extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes, true, $1 "
+        "  FROM assignments a WHERE a.status = 'booked' AND a.ends_at <= $2 "
+        "  AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id) "
+        "  ON CONFLICT (assignment_id) DO NOTHING RETURNING assignment_id) "
+        "SELECT c.assignment_id, a.organisation_id, a.shift_id FROM confirmed c "
+        "JOIN assignments a ON a.id = c.assignment_id", at, ended_before)
+
+
+async def unconfirmed_loans(conn, region_id, lo, hi) -> int:
+    """Loans starting in [lo, hi) whose hours nobody confirmed yet (a month cannot close with them)."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM assignments a JOIN organisations o ON o.id = a.organisation_id "
+        "WHERE o.region_id = $1 AND a.status = 'booked' AND a.starts_at >= $2 AND a.starts_at < $3 "
+        "AND a.home_organisation_id <> a.organisation_id "
+        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", region_id, lo, hi)
+
+
+
+async def awaiting_confirmation(conn, now, within):
+    """Booked assignments that ended in the last `within` and have no timesheet yet."""
+    return await conn.fetch(
+        "SELECT a.id, a.organisation_id, s.id AS sid, s.starts_at, s.ends_at, s.function, u.name AS worker_name "
+        "FROM assignments a JOIN shifts s ON s.id = a.shift_id JOIN workers w ON w.id = a.worker_id "
+        "JOIN users u ON u.id = w.user_id WHERE a.status = 'booked' AND a.ends_at <= $1 AND a.ends_at > $1::timestamptz - $2::interval "
+        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", now, within)

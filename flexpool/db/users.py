@@ -83,3 +83,8 @@ async def rotate_calendar_secret(conn, user_id) -> str:
     return await conn.fetchval(
         "UPDATE users SET calendar_secret = md5(random()::text || clock_timestamp()::text) || "
         "md5(random()::text) WHERE id = $1 RETURNING calendar_secret", user_id)
+
+
+
+async def rename(conn, user_id, name: str) -> None:
+    await conn.execute("UPDATE users SET name = $2 WHERE id = $1", user_id, name)

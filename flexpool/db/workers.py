@@ -78,3 +78,24 @@ async def replace_roster(conn, worker_id, worker_no, lo, hi, blocks) -> None:
 async def roster(conn, worker_id, lo, hi):
     return await conn.fetch("SELECT starts_at, ends_at FROM roster_blocks WHERE worker_id = $1 "
                             "AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at", worker_id, lo, hi)
+
+
+async def in_region(conn, worker_id, region_id):
+    """The few facts a planner's direct booking checks before locking anything."""
+    return await conn.fetchrow("SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2",
+                               worker_id, region_id)
+
+
+
+async def credentials_expiring(conn, first_day, last_day):
+    """Credentials whose last valid day lies in [first_day, last_day], with their worker."""
+    return await conn.fetch(
+        "SELECT c.id, c.kind, c.valid_until, w.user_id, w.organisation_id, u.name FROM credentials c "
+        "JOIN workers w ON w.id = c.worker_id JOIN users u ON u.id = w.user_id "
+        "WHERE c.valid_until >= $1 AND c.valid_until <= $2", first_day, last_day)
+
+
+
+async def belongs_to(conn, worker_id, organisation_id) -> bool:
+    return bool(await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2",
+                                    worker_id, organisation_id))

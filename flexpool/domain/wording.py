@@ -106,6 +106,11 @@ BLOCKER_TEXT: dict[str, dict[str, str]] = {
     "excluded": {
         "nl": "Deze dienst is niet voor jou beschikbaar.",
         "en": "This shift is not available to you."},
+    "cancellation-window": {
+        "nl": "Minder dan {hours} uur voor het begin kun je niet meer zelf afzeggen; bel de planner van "
+              "{organisation}, die je kan vrijgeven.",
+        "en": "Less than {hours} hours before the start you cannot cancel yourself; call the planner of "
+              "{organisation}, who can release you."},
 }
 
 

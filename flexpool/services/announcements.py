@@ -8,6 +8,7 @@ from flexpool.db import audience as audience_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
+from flexpool.db import waves as waves_db
 from flexpool.domain import audience
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import at_local
@@ -38,46 +39,34 @@ async def _audience(conn, shift, tier: str, partner_ids) -> list:
 
 async def announce(conn, shift_id, now: datetime) -> int:
     """Announce every tier the shift has reached and not yet announced; the number of workers notified."""
-    shift = await conn.fetchrow(shifts_db.SHIFT_SELECT + " WHERE s.id = $1", shift_id)
+    shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:
         return 0
     partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
     notified = 0
     for tier in _reached_tiers(shift, now):
-        claimed = await conn.fetchval(
-            "INSERT INTO shift_waves (shift_id, tier, announced_at, reached) VALUES ($1, $2, $3, 0) "
-            "ON CONFLICT (shift_id, tier) DO NOTHING RETURNING true", shift_id, tier, now)
-        if not claimed:
+        if not await waves_db.claim(conn, shift_id, tier, now):
             continue
         users = await _audience(conn, shift, tier, partner_ids)
         count = await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}",
                                      data=outbox.shift_data(shift), now=now, urgent=shift["urgent"])
-        await conn.execute("UPDATE shift_waves SET reached = $3 WHERE shift_id = $1 AND tier = $2",
-                           shift_id, tier, count)
+        await waves_db.set_reached(conn, shift_id, tier, count)
         notified += count
     return notified
 
 
 async def announce_due(conn, now: datetime, limit: int = 200) -> int:
     """The scheduler's wave job: shifts with a reached tier that has not been announced yet."""
-    ids = await conn.fetch(
-        "SELECT s.id FROM shifts s WHERE s.status = 'open' AND s.starts_at > $1 AND ("
-        "  NOT EXISTS (SELECT 1 FROM shift_waves w WHERE w.shift_id = s.id AND w.tier = 'organisation')"
-        "  OR (s.partners_at <= $1 AND NOT EXISTS ("
-        "      SELECT 1 FROM shift_waves w WHERE w.shift_id = s.id AND w.tier = 'partners'))"
-        "  OR (s.region_at <= $1 AND NOT EXISTS ("
-        "      SELECT 1 FROM shift_waves w WHERE w.shift_id = s.id AND w.tier = 'region'))) "
-        "ORDER BY s.starts_at LIMIT $2", now, limit)
     total = 0
-    for row in ids:
+    for shift_id in await waves_db.due(conn, now, limit):
         async with conn.transaction():
-            total += await announce(conn, row["id"], now)
+            total += await announce(conn, shift_id, now)
     return total
 
 
 async def announce_reopened(conn, shift_id, assignment_id, now: datetime) -> int:
     """A cancelled place reopens at the widest tier reached; pushed as urgent when the start is near."""
-    shift = await conn.fetchrow(shifts_db.SHIFT_SELECT + " WHERE s.id = $1", shift_id)
+    shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:
         return 0
     partner_ids = await orgs_db.partners(conn, shift["organisation_id"])

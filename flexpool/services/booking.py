@@ -54,8 +54,7 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
     await shifts_db.lock(conn, shift_id)
     worker = await workers_db.get(conn, worker_id)
     shift = await shifts_db.get(conn, shift_id, region_id)
-    if await conn.fetchval("SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 AND status = 'booked'",
-                           shift_id, worker_id):
+    if await assignments_db.is_booked_on(conn, shift_id, worker_id):
         raise _refuse([Blocker("overlap", "already-booked")], voice)
     ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
@@ -141,8 +140,7 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
         if shift is not None and any(r.organisation_id == shift["organisation_id"] for r in p.roles):
             raise Forbidden()
         raise NotFound("shift")
-    worker = await conn.fetchrow("SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2",
-                                 worker_id, p.region_id)
+    worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if worker is None:
         raise NotFound("worker")
     if not worker["opted_in"] and worker["organisation_id"] != shift["organisation_id"]:
@@ -221,8 +219,7 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
                   shift_cancelled: bool = False) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
-    org = await conn.fetchrow("SELECT late_cancel_window_minutes, late_cancellation_percent FROM organisations "
-                              "WHERE id = $1", shift["organisation_id"])
+    org = await orgs_db.cancellation_policy(conn, shift["organisation_id"])
     late = (assignment["home_organisation_id"] != assignment["organisation_id"]
             and assignment["starts_at"] - now < timedelta(minutes=org["late_cancel_window_minutes"]))
     await assignments_db.cancel(conn, assignment["id"], now=now, by=p.user_id, reason=reason,
@@ -256,16 +253,15 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
             raise Conflict("conflict", "This assignment is already cancelled.")
         if a["ends_at"] <= now:
             raise Conflict("conflict", "This shift is over; the planner confirms the hours instead.")
-        shift = await conn.fetchrow("SELECT * FROM shifts WHERE id = $1", a["shift_id"])
+        shift = await shifts_db.by_id(conn, a["shift_id"])
         if is_planner:
             await release(conn, p, a, shift, reason, now)
         else:
-            window = await conn.fetchval("SELECT worker_cancel_window_minutes FROM organisations WHERE id = $1",
-                                         a["organisation_id"])
+            window = (await orgs_db.cancellation_policy(conn, a["organisation_id"]))["worker_cancel_window_minutes"]
             if a["starts_at"] - now < timedelta(minutes=window):
-                raise Conflict("cancellation-window",
-                               f"Less than {window // 60} hours before the start you cannot cancel yourself; "
-                               f"call the planner of {a['organisation_name']}, who can release you.")
+                refusal = Blocker("cancellation-window", "cancellation-window",
+                                  {"hours": window // 60, "organisation": a["organisation_name"]})
+                raise Conflict("cancellation-window", refusal.detail, wording=refusal)
             await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason)
             await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
                                   subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker",

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
+from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
@@ -48,11 +49,9 @@ async def update_organisation(conn, p: Principal, organisation_id: UUID, changes
     before = await organisation(conn, p, organisation_id)
     changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS and before[k] != v}
     if changes:
-        sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(changes, start=2))
         async with conn.transaction():
             try:
-                await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id,
-                                   *changes.values())
+                await orgs_db.update(conn, organisation_id, changes)
             except asyncpg.CheckViolationError:
                 raise Invalid([("waadiExempt", "an organisation is either registered under the Waadi or exempt, "
                                                "not both")]) from None
@@ -129,7 +128,7 @@ async def create_worker(conn, p: Principal, organisation_id: UUID, *, email, nam
     await _check_exclusions(conn, p, excluded)
     async with conn.transaction():
         user = await users_db.get_or_create(conn, email, name)
-        if await conn.fetchval("SELECT 1 FROM workers WHERE user_id = $1", user["id"]):
+        if await workers_db.by_user(conn, user["id"]) is not None:
             raise Invalid([("email", "this person is already a worker in FlexPool")])
         row = await workers_db.insert(conn, user_id=user["id"], organisation_id=organisation_id,
                                       region_id=org["region_id"], fields=fields)
@@ -150,7 +149,7 @@ async def update_worker(conn, p: Principal, organisation_id: UUID, worker_id: UU
     async with conn.transaction():
         await workers_db.update(conn, worker_id, fields)
         if name is not None:
-            await conn.execute("UPDATE users SET name = $2 WHERE id = $1", current["user_id"], name)
+            await users_db.rename(conn, current["user_id"], name)
         if credentials is not None:
             await workers_db.replace_credentials(conn, worker_id, credentials)
         if excluded is not None:
@@ -192,14 +191,9 @@ async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: U
         raise Invalid(errors)
     async with conn.transaction():
         w = await workers_db.lock(conn, worker_id)
-        if w is None or not await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2",
-                                                worker_id, organisation_id):
+        if w is None or not await workers_db.belongs_to(conn, worker_id, organisation_id):
             raise NotFound("worker")
-        booked = await conn.fetchval(
-            "SELECT count(*) FROM assignments a WHERE a.worker_id = $1 AND a.status = 'booked' AND "
-            "EXISTS (SELECT 1 FROM unnest($2::timestamptz[], $3::timestamptz[]) AS b(s, e) "
-            "        WHERE b.s < a.ends_at AND a.starts_at < b.e)",
-            worker_id, [b[0] for b in blocks], [b[1] for b in blocks])
+        booked = await assignments_db.booked_overlapping(conn, worker_id, blocks)
         if booked:
             raise Invalid([("blocks", "a block overlaps a shift this worker is booked on elsewhere; "
                                       "the worker or that shift's planner must cancel it first")])
@@ -214,8 +208,7 @@ async def roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo:
         raise Invalid([("to", "must be after from")])
     if hi - lo > timedelta(days=366):
         raise Invalid([("to", "at most a year after from")])
-    if not await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2", worker_id,
-                               organisation_id):
+    if not await workers_db.belongs_to(conn, worker_id, organisation_id):
         raise NotFound("worker")
     return await workers_db.roster(conn, worker_id, lo, hi)
 
@@ -241,8 +234,7 @@ async def partners(conn, p: Principal, organisation_id: UUID):
 
 async def block_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, reason: str):
     p.authorise(organisation_id, "orgAdmin", "planner")
-    region_worker = await conn.fetchrow("SELECT id FROM workers WHERE id = $1 AND region_id = $2",
-                                        worker_id, p.region_id)
+    region_worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if region_worker is None:
         raise NotFound("worker")
     return await orgs_db.block_worker(conn, organisation_id, worker_id, reason, p.user_id)

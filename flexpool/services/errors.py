@@ -40,8 +40,10 @@ class Conflict(ServiceError):
 
     status = 409
 
-    def __init__(self, slug: str, detail: str, blockers: list[Blocker] | None = None, voice: str = "worker"):
+    def __init__(self, slug: str, detail: str, blockers: list[Blocker] | None = None, voice: str = "worker",
+                 wording: Blocker | None = None):
         super().__init__(detail)
         self.slug = slug
         self.blockers = blockers or []
         self.voice = voice  # blockers are told to the worker, or to the planner who books the worker
+        self.wording = wording or (self.blockers[0] if self.blockers else None)  # the detail, in the caller's words

@@ -29,7 +29,7 @@ async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: dat
 
 
 async def get(conn, assignment_id):
-    return await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id)
+    return await timesheets_db.get(conn, assignment_id)
 
 
 async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
@@ -63,13 +63,9 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
     worked = 0 if no_show else minutes_between(started_at, ended_at) - break_minutes
     async with conn.transaction():
         before = await get(conn, assignment_id)
-        await conn.execute(
-            "INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, "
-            "auto, confirmed_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8) "
-            "ON CONFLICT (assignment_id) DO UPDATE SET started_at = $2, ended_at = $3, break_minutes = $4, "
-            "no_show = $5, worked_minutes = $6, auto = false, confirmed_by = $7, confirmed_at = $8",
-            assignment_id, None if no_show else started_at, None if no_show else ended_at,
-            0 if no_show else break_minutes, no_show, worked, p.user_id, now)
+        await timesheets_db.confirm(conn, assignment_id, started_at=None if no_show else started_at,
+                                    ended_at=None if no_show else ended_at, break_minutes=0 if no_show else break_minutes,
+                                    no_show=no_show, worked_minutes=worked, by=p.user_id, at=now)
         await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
                               subject_type="assignment", subject_id=assignment_id,
                               action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
@@ -81,16 +77,9 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
 
 async def auto_confirm(conn, now: datetime) -> int:
     """Unconfirmed timesheets become the planned hours 72 h after the end (written once)."""
-    rows = await conn.fetch(
-        "INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, auto, "
-        "confirmed_at) SELECT a.id, a.starts_at, a.ends_at, a.break_minutes, false, "
-        "extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes, true, $1 "
-        "FROM assignments a WHERE a.status = 'booked' AND a.ends_at <= $2 "
-        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id) "
-        "ON CONFLICT (assignment_id) DO NOTHING RETURNING assignment_id", now, now - AUTO_CONFIRM_AFTER)
+    rows = await timesheets_db.confirm_as_planned(conn, now - AUTO_CONFIRM_AFTER, now)
     for r in rows:
-        a = await conn.fetchrow("SELECT organisation_id, shift_id FROM assignments WHERE id = $1", r["assignment_id"])
-        await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
+        await audit_db.record(conn, organisation_id=r["organisation_id"], shift_id=r["shift_id"],
                               subject_type="assignment", subject_id=r["assignment_id"], action="hours-auto-confirmed",
                               actor=None, at=now)
     return len(rows)

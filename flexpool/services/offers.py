@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import regions as regions_db
 from flexpool.db import shifts as shifts_db
@@ -48,9 +49,7 @@ async def may_see(conn, p: Principal, shift, now: datetime) -> bool:
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         return False
-    if await conn.fetchval("SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 UNION ALL "
-                           "SELECT 1 FROM applications WHERE shift_id = $1 AND worker_id = $2 LIMIT 1",
-                           shift["id"], worker["id"]):
+    if await assignments_db.ever_on(conn, shift["id"], worker["id"]):
         return True
     candidate = conflicts.candidate(worker)
     offer = conflicts.offer(shift, await orgs_db.partners(conn, shift["organisation_id"]))

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from statistics import median
 from uuid import UUID
 
+from flexpool.db import shifts as shifts_db
 from flexpool.services import settlement
 from flexpool.services.errors import Forbidden
 from flexpool.services.principal import Principal
@@ -19,11 +20,7 @@ async def fill_rate(conn, p: Principal, lo: datetime, hi: datetime, organisation
             organisation_id = orgs[0]
     else:
         p.authorise(organisation_id, "planner", "orgAdmin", coordinator=True)
-    rows = await conn.fetch(
-        "SELECT s.id, s.status, s.places, s.places_filled, s.published_at, "
-        "       (SELECT max(a.booked_at) FROM assignments a WHERE a.shift_id = s.id AND a.status = 'booked') AS filled_at "
-        "FROM shifts s WHERE s.region_id = $1 AND ($2::uuid IS NULL OR s.organisation_id = $2) "
-        "AND s.starts_at >= $3 AND s.starts_at < $4", p.region_id, organisation_id, lo, hi)
+    rows = await shifts_db.fill_facts(conn, p.region_id, organisation_id, lo, hi)
     published = len(rows)
     cancelled = sum(1 for r in rows if r["status"] == "cancelled")
     filled = [r for r in rows if r["status"] != "cancelled" and r["places_filled"] >= r["places"]]

@@ -6,7 +6,6 @@ becomes a correction line (+ or −) in the next open month, naming the original
 """
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 from datetime import date, datetime, time
 from uuid import UUID
@@ -14,6 +13,8 @@ from uuid import UUID
 import msgspec
 
 from flexpool.db import settlement as settlement_db
+from flexpool.db import tariffs as tariffs_db
+from flexpool.db import timesheets as timesheets_db
 from flexpool.domain import settlement as money
 from flexpool.domain.clock import at_local, local, minutes_between, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
@@ -57,15 +58,15 @@ class Pricing:
 
     @classmethod
     async def load(cls, conn, region_id) -> "Pricing":
-        row = await settlement_db.tariff_table(conn, region_id)
+        row = await tariffs_db.region_table(conn, region_id)
         table = dict(DEFAULT_TARIFFS)
         vat_percent = 21
         if row:
             table.update(row["functions"])
             vat_percent = row["vat_percent"]
         orgs = {r["id"]: r for r in await settlement_db.organisations(conn, region_id)}
-        pricing = cls(table, await settlement_db.organisation_tariffs(conn, region_id),
-                      await settlement_db.vat_exemptions(conn, region_id), orgs,
+        pricing = cls(table, await tariffs_db.overrides(conn, region_id),
+                      await tariffs_db.vat_exemptions(conn, region_id), orgs,
                       (await regions.policy(conn, region_id)).settle_clock_face)
         pricing.vat_percent = vat_percent
         return pricing
@@ -238,15 +239,11 @@ async def close(conn, p: Principal, month: date, now: datetime) -> MonthBook:
     if hi > now:
         raise Conflict("month-not-over", f"{month:%Y-%m} is not over yet; it can be closed from {local(hi):%d-%m-%Y}.")
     async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"close:{p.region_id}".encode()))
+        await settlement_db.lock_closing(conn, p.region_id)
         if month in await settlement_db.closed_months(conn, p.region_id):
             raise Conflict("month-closed", f"{month:%Y-%m} is already closed.")
         await hours.auto_confirm(conn, now)
-        waiting = await conn.fetchval(
-            "SELECT count(*) FROM assignments a JOIN organisations o ON o.id = a.organisation_id "
-            "WHERE o.region_id = $1 AND a.status = 'booked' AND a.starts_at >= $2 AND a.starts_at < $3 "
-            "AND a.home_organisation_id <> a.organisation_id "
-            "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", p.region_id, lo, hi)
+        waiting = await timesheets_db.unconfirmed_loans(conn, p.region_id, lo, hi)
         if waiting:
             raise Conflict("hours-unconfirmed", f"{waiting} timesheet(s) of {month:%Y-%m} still await confirmation "
                                                 f"by the planners (or 72 hours after the shift).")

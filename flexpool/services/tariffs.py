@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from flexpool.db import organisations as orgs_db
 from flexpool.db import settlement as settlement_db
+from flexpool.db import tariffs as tariffs_db
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
 from flexpool.services.errors import Invalid, NotFound
@@ -20,11 +22,11 @@ def _validate_functions(functions: dict[str, int], field: str = "functions") -> 
 
 
 async def region_table(conn, region_id) -> dict:
-    row = await settlement_db.tariff_table(conn, region_id)
+    row = await tariffs_db.region_table(conn, region_id)
     functions = dict(DEFAULT_TARIFFS)
     if row:
         functions.update(row["functions"])
-    exemptions = await settlement_db.vat_exemptions(conn, region_id)
+    exemptions = await tariffs_db.vat_exemptions(conn, region_id)
     return {"functions": functions, "vat_percent": row["vat_percent"] if row else 21, "exemptions": exemptions}
 
 
@@ -50,35 +52,22 @@ async def put_region(conn, p: Principal, *, functions: dict[str, int], vat_perce
     if errors:
         raise Invalid(errors)
     async with conn.transaction():
-        await conn.execute(
-            "INSERT INTO tariff_tables (region_id, functions, vat_percent, updated_at, updated_by) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (region_id) DO UPDATE SET functions = $2, vat_percent = $3, "
-            "updated_at = $4, updated_by = $5", p.region_id, functions, vat_percent, now, p.user_id)
-        await conn.execute("DELETE FROM vat_exemptions WHERE region_id = $1", p.region_id)
-        for e in exemptions:
-            await conn.execute("INSERT INTO vat_exemptions (region_id, lender_id, borrower_id, basis) "
-                               "VALUES ($1, $2, $3, $4)", p.region_id, e.get("lender_id"), e.get("borrower_id"),
-                               e["basis"].strip())
+        await tariffs_db.put_region_table(conn, p.region_id, functions=functions, vat_percent=vat_percent, at=now,
+                                          by=p.user_id)
+        await tariffs_db.replace_vat_exemptions(conn, p.region_id, exemptions)
     return await region_table(conn, p.region_id)
 
 
 async def get_organisation(conn, p: Principal, organisation_id: UUID) -> dict:
     p.authorise(organisation_id, "finance", "orgAdmin", "planner", coordinator=True)
-    row = await conn.fetchrow("SELECT functions FROM organisation_tariffs ot JOIN organisations o "
-                              "ON o.id = ot.organisation_id WHERE ot.organisation_id = $1 AND o.region_id = $2",
-                              organisation_id, p.region_id)
-    return row["functions"] if row else {}
+    return await tariffs_db.override(conn, organisation_id, p.region_id)
 
 
 async def put_organisation(conn, p: Principal, organisation_id: UUID, functions: dict[str, int], now: datetime):
     """The lender's own cost prices for its own workers, overriding the region's table."""
     p.authorise(organisation_id, "finance", "orgAdmin")
-    if not await conn.fetchval("SELECT 1 FROM organisations WHERE id = $1 AND region_id = $2", organisation_id,
-                               p.region_id):
+    if await orgs_db.get(conn, organisation_id, p.region_id) is None:
         raise NotFound("organisation")
     _validate_functions(functions)
-    await conn.execute(
-        "INSERT INTO organisation_tariffs (organisation_id, functions, updated_at, updated_by) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (organisation_id) DO UPDATE SET functions = $2, updated_at = $3, updated_by = $4",
-        organisation_id, functions, now, p.user_id)
+    await tariffs_db.put_override(conn, organisation_id, functions, at=now, by=p.user_id)
     return functions
