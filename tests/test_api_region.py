@@ -95,6 +95,8 @@ async def test_the_borrower_sets_its_cancellation_policy(client, region):
     assert datetime.fromisoformat(a["cancellableUntil"]) == starts - timedelta(hours=48)  # already passed
     r = await client.post(f"/v1/assignments/{a['id']}/cancel", json={"reason": "ziek"}, headers=worker)
     assert r.status_code == 409 and r.json()["type"] == "/problems/cancellation-window"  # 48 h by default
+    assert r.json()["detail"] == ("Minder dan 48 uur voor het begin kun je niet meer zelf afzeggen; bel de planner "
+                                  "van Zonnehuis, die je kan vrijgeven.") and "blockers" not in r.json()
     url = f"/v1/organisations/{zon['id']}"
     for bad in ({"lateCancellationPercent": 101}, {"workerCancelWindowMinutes": -1},
                 {"workerCancelWindowMinutes": 30 * 24 * 60}):
