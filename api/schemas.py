@@ -232,9 +232,27 @@ class BlockedWorker(Out):
     created_at: datetime
 
 
+ClockTime = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, local")]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
 class QuietHours(Camel):
-    from_: Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = msgspec.field(name="from")
-    to: Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    from_: ClockTime = msgspec.field(name="from")
+    to: ClockTime
+
+
+class AvailabilityIn(Camel):
+    """A weekly window on the local clock; `to` at or before `from` runs past midnight, equal is all day."""
+
+    day: Day
+    from_: ClockTime = msgspec.field(name="from")
+    to: ClockTime
+
+
+class AvailabilityOut(Out):
+    day: str
+    from_: str = msgspec.field(name="from")
+    to: str
 
 
 class PreferencesIn(Camel):
@@ -244,6 +262,12 @@ class PreferencesIn(Camel):
     digest: Literal["none", "daily"] | msgspec.UnsetType = msgspec.UNSET
     max_travel_km: Annotated[int, msgspec.Meta(ge=0, le=1000)] | None | msgspec.UnsetType = msgspec.UNSET
     language: Literal["nl", "en"] | msgspec.UnsetType = msgspec.UNSET
+    # When extra shifts suit: waves notify only shifts inside a window (none: any time), and not beyond the
+    # weekly cap of extra minutes. A wish, not a rule: a shift outside it can still be accepted.
+    availability: Annotated[list[AvailabilityIn], msgspec.Meta(max_length=28)] | None | msgspec.UnsetType = \
+        msgspec.UNSET
+    max_extra_minutes_per_week: Annotated[int, msgspec.Meta(ge=0, le=10080)] | None | msgspec.UnsetType = \
+        msgspec.UNSET
 
 
 class QuietHoursOut(Out):
@@ -258,6 +282,8 @@ class Preferences(Out):
     opted_in: bool | None
     nights: bool | None
     max_travel_km: int | None
+    availability: list[AvailabilityOut] | None = None
+    max_extra_minutes_per_week: int | None = None
 
 
 class RoleOut(Out):
@@ -401,6 +427,7 @@ class Offer(Out):
     shift: Shift
     can_accept: bool
     blockers: list[BlockerOut]
+    within_availability: bool = True  # inside the worker's windows and weekly cap of extra minutes
 
 
 class HistoryEvent(Out):

@@ -222,14 +222,29 @@ async def test_me_preferences_and_devices(client, region):
     assert r.status_code == 200, r.text
     prefs = r.json()["preferences"]
     assert prefs == {"language": "en", "digest": "daily", "quietHours": {"from": "22:00", "to": "07:00"},
-                     "optedIn": True, "nights": True, "maxTravelKm": 25}
+                     "optedIn": True, "nights": True, "maxTravelKm": 25, "availability": [],
+                     "maxExtraMinutesPerWeek": None}
     r = await client.patch("/v1/me/preferences", headers=me, json={"quietHours": {"from": "25:00", "to": "07:00"}})
     assert r.status_code == 422
+    # When extra shifts suit: windows on the clock (one past midnight) and a weekly cap.
+    windows = [{"day": "tue", "from": "18:00", "to": "22:00"}, {"day": "sat", "from": "22:00", "to": "07:00"}]
+    r = await client.patch("/v1/me/preferences", headers=me, json={"availability": windows,
+                                                                   "maxExtraMinutesPerWeek": 480})
+    assert r.status_code == 200 and r.json()["preferences"]["availability"] == windows
+    assert r.json()["preferences"]["maxExtraMinutesPerWeek"] == 480 and r.json()["preferences"]["maxTravelKm"] == 25
+    for bad in ({"availability": [{"day": "tuesday", "from": "18:00", "to": "22:00"}]},
+                {"availability": [{"day": "tue", "from": "18:00"}]}, {"maxExtraMinutesPerWeek": -1}):
+        r = await client.patch("/v1/me/preferences", headers=me, json=bad)
+        assert r.status_code == 422 and r.json()["type"] == "/problems/validation", bad
+    r = await client.patch("/v1/me/preferences", headers=me, json={"availability": None})
+    assert r.json()["preferences"]["availability"] == []  # any time suits again
     r = await client.patch("/v1/me/preferences", headers=me, json={"digest": "hourly"})
     assert r.status_code == 422
     # A planner has no worker profile: worker-only preferences are refused, language is fine.
     planner = auth(region.orgs["Zonnehuis"]["planner"])
     assert (await client.patch("/v1/me/preferences", headers=planner, json={"nights": True})).status_code == 422
+    r = await client.patch("/v1/me/preferences", headers=planner, json={"availability": []})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "availability"
     assert (await client.patch("/v1/me/preferences", headers=planner, json={"language": "en"})).status_code == 200
     # Devices.
     token = "fcm:APA91b-token_1"

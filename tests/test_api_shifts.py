@@ -178,6 +178,32 @@ async def test_refusals_speak_the_workers_language(client, region):
     assert r.status_code == 409 and r.json()["detail"] == "This shift needs the skill 'Sondevoeding'."
 
 
+async def test_availability_is_a_wish_the_offers_report(client, region):
+    worker = auth("lender@mail.test")
+    start = future(8, 7)
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[start.weekday()]
+    other_day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(start.weekday() + 2) % 7]
+    r = await client.patch("/v1/me/preferences", headers=worker,
+                           json={"availability": [{"day": other_day, "from": "07:00", "to": "15:30"}]})
+    assert r.status_code == 200
+    first = await publish(client, region, urgent=True, start=start)
+    offer = next(o for o in (await client.get("/v1/offers", headers=worker)).json()["items"]
+                 if o["shift"]["id"] == first["id"])
+    assert offer["withinAvailability"] is False and offer["canAccept"] is True  # a wish, not a rule
+    await client.patch("/v1/me/preferences", headers=worker,
+                       json={"availability": [{"day": day, "from": "07:00", "to": "15:30"}]})
+    offer = next(o for o in (await client.get("/v1/offers", headers=worker)).json()["items"]
+                 if o["shift"]["id"] == first["id"])
+    assert offer["withinAvailability"] is True
+    assert (await client.post(f"/v1/shifts/{first['id']}/accept", headers=worker)).status_code == 201
+    # A weekly cap of 8 hours: one 7.5-hour shift booked, a second in that week no longer suits.
+    await client.patch("/v1/me/preferences", headers=worker, json={"availability": None, "maxExtraMinutesPerWeek": 480})
+    second = await publish(client, region, urgent=True, start=start + timedelta(days=1 if start.weekday() < 6 else -1))
+    offer = next(o for o in (await client.get("/v1/offers", headers=worker)).json()["items"]
+                 if o["shift"]["id"] == second["id"])
+    assert offer["withinAvailability"] is False and offer["canAccept"] is True
+
+
 async def test_approval_flow(client, region):
     zon = region.orgs["Zonnehuis"]
     s = await publish(client, region, booking="approval", urgent=True)

@@ -1,7 +1,7 @@
 """The caller's own profile, preferences and devices."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated
 
 import msgspec
@@ -11,8 +11,9 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
-from api.schemas import (CalendarLink, Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
+from api.schemas import (AvailabilityOut, CalendarLink, Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
                          RoleOut, at, worker_out)
+from flexpool.domain import availability
 from flexpool.domain.messages import render
 from flexpool.services import calendar as calendar_service
 from flexpool.services import me as me_service
@@ -26,10 +27,17 @@ def me_out(p: Principal, user, worker) -> Me:
         if user["quiet_from"] is not None else None
     prefs = Preferences(language=user["language"], digest=user["digest"], quiet_hours=quiet,
                         opted_in=worker["opted_in"] if worker else None, nights=worker["nights"] if worker else None,
-                        max_travel_km=worker["max_travel_km"] if worker else None)
+                        max_travel_km=worker["max_travel_km"] if worker else None,
+                        availability=[_availability_out(w) for w in worker["availability"]] if worker else None,
+                        max_extra_minutes_per_week=worker["max_extra_minutes_per_week"] if worker else None)
     return Me(id=user["id"], email=user["email"], name=user["name"],
               roles=[RoleOut(r.role, r.organisation_id, r.organisation_name, r.region_id) for r in p.roles],
               organisations=p.organisations(), preferences=prefs, worker=worker_out(worker) if worker else None)
+
+
+def _availability_out(row) -> AvailabilityOut:
+    day, start, end = availability.clock_of(availability.Window(*row))
+    return AvailabilityOut(day, start.strftime("%H:%M"), end.strftime("%H:%M"))
 
 
 class MeController(Controller):
@@ -43,12 +51,15 @@ class MeController(Controller):
     @patch("/preferences", summary="Change the caller's preferences")
     async def preferences(self, conn: Connection, p: Principal, data: PreferencesIn) -> Me:
         changes = {}
-        for field in ("opted_in", "nights", "max_travel_km", "language", "digest"):
+        for field in ("opted_in", "nights", "max_travel_km", "language", "digest", "max_extra_minutes_per_week"):
             value = getattr(data, field)
             if value is not msgspec.UNSET:
                 changes[field] = value
         if data.quiet_hours is not msgspec.UNSET:
             changes["quiet_hours"] = (data.quiet_hours.from_, data.quiet_hours.to) if data.quiet_hours else None
+        if data.availability is not msgspec.UNSET:
+            changes["availability"] = [availability.window(a.day, time.fromisoformat(a.from_), time.fromisoformat(a.to))
+                                       for a in data.availability or []]
         return me_out(p, *await me_service.update_preferences(conn, p, changes))
 
     @put("/devices/{token:str}", status_code=HTTP_204_NO_CONTENT, summary="Register or refresh an FCM token")

@@ -47,14 +47,26 @@ WHERE w.region_id = $1 AND w.opted_in
        SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
        FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked' AND a.organisation_id <> w.organisation_id
        AND a.starts_at >= $21 AND a.starts_at < $22) <= w.max_loan_minutes_per_month)
+  -- The worker's wishes: inside an availability window (of that day, or the day before running past
+  -- midnight), and within the weekly cap of extra minutes booked through FlexPool.
+  AND (NOT EXISTS (SELECT 1 FROM availability_windows v WHERE v.worker_id = w.id)
+       OR EXISTS (SELECT 1 FROM availability_windows v WHERE v.worker_id = w.id AND (
+           (v.weekday = $23 AND v.start_minute <= $24 AND $24 + $25 <= v.start_minute + v.length_minutes)
+           OR (v.weekday = ($23::int + 6) % 7 AND v.start_minute <= $24 + 1440
+               AND $24 + 1440 + $25 <= v.start_minute + v.length_minutes))))
+  AND (w.max_extra_minutes_per_week IS NULL OR $20::int + (
+       SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
+       FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked'
+       AND a.starts_at >= $26 AND a.starts_at < $27) <= w.max_extra_minutes_per_week)
 """
 
 
 async def reached(conn, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
-                  month: tuple[datetime, datetime]) -> list:
+                  month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list:
     rows = await conn.fetch(
         AUDIENCE, shift["region_id"], terms.functions, list(shift["skills"]), tier, shift["organisation_id"],
         partner_ids, shift["site_latitude"], shift["site_longitude"], shift["starts_at"], shift["ends_at"],
         terms.needs_big, terms.first_day, terms.rest_window, terms.last_day, terms.credential_kinds, terms.night,
-        terms.born_by_55, terms.refuses_minors, terms.born_by_18, terms.paid_minutes, *month)
+        terms.born_by_55, terms.refuses_minors, terms.born_by_18, terms.paid_minutes, *month, terms.weekday,
+        terms.start_minute, terms.clock_minutes, *week)
     return [r["user_id"] for r in rows]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 WORKER_COLUMNS = ("date_of_birth", "home_postcode", "home_latitude", "home_longitude", "function", "skills",
-                  "contract_minutes_per_week", "opted_in", "max_loan_minutes_per_month", "nights", "max_travel_km")
+                  "contract_minutes_per_week", "opted_in", "max_loan_minutes_per_month", "nights", "max_travel_km",
+                  "max_extra_minutes_per_week")
 
 
 async def insert(conn, *, user_id, organisation_id, region_id, fields: dict):
@@ -40,7 +41,10 @@ SELECT w.*, u.email, u.name, u.language,
                  FROM credentials c WHERE c.worker_id = w.id), '[]') AS credentials,
        ARRAY(SELECT e.organisation_id FROM worker_excluded_organisations e WHERE e.worker_id = w.id
              ORDER BY e.organisation_id) AS excluded_organisation_ids,
-       ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id) AS blocked_by
+       ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id) AS blocked_by,
+       coalesce((SELECT json_agg(json_build_array(a.weekday, a.start_minute, a.length_minutes)
+                                 ORDER BY a.weekday, a.start_minute)
+                 FROM availability_windows a WHERE a.worker_id = w.id), '[]') AS availability
 FROM workers w JOIN users u ON u.id = w.user_id
 """
 
@@ -99,3 +103,11 @@ async def credentials_expiring(conn, first_day, last_day):
 async def belongs_to(conn, worker_id, organisation_id) -> bool:
     return bool(await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2",
                                     worker_id, organisation_id))
+
+
+
+async def replace_availability(conn, worker_id, windows: list[tuple[int, int, int]]) -> None:
+    """(weekday, start minute, length in minutes) per window; none: any time suits."""
+    await conn.execute("DELETE FROM availability_windows WHERE worker_id = $1", worker_id)
+    await conn.executemany("INSERT INTO availability_windows (worker_id, weekday, start_minute, length_minutes) "
+                           "VALUES ($1, $2, $3, $4)", [(worker_id, *w) for w in windows])

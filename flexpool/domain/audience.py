@@ -3,7 +3,8 @@
 A wave reaches thousands of workers at once, so it cannot run the whole working-time judgement per worker.
 It applies everything that is decided by the shift and a few columns of the worker: the function ladder,
 skills and their credentials, BIG, VOG, exclusions, distance, age rules, the loan limit, and work that
-overlaps or leaves less than the shortest rest the law ever allows. What remains (the 11-hour rest and its
+overlaps or leaves less than the shortest rest the law ever allows; and the worker's own wishes (availability
+windows, a weekly cap of extra minutes), so nobody hears of shifts they said they do not want. What remains (the 11-hour rest and its
 weekly exception, weekly hours, night series) is judged in full when the worker opens the offer and at
 accept. Only definite failures are ruled out, so nobody who could accept is left unnotified.
 """
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 import msgspec
 
 from flexpool.domain.catalogue import Catalogue
-from flexpool.domain.clock import local, minutes_between
+from flexpool.domain.clock import local, minutes_between, wall_minutes, week_start
 from flexpool.domain.eligibility import month_of
 from flexpool.domain.worktime import Interval, Rules, is_night, touches_minor_night
 
@@ -32,6 +33,10 @@ class AudienceTerms(msgspec.Struct, frozen=True):
     refuses_minors: bool          # under 18: no work 23:00–06:00, shorter shifts
     born_by_55: date              # born on or before this day: 55 or older on the first day
     born_by_18: date              # born on or before this day: 18 or older on the first day
+    weekday: int                  # the worker's own wishes (flexpool.domain.availability): local weekday,
+    start_minute: int             # minute of the day and clock-face length of the shift,
+    clock_minutes: int
+    week: date                    # and the Monday of the week its extra minutes count in
 
 
 def born_by(day: date, years: int) -> date:
@@ -56,4 +61,6 @@ def terms(*, function: str, skills: list[str], starts_at, ends_at, break_minutes
         rest_window=timedelta(minutes=min(rules.short_rest, rules.rest)), paid_minutes=paid,
         month=month_of(starts_at), night=is_night(shift, rules),
         refuses_minors=touches_minor_night(shift) or paid > rules.minor_max_shift,
-        born_by_55=born_by(local(starts_at).date(), 55), born_by_18=born_by(local(starts_at).date(), 18))
+        born_by_55=born_by(local(starts_at).date(), 55), born_by_18=born_by(local(starts_at).date(), 18),
+        weekday=local(starts_at).weekday(), start_minute=local(starts_at).hour * 60 + local(starts_at).minute,
+        clock_minutes=wall_minutes(starts_at, ends_at), week=week_start(starts_at))

@@ -34,7 +34,9 @@ async def _audience(conn, shift, tier: str, partner_ids) -> list:
                            rules=rules)
     lo, hi = month_bounds(terms.month)
     month = (at_local(lo, time(0)), at_local(hi, time(0)))
-    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, terms=terms, month=month)
+    week = (at_local(terms.week, time(0)), at_local(terms.week + timedelta(days=7), time(0)))
+    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, terms=terms, month=month,
+                                     week=week)
 
 
 async def announce(conn, shift_id, now: datetime) -> int:

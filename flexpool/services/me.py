@@ -17,15 +17,23 @@ async def profile(conn, p: Principal):
     return user, worker
 
 
+_CAMEL = {"opted_in": "optedIn", "max_travel_km": "maxTravelKm", "max_extra_minutes_per_week": "maxExtraMinutesPerWeek"}
+
+
 async def update_preferences(conn, p: Principal, changes: dict):
     """`changes` holds only what the caller sent; worker-only settings need a worker profile."""
-    worker_fields = {k: changes[k] for k in ("opted_in", "nights", "max_travel_km") if k in changes}
+    worker_fields = {k: changes[k] for k in ("opted_in", "nights", "max_travel_km", "max_extra_minutes_per_week")
+                     if k in changes}
     async with conn.transaction():
-        if worker_fields:
+        if worker_fields or "availability" in changes:
             worker = await workers_db.by_user(conn, p.user_id)
             if worker is None:
-                raise Invalid([(k, "only a pool worker has this preference") for k in worker_fields])
+                raise Invalid([(_CAMEL.get(k, k), "only a pool worker has this preference")
+                               for k in [*worker_fields, *(["availability"] if "availability" in changes else [])]])
             await workers_db.update(conn, worker["id"], worker_fields)
+            if "availability" in changes:
+                await workers_db.replace_availability(
+                    conn, worker["id"], [(w.weekday, w.start_minute, w.length_minutes) for w in changes["availability"]])
         quiet = None
         if "quiet_hours" in changes:
             q = changes["quiet_hours"]

@@ -9,7 +9,9 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import regions as regions_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
+from flexpool.domain import availability
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.clock import minutes_between, week_start
 from flexpool.domain.eligibility import exclusion_blockers, reached, too_far
 from flexpool.services import conflicts
 from flexpool.services.errors import Forbidden
@@ -17,7 +19,7 @@ from flexpool.services.principal import Principal
 
 
 async def offers(conn, p: Principal, lo: datetime, hi: datetime, now: datetime, *, after=None, limit=50):
-    """[(shift, blockers)], soonest first. A worker who opted out is reached by nothing."""
+    """[(shift, blockers, within availability)], soonest first. A worker who opted out is reached by nothing."""
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         raise Forbidden("Offers are for pool workers.")
@@ -40,8 +42,21 @@ async def offers(conn, p: Principal, lo: datetime, hi: datetime, now: datetime, 
         if shift["organisation_id"] not in partners:
             partners[shift["organisation_id"]] = await orgs_db.partners(conn, shift["organisation_id"])
         out.append((shift, await conflicts.blockers(conn, ctx, shift, now, rules=rules,
-                                                    partner_ids=partners[shift["organisation_id"]])))
+                                                    partner_ids=partners[shift["organisation_id"]]),
+                    _suits(worker, ctx, shift)))
     return out
+
+
+def _suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
+    """Inside the worker's availability windows and weekly cap of extra minutes (their wish, not a rule)."""
+    windows = [availability.Window(*w) for w in worker["availability"]]
+    if not availability.fits(windows, shift["starts_at"], shift["ends_at"]):
+        return False
+    week = week_start(shift["starts_at"])
+    booked = sum(minutes_between(r["starts_at"], r["ends_at"]) - r["break_minutes"] for r in ctx.rows
+                 if r["shift_id"] is not None and r["shift_id"] != shift["id"] and week_start(r["starts_at"]) == week)
+    paid = minutes_between(shift["starts_at"], shift["ends_at"]) - shift["break_minutes"]
+    return availability.within_cap(worker["max_extra_minutes_per_week"], booked, paid)
 
 
 async def may_see(conn, p: Principal, shift, now: datetime) -> bool:
