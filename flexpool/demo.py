@@ -154,6 +154,12 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
     })
     await users_db.grant(conn, user["id"], region_id, org["id"], "worker")
     await workers_db.replace_credentials(conn, row["id"], credentials)
+    if not first and rng.random() < 0.25:
+        # Someone with a few hours a week to spare: two evenings and a weekend morning, at most 8-12 hours.
+        evenings = rng.sample(range(5), 2)
+        windows = [(d, 17 * 60, 5 * 60) for d in evenings] + [(rng.choice([5, 6]), 7 * 60, 6 * 60)]
+        await workers_db.replace_availability(conn, row["id"], windows)
+        await workers_db.update(conn, row["id"], {"max_extra_minutes_per_week": rng.choice([480, 720])})
     # Home roster for the next four weeks: early, late or night blocks on 3 to 4 days a week.
     blocks = []
     patterns = [(time(7), 8.5), (time(15), 8.0), (time(23), 8.0)] if kind == "vvt" else \

@@ -16,6 +16,7 @@ async def test_demo_region(database_url, pool):
         assert len(orgs) == 6 and all(o["sites"] >= 2 for o in orgs) and {o["kind"] for o in orgs} == {"vvt", "ghz"}
         assert await conn.fetchval("SELECT count(*) FROM workers") == 72
         assert await conn.fetchval("SELECT count(*) FROM roster_blocks") > 72 * 8
+        assert await conn.fetchval("SELECT count(DISTINCT worker_id) FROM availability_windows") > 5
         assert await conn.fetchval("SELECT count(*) FROM credentials WHERE valid_until < now() + interval '30 days'") > 0
         assert await conn.fetchval("SELECT count(*) FROM shifts WHERE status = 'open' AND starts_at > $1", now) > 20
         assert await conn.fetchval("SELECT count(*) FROM assignments WHERE starts_at > $1", now) > 0
