@@ -46,6 +46,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "loan-limit": ("Loan limit", "Your employer's monthly limit on work elsewhere would be passed."),
     "excluded": ("Not available", "This shift is not available to you."),
     "cancellation-window": ("Too late to cancel", "Inside the cancellation window only the planner can release you."),
+    "month-not-over": ("Month not over", "A month can be closed once its last day has passed."),
+    "month-closed": ("Month closed", "This month is closed and never changes; later changes become corrections in "
+                                     "the next open month."),
+    "hours-unconfirmed": ("Hours unconfirmed", "Some timesheets of the month still wait for the planners (or for "
+                                               "their 72 hours); close the month after they are confirmed."),
 }
 
 
