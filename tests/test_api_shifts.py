@@ -227,6 +227,11 @@ async def test_approval_flow(client, region):
     a3 = (await client.post(f"/v1/shifts/{s3['id']}/accept", headers=auth("own@mail.test"))).json()
     assert (await client.delete(f"/v1/applications/{a3['id']}", headers=auth("lender@mail.test"))).status_code == 404
     assert (await client.delete(f"/v1/applications/{a3['id']}", headers=auth("own@mail.test"))).status_code == 204
+    r = await client.delete(f"/v1/applications/{a3['id']}", headers=auth("own@mail.test"))
+    assert r.status_code == 409 and r.json()["type"] == "/problems/conflict"
+    assert r.json()["detail"] == "Deze aanmelding is al ingetrokken."
+    r = await client.delete(f"/v1/applications/{a2['id']}", headers=auth("own@mail.test"))
+    assert r.status_code == 409 and r.json()["detail"] == "Deze aanmelding is al afgewezen."
 
 
 async def test_booking_withdraws_conflicting_applications(client, region):

@@ -111,6 +111,22 @@ BLOCKER_TEXT: dict[str, dict[str, str]] = {
               "{organisation}, die je kan vrijgeven.",
         "en": "Less than {hours} hours before the start you cannot cancel yourself; call the planner of "
               "{organisation}, who can release you."},
+    # Other refusals a worker meets in the app (problem type `conflict`).
+    "application-approved": {
+        "nl": "Deze aanmelding is al goedgekeurd.",
+        "en": "This application was already approved."},
+    "application-declined": {
+        "nl": "Deze aanmelding is al afgewezen.",
+        "en": "This application was already declined."},
+    "application-withdrawn": {
+        "nl": "Deze aanmelding is al ingetrokken.",
+        "en": "This application was already withdrawn."},
+    "assignment-cancelled": {
+        "nl": "Deze inzet is al geannuleerd.",
+        "en": "This assignment is already cancelled."},
+    "shift-over": {
+        "nl": "Deze dienst is al voorbij; de planner bevestigt nu de gewerkte uren.",
+        "en": "This shift is over; the planner confirms the hours worked instead."},
 }
 
 
@@ -174,7 +190,7 @@ def blocker_text(blocker_type: str, reason: str, params: dict[str, str | int], l
                  voice: str = "worker") -> str:
     """The worker hears the precise reason; the planner hears it by reason where that is the planner's
     business (function, skills), else by kind of rule."""
-    if voice == "planner":
+    if voice == "planner" and (reason in PLANNER_TEXT or blocker_type in PLANNER_TEXT):
         texts = PLANNER_TEXT.get(reason) or PLANNER_TEXT[blocker_type]
     else:
         texts = BLOCKER_TEXT[reason]

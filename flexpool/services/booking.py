@@ -40,6 +40,12 @@ async def _rules(conn, region_id) -> worktime.Rules:
     return conflicts.rules_for(region["settings"] if region else None)
 
 
+def _already(reason: str) -> Conflict:
+    """A request that came too late for the state it found, in the caller's words."""
+    said = Blocker("conflict", reason)
+    return Conflict("conflict", said.detail, wording=said)
+
+
 def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
     first = blockers[0]
     return Conflict(first.type, first.detail, blockers, voice)
@@ -164,7 +170,7 @@ async def approve(conn, p: Principal, application_id: UUID, now: datetime):
         await workers_db.lock(conn, ap["worker_id"])
         ap = await applications_db.get(conn, application_id)
         if ap["status"] != "pending":
-            raise Conflict("conflict", f"This application is already {ap['status']}.")
+            raise _already(f"application-{ap['status']}")
         assignment_id = await _book(conn, p.user_id, ap["worker_id"], ap["shift_id"], now, check_audience=False,
                                     action="approved", region_id=p.region_id)
         await applications_db.decide(conn, application_id, "approved", now=now, by=p.user_id)
@@ -178,7 +184,7 @@ async def decline(conn, p: Principal, application_id: UUID, now: datetime, reaso
     ap = await _application_for_planner(conn, p, application_id)
     async with conn.transaction():
         if ap["status"] != "pending":
-            raise Conflict("conflict", f"This application is already {ap['status']}.")
+            raise _already(f"application-{ap['status']}")
         await applications_db.decide(conn, application_id, "declined", now=now, by=p.user_id, reason=reason)
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
                               subject_type="application", subject_id=application_id, action="declined",
@@ -196,7 +202,7 @@ async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> N
     if ap is None or ap["worker_id"] != worker["id"]:
         raise NotFound("application")
     if ap["status"] != "pending":
-        raise Conflict("conflict", f"This application is already {ap['status']}.")
+        raise _already(f"application-{ap['status']}")
     async with conn.transaction():
         await applications_db.decide(conn, application_id, "withdrawn", now=now, by=p.user_id)
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
@@ -250,9 +256,9 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
         await shifts_db.lock(conn, a["shift_id"])
         a = await assignments_db.get(conn, assignment_id)
         if a["status"] != "booked":
-            raise Conflict("conflict", "This assignment is already cancelled.")
+            raise _already("assignment-cancelled")
         if a["ends_at"] <= now:
-            raise Conflict("conflict", "This shift is over; the planner confirms the hours instead.")
+            raise _already("shift-over")
         shift = await shifts_db.by_id(conn, a["shift_id"])
         if is_planner:
             await release(conn, p, a, shift, reason, now)
