@@ -49,9 +49,10 @@ def cmd_serve(args, settings) -> int:
     import uvicorn
 
     url = database_url(settings)
-    _migrate(url)
     if args.demo:
-        cmd_demo(args, settings, url=url)
+        cmd_demo(args, settings, url=url)  # migrates first
+    else:
+        _migrate(url)
     os.environ["FLEXPOOL_DATABASE_URL"] = url
     host = args.host or settings.host
     port = args.port or settings.port
