@@ -512,9 +512,22 @@ class VatIn(Camel):
 Cents = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 
 
+class OrtBandIn(Camel):
+    """`percent` on top of the tariff for the minutes in [startHour, endHour) of that kind of day."""
+
+    day: Literal["weekday", "friday", "saturday", "sunday", "holiday", "dec24-31"]
+    start_hour: Annotated[int, msgspec.Meta(ge=0, le=23)]
+    end_hour: Annotated[int, msgspec.Meta(ge=1, le=24)]
+    percent: Annotated[int, msgspec.Meta(ge=0, le=200)]
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
 class TariffsIn(Camel):
     functions: dict[str, Cents]
     vat: VatIn = msgspec.field(default_factory=VatIn)
+    # The CAO tables this region replaces, each whole; left out: the CAO's default bands (DOMAIN.md).
+    ort: dict[Literal["vvt", "ghz", "sociaal-werk"], Annotated[list[OrtBandIn], msgspec.Meta(max_length=50)]] | None \
+        = None
 
 
 class OrganisationTariffsIn(Camel):

@@ -400,3 +400,29 @@ async def test_planners_list_the_hours_to_confirm(client, october):
                              headers=auth(west["planner"]))).status_code == 404
     assert (await client.get("/v1/timesheets", headers=auth(zon["finance"]))).status_code == 403
     assert (await client.get("/v1/timesheets", params={"status": "maybe"}, headers=planner)).status_code == 422
+
+
+async def test_a_region_replaces_a_cao_ort_table(client, october):
+    await october.confirm_all()
+    coordinator = auth(october.region.coordinator)
+    current = (await client.get("/v1/tariffs", headers=coordinator)).json()
+    bands = [dict(b, percent=70) if b["day"] == "sunday" else b for b in current["ort"]["vvt"]]
+    r = await client.put("/v1/tariffs", headers=coordinator, json={"functions": {}, "ort": {"vvt": bands}})
+    assert r.status_code == 200, r.text
+    assert {b["percent"] for b in r.json()["ort"]["vvt"] if b["day"] == "sunday"} == {70}
+    assert r.json()["ort"]["ghz"] == current["ort"]["ghz"]  # the other CAOs keep their defaults
+    west_id = october.region.orgs["Thuiszorg West"]["id"]
+    items = (await client.get("/v1/settlements/2026-10/statements", headers=coordinator)).json()["items"]
+    west = next(s for s in items if s["lenderOrganisationId"] == west_id)
+    lines = (await client.get(f"/v1/settlements/2026-10/statements/{west['id']}", headers=coordinator)).json()
+    night = next(x for x in lines["lines"] if x["workDate"] == "2026-10-24")
+    # 3450 × 510/60 + 3450 × 30/60 × 0.49 + 3450 × 480/60 × 0.70 = 49490.25
+    assert night["amountCents"] == 49490
+    overlapping = bands + [{"day": "sunday", "startHour": 6, "endHour": 8, "percent": 10, "label": "dubbel"}]
+    for bad, field in (({"vvt": overlapping}, "ort.vvt"),
+                       ({"vvt": [dict(bands[0], startHour=8, endHour=6)]}, "ort.vvt[0].endHour"),
+                       ({"horeca": bands}, "ort")):
+        r = await client.put("/v1/tariffs", headers=coordinator, json={"functions": {}, "ort": bad})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"].startswith(field), r.text
+    r = await client.put("/v1/tariffs", headers=coordinator, json={"functions": {}})
+    assert r.json()["ort"]["vvt"] == current["ort"]["vvt"]  # left out: the CAO defaults again

@@ -17,7 +17,7 @@ from api.schemas import (FillRate, LoanRow, LoansReport, OrganisationTariffs, Or
                          at)
 from flexpool.domain.clock import local
 from flexpool.domain.statements import Statement
-from flexpool.domain.tariffs import ORT_TABLES
+from flexpool.domain.tariffs import Band
 from flexpool.exports import csv_export, ubl, xlsx_export
 from flexpool.services import hours, reports, settlement, tariffs
 from flexpool.services.errors import Invalid
@@ -59,7 +59,7 @@ def statement_out(st: Statement) -> StatementOut:
 def _tariffs_out(table: dict) -> Tariffs:
     return Tariffs(functions=table["functions"],
                    ort={cao: [OrtBandOut(b.day, b.start, b.end, b.percent, b.label) for b in t.bands]
-                        for cao, t in ORT_TABLES.items()},
+                        for cao, t in table["ort"].items()},
                    vat=VatOut(table["vat_percent"], [VatExemption(e["lender_id"], e["borrower_id"], e["basis"])
                                                      for e in table["exemptions"]]))
 
@@ -121,7 +121,9 @@ class TariffController(Controller):
         table = await tariffs.put_region(
             conn, p, functions=data.functions, vat_percent=data.vat.percent, now=now,
             exemptions=[{"lender_id": e.lender_id, "borrower_id": e.borrower_id, "basis": e.basis}
-                        for e in data.vat.exemptions])
+                        for e in data.vat.exemptions],
+            ort={cao: [Band(b.day, b.start_hour, b.end_hour, b.percent, b.label) for b in bands]
+                 for cao, bands in (data.ort or {}).items()})
         return _tariffs_out(table)
 
     @get("/organisations/{org_id:uuid}/tariffs", summary="The lender's own tariff overrides")

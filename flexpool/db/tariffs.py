@@ -6,11 +6,12 @@ async def region_table(conn, region_id):
     return await conn.fetchrow("SELECT * FROM tariff_tables WHERE region_id = $1", region_id)
 
 
-async def put_region_table(conn, region_id, *, functions: dict, vat_percent: int, at, by) -> None:
+async def put_region_table(conn, region_id, *, functions: dict, vat_percent: int, ort: dict, at, by) -> None:
+    """`ort`: {cao: [band, ...]} for the CAOs whose table the region replaces."""
     await conn.execute(
-        "INSERT INTO tariff_tables (region_id, functions, vat_percent, updated_at, updated_by) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (region_id) DO UPDATE SET functions = $2, vat_percent = $3, "
-        "updated_at = $4, updated_by = $5", region_id, functions, vat_percent, at, by)
+        "INSERT INTO tariff_tables (region_id, functions, vat_percent, ort, updated_at, updated_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region_id) DO UPDATE SET functions = $2, vat_percent = $3, "
+        "ort = $4, updated_at = $5, updated_by = $6", region_id, functions, vat_percent, ort, at, by)
 
 
 async def overrides(conn, region_id) -> dict:

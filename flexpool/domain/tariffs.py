@@ -51,6 +51,39 @@ SOCIAAL_WERK = (
 )
 ORT_TABLES = {"vvt": OrtTable("vvt", VVT_GHZ), "ghz": OrtTable("ghz", VVT_GHZ),
               "sociaal-werk": OrtTable("sociaal-werk", SOCIAAL_WERK)}
+DAY_TYPES = ("weekday", "friday", "saturday", "sunday", "holiday", "dec24-31")
+
+
+def ort_tables(overrides: dict[str, list[dict]] | None) -> dict[str, OrtTable]:
+    """The CAO tables of DOMAIN.md with a region's replacements (per CAO, the whole table)."""
+    tables = dict(ORT_TABLES)
+    for cao, bands in (overrides or {}).items():
+        if cao in tables:
+            tables[cao] = OrtTable(cao, tuple(Band(b["day"], b["start"], b["end"], b["percent"], b["label"])
+                                              for b in bands))
+    return tables
+
+
+def band_problems(cao: str, bands: list[Band]) -> list[tuple[str, str]]:
+    """A table that could count a minute twice or not at all is refused; field names as the API has them."""
+    out = []
+    if cao not in ORT_TABLES:
+        return [(f"ort.{cao}", "no such CAO table (vvt, ghz, sociaal-werk)")]
+    for i, b in enumerate(bands):
+        field = f"ort.{cao}[{i}]"
+        if b.day not in DAY_TYPES:
+            out.append((f"{field}.day", f"one of {', '.join(DAY_TYPES)}"))
+        if not 0 <= b.start < b.end <= 24:
+            out.append((f"{field}.endHour", "0 <= startHour < endHour <= 24"))
+        if not 0 <= b.percent <= 200:
+            out.append((f"{field}.percent", "between 0 and 200"))
+        if not b.label.strip():
+            out.append((f"{field}.label", "say what the band is, e.g. 'ma-vr 22-06'"))
+    for i, a in enumerate(bands):
+        for b in bands[i + 1:]:
+            if a.day == b.day and a.start < b.end and b.start < a.end:
+                out.append((f"ort.{cao}", f"two {a.day} bands overlap ({a.label}, {b.label})"))
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -101,27 +134,29 @@ def _naive(day: date, clock: time) -> datetime:
 
 
 @lru_cache(maxsize=8192)
-def _day_windows(day: date, cao: str, clock_face: bool) -> tuple[tuple[datetime, datetime, int, str], ...]:
+def _day_windows(day: date, table: OrtTable, clock_face: bool) -> tuple[tuple[datetime, datetime, int, str], ...]:
     """The band windows of one local day, as absolute instants or, for clock-face time, as naive wall-clock
-    times (cached: a month has few distinct days)."""
+    times (cached: a month has few distinct days, a region few tables)."""
     at = _naive if clock_face else at_local
     out = []
-    for start_hour, end_hour, percent, label in _windows(day, ORT_TABLES[cao]):
+    for start_hour, end_hour, percent, label in _windows(day, table):
         lo = at(day, time(start_hour))
         hi = at(day + timedelta(days=1), time(0)) if end_hour == 24 else at(day, time(end_hour))
         out.append((lo, hi, percent, label))
     return tuple(out)
 
 
-def ort_minutes(starts_at: datetime, ends_at: datetime, cao: str, clock_face: bool = False) -> list[OrtMinutes]:
+def ort_minutes(starts_at: datetime, ends_at: datetime, cao: str, clock_face: bool = False,
+                tables: dict[str, OrtTable] | None = None) -> list[OrtMinutes]:
     """Minutes of [starts_at, ends_at) in each ORT band of the CAO: absolute time on the local calendar, or
     clock-face time when the region settles that (the repeated October hour once, the March hour not)."""
+    table = (tables or ORT_TABLES)[cao]
     s, e = (wall(starts_at), wall(ends_at)) if clock_face else (utc(starts_at), utc(ends_at))
     totals: dict[tuple[int, str], int] = {}
     day = (s if clock_face else local(s)).date()
     last = (e if clock_face else local(e)).date()
     while day <= last:
-        for lo, hi, percent, label in _day_windows(day, cao, clock_face):
+        for lo, hi, percent, label in _day_windows(day, table, clock_face):
             overlap = int((min(hi, e) - max(lo, s)).total_seconds() // 60)
             if overlap > 0:
                 totals[(percent, label)] = totals.get((percent, label), 0) + overlap

@@ -19,7 +19,7 @@ from flexpool.domain import settlement as money
 from flexpool.domain.clock import at_local, local, minutes_between, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
 from flexpool.domain.statements import Line, Party, Statement, build, line_id, statement_id, waadi_text
-from flexpool.domain.tariffs import DEFAULT_TARIFFS, deduct_break_minutes, ort_minutes
+from flexpool.domain.tariffs import DEFAULT_TARIFFS, deduct_break_minutes, ort_minutes, ort_tables
 from flexpool.services import hours, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
@@ -49,12 +49,14 @@ def month_instants(month: date) -> tuple[datetime, datetime]:
 class Pricing:
     """Tariffs, VAT and Waadi as they apply to a region, loaded once per computation."""
 
-    def __init__(self, table: dict, overrides: dict, exemptions, orgs: dict, clock_face: bool = False):
+    def __init__(self, table: dict, overrides: dict, exemptions, orgs: dict, clock_face: bool = False,
+                 ort: dict | None = None):
         self.table = table
         self.overrides = overrides
         self.exemptions = exemptions
         self.orgs = orgs
         self.clock_face = clock_face
+        self.ort = ort_tables(ort)
 
     @classmethod
     async def load(cls, conn, region_id) -> "Pricing":
@@ -67,7 +69,7 @@ class Pricing:
         orgs = {r["id"]: r for r in await settlement_db.organisations(conn, region_id)}
         pricing = cls(table, await tariffs_db.overrides(conn, region_id),
                       await tariffs_db.vat_exemptions(conn, region_id), orgs,
-                      (await regions.policy(conn, region_id)).settle_clock_face)
+                      (await regions.policy(conn, region_id)).settle_clock_face, row["ort"] if row else None)
         pricing.vat_percent = vat_percent
         return pricing
 
@@ -115,7 +117,8 @@ def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
         started, ended, brk = row["started_at"], row["ended_at"], row["worked_break"]
         worked = span(started, ended) - brk if pricing.clock_face else row["worked_minutes"]
     total = span(started, ended)
-    ort = deduct_break_minutes(total, ort_minutes(started, ended, row["borrower_cao"], pricing.clock_face), brk)
+    ort = deduct_break_minutes(total, ort_minutes(started, ended, row["borrower_cao"], pricing.clock_face,
+                                                  pricing.ort), brk)
     amount = money.work_line(tariff, worked, ort)
     return Line(id=str(line_id("work", row["assignment_id"])), kind="work", worked_minutes=worked,
                 base_cents=amount.base_cents, ort=amount.ort, amount_cents=amount.amount_cents, **common)

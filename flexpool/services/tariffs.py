@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+import msgspec
+
 from flexpool.db import organisations as orgs_db
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.tariffs import DEFAULT_TARIFFS
+from flexpool.domain.tariffs import DEFAULT_TARIFFS, Band, band_problems, ort_tables
 from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -27,7 +29,8 @@ async def region_table(conn, region_id) -> dict:
     if row:
         functions.update(row["functions"])
     exemptions = await tariffs_db.vat_exemptions(conn, region_id)
-    return {"functions": functions, "vat_percent": row["vat_percent"] if row else 21, "exemptions": exemptions}
+    return {"functions": functions, "vat_percent": row["vat_percent"] if row else 21, "exemptions": exemptions,
+            "ort": ort_tables(row["ort"] if row else None)}
 
 
 async def get_region(conn, p: Principal) -> dict:
@@ -36,9 +39,15 @@ async def get_region(conn, p: Principal) -> dict:
 
 
 async def put_region(conn, p: Principal, *, functions: dict[str, int], vat_percent: int,
-                     exemptions: list[dict], now: datetime) -> dict:
+                     exemptions: list[dict], now: datetime, ort: dict[str, list[Band]] | None = None) -> dict:
+    """Replaces the region's table: cost prices, VAT and its exemptions, and the ORT tables it replaces
+    (left out: the CAO defaults). Applies to open months; closed months keep what they were closed with."""
     p.require_coordinator()
     _validate_functions(functions)
+    ort = ort or {}
+    ort_errors = [e for cao, bands in ort.items() for e in band_problems(cao, bands)]
+    if ort_errors:
+        raise Invalid(ort_errors)
     orgs = {r["id"] for r in await settlement_db.organisations(conn, p.region_id)}
     errors = []
     for i, e in enumerate(exemptions):
@@ -52,8 +61,9 @@ async def put_region(conn, p: Principal, *, functions: dict[str, int], vat_perce
     if errors:
         raise Invalid(errors)
     async with conn.transaction():
-        await tariffs_db.put_region_table(conn, p.region_id, functions=functions, vat_percent=vat_percent, at=now,
-                                          by=p.user_id)
+        await tariffs_db.put_region_table(
+            conn, p.region_id, functions=functions, vat_percent=vat_percent, at=now, by=p.user_id,
+            ort={cao: [msgspec.to_builtins(b) for b in bands] for cao, bands in ort.items()})
         await tariffs_db.replace_vat_exemptions(conn, p.region_id, exemptions)
     return await region_table(conn, p.region_id)
 
