@@ -355,8 +355,10 @@ async def test_a_tariff_change_after_closing_is_no_correction(client, october):
     assert (await client.post("/v1/settlements/2026-10/close", headers=coordinator)).status_code == 200
     r = await client.put("/v1/tariffs", headers=coordinator, json={"functions": {"verzorgende-ig": 3900}})
     assert r.status_code == 200
+    await client.put("/v1/region/settings", headers=coordinator, json={"settleHours": "clock-face"})
     november = (await client.get("/v1/settlements/2026-11/statements", headers=coordinator)).json()["items"]
-    assert november == []  # only changed hours are corrected; October stays at the tariff it was closed with
+    assert november == []  # only changed hours are corrected: not a new tariff, not a new way of counting
+    await client.put("/v1/region/settings", headers=coordinator, json={})
     zon = october.region.orgs["Zonnehuis"]
     r = await client.put(f"/v1/assignments/{october.day['id']}/timesheet", headers=auth(zon["planner"]), json={
         "startedAt": t(10, 6, 7).isoformat(), "endedAt": t(10, 6, 17).isoformat(), "breakMinutes": 30})

@@ -35,7 +35,9 @@ async def closed_months(conn, region_id) -> set:
 
 
 async def frozen_work_lines_of(conn, region_id, months):
-    """Work lines of the given closed months, with the corrections already frozen for each."""
+    """Work lines of the given closed months whose hours were confirmed again after the month closed, with
+    the corrections already frozen for each. Only changed hours are corrected: a later change of tariffs,
+    ORT tables or settling rules leaves a closed month's lines alone."""
     return await conn.fetch(
         "SELECT l.id, l.assignment_id, l.amount_cents, l.worked_minutes, l.tariff_cents, st.month, st.lender_id, "
         "       st.borrower_id, "
@@ -44,7 +46,10 @@ async def frozen_work_lines_of(conn, region_id, months):
         "       coalesce((SELECT sum(c.worked_minutes) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0)::bigint "
         "         AS corrected_minutes "
         "FROM statement_lines l JOIN statements st ON st.id = l.statement_id "
-        "WHERE st.region_id = $1 AND st.month = ANY($2::date[]) AND l.kind = 'work'", region_id, months)
+        "JOIN settlement_months sm ON sm.region_id = st.region_id AND sm.month = st.month "
+        "WHERE st.region_id = $1 AND st.month = ANY($2::date[]) AND l.kind = 'work' "
+        "AND EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = l.assignment_id "
+        "            AND t.confirmed_at > sm.closed_at)", region_id, months)
 
 
 async def organisations(conn, region_id):
