@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 
 from flexpool.domain.clock import local
-from flexpool.domain.policy import COUNT_RULES
+from flexpool.domain.policy import COUNT_RULES, MAX_MINUTES
 from flexpool.domain.worktime import Rules
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -104,13 +104,13 @@ class CredentialIn(Camel):
 
 class PoolIn(Camel):
     opted_in: bool = False
-    max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0, le=31 * 24 * 60)] | None = None
     excluded_organisation_ids: list[UUID] = []
 
 
 class PoolPatch(Camel):
     opted_in: bool | msgspec.UnsetType = msgspec.UNSET
-    max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0)] | None | msgspec.UnsetType = msgspec.UNSET
+    max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0, le=31 * 24 * 60)] | None | msgspec.UnsetType = msgspec.UNSET
     excluded_organisation_ids: list[UUID] | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -690,7 +690,8 @@ def _worktime_field(rule: str) -> str:
 
 WorktimeSettings = msgspec.defstruct(
     "WorktimeSettings",
-    [(_worktime_field(rule), Annotated[int, msgspec.Meta(ge=1)] | None, None) for rule in Rules.__struct_fields__],
+    [(_worktime_field(rule), Annotated[int, msgspec.Meta(ge=1, le=100 if rule in COUNT_RULES else MAX_MINUTES)] | None,
+      None) for rule in Rules.__struct_fields__],
     bases=(Camel,), kw_only=True)
 WorktimeSettings.__doc__ = ("Working-time limits of the region, durations in minutes; a missing field is the "
                             "default of DOMAIN.md (e.g. maxShiftMinutes 720, restMinutes 660).")
@@ -700,9 +701,9 @@ class WaveRow(Camel):
     """Shifts published more than `leadMoreThanMinutes` before their start stay with the own organisation for
     `organisationMinutes`, then with the partners for `partnersMinutes`, then go to the region."""
 
-    lead_more_than_minutes: Annotated[int, msgspec.Meta(ge=1)]
-    organisation_minutes: Annotated[int, msgspec.Meta(ge=0)]
-    partners_minutes: Annotated[int, msgspec.Meta(ge=0)]
+    lead_more_than_minutes: Annotated[int, msgspec.Meta(ge=1, le=365 * 24 * 60)]
+    organisation_minutes: Annotated[int, msgspec.Meta(ge=0, le=90 * 24 * 60)]
+    partners_minutes: Annotated[int, msgspec.Meta(ge=0, le=90 * 24 * 60)]
 
 
 class RegionSettings(Camel):

@@ -42,6 +42,9 @@ async def test_only_the_coordinator_changes_them_and_nonsense_is_refused(client,
                        ({"waves": [{"leadMoreThanMinutes": 60, "organisationMinutes": 50, "partnersMinutes": 20}]},
                         "waves[0]"),
                        ({"settleHours": "sundial"}, "settleHours"),
+                       ({"waves": [{"leadMoreThanMinutes": 10 ** 12, "organisationMinutes": 0, "partnersMinutes": 0}]},
+                        "waves[0].leadMoreThanMinutes"),  # a fuzzer found a 500 here once
+                       ({"worktime": {"restMinutes": 10 ** 9}}, "worktime.restMinutes"),
                        ({"worktime": {"coffeeBreakMinutes": 5}}, "worktime.coffeeBreakMinutes")):
         r = await client.put("/v1/region/settings", json=bad, headers=auth(region.coordinator))
         assert r.status_code == 422, (bad, r.text)
