@@ -175,6 +175,13 @@ def handle_database(request: Request, exc: asyncpg.PostgresError) -> Response:
     return handle_internal(request, exc)
 
 
+def handle_overflow(request: Request, exc: OverflowError) -> Response:
+    """A date at the edge of the calendar (year 1 or 9999 with an offset) cannot be converted: bad input."""
+    log.info("out-of-range value on %s %s: %s", request.method, request.url.path, exc)
+    return problem("validation", 422, "A date or number lies outside the range FlexPool works with.", request,
+                   errors=[("body", "a date or number is out of range")])
+
+
 def handle_internal(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem("internal", HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", request)
@@ -185,6 +192,7 @@ EXCEPTION_HANDLERS = {
     ValidationException: handle_validation,
     HTTPException: handle_http,
     asyncpg.PostgresError: handle_database,
+    OverflowError: handle_overflow,
     Exception: handle_internal,
 }
 

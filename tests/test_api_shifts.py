@@ -46,6 +46,14 @@ async def test_publish_and_validation(client, region):
     body["startsAt"] = body["startsAt"][:19]  # no offset
     r = await client.post("/v1/shifts", json=body, headers=auth(zon["planner"]))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "startsAt"
+    r = await client.post("/v1/shifts", json=shift_body(region, days=400), headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["message"] == "must be in the future, at most a year ahead"
+    # The edge of the calendar (a fuzzer found a 500 here once): refused like any other bad date.
+    edge = dict(shift_body(region), startsAt="9999-12-31T20:00:00-23:00", endsAt="9999-12-31T22:00:00-23:00")
+    r = await client.post("/v1/shifts/batch", json={"shifts": [edge]}, headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["type"] == "/problems/validation"
+    r = await client.get("/v1/shifts", params={"from": "0001-01-01T00:00:00+14:00"}, headers=auth(zon["planner"]))
+    assert r.status_code == 422 and r.json()["type"] == "/problems/validation"
     # Another organisation's site, a worker, nobody.
     r = await client.post("/v1/shifts", json=shift_body(region, "Thuiszorg West"), headers=auth(zon["planner"]))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "siteId"

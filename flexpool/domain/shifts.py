@@ -8,6 +8,8 @@ import msgspec
 from flexpool.domain.catalogue import Catalogue
 from flexpool.domain.clock import minutes_between
 
+PUBLISH_AHEAD = timedelta(days=366)  # rosters are made weeks ahead; a shift years out is a typo
+
 
 class FieldError(msgspec.Struct, frozen=True):
     field: str
@@ -45,12 +47,13 @@ def validate(*, function: str, skills: list[str], starts_at: datetime, ends_at: 
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         err("startsAt", "give an offset, e.g. 2026-10-24T23:00:00+02:00")
         return errors
+    if not timedelta(0) < starts_at - now <= PUBLISH_AHEAD:
+        err("startsAt", "must be in the future, at most a year ahead")
+        return errors
     if ends_at <= starts_at:
         err("endsAt", "must be after startsAt")
     elif ends_at - starts_at > timedelta(hours=24):
         err("endsAt", "a shift lasts at most 24 hours")
-    if starts_at <= now:
-        err("startsAt", "must be in the future")
     if places < 1 or places > 100:
         err("places", "must be between 1 and 100")
     if break_minutes < 0:
