@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
     @asynccontextmanager
     async def lifespan(app: Litestar):
         own_pool = pool is None
-        app.state.pool = pool or await create_pool(settings.database_url)
+        app.state.pool = pool or await create_pool(settings.database_url, max_size=settings.db_pool_size)
         app.state.settings = settings
         app.state.verifier = TokenVerifier(settings)
         app.state.migration_head = migrations.head()

@@ -104,7 +104,7 @@ async def storm(server: str, workers: int, shifts: int, connections: int, per_wo
                         return exc.status
             elapsed, lat, out = await run_plan(plan, connections, call)
         else:
-            api = ApiProcess(url)
+            api = ApiProcess(url, pool_size=connections + 4)  # the same pool as the baseline
             try:
                 await api.ready()
                 tokens = {w: {"Authorization": f"Bearer {issue(SECRET, f'w{w}@bench.test')}"}

@@ -41,13 +41,14 @@ async def fresh_database(server: str, name: str) -> str:
 
 
 class ApiProcess:
-    def __init__(self, database_url: str, workers: int = 1):
+    def __init__(self, database_url: str, workers: int = 1, pool_size: int = 20):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0",
-                   FLEXPOOL_WRITE_RATE_PER_MINUTE="1000000", FLEXPOOL_JWT_SECRET=SECRET)
+                   FLEXPOOL_WRITE_RATE_PER_MINUTE="1000000", FLEXPOOL_JWT_SECRET=SECRET,
+                   FLEXPOOL_DB_POOL_SIZE=str(pool_size))
         self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port",
                                       str(self.port), "--log-level", "warning", "--workers", str(workers), "--timeout-keep-alive", "120"], env=env)
 

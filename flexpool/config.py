@@ -24,6 +24,7 @@ class Settings(msgspec.Struct, frozen=True):
     public_url: str
     write_rate_per_minute: int
     scheduler: bool
+    db_pool_size: int = 20
 
     @property
     def production(self) -> bool:
@@ -56,8 +57,12 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     try:
         port = int(env.get("FLEXPOOL_PORT", "8000"))
         rate = int(env.get("FLEXPOOL_WRITE_RATE_PER_MINUTE", "120"))
+        pool_size = int(env.get("FLEXPOOL_DB_POOL_SIZE", "20"))
     except ValueError as exc:
-        raise ConfigError(f"FLEXPOOL_PORT and FLEXPOOL_WRITE_RATE_PER_MINUTE must be integers: {exc}") from None
+        raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE and FLEXPOOL_DB_POOL_SIZE must be "
+                          f"integers: {exc}") from None
+    if not 2 <= pool_size <= 500:
+        raise ConfigError("FLEXPOOL_DB_POOL_SIZE must be between 2 and 500")
     host = env.get("FLEXPOOL_HOST", "127.0.0.1")
     origins = tuple(o.strip() for o in env.get("FLEXPOOL_CORS_ORIGINS", "").split(",") if o.strip())
     return Settings(
@@ -73,4 +78,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         public_url=env.get("FLEXPOOL_PUBLIC_URL", f"http://{host}:{port}").rstrip("/"),
         write_rate_per_minute=rate,
         scheduler=env.get("FLEXPOOL_SCHEDULER", "1") not in ("0", "false", "no"),
+        db_pool_size=pool_size,
     )

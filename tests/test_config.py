@@ -27,3 +27,10 @@ def test_bad_port_is_a_clear_error():
 
 def test_cors_origins_are_split():
     assert load({"FLEXPOOL_CORS_ORIGINS": "https://a.nl, https://b.nl"}).cors_origins == ("https://a.nl", "https://b.nl")
+
+
+def test_pool_size():
+    assert load({}).db_pool_size == 20 and load({"FLEXPOOL_DB_POOL_SIZE": "64"}).db_pool_size == 64
+    for bad in ("1", "5000", "many"):
+        with pytest.raises(ConfigError, match="FLEXPOOL_DB_POOL_SIZE"):
+            load({"FLEXPOOL_DB_POOL_SIZE": bad})
