@@ -430,6 +430,18 @@ class Offer(Out):
     within_availability: bool = True  # inside the worker's windows and weekly cap of extra minutes
 
 
+class Candidate(Out):
+    """A worker who passes every check of an accept for this shift now (all but the tier)."""
+
+    worker_id: UUID
+    name: str
+    function: str
+    home_organisation_id: UUID
+    home_organisation_name: str | None
+    distance_km: float | None
+    within_availability: bool
+
+
 class HistoryEvent(Out):
     id: int
     subject_type: str

@@ -1,5 +1,5 @@
 """Shifts, offers, accept, applications, cancellation and the audit trail through the API."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -312,6 +312,40 @@ async def test_planner_assigns_directly(client, region):
     assert r.json()["detail"] == "De medewerker werkt op dat moment al."
     assert r.json()["blockers"][1] == {"type": "credential",
                                        "detail": "De medewerker heeft de bekwaamheid 'Sondevoeding' niet."}
+
+
+async def test_planners_see_whom_they_could_book(client, region, pool):
+    zon, west = region.orgs["Zonnehuis"], region.orgs["Thuiszorg West"]
+    planner = auth(zon["planner"])
+    near = await region.worker("Thuiszorg West", "near", skills=["medicatie"],
+                               home={"latitude": 52.10, "longitude": 5.12})
+    far = await region.worker("Thuiszorg West", "far", skills=["medicatie"], home={"latitude": 52.37, "longitude": 4.89})
+    busy = await region.worker("Thuiszorg West", "busy", skills=["medicatie"])
+    await region.worker("Thuiszorg West", "unskilled")
+    await region.worker("Thuiszorg West", "out", skills=["medicatie"], opted_in=False)
+    home_only = await region.worker("Zonnehuis", "homeonly", skills=["medicatie"], opted_in=False)
+    s = await publish(client, region, days=10, skills=["medicatie"])  # still in the organisation tier
+    start = datetime.fromisoformat(s["startsAt"])
+    r = await client.put(f"/v1/organisations/{west['id']}/workers/{busy['id']}/roster", headers=auth(west["admin"]),
+                         json={"from": (start - timedelta(days=1)).isoformat(), "to": (start + timedelta(days=1)).isoformat(),
+                               "blocks": [{"startsAt": (start - timedelta(hours=4)).isoformat(),
+                                           "endsAt": (start + timedelta(hours=2)).isoformat()}]})
+    assert r.status_code == 200, r.text
+    r = await client.get(f"/v1/shifts/{s['id']}/candidates", headers=planner)
+    assert r.status_code == 200, r.text
+    ids = [c["workerId"] for c in r.json()["items"]]
+    # Whoever could be booked now, nearest first (no home known: last); the own organisation's staff too,
+    # outside the pool. Not the busy one, the one without the skill, nor the one who opted out.
+    assert ids[:2] == [near["id"], far["id"]] and home_only["id"] in ids and busy["id"] not in ids
+    assert {c["name"] for c in r.json()["items"]}.isdisjoint({"Unskilled", "Out", "Busy"})
+    first = r.json()["items"][0]
+    assert first["homeOrganisationName"] == "Thuiszorg West" and 0 < first["distanceKm"] < 2
+    assert first["withinAvailability"] is True and "blockers" not in first
+    r = await client.post(f"/v1/shifts/{s['id']}/assign", json={"workerId": first["workerId"]}, headers=planner)
+    assert r.status_code == 201
+    assert (await client.get(f"/v1/shifts/{s['id']}/candidates", headers=planner)).json()["items"] == []  # full
+    assert (await client.get(f"/v1/shifts/{s['id']}/candidates", headers=auth(west["planner"]))).status_code == 404
+    assert (await client.get(f"/v1/shifts/{s['id']}/candidates", headers=auth(zon["finance"]))).status_code == 403
 
 
 async def test_idempotency_key(client, region):

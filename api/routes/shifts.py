@@ -11,10 +11,11 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
-from api.schemas import (ApplicationOut, AssignIn, AssignmentOut, History, OptionalReason, Reason, Shift,
-                         ShiftBatchIn, ShiftIn)
+from api.schemas import (ApplicationOut, AssignIn, AssignmentOut, Candidate, History, OptionalReason, Reason,
+                         Shift, ShiftBatchIn, ShiftIn)
 from api.shapes import application_out, assignment_out, history_out, shift_out
 from flexpool.services import booking, shifts
+from flexpool.services import candidates as candidates_service
 from flexpool.services.errors import Invalid
 from flexpool.services.principal import Principal
 
@@ -68,6 +69,16 @@ class ShiftController(Controller):
     @post("/{shift_id:uuid}/cancel", status_code=200, summary="Cancel the shift; booked workers are released")
     async def cancel(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID, data: Reason) -> Shift:
         return shift_out(await shifts.cancel(conn, p, shift_id, data.reason, now), now)
+
+    @get("/{shift_id:uuid}/candidates",
+         summary="Workers the planner could book directly now, nearest first (every check but the tier)")
+    async def candidates(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
+                         limit: Annotated[int, Parameter(ge=1, le=100)] = 20) -> Page[Candidate]:
+        rows = await candidates_service.candidates(conn, p, shift_id, now, limit)
+        return Page(items=[Candidate(worker_id=w["id"], name=w["name"], function=w["function"],
+                                     home_organisation_id=w["organisation_id"], home_organisation_name=org,
+                                     distance_km=round(km, 1) if km is not None else None, within_availability=fits)
+                           for w, org, km, fits in rows])
 
     @post("/{shift_id:uuid}/assign", summary="Book a pool worker directly (planner); all checks but the tier")
     async def assign(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID,

@@ -10,19 +10,25 @@ from flexpool.domain.audience import AudienceTerms
 WORK = """(SELECT r.starts_at, r.ends_at FROM roster_blocks r WHERE r.worker_id = w.id
            UNION ALL SELECT a.starts_at, a.ends_at FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked')"""
 
+DISTANCE = """2 * 6371.0088 * asin(sqrt(power(sin(radians($7 - w.home_latitude) / 2), 2) + cos(radians(w.home_latitude))
+           * cos(radians($7)) * power(sin(radians($8 - w.home_longitude) / 2), 2)))"""
+
+# $4 is the tier a wave reaches, or 'any' for a planner looking for someone to book directly (who may also
+# call in their own workers outside the pool, and for whom the worker's wishes are shown, not applied: $28).
 AUDIENCE = f"""
-SELECT w.user_id FROM workers w
-WHERE w.region_id = $1 AND w.opted_in
+SELECT w.id AS worker_id, w.user_id, CASE WHEN w.home_latitude IS NULL OR $7::float8 IS NULL THEN NULL
+                                          ELSE {DISTANCE} END AS km
+FROM workers w
+WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_id = $5))
   AND w.function = ANY($2::text[])
   AND w.skills @> $3::text[]
-  AND CASE $4::text WHEN 'organisation' THEN w.organisation_id = $5
+  AND CASE $4::text WHEN 'any' THEN true
+                    WHEN 'organisation' THEN w.organisation_id = $5
                     WHEN 'partners' THEN w.organisation_id = ANY($6::uuid[])
                     ELSE w.organisation_id <> $5 AND NOT (w.organisation_id = ANY($6::uuid[])) END
   AND NOT EXISTS (SELECT 1 FROM worker_excluded_organisations e WHERE e.worker_id = w.id AND e.organisation_id = $5)
   AND NOT EXISTS (SELECT 1 FROM blocked_workers b WHERE b.worker_id = w.id AND b.organisation_id = $5)
-  AND (w.max_travel_km IS NULL OR w.home_latitude IS NULL OR $7::float8 IS NULL OR
-       2 * 6371.0088 * asin(sqrt(power(sin(radians($7 - w.home_latitude) / 2), 2) + cos(radians(w.home_latitude))
-           * cos(radians($7)) * power(sin(radians($8 - w.home_longitude) / 2), 2))) <= w.max_travel_km)
+  AND (w.max_travel_km IS NULL OR w.home_latitude IS NULL OR $7::float8 IS NULL OR {DISTANCE} <= w.max_travel_km)
   -- No overlapping work, and the nearest work before and after leaves no gap shorter than the shortest
   -- rest the law ever allows (touching work merges into one duty and is judged in full later).
   AND NOT EXISTS (SELECT 1 FROM roster_blocks r WHERE r.worker_id = w.id AND r.starts_at < $10 AND r.ends_at > $9)
@@ -49,24 +55,37 @@ WHERE w.region_id = $1 AND w.opted_in
        AND a.starts_at >= $21 AND a.starts_at < $22) <= w.max_loan_minutes_per_month)
   -- The worker's wishes: inside an availability window (of that day, or the day before running past
   -- midnight), and within the weekly cap of extra minutes booked through FlexPool.
-  AND (NOT EXISTS (SELECT 1 FROM availability_windows v WHERE v.worker_id = w.id)
+  AND (NOT $28::boolean OR NOT EXISTS (SELECT 1 FROM availability_windows v WHERE v.worker_id = w.id)
        OR EXISTS (SELECT 1 FROM availability_windows v WHERE v.worker_id = w.id AND (
            (v.weekday = $23 AND v.start_minute <= $24 AND $24 + $25 <= v.start_minute + v.length_minutes)
            OR (v.weekday = ($23::int + 6) % 7 AND v.start_minute <= $24 + 1440
                AND $24 + 1440 + $25 <= v.start_minute + v.length_minutes))))
-  AND (w.max_extra_minutes_per_week IS NULL OR $20::int + (
+  AND (NOT $28::boolean OR w.max_extra_minutes_per_week IS NULL OR $20::int + (
        SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
        FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked'
        AND a.starts_at >= $26 AND a.starts_at < $27) <= w.max_extra_minutes_per_week)
 """
 
 
-async def reached(conn, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
-                  month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list:
-    rows = await conn.fetch(
-        AUDIENCE, shift["region_id"], terms.functions, list(shift["skills"]), tier, shift["organisation_id"],
+async def _fetch(conn, shift, tier: str, partner_ids: list, terms: AudienceTerms, month, week, wishes: bool,
+                 tail: str = "", *extra):
+    return await conn.fetch(
+        AUDIENCE + tail, shift["region_id"], terms.functions, list(shift["skills"]), tier, shift["organisation_id"],
         partner_ids, shift["site_latitude"], shift["site_longitude"], shift["starts_at"], shift["ends_at"],
         terms.needs_big, terms.first_day, terms.rest_window, terms.last_day, terms.credential_kinds, terms.night,
         terms.born_by_55, terms.refuses_minors, terms.born_by_18, terms.paid_minutes, *month, terms.weekday,
-        terms.start_minute, terms.clock_minutes, *week)
+        terms.start_minute, terms.clock_minutes, *week, wishes, *extra)
+
+
+async def reached(conn, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
+                  month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list:
+    """The users a wave of this tier notifies."""
+    rows = await _fetch(conn, shift, tier, partner_ids, terms, month, week, True)
     return [r["user_id"] for r in rows]
+
+
+async def candidates(conn, shift, *, partner_ids: list, terms: AudienceTerms, month: tuple[datetime, datetime],
+                     week: tuple[datetime, datetime], limit: int) -> list:
+    """Workers a planner could book directly, nearest first: (worker_id, user_id, km)."""
+    return await _fetch(conn, shift, "any", partner_ids, terms, month, week, False,
+                        " ORDER BY km NULLS LAST, w.id LIMIT $29", limit)

@@ -27,16 +27,20 @@ def _reached_tiers(shift, now: datetime) -> list[str]:
     return tiers
 
 
-async def _audience(conn, shift, tier: str, partner_ids) -> list:
+async def audience_terms(conn, shift) -> dict:
+    """What the audience query needs of a shift under its region's rules."""
     rules = (await regions.policy(conn, shift["region_id"])).rules
     terms = audience.terms(function=shift["function"], skills=list(shift["skills"]), starts_at=shift["starts_at"],
                            ends_at=shift["ends_at"], break_minutes=shift["break_minutes"], catalogue=CATALOGUE,
                            rules=rules)
     lo, hi = month_bounds(terms.month)
-    month = (at_local(lo, time(0)), at_local(hi, time(0)))
-    week = (at_local(terms.week, time(0)), at_local(terms.week + timedelta(days=7), time(0)))
-    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, terms=terms, month=month,
-                                     week=week)
+    return {"terms": terms, "month": (at_local(lo, time(0)), at_local(hi, time(0))),
+            "week": (at_local(terms.week, time(0)), at_local(terms.week + timedelta(days=7), time(0)))}
+
+
+async def _audience(conn, shift, tier: str, partner_ids) -> list:
+    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids,
+                                     **await audience_terms(conn, shift))
 
 
 async def announce(conn, shift_id, now: datetime) -> int:

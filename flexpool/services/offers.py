@@ -43,11 +43,11 @@ async def offers(conn, p: Principal, lo: datetime, hi: datetime, now: datetime, 
             partners[shift["organisation_id"]] = await orgs_db.partners(conn, shift["organisation_id"])
         out.append((shift, await conflicts.blockers(conn, ctx, shift, now, rules=rules,
                                                     partner_ids=partners[shift["organisation_id"]]),
-                    _suits(worker, ctx, shift)))
+                    suits(worker, ctx, shift)))
     return out
 
 
-def _suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
+def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
     """Inside the worker's availability windows and weekly cap of extra minutes (their wish, not a rule)."""
     windows = [availability.Window(*w) for w in worker["availability"]]
     if not availability.fits(windows, shift["starts_at"], shift["ends_at"]):
