@@ -21,8 +21,7 @@ from api.routes import ROUTES
 from api.schemas import Camel
 from flexpool import config as config_module
 from flexpool.config import Settings
-from flexpool.db import migrations
-from flexpool.db.pool import create_pool
+from flexpool.services import database
 
 log = logging.getLogger("flexpool.api")
 
@@ -46,10 +45,10 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
     @asynccontextmanager
     async def lifespan(app: Litestar):
         own_pool = pool is None
-        app.state.pool = pool or await create_pool(settings.database_url, max_size=settings.db_pool_size)
+        app.state.pool = pool or await database.open_pool(settings.database_url, settings.db_pool_size)
         app.state.settings = settings
         app.state.verifier = TokenVerifier(settings)
-        app.state.migration_head = migrations.head()
+        app.state.migration_head = database.schema_head()
         try:
             async with _hooks(app, lifespan_hooks):
                 yield

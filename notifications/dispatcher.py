@@ -15,8 +15,9 @@ from datetime import datetime, timedelta, timezone
 
 from flexpool.db import outbox
 from flexpool.domain import delivery
-from notifications.fcm import Outcome, Push
 from flexpool.domain.messages import render
+from notifications.fcm import Outcome, Push
+from notifications.metrics import BACKLOG, DEAD_LETTERS, PUSHES
 
 log = logging.getLogger("flexpool.dispatcher")
 
@@ -168,6 +169,9 @@ class Dispatcher:
                                        "WHERE id = $1", dead)
                 await conn.executemany("UPDATE notifications SET status = 'pending', due_at = $2, last_error = $3, "
                                        "lease_until = NULL WHERE id = $1", retry)
+        for o in outcomes:
+            PUSHES.labels("sent" if o.ok else "unregistered" if o.unregistered else "failed").inc()
+        DEAD_LETTERS.inc(len(dead))
 
     async def run_forever(self, database_url: str, stop: asyncio.Event, poll: float = 5.0) -> None:
         """Loop: dispatch while there is work; sleep until NOTIFY, a wake-up or the poll interval.
@@ -182,6 +186,8 @@ class Dispatcher:
                 try:
                     while await self.run_once() >= self.batch:
                         pass
+                    async with self.pool.acquire() as conn:
+                        BACKLOG.set(await outbox.due_count(conn, datetime.now(timezone.utc)))
                 except Exception:  # noqa: BLE001 - a bad round must not stop the loop
                     log.exception("dispatch round failed")
                 if stop.is_set():

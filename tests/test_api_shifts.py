@@ -135,11 +135,21 @@ async def test_refusals_name_all_blockers(client, region):
     assert r.status_code == 409 and r.json()["type"] == "/problems/overlap"
 
 
+def metric(text: str, line: str) -> float:
+    return next((float(x.rsplit(" ", 1)[1]) for x in text.splitlines() if x.startswith(line + " ")), 0.0)
+
+
 async def test_waves_and_audience(client, region):
     # More than 7 days ahead: 48 h for the own organisation first.
     s = await publish(client, region, days=10)
+    before = (await client.get("/metrics")).text
     r = await client.post(f"/v1/shifts/{s['id']}/accept", headers=auth("lender@mail.test"))
     assert r.status_code == 409 and r.json()["type"] == "/problems/not-in-audience"
+    after = (await client.get("/metrics")).text  # operators count refusals by type
+    refusals = 'flexpool_refusals_total{type="not-in-audience"}'
+    assert metric(after, refusals) - metric(before, refusals) == 1
+    refused = 'flexpool_accepts_total{outcome="refused"}'
+    assert metric(after, refused) - metric(before, refused) == 1
     offers = (await client.get("/v1/offers", headers=auth("lender@mail.test"))).json()["items"]
     assert offers == []
     # Urgent: the whole region at once.

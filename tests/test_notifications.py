@@ -5,6 +5,7 @@ import random
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from prometheus_client import REGISTRY
 
 from flexpool.db import outbox
 from flexpool.domain import delivery
@@ -44,11 +45,17 @@ async def status(pool, uid):
                                                   "FROM notifications WHERE user_id = $1 ORDER BY id", uid)]
 
 
+def pushed(outcome: str) -> float:
+    return REGISTRY.get_sample_value("flexpool_pushes_total", {"outcome": outcome}) or 0.0
+
+
 async def test_delivery_to_every_device_with_dutch_text(pool, fake_fcm, fcm_sender):
     uid = await user(pool, "a@x.test", devices=["phone-1", "tablet-1"])
     assert await enqueue(pool, uid) == 1
     assert await enqueue(pool, uid) == 0  # the same event is written once
+    sent_before = pushed("sent")
     assert await Dispatcher(pool, fcm_sender).run_once(NOW) == 1
+    assert pushed("sent") - sent_before == 2  # operators see it on /metrics
     assert sorted(m["token"] for m in fake_fcm.delivered) == ["phone-1", "tablet-1"]
     message = fake_fcm.delivered[0]["message"]
     assert message["notification"]["title"] == "Nieuwe dienst: wo 25 nov 07:00–15:00, Verzorgende IG, De Linde"

@@ -5,7 +5,7 @@ import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
 
-from flexpool.db import migrations
+from flexpool.services import database
 
 
 class Health(msgspec.Struct, omit_defaults=True):
@@ -23,7 +23,7 @@ async def live() -> Health:
 async def ready(state: State) -> Response[Health]:
     try:
         async with state.pool.acquire(timeout=2) as conn:
-            current = await migrations.current(conn)
+            current = await database.schema_version(conn)
     except Exception:
         return Response(Health(status="unavailable", database="unreachable"), status_code=503)
     head = state.migration_head

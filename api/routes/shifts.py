@@ -10,13 +10,14 @@ from litestar import Controller, Response, delete, get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from api.metrics import ACCEPTS, REFUSALS
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.schemas import (ApplicationOut, AssignIn, AssignmentOut, Candidate, History, OptionalReason, Reason,
                          Shift, ShiftBatchIn, ShiftIn)
 from api.shapes import application_out, assignment_out, history_out, shift_out
 from flexpool.services import booking, shifts
 from flexpool.services import candidates as candidates_service
-from flexpool.services.errors import Invalid
+from flexpool.services.errors import Conflict, Invalid
 from flexpool.services.principal import Principal
 
 When = Annotated[datetime | None, Parameter(description="RFC 3339 instant with offset")]
@@ -89,7 +90,13 @@ class ShiftController(Controller):
           responses=None)
     async def accept(self, conn: Connection, p: Principal, now: datetime,
                      shift_id: UUID) -> Response[AssignmentOut | ApplicationOut]:
-        kind, row = await booking.accept(conn, p, shift_id, now)
+        try:
+            kind, row = await booking.accept(conn, p, shift_id, now)
+        except Conflict as refused:
+            ACCEPTS.labels("refused").inc()
+            REFUSALS.labels(refused.slug).inc()
+            raise
+        ACCEPTS.labels("booked" if kind == "assignment" else "pending").inc()
         if kind == "application":
             return Response(application_out(row), status_code=HTTP_202_ACCEPTED)
         return Response(assignment_out(row), status_code=HTTP_201_CREATED)

@@ -42,3 +42,9 @@ def shift_data(shift, **extra) -> dict:
         data["siteName"] = shift["site_name"]
     data.update({k: str(v) for k, v in extra.items() if v is not None})
     return data
+
+
+async def due_count(conn, now) -> int:
+    """Notifications due by now that have not gone out (pending, or claimed and not yet recorded)."""
+    return await conn.fetchval("SELECT count(*) FROM notifications WHERE status IN ('pending', 'sending') "
+                               "AND due_at <= $1", now)

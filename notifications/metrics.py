@@ -1,0 +1,8 @@
+"""Push health for operators: device outcomes, dead letters, and how much waits to go out."""
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge
+
+PUSHES = Counter("flexpool_pushes", "Pushes to devices by outcome", ["outcome"])
+DEAD_LETTERS = Counter("flexpool_notifications_dead_lettered", "Notifications given up after the last attempt")
+BACKLOG = Gauge("flexpool_outbox_due", "Notifications due now and not yet sent (at the last dispatch round)")
