@@ -270,3 +270,33 @@ async def test_every_problem_type_the_code_uses_has_a_page(client):
     for slug in sorted(slugs):
         r = await client.get(f"/problems/{slug}")
         assert r.status_code == 200 and r.json()["type"] == f"/problems/{slug}", slug
+
+
+async def test_a_member_who_leaves_loses_access_at_once(client, region):
+    zon, west = region.orgs["Zonnehuis"], region.orgs["Thuiszorg West"]
+    admin = auth(zon["admin"])
+    members = {m["email"]: m for m in (await client.get(f"/v1/organisations/{zon['id']}/members",
+                                                        headers=admin)).json()["items"]}
+    planner_id = members[zon["planner"]]["id"]
+    assert (await client.get("/v1/shifts", headers=auth(zon["planner"]))).status_code == 200
+    assert (await client.delete(f"/v1/organisations/{zon['id']}/members/{planner_id}",
+                                headers=auth(west["admin"]))).status_code == 404
+    r = await client.delete(f"/v1/organisations/{zon['id']}/members/{planner_id}", headers=admin)
+    assert r.status_code == 204
+    assert (await client.get("/v1/shifts", headers=auth(zon["planner"]))).status_code in (401, 403)
+    assert (await client.delete(f"/v1/organisations/{zon['id']}/members/{planner_id}", headers=admin)).status_code == 404
+    # One role of several; and never the last orgAdmin.
+    r = await client.post(f"/v1/organisations/{zon['id']}/members", headers=admin,
+                          json={"email": "twee@zon.test", "name": "Twee", "roles": ["planner", "finance"]})
+    twee = r.json()["id"]
+    r = await client.delete(f"/v1/organisations/{zon['id']}/members/{twee}", params={"role": "finance"}, headers=admin)
+    assert r.status_code == 204
+    roles = {m["email"]: m["roles"] for m in (await client.get(f"/v1/organisations/{zon['id']}/members",
+                                                               headers=admin)).json()["items"]}
+    assert roles["twee@zon.test"] == ["planner"]
+    admin_id = members[zon["admin"]]["id"]
+    r = await client.delete(f"/v1/organisations/{zon['id']}/members/{admin_id}", headers=admin)
+    assert r.status_code == 409 and r.json()["type"] == "/problems/conflict"
+    assert (await client.get(f"/v1/organisations/{zon['id']}/members", headers=admin)).status_code == 200
+    history = (await client.get("/v1/region/history", headers=auth(region.coordinator))).json()["items"]
+    assert [e["data"]["roles"] for e in history if e["action"] == "member-removed"] == [["finance"], ["planner"]]

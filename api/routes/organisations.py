@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from asyncpg import Connection
@@ -71,6 +72,12 @@ class OrganisationController(Controller):
     async def members(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Member]:
         rows = await directory.members(conn, p, org_id)
         return Page(items=[Member(r["id"], r["email"], r["name"], list(r["roles"])) for r in rows])
+
+    @delete("/{org_id:uuid}/members/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT,
+            summary="End a member's roles here (all staff roles, or ?role=planner); not the last orgAdmin")
+    async def remove_member(self, conn: Connection, p: Principal, now: datetime, org_id: UUID, user_id: UUID,
+                            role: list[Literal["orgAdmin", "planner", "finance"]] | None = None) -> None:
+        await directory.remove_member(conn, p, org_id, user_id, role, now)
 
     @post("/{org_id:uuid}/sites", summary="Add a site (orgAdmin, coordinator)")
     async def add_site(self, conn: Connection, p: Principal, org_id: UUID, data: SiteIn) -> Site:

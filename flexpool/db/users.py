@@ -88,3 +88,15 @@ async def rotate_calendar_secret(conn, user_id) -> str:
 
 async def rename(conn, user_id, name: str) -> None:
     await conn.execute("UPDATE users SET name = $2 WHERE id = $1", user_id, name)
+
+
+async def revoke(conn, user_id, organisation_id, roles: list[str]) -> list[str]:
+    """Removes those roles of the user at the organisation; returns the ones that were there."""
+    rows = await conn.fetch("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 "
+                            "AND role = ANY($3::text[]) RETURNING role", user_id, organisation_id, roles)
+    return sorted(r["role"] for r in rows)
+
+
+async def count_role(conn, organisation_id, role: str) -> int:
+    return await conn.fetchval("SELECT count(*) FROM memberships WHERE organisation_id = $1 AND role = $2",
+                               organisation_id, role)

@@ -12,7 +12,7 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.catalogue import CREDENTIAL_KINDS, DEFAULT as CATALOGUE
-from flexpool.services.errors import Invalid, NotFound
+from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
 
 
@@ -72,6 +72,29 @@ async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, 
         for role in roles:
             await users_db.grant(conn, user["id"], org["region_id"], organisation_id, role)
     return user, sorted(set(roles))
+
+
+STAFF_ROLES = ("orgAdmin", "planner", "finance")  # the worker role goes with the worker profile
+
+
+async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID, roles: list[str] | None,
+                        now: datetime) -> list[str]:
+    """Someone leaves a job (a planner moves on): their roles at this organisation end at once, since roles
+    come from FlexPool's data, not the token. The last orgAdmin stays, or nobody could manage the
+    organisation; the worker role ends with the worker profile, not here."""
+    p.authorise(organisation_id, "orgAdmin", coordinator=True)
+    org = await organisation(conn, p, organisation_id)
+    roles = list(roles or STAFF_ROLES)
+    async with conn.transaction():
+        removed = await users_db.revoke(conn, user_id, organisation_id, roles)
+        if not removed:
+            raise NotFound("member")
+        if "orgAdmin" in removed and not await users_db.count_role(conn, organisation_id, "orgAdmin"):
+            raise Conflict("conflict", "This is the organisation's last orgAdmin; add another one first.")
+        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                              subject_id=organisation_id, action="member-removed", actor=p.user_id, at=now,
+                              data={"userId": str(user_id), "roles": removed}, region_id=org["region_id"])
+    return removed
 
 
 async def members(conn, p: Principal, organisation_id: UUID):
