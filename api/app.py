@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
+import msgspec
 from litestar import Litestar, Request
+# Litestar's own msgspec schema plugin is not public API (pinned <3); the schema test guards the import.
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.config.cors import CORSConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -18,9 +22,13 @@ from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
 from api.problems import EXCEPTION_HANDLERS, problem_page
 from api.routes import ROUTES
-from api.schemas import Camel
 from flexpool import config as config_module
 from flexpool.config import Settings
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
+    from litestar.openapi.spec import Schema
+    from litestar.typing import FieldDefinition
 from flexpool.services import database
 
 log = logging.getLogger("flexpool.api")
@@ -60,6 +68,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         route_handlers=[*ROUTES, problem_page, PrometheusController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[ClosedStructSchemaPlugin()],
         lifespan=[lifespan],
         middleware=[
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
@@ -79,20 +88,18 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")]),
         debug=False,
     )
-    _document_closed_bodies(app)
     return app
 
 
-def _document_closed_bodies(app: Litestar) -> None:
-    """Request bodies refuse unknown fields (a typo must not be ignored silently); say so in the schema."""
-    closed, todo = set(), [Camel]
-    while todo:
-        cls = todo.pop()
-        closed.add(cls.__name__)
-        todo.extend(cls.__subclasses__())
-    for name, schema in (app.openapi_schema.components.schemas or {}).items():
-        if name in closed:
+class ClosedStructSchemaPlugin(StructSchemaPlugin):
+    """Request bodies refuse unknown fields (a typo must not be ignored silently); the schema says so, for
+    every struct with `forbid_unknown_fields`, when the schema is first built."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        if msgspec.inspect.type_info(field_definition.type_).forbid_unknown_fields:
             schema.additional_properties = False
+        return schema
 
 
 @asynccontextmanager

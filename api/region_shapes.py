@@ -4,15 +4,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.schemas import RegionSettings, WaveRow, WorktimeSettings
-from flexpool.domain.policy import COUNT_RULES, RegionPolicy
+from api.schemas import worktime_field as _wire
+from flexpool.domain.policy import RegionPolicy
 from flexpool.domain.waves import WaveTable
 from flexpool.domain.worktime import Rules
 
 MINUTE = timedelta(minutes=1)
-
-
-def _wire(rule: str) -> str:
-    return rule if rule in COUNT_RULES else f"{rule}_minutes"
 
 
 def policy_of(data: RegionSettings) -> RegionPolicy:

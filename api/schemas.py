@@ -696,13 +696,14 @@ class DeadLetter(Out):
     data: dict
 
 
-def _worktime_field(rule: str) -> str:
+def worktime_field(rule: str) -> str:
+    """The wire name (before camelCase) of a working-time rule: durations carry `_minutes`."""
     return rule if rule in COUNT_RULES else f"{rule}_minutes"
 
 
 WorktimeSettings = msgspec.defstruct(
     "WorktimeSettings",
-    [(_worktime_field(rule), Annotated[int, msgspec.Meta(ge=1, le=100 if rule in COUNT_RULES else MAX_MINUTES)] | None,
+    [(worktime_field(rule), Annotated[int, msgspec.Meta(ge=1, le=100 if rule in COUNT_RULES else MAX_MINUTES)] | None,
       None) for rule in Rules.__struct_fields__],
     bases=(Camel,), kw_only=True)
 WorktimeSettings.__doc__ = ("Working-time limits of the region, durations in minutes; a missing field is the "

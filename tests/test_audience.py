@@ -8,6 +8,7 @@ import pytest
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.clock import AMSTERDAM
+from flexpool.domain.worktime import Rules
 from flexpool.services import announcements, conflicts
 from flexpool.services.conflicts import WorkerContext
 from flexpool.services.identity import principal_for
@@ -94,9 +95,9 @@ async def test_the_prefilter_is_sound_and_rules_out_the_definite_cases(client, p
             site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig", skills=["bhv"], starts_at=start,
             ends_at=end, break_minutes=45, places=1, booking="instant", description=None, urgent=True)], NOW)
         shift = await shifts_db.by_id(conn, shift["id"])
-        reached = set(await announcements._audience(conn, shift, "region", []))
+        reached = set(await announcements.audience_of(conn, shift, "region"))
 
-        rules = conflicts.rules_for(None)
+        rules = Rules()
         refused = {}
         for user in [*definite, over_55, over_55_by_choice, minor, touching, rested, *randoms]:
             worker = await workers_db.by_user(conn, user)

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import given, strategies as st
 
 from flexpool.db import shifts as shifts_db
-from flexpool.domain.availability import DAYS, Window, clock_of, fits, window, within_cap
+from flexpool.domain.availability import Window, clock_of, fits, suits, window, within_cap
 from flexpool.domain.clock import AMSTERDAM
 from flexpool.services import announcements
 from flexpool.services.identity import principal_for
@@ -44,6 +44,12 @@ def test_a_window_past_midnight_and_the_dst_nights():
 
 def test_weekly_cap():
     assert within_cap(None, 10_000, 480) and within_cap(480, 0, 480) and not within_cap(480, 1, 480)
+    # Counted per calendar week: a booking of Monday counts for Friday's shift, one of the Sunday before not.
+    monday = (at(2026, 11, 30, 7), at(2026, 11, 30, 15), 30)
+    sunday_before = (at(2026, 11, 29, 7), at(2026, 11, 29, 15), 30)
+    friday = (at(2026, 12, 4, 7), at(2026, 12, 4, 15), 30)
+    assert not suits([], 600, [monday], *friday) and suits([], 900, [monday], *friday)
+    assert suits([], 600, [sunday_before], *friday) and not suits([TUESDAY_EVENING], None, [], *friday)
 
 
 windows = st.lists(st.builds(Window, st.integers(0, 6), st.integers(0, 1439), st.integers(1, 1440)), max_size=3)
@@ -84,7 +90,7 @@ async def test_the_wave_query_agrees_with_the_rule(client, pool):
                 site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig", skills=[], starts_at=start,
                 ends_at=end, break_minutes=30, places=1, booking="instant", description=None, urgent=True)],
                 datetime(2027, 3, 1, tzinfo=AMSTERDAM))
-            reached = set(await announcements._audience(conn, await shifts_db.by_id(conn, shift["id"]), "region", []))
+            reached = set(await announcements.audience_of(conn, await shifts_db.by_id(conn, shift["id"]), "region"))
             paid = int((end - start).total_seconds() // 60) - 30
             expected = {u for u, (ws, cap) in wishes.items() if fits(ws, start, end) and within_cap(cap, 0, paid)}
             assert reached == expected and 0 < len(expected) < len(wishes), (start, len(reached), len(expected))

@@ -41,7 +41,7 @@ async def cancel(conn, assignment_id, *, now, by, reason, late_percent: int | No
     """`late_percent`: the share of the planned minutes the lender is owed (None: not a late cancellation)."""
     await conn.execute(
         "UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4, "
-        "late_cancellation = $5::integer IS NOT NULL, late_cancellation_percent = $5 WHERE id = $1 AND status = 'booked'",
+        "late_cancellation_percent = $5 WHERE id = $1 AND status = 'booked'",
         assignment_id, now, by, reason, late_percent)
 
 

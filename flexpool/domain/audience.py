@@ -15,8 +15,9 @@ from datetime import date, timedelta
 import msgspec
 
 from flexpool.domain.catalogue import Catalogue
-from flexpool.domain.clock import local, minutes_between, wall_minutes, week_start
+from flexpool.domain.clock import local, wall_minutes, week_start
 from flexpool.domain.eligibility import month_of
+from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.worktime import Interval, Rules, is_night, touches_minor_night
 
 
@@ -53,14 +54,15 @@ def terms(*, function: str, skills: list[str], starts_at, ends_at, break_minutes
     wanted = catalogue.function(function)
     kinds = sorted({s.credential_kind for code in skills if (s := catalogue.skills.get(code)) and s.credential_kind})
     shift = Interval(starts_at, ends_at, break_minutes)
-    paid = minutes_between(starts_at, ends_at) - break_minutes
+    paid = paid_minutes(starts_at, ends_at, break_minutes)
+    start = local(starts_at)
     return AudienceTerms(
         functions=[f for f in catalogue.functions if catalogue.may_take(f, function)],
         needs_big=bool(wanted and wanted.needs_big), credential_kinds=kinds,
-        first_day=local(starts_at).date(), last_day=local(ends_at).date(),
+        first_day=start.date(), last_day=local(ends_at).date(),
         rest_window=timedelta(minutes=min(rules.short_rest, rules.rest)), paid_minutes=paid,
         month=month_of(starts_at), night=is_night(shift, rules),
         refuses_minors=touches_minor_night(shift) or paid > rules.minor_max_shift,
-        born_by_55=born_by(local(starts_at).date(), 55), born_by_18=born_by(local(starts_at).date(), 18),
-        weekday=local(starts_at).weekday(), start_minute=local(starts_at).hour * 60 + local(starts_at).minute,
+        born_by_55=born_by(start.date(), 55), born_by_18=born_by(start.date(), 18),
+        weekday=start.weekday(), start_minute=start.hour * 60 + start.minute,
         clock_minutes=wall_minutes(starts_at, ends_at), week=week_start(starts_at))

@@ -11,7 +11,8 @@ from datetime import datetime, time
 
 import msgspec
 
-from flexpool.domain.clock import wall, wall_minutes
+from flexpool.domain.clock import wall, wall_minutes, week_start
+from flexpool.domain.shifts import paid_minutes
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY = 24 * 60
@@ -55,3 +56,14 @@ def fits(windows: list[Window], starts_at: datetime, ends_at: datetime) -> bool:
 
 def within_cap(cap_minutes: int | None, booked_that_week: int, paid_minutes: int) -> bool:
     return cap_minutes is None or booked_that_week + paid_minutes <= cap_minutes
+
+
+def suits(windows: list[Window], cap_minutes: int | None, bookings: list[tuple[datetime, datetime, int]],
+          starts_at: datetime, ends_at: datetime, break_minutes: int) -> bool:
+    """Inside a window, and within the cap together with the other bookings (start, end, break) of the
+    shift's calendar week."""
+    if not fits(windows, starts_at, ends_at):
+        return False
+    week = week_start(starts_at)
+    booked = sum(paid_minutes(s, e, b) for s, e, b in bookings if week_start(s) == week)
+    return within_cap(cap_minutes, booked, paid_minutes(starts_at, ends_at, break_minutes))

@@ -13,6 +13,7 @@ from flexpool.domain import audience
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import at_local
 from flexpool.domain.settlement import month_bounds
+from flexpool.domain.worktime import Rules
 from flexpool.services import regions
 
 URGENT_REOPEN = timedelta(hours=48)
@@ -27,9 +28,8 @@ def _reached_tiers(shift, now: datetime) -> list[str]:
     return tiers
 
 
-async def audience_terms(conn, shift) -> dict:
-    """What the audience query needs of a shift under its region's rules."""
-    rules = (await regions.policy(conn, shift["region_id"])).rules
+def audience_terms(shift, rules: Rules) -> dict:
+    """What the audience query needs of a shift under its region's rules (computed once per shift)."""
     terms = audience.terms(function=shift["function"], skills=list(shift["skills"]), starts_at=shift["starts_at"],
                            ends_at=shift["ends_at"], break_minutes=shift["break_minutes"], catalogue=CATALOGUE,
                            rules=rules)
@@ -38,9 +38,20 @@ async def audience_terms(conn, shift) -> dict:
             "week": (at_local(terms.week, time(0)), at_local(terms.week + timedelta(days=7), time(0)))}
 
 
-async def _audience(conn, shift, tier: str, partner_ids) -> list:
-    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids,
-                                     **await audience_terms(conn, shift))
+async def _shift_audience(conn, shift) -> tuple[list, dict]:
+    """The partners and audience terms of an open shift, loaded once for all its tiers."""
+    rules = (await regions.policy(conn, shift["region_id"])).rules
+    return await orgs_db.partners(conn, shift["organisation_id"]), audience_terms(shift, rules)
+
+
+async def _audience(conn, shift, tier: str, partner_ids, terms: dict) -> list:
+    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, **terms)
+
+
+async def audience_of(conn, shift, tier: str) -> list:
+    """Who a wave of this tier notifies: the users, whatever was announced before."""
+    partner_ids, terms = await _shift_audience(conn, shift)
+    return await _audience(conn, shift, tier, partner_ids, terms)
 
 
 async def announce(conn, shift_id, now: datetime) -> int:
@@ -48,12 +59,12 @@ async def announce(conn, shift_id, now: datetime) -> int:
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:
         return 0
-    partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
+    partner_ids, terms = await _shift_audience(conn, shift)
     notified = 0
     for tier in _reached_tiers(shift, now):
         if not await waves_db.claim(conn, shift_id, tier, now):
             continue
-        users = await _audience(conn, shift, tier, partner_ids)
+        users = await _audience(conn, shift, tier, partner_ids, terms)
         count = await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}",
                                      data=outbox.shift_data(shift), now=now, urgent=shift["urgent"])
         await waves_db.set_reached(conn, shift_id, tier, count)
@@ -75,10 +86,10 @@ async def announce_reopened(conn, shift_id, assignment_id, now: datetime) -> int
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:
         return 0
-    partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
+    partner_ids, terms = await _shift_audience(conn, shift)
     users = []
     for tier in _reached_tiers(shift, now):
-        users += await _audience(conn, shift, tier, partner_ids)
+        users += await _audience(conn, shift, tier, partner_ids, terms)
     urgent = shift["urgent"] or shift["starts_at"] - now < URGENT_REOPEN
     return await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}:{assignment_id}",
                                 data=outbox.shift_data(shift, reopened=True), now=now, urgent=urgent)

@@ -16,12 +16,11 @@ from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
-from flexpool.db import regions as regions_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import worktime
 from flexpool.domain.model import Blocker
-from flexpool.services import announcements, conflicts
+from flexpool.services import announcements, conflicts, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
 
@@ -36,8 +35,7 @@ async def _worker_of(conn, p: Principal):
 
 
 async def _rules(conn, region_id) -> worktime.Rules:
-    region = await regions_db.get(conn, region_id)
-    return conflicts.rules_for(region["settings"] if region else None)
+    return (await regions.policy(conn, region_id)).rules
 
 
 def _already(reason: str) -> Conflict:
@@ -139,13 +137,19 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
     return "assignment", await assignments_db.get(conn, assignment_id)
 
 
-async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime):
-    """A planner books a pool worker directly: every check of an accept except the audience tier."""
+async def planned_shift(conn, p: Principal, shift_id: UUID):
+    """A shift of the caller's planning organisation: 403 for its other members, 404 for everyone else."""
     shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
     if shift is None or not p.has(shift["organisation_id"], *PLANNING):
         if shift is not None and any(r.organisation_id == shift["organisation_id"] for r in p.roles):
             raise Forbidden()
         raise NotFound("shift")
+    return shift
+
+
+async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime):
+    """A planner books a pool worker directly: every check of an accept except the audience tier."""
+    shift = await planned_shift(conn, p, shift_id)
     worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if worker is None:
         raise NotFound("worker")

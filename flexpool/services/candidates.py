@@ -7,31 +7,24 @@ from uuid import UUID
 
 from flexpool.db import audience as audience_db
 from flexpool.db import organisations as orgs_db
-from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.services import conflicts, regions
 from flexpool.services.announcements import audience_terms
-from flexpool.services.errors import Forbidden, NotFound
+from flexpool.services.booking import planned_shift
 from flexpool.services.offers import suits
 from flexpool.services.principal import Principal
-
-PLANNING = ("planner", "orgAdmin")
 
 
 async def candidates(conn, p: Principal, shift_id: UUID, now: datetime, limit: int = 20) -> list[tuple]:
     """[(worker, home organisation name, km or None, within their availability)]; only workers who could be
     booked now. Why the others cannot is not shown: it would tell about their other employers' rosters."""
-    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
-    if shift is None or not p.has(shift["organisation_id"], *PLANNING):
-        if shift is not None and any(r.organisation_id == shift["organisation_id"] for r in p.roles):
-            raise Forbidden()
-        raise NotFound("shift")
+    shift = await planned_shift(conn, p, shift_id)
     if shift["status"] == "cancelled" or shift["places_filled"] >= shift["places"] or shift["starts_at"] <= now:
         return []
     partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
-    rows = await audience_db.candidates(conn, shift, partner_ids=partner_ids, limit=limit * 5,
-                                        **await audience_terms(conn, shift))
     rules = (await regions.policy(conn, shift["region_id"])).rules
+    rows = await audience_db.candidates(conn, shift, partner_ids=partner_ids, limit=limit * 5,
+                                        **audience_terms(shift, rules))
     names = {o["id"]: o["name"] for o in await orgs_db.list_in_region(conn, shift["region_id"])}
     out = []
     for row in rows:

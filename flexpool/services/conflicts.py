@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
-from flexpool.domain import policy, worktime
+from flexpool.domain import worktime
 from flexpool.domain.booking import assess
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import AMSTERDAM, age_on, local
@@ -40,10 +40,6 @@ def offer(shift, partner_ids) -> Offer:
                  skills=frozenset(shift["skills"]), starts_at=shift["starts_at"], ends_at=shift["ends_at"],
                  paid_minutes=minutes, partners_at=shift["partners_at"], region_at=shift["region_at"],
                  partner_organisation_ids=frozenset(map(str, partner_ids)), site=site)
-
-
-def rules_for(region_settings: dict | None) -> worktime.Rules:
-    return policy.from_settings(region_settings).rules
 
 
 class WorkerContext:

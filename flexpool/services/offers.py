@@ -6,14 +6,12 @@ from uuid import UUID
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
-from flexpool.db import regions as regions_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import availability
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.clock import minutes_between, week_start
 from flexpool.domain.eligibility import exclusion_blockers, reached, too_far
-from flexpool.services import conflicts
+from flexpool.services import conflicts, regions
 from flexpool.services.errors import Forbidden
 from flexpool.services.principal import Principal
 
@@ -34,8 +32,7 @@ async def offers(conn, p: Principal, lo: datetime, hi: datetime, now: datetime, 
     if not rows:
         return []
     ctx = await conflicts.WorkerContext.load(conn, worker, rows[0]["starts_at"], max(r["ends_at"] for r in rows))
-    region = await regions_db.get(conn, worker["region_id"])
-    rules = conflicts.rules_for(region["settings"])
+    rules = (await regions.policy(conn, worker["region_id"])).rules
     partners: dict[UUID, list] = {}
     out = []
     for shift in rows:
@@ -48,15 +45,13 @@ async def offers(conn, p: Principal, lo: datetime, hi: datetime, now: datetime, 
 
 
 def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
-    """Inside the worker's availability windows and weekly cap of extra minutes (their wish, not a rule)."""
-    windows = [availability.Window(*w) for w in worker["availability"]]
-    if not availability.fits(windows, shift["starts_at"], shift["ends_at"]):
-        return False
-    week = week_start(shift["starts_at"])
-    booked = sum(minutes_between(r["starts_at"], r["ends_at"]) - r["break_minutes"] for r in ctx.rows
-                 if r["shift_id"] is not None and r["shift_id"] != shift["id"] and week_start(r["starts_at"]) == week)
-    paid = minutes_between(shift["starts_at"], shift["ends_at"]) - shift["break_minutes"]
-    return availability.within_cap(worker["max_extra_minutes_per_week"], booked, paid)
+    """Inside the worker's availability windows and weekly cap of extra minutes (their wish, not a rule);
+    the cap counts the worker's other FlexPool bookings, not the home roster."""
+    bookings = [(r["starts_at"], r["ends_at"], r["break_minutes"]) for r in ctx.rows
+                if r["shift_id"] is not None and r["shift_id"] != shift["id"]]
+    return availability.suits([availability.Window(*w) for w in worker["availability"]],
+                              worker["max_extra_minutes_per_week"], bookings, shift["starts_at"], shift["ends_at"],
+                              shift["break_minutes"])
 
 
 async def may_see(conn, p: Principal, shift, now: datetime) -> bool:

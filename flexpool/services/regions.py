@@ -19,6 +19,7 @@ async def create_region(conn, name: str, coordinator_email: str):
 
 
 async def policy(conn, region_id) -> RegionPolicy:
+    """The one way services read a region's rules (working time, waves, settling)."""
     region = await regions_db.get(conn, region_id) if region_id else None
     return region_policy.from_settings(region["settings"] if region else None)
 
