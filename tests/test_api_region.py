@@ -57,6 +57,12 @@ async def test_only_the_coordinator_changes_them_and_nonsense_is_refused(client,
     history = await client.get("/v1/region/history", headers=auth(region.coordinator))
     [event] = history.json()["items"]
     assert event["action"] == "settings-changed" and event["data"] == {"worktime": {"max_shift": 600}}
+    await client.put("/v1/region/settings", json={}, headers=auth(region.coordinator))
+    first = (await client.get("/v1/region/history", params={"limit": 1}, headers=auth(region.coordinator))).json()
+    assert first["items"][0]["data"] == {} and first["nextCursor"]
+    rest = (await client.get("/v1/region/history", params={"cursor": first["nextCursor"]},
+                             headers=auth(region.coordinator))).json()
+    assert [e["id"] for e in rest["items"]] == [event["id"]] and rest["nextCursor"] is None
     assert (await client.get("/v1/region/history", headers=auth(zon["planner"]))).status_code == 403
 
 
@@ -119,3 +125,10 @@ async def test_the_borrower_sets_its_cancellation_policy(client, region):
     history = (await client.get("/v1/region/history", headers=auth(region.coordinator))).json()["items"]
     assert history[0]["subjectType"] == "organisation" and history[0]["data"]["late_cancellation_percent"] == {
         "from": 50, "to": 75}
+    # The late window is the borrower's too: at 24 h (default) a release 30 h ahead is not late, at 36 h it is.
+    for window, late in ((24 * 60, False), (36 * 60, True)):
+        await client.patch(url, json={"lateCancelWindowMinutes": window}, headers=auth(zon["admin"]))
+        s = (await client.post("/v1/shifts", json=shift(region, in_hours(30), urgent=True), headers=planner)).json()
+        a = (await client.post(f"/v1/shifts/{s['id']}/accept", headers=worker)).json()
+        r = await client.post(f"/v1/assignments/{a['id']}/cancel", json={"reason": "minder cliënten"}, headers=planner)
+        assert r.status_code == 200 and r.json()["lateCancellation"] is late

@@ -6,7 +6,7 @@ from datetime import datetime
 from asyncpg import Connection
 from litestar import Controller, get, put
 
-from api.pagination import Page
+from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.region_shapes import policy_of, settings_of
 from api.schemas import HistoryEvent, Region, RegionSettings
 from api.shapes import history_out
@@ -29,5 +29,8 @@ class RegionController(Controller):
         return Region(id=row["id"], name=row["name"], settings=settings_of(policy))
 
     @get("/history", summary="Changes of the region's and its organisations' settings, newest first (coordinator)")
-    async def history(self, conn: Connection, p: Principal) -> Page[HistoryEvent]:
-        return Page(items=[history_out(r) for r in await regions.history(conn, p)])
+    async def history(self, conn: Connection, p: Principal, limit: Limit = 50,
+                      cursor: Cursor = None) -> Page[HistoryEvent]:
+        after = decode_cursor(cursor)
+        rows = await regions.history(conn, p, before_id=int(after[0]) if after else None, limit=limit + 1)
+        return page(rows, limit, history_out, lambda r: (r["id"],))

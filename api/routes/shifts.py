@@ -74,7 +74,7 @@ class ShiftController(Controller):
     @get("/{shift_id:uuid}/candidates",
          summary="Workers the planner could book directly now, nearest first (every check but the tier)")
     async def candidates(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
-                         limit: Annotated[int, Parameter(ge=1, le=100)] = 20) -> Page[Candidate]:
+                         limit: Limit = 50) -> Page[Candidate]:
         rows = await candidates_service.candidates(conn, p, shift_id, now, limit)
         return Page(items=[Candidate(worker_id=w["id"], name=w["name"], function=w["function"],
                                      home_organisation_id=w["organisation_id"], home_organisation_name=org,

@@ -10,11 +10,12 @@ async def record(conn, *, organisation_id, shift_id, subject_type, subject_id, a
         organisation_id, shift_id, subject_type, subject_id, action, actor, reason, data or {}, at, region_id)
 
 
-async def for_region(conn, region_id, limit: int = 100):
+async def for_region(conn, region_id, *, before_id: int | None = None, limit: int = 50):
     """Changes of the region's and its organisations' settings, newest first."""
     return await conn.fetch(
         "SELECT e.*, u.name AS actor_name FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id "
-        "WHERE e.region_id = $1 ORDER BY e.id DESC LIMIT $2", region_id, limit)
+        "WHERE e.region_id = $1 AND ($2::bigint IS NULL OR e.id < $2) ORDER BY e.id DESC LIMIT $3",
+        region_id, before_id, limit)
 
 
 async def for_shift(conn, shift_id):

@@ -15,7 +15,7 @@ from flexpool.services.offers import suits
 from flexpool.services.principal import Principal
 
 
-async def candidates(conn, p: Principal, shift_id: UUID, now: datetime, limit: int = 20) -> list[tuple]:
+async def candidates(conn, p: Principal, shift_id: UUID, now: datetime, limit: int = 50) -> list[tuple]:
     """[(worker, home organisation name, km or None, within their availability)]; only workers who could be
     booked now. Why the others cannot is not shown: it would tell about their other employers' rosters."""
     shift = await planned_shift(conn, p, shift_id)

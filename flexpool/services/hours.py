@@ -28,10 +28,6 @@ async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: dat
     return await timesheets_db.for_organisations(conn, orgs, lo, hi, now, state, after, limit)
 
 
-async def get(conn, assignment_id):
-    return await timesheets_db.get(conn, assignment_id)
-
-
 async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
                   break_minutes: int = 0, no_show: bool = False):
     a = await assignments_db.get(conn, assignment_id)
@@ -62,7 +58,7 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
             raise Invalid(errors)
     worked = 0 if no_show else minutes_between(started_at, ended_at) - break_minutes
     async with conn.transaction():
-        before = await get(conn, assignment_id)
+        before = await timesheets_db.get(conn, assignment_id)
         await timesheets_db.confirm(conn, assignment_id, started_at=None if no_show else started_at,
                                     ended_at=None if no_show else ended_at, break_minutes=0 if no_show else break_minutes,
                                     no_show=no_show, worked_minutes=worked, by=p.user_id, at=now)
@@ -72,7 +68,7 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
                               actor=p.user_id, at=now,
                               data={"workedMinutes": worked,
                                     "previousWorkedMinutes": before["worked_minutes"] if before else None})
-    return await get(conn, assignment_id)
+    return await timesheets_db.get(conn, assignment_id)
 
 
 async def auto_confirm(conn, now: datetime) -> int:

@@ -47,6 +47,6 @@ async def set_policy(conn, p: Principal, new: RegionPolicy, now) -> tuple:
     return await region(conn, p)
 
 
-async def history(conn, p: Principal):
+async def history(conn, p: Principal, *, before_id: int | None = None, limit: int = 50):
     p.require_coordinator()
-    return await audit_db.for_region(conn, p.region_id)
+    return await audit_db.for_region(conn, p.region_id, before_id=before_id, limit=limit)
