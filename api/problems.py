@@ -46,6 +46,9 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "loan-limit": ("Loan limit", "Your employer's monthly limit on work elsewhere would be passed."),
     "excluded": ("Not available", "This shift is not available to you."),
     "cancellation-window": ("Too late to cancel", "Inside the cancellation window only the planner can release you."),
+    "other-region": ("Another region", "This person belongs to another region; a user belongs to one region only."),
+    "worker-unavailable": ("Worker not available", "The worker cannot work this shift because of other work or "
+                                                   "limits; the worker sees why, other organisations do not."),
     "month-not-over": ("Month not over", "A month can be closed once its last day has passed."),
     "month-closed": ("Month closed", "This month is closed and never changes; later changes become corrections in "
                                      "the next open month."),

@@ -70,6 +70,32 @@ class Member(Out):
     roles: list[str]
 
 
+class Invitation(Out):
+    """Someone who already belongs to another organisation is invited: no rights until they accept."""
+    id: UUID
+    organisation_id: UUID
+    organisation_name: str
+    kind: Literal["member", "worker"]
+    roles: list[str]
+    status: Literal["pending", "accepted", "declined", "revoked"]
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None
+
+
+def invitation_out(row) -> Invitation:
+    return Invitation(row["id"], row["organisation_id"], row["organisation_name"], row["kind"], list(row["roles"]),
+                      row["status"], at(row["created_at"]), at(row["expires_at"]), at(row["decided_at"]))
+
+
+class Erasure(Out):
+    """What an erasure removed and what it kept, and why (the retention rules of the README)."""
+    worker_id: UUID
+    erased_at: datetime
+    removed: list[str]
+    kept: list[str]
+
+
 class SiteIn(Camel):
     name: Name
     address: str | None = None
@@ -154,9 +180,10 @@ class CredentialOut(Out):
 
 
 class Pool(Out):
-    opted_in: bool
+    opted_in: bool  # the home employer's setting
     max_loan_minutes_per_month: int | None
     excluded_organisation_ids: list[UUID]
+    in_pool: bool = False  # the employer allows it, the worker wants it, and the worker has not been ended
 
 
 class Worker(Out):
@@ -174,6 +201,7 @@ class Worker(Out):
     pool: Pool
     nights: bool
     max_travel_km: int | None
+    ended_at: datetime | None = None
 
 
 def worker_out(row) -> Worker:
@@ -184,8 +212,9 @@ def worker_out(row) -> Worker:
                                    else None) for c in row["credentials"]],
         contract_minutes_per_week=row["contract_minutes_per_week"], date_of_birth=row["date_of_birth"],
         home=Home(row["home_postcode"], row["home_latitude"], row["home_longitude"]),
-        pool=Pool(row["opted_in"], row["max_loan_minutes_per_month"], list(row["excluded_organisation_ids"])),
-        nights=row["nights"], max_travel_km=row["max_travel_km"])
+        pool=Pool(row["employer_opt_in"], row["max_loan_minutes_per_month"], list(row["excluded_organisation_ids"]),
+                  row["opted_in"]),
+        nights=row["nights"], max_travel_km=row["max_travel_km"], ended_at=at(row["ended_at"]))
 
 
 class BlockIn(Camel):
@@ -438,7 +467,7 @@ class Candidate(Out):
     function: str
     home_organisation_id: UUID
     home_organisation_name: str | None
-    distance_km: float | None
+    distance_km: int | None  # whole kilometres at best: never a finer location of a person
     within_availability: bool
 
 

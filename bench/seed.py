@@ -16,16 +16,16 @@ async def region(conn, *, organisations: int, workers: int, function: str = "hel
         orgs.append(org)
         await conn.execute("INSERT INTO sites (organisation_id, name, latitude, longitude) VALUES ($1, 'Site', 52.09, 5.12)",
                            org)
-        user = await conn.fetchval("INSERT INTO users (email, name) VALUES ($1, 'Planner') RETURNING id",
-                                   f"planner{i}@bench.test")
+        user = await conn.fetchval("INSERT INTO users (email, name, region_id) VALUES ($1, 'Planner', $2) "
+                                   "RETURNING id", f"planner{i}@bench.test", region_id)
         await conn.execute("INSERT INTO memberships (user_id, region_id, organisation_id, role) "
                            "VALUES ($1, $2, $3, 'planner')", user, region_id, org)
     await conn.execute("""
         WITH u AS (
-            INSERT INTO users (email, name)
-            SELECT 'w' || g || '@bench.test', 'Worker ' || g FROM generate_series(1, $1) g RETURNING id, email
+            INSERT INTO users (email, name, region_id)
+            SELECT 'w' || g || '@bench.test', 'Worker ' || g, $2 FROM generate_series(1, $1) g RETURNING id, email
         ), w AS (
-            INSERT INTO workers (user_id, organisation_id, region_id, function, contract_minutes_per_week, opted_in,
+            INSERT INTO workers (user_id, organisation_id, region_id, function, contract_minutes_per_week, employer_opt_in,
                                  date_of_birth, home_latitude, home_longitude, max_travel_km)
             SELECT u.id, ($3::uuid[])[1 + (substring(u.email from 2 for length(u.email) - 12)::int % $4)], $2, $5,
                    1440, true, date '1990-01-01', 52.09, 5.12, 50

@@ -24,10 +24,11 @@ MONTH = date(2026, 10, 1)
 async def populate(conn, region_id, orgs, assignments: int) -> None:
     workers = max(assignments // 20, 12)
     await conn.execute("""
-        INSERT INTO users (email, name) SELECT 'w' || g || '@bench.test', 'Worker ' || g FROM generate_series(1, $1) g
-    """, workers)
+        INSERT INTO users (email, name, region_id)
+        SELECT 'w' || g || '@bench.test', 'Worker ' || g, $2 FROM generate_series(1, $1) g
+    """, workers, region_id)
     await conn.execute("""
-        INSERT INTO workers (user_id, organisation_id, region_id, function, contract_minutes_per_week, opted_in)
+        INSERT INTO workers (user_id, organisation_id, region_id, function, contract_minutes_per_week, employer_opt_in)
         SELECT u.id, ($2::uuid[])[1 + (g % 12)], $1, 'verzorgende-ig', 1440, true
         FROM generate_series(1, $3) g JOIN users u ON u.email = 'w' || g || '@bench.test'
     """, region_id, orgs, workers)

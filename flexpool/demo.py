@@ -145,11 +145,12 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
     if first:
         birth = date(1991, 4, 12)
     lat, lon = 52.09 + rng.uniform(-0.12, 0.12), 5.12 + rng.uniform(-0.2, 0.2)
+    await users_db.join_region(conn, user["id"], region_id)
     row = await workers_db.insert(conn, user_id=user["id"], organisation_id=org["id"], region_id=region_id, fields={
         "date_of_birth": birth, "home_postcode": f"35{rng.randint(10, 99)} {rng.choice('ABCDEFGH')}{rng.choice('KLMNPR')}",
         "home_latitude": lat, "home_longitude": lon, "function": function, "skills": skills,
         "contract_minutes_per_week": rng.choice([16, 20, 24, 28, 32, 36]) * 60,
-        "opted_in": first or rng.random() < 0.8, "max_loan_minutes_per_month": rng.choice([None, 960, 1920, 2400]),
+        "employer_opt_in": first or rng.random() < 0.8, "max_loan_minutes_per_month": rng.choice([None, 960, 1920, 2400]),
         "nights": rng.random() < 0.4, "max_travel_km": rng.choice([None, 15, 25, 40]),
     })
     await users_db.grant(conn, user["id"], region_id, org["id"], "worker")

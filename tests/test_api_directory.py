@@ -119,7 +119,8 @@ async def test_workers(client, region):
                            json={"pool": {"maxLoanMinutesPerMonth": 960, "excludedOrganisationIds": [west["id"]]}})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["pool"] == {"optedIn": True, "maxLoanMinutesPerMonth": 960, "excludedOrganisationIds": [west["id"]]}
+    assert body["pool"] == {"optedIn": True, "maxLoanMinutesPerMonth": 960, "excludedOrganisationIds": [west["id"]],
+                            "inPool": True}
     assert body["function"] == "verpleegkundige-mbo" and body["home"]["postcode"] == "3511 AB"
     r = await client.patch(f"/v1/organisations/{zon['id']}/workers/{w['id']}", headers=auth(zon["admin"]),
                            json={"pool": {"excludedOrganisationIds": ["00000000-0000-0000-0000-000000000000"]}})

@@ -175,9 +175,10 @@ async def test_offers_show_blockers_and_exclusions(client, region):
                            json={"pool": {"excludedOrganisationIds": [zon["id"]]}})
     assert r.status_code == 200
     assert (await client.get("/v1/offers", headers=auth("lender@mail.test"))).json()["items"] == []
+    # A shift that will never reach the worker is not found by any verb, accept included (CONTRACT v1.1).
     r = await client.post(f"/v1/shifts/{ok['id']}/accept", headers=auth("lender@mail.test"))
-    assert r.status_code == 409 and r.json()["type"] == "/problems/excluded"
-    assert "Thuiszorg" not in r.json()["detail"] and "Zonnehuis" not in r.json()["detail"]
+    assert r.status_code == 404 and r.json()["type"] == "/problems/not-found"
+    assert (await client.get(f"/v1/shifts/{ok['id']}", headers=auth("lender@mail.test"))).status_code == 404
 
 
 async def test_refusals_speak_the_workers_language(client, region):
@@ -318,8 +319,11 @@ async def test_planner_assigns_directly(client, region):
     tube = await publish(client, region, days=10, hour=14, skills=["sondevoeding"])
     r = await client.post(f"/v1/shifts/{tube['id']}/assign", json={"workerId": lender["id"]},
                           headers=auth(zon["planner"]))
-    assert r.status_code == 409 and r.json()["type"] == "/problems/overlap"
-    assert r.json()["detail"] == "De medewerker werkt op dat moment al."
+    # Towards a planner of another organisation, the worker's other work is one `unavailable` (CONTRACT v1.1).
+    assert r.status_code == 409 and r.json()["type"] == "/problems/worker-unavailable"
+    assert r.json()["detail"] == ("Deze medewerker is dan niet beschikbaar (door ander werk of de grenzen van de "
+                                  "eigen werkgever).")
+    assert [b["type"] for b in r.json()["blockers"]] == ["unavailable", "credential"]
     assert r.json()["blockers"][1] == {"type": "credential",
                                        "detail": "De medewerker heeft de bekwaamheid 'Sondevoeding' niet."}
 

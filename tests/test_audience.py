@@ -22,10 +22,11 @@ DAY = (datetime(2027, 3, 16, 7, tzinfo=AMSTERDAM), datetime(2027, 3, 16, 15, 30,
 
 async def add_worker(conn, region_id, org_id, key, *, birth=date(1990, 5, 1), nights=False, loan_limit=None,
                      vog_until=None, bhv_until=date(2030, 1, 1), skills=("bhv",), blocks=()):
-    user = await conn.fetchval("INSERT INTO users (email, name) VALUES ($1, $2) RETURNING id", f"{key}@p.test", key)
+    user = await conn.fetchval("INSERT INTO users (email, name, region_id) VALUES ($1, $2, $3) RETURNING id",
+                               f"{key}@p.test", key, region_id)
     worker, no = await conn.fetchrow(
         "INSERT INTO workers (user_id, organisation_id, region_id, function, skills, contract_minutes_per_week, "
-        "opted_in, date_of_birth, nights, max_loan_minutes_per_month) "
+        "employer_opt_in, date_of_birth, nights, max_loan_minutes_per_month) "
         "VALUES ($1, $2, $3, 'verzorgende-ig', $4, 1440, true, $5, $6, $7) RETURNING id, no",
         user, org_id, region_id, list(skills), birth, nights, loan_limit)
     await conn.execute("INSERT INTO memberships (user_id, region_id, organisation_id, role) "

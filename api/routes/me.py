@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
@@ -11,11 +12,13 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
-from api.schemas import (AvailabilityOut, CalendarLink, Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
+from api.schemas import (AvailabilityOut, Invitation, invitation_out, CalendarLink, Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
                          RoleOut, at, worker_out)
 from flexpool.domain import availability
 from flexpool.domain.messages import render
 from flexpool.services import calendar as calendar_service
+from flexpool.services import invitations as invitations_service
+from flexpool.services import leavers
 from flexpool.services import me as me_service
 from flexpool.services.principal import Principal
 
@@ -26,7 +29,7 @@ def me_out(p: Principal, user, worker) -> Me:
     quiet = QuietHoursOut(user["quiet_from"].strftime("%H:%M"), user["quiet_to"].strftime("%H:%M")) \
         if user["quiet_from"] is not None else None
     prefs = Preferences(language=user["language"], digest=user["digest"], quiet_hours=quiet,
-                        opted_in=worker["opted_in"] if worker else None, nights=worker["nights"] if worker else None,
+                        opted_in=worker["worker_opt_in"] if worker else None, nights=worker["nights"] if worker else None,
                         max_travel_km=worker["max_travel_km"] if worker else None,
                         availability=[_availability_out(w) for w in worker["availability"]] if worker else None,
                         max_extra_minutes_per_week=worker["max_extra_minutes_per_week"] if worker else None)
@@ -89,6 +92,14 @@ class MeController(Controller):
                                    sent_at=at(r["sent_at"]))
         return page(rows, limit, shape, lambda r: (r["id"],))
 
+    @get("/invitations", summary="Invitations waiting for the caller's consent")
+    async def invitations(self, conn: Connection, p: Principal, now: datetime) -> Page[Invitation]:
+        return Page(items=[invitation_out(r) for r in await invitations_service.mine(conn, p, now)])
+
+    @get("/export", summary="Everything FlexPool holds on the caller (JSON), for the right of access (AVG art. 15)")
+    async def export(self, conn: Connection, p: Principal, now: datetime) -> dict[str, Any]:
+        return await leavers.export(conn, p, now)
+
     @get("/calendar", summary="The secret iCalendar subscription URL of the worker's booked shifts")
     async def calendar(self, request: Request, conn: Connection, p: Principal) -> CalendarLink:
         secret = await calendar_service.secret(conn, p)
@@ -98,6 +109,20 @@ class MeController(Controller):
     async def rotate_calendar(self, request: Request, conn: Connection, p: Principal) -> CalendarLink:
         secret = await calendar_service.rotate(conn, p)
         return CalendarLink(url=f"{request.app.state.settings.public_url}/v1/calendar/{secret}.ics")
+
+
+class InvitationController(Controller):
+    path = "/v1/invitations"
+    tags = ["me"]
+
+    @post("/{invitation_id:uuid}/accept", status_code=200, summary="Accept an invitation: the roles or the "
+                                                                   "worker profile start now")
+    async def accept(self, conn: Connection, p: Principal, now: datetime, invitation_id: UUID) -> Invitation:
+        return invitation_out(await invitations_service.accept(conn, p, invitation_id, now))
+
+    @post("/{invitation_id:uuid}/decline", status_code=200, summary="Decline an invitation")
+    async def decline(self, conn: Connection, p: Principal, now: datetime, invitation_id: UUID) -> Invitation:
+        return invitation_out(await invitations_service.decline(conn, p, invitation_id, now))
 
 
 @get("/v1/calendar/{secret:str}", exclude_from_auth=True, tags=["me"], media_type="text/calendar",

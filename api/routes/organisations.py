@@ -7,14 +7,15 @@ from uuid import UUID
 
 from asyncpg import Connection
 import msgspec
-from litestar import Controller, delete, get, patch, post, put
-from litestar.status_codes import HTTP_204_NO_CONTENT
+from litestar import Controller, Response, delete, get, patch, post, put
+from litestar.openapi import ResponseSpec
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.pagination import Page
-from api.schemas import (BlockedWorker, BlockedWorkerIn, Member, MemberIn, Organisation, OrganisationIn,
+from api.schemas import (BlockedWorker, BlockedWorkerIn, Invitation, Member, MemberIn, Organisation, OrganisationIn,
                          OrganisationPatch, Partners,
-                         PartnersIn, Site, SiteIn, at)
-from flexpool.services import directory
+                         PartnersIn, Site, SiteIn, at, invitation_out)
+from flexpool.services import directory, invitations
 from flexpool.services.principal import Principal
 
 
@@ -63,10 +64,23 @@ class OrganisationController(Controller):
         changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
         return organisation_out(await directory.update_organisation(conn, p, org_id, changes, now), True)
 
-    @post("/{org_id:uuid}/members", summary="Add a member with roles (orgAdmin, coordinator)")
-    async def add_member(self, conn: Connection, p: Principal, org_id: UUID, data: MemberIn) -> Member:
-        user, roles = await directory.add_member(conn, p, org_id, email=data.email, name=data.name, roles=data.roles)
-        return Member(id=user["id"], email=user["email"], name=user["name"], roles=roles)
+    @post("/{org_id:uuid}/members", summary="Add a member with roles (orgAdmin, coordinator): 201 Member; 202 "
+                                           "Invitation when the account belongs to another organisation",
+          responses={202: ResponseSpec(Invitation, description="the person is invited and has no rights until "
+                                                                "they accept")})
+    async def add_member(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                         data: MemberIn) -> Response[Member | Invitation]:
+        result = await directory.add_member(conn, p, org_id, email=data.email, name=data.name, roles=data.roles,
+                                            now=now)
+        if result[0] == "invitation":
+            return Response(invitation_out(result[1]), status_code=HTTP_202_ACCEPTED)
+        _, user, roles = result
+        return Response(Member(id=user["id"], email=user["email"], name=user["name"], roles=roles),
+                        status_code=HTTP_201_CREATED)
+
+    @get("/{org_id:uuid}/invitations", summary="Invitations this organisation sent (orgAdmin, coordinator)")
+    async def invitations(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Invitation]:
+        return Page(items=[invitation_out(r) for r in await invitations.organisation_invitations(conn, p, org_id)])
 
     @get("/{org_id:uuid}/members", summary="Members and their roles (orgAdmin, coordinator)")
     async def members(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Member]:

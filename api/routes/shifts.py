@@ -78,7 +78,7 @@ class ShiftController(Controller):
         rows = await candidates_service.candidates(conn, p, shift_id, now, limit)
         return Page(items=[Candidate(worker_id=w["id"], name=w["name"], function=w["function"],
                                      home_organisation_id=w["organisation_id"], home_organisation_name=org,
-                                     distance_km=round(km, 1) if km is not None else None, within_availability=fits)
+                                     distance_km=round(km) if km is not None else None, within_availability=fits)
                            for w, org, km, fits in rows])
 
     @post("/{shift_id:uuid}/assign", summary="Book a pool worker directly (planner); all checks but the tier")

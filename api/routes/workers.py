@@ -6,13 +6,16 @@ from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
+from litestar.openapi import ResponseSpec
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.params import Parameter
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.routes.shifts import When
-from api.schemas import Block, Roster, RosterIn, Worker, WorkerIn, WorkerPatch, at, worker_out
-from flexpool.services import directory
+from api.schemas import (Block, Erasure, Invitation, Roster, RosterIn, Worker, WorkerIn, WorkerPatch, at,
+                         invitation_out, worker_out)
+from flexpool.services import directory, leavers
 from flexpool.services.principal import Principal
 
 
@@ -30,10 +33,10 @@ def _fields(data, base: dict | None = None) -> dict:
         out["home_latitude"] = home.latitude if home else None
         out["home_longitude"] = home.longitude if home else None
     if data.pool is not msgspec.UNSET:
-        for attr in ("opted_in", "max_loan_minutes_per_month"):
+        for attr, col in (("opted_in", "employer_opt_in"), ("max_loan_minutes_per_month", "max_loan_minutes_per_month")):
             value = getattr(data.pool, attr)
             if value is not msgspec.UNSET:
-                out[attr] = value
+                out[col] = value
     return out
 
 
@@ -45,12 +48,30 @@ class WorkerController(Controller):
     path = "/v1/organisations/{org_id:uuid}/workers"
     tags = ["workers"]
 
-    @post("/", summary="Add a worker to the home employer (orgAdmin)")
-    async def create(self, conn: Connection, p: Principal, org_id: UUID, data: WorkerIn) -> Worker:
-        row = await directory.create_worker(conn, p, org_id, email=data.email, name=data.name,
-                                            fields=_fields(data), credentials=_credentials(data.credentials),
-                                            excluded=data.pool.excluded_organisation_ids)
-        return worker_out(row)
+    @post("/", summary="Add a worker to the home employer (orgAdmin): 201 Worker; 202 Invitation when the "
+                       "account belongs to another organisation",
+          responses={202: ResponseSpec(Invitation, description="the person is invited and becomes a worker here "
+                                                                "only when they accept")})
+    async def create(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                     data: WorkerIn) -> Response[Worker | Invitation]:
+        kind, row = await directory.create_worker(conn, p, org_id, email=data.email, name=data.name,
+                                                  fields=_fields(data), credentials=_credentials(data.credentials),
+                                                  excluded=data.pool.excluded_organisation_ids, now=now)
+        if kind == "invitation":
+            return Response(invitation_out(row), status_code=HTTP_202_ACCEPTED)
+        return Response(worker_out(row), status_code=HTTP_201_CREATED)
+
+    @delete("/{worker_id:uuid}", status_code=HTTP_204_NO_CONTENT,
+            summary="End a worker (orgAdmin): the worker role, the pool and future bookings anywhere end at once "
+                    "(released without a late-cancellation charge); worked hours stay in settlement")
+    async def end(self, conn: Connection, p: Principal, now: datetime, org_id: UUID, worker_id: UUID) -> None:
+        await leavers.end_worker(conn, p, org_id, worker_id, now)
+
+    @post("/{worker_id:uuid}/erase", status_code=200,
+          summary="Erase an ended worker's personal data (orgAdmin): profile, contact, devices, rosters and "
+                  "credentials go; what the law keeps is pseudonymised")
+    async def erase(self, conn: Connection, p: Principal, now: datetime, org_id: UUID, worker_id: UUID) -> Erasure:
+        return Erasure(**await leavers.erase_worker(conn, p, org_id, worker_id, now))
 
     @get("/", summary="Workers of the organisation (orgAdmin, planner)")
     async def list(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Worker]:

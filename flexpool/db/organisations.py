@@ -13,6 +13,10 @@ async def get(conn, organisation_id, region_id):
                                organisation_id, region_id)
 
 
+async def region_of(conn, organisation_id):
+    return await conn.fetchval("SELECT region_id FROM organisations WHERE id = $1", organisation_id)
+
+
 async def list_in_region(conn, region_id):
     return await conn.fetch("SELECT * FROM organisations WHERE region_id = $1 ORDER BY name, id", region_id)
 

@@ -28,7 +28,7 @@ async def by_calendar_secret(conn, secret: str):
 
 
 PRINCIPAL = """
-SELECT u.id, u.email, u.name, u.language,
+SELECT u.id, u.email, u.name, u.language, u.region_id,
        coalesce((SELECT json_agg(json_build_object('role', m.role, 'organisation_id', m.organisation_id,
                                                    'region_id', m.region_id, 'organisation_name', o.name)
                                  ORDER BY m.role, o.name)
@@ -50,7 +50,25 @@ async def principal_row(conn, subject: str):
     return await conn.fetchrow(PRINCIPAL + "WHERE u.id = $1", uid)
 
 
+async def join_region(conn, user_id, region_id) -> bool:
+    """A user belongs to one region: the first grant settles it; False when they belong to another one.
+    (Memberships and worker profiles reference (user, region), so the database refuses it too.)"""
+    return await conn.fetchval(
+        "UPDATE users SET region_id = $2 WHERE id = $1 AND (region_id IS NULL OR region_id = $2) RETURNING true",
+        user_id, region_id) is not None
+
+
+async def belongs_elsewhere(conn, user_id, organisation_id) -> bool:
+    """Whether the user has any role or worker profile at an organisation other than this one."""
+    return await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id IS DISTINCT FROM $2) "
+        "OR EXISTS (SELECT 1 FROM workers WHERE user_id = $1 AND organisation_id <> $2 AND ended_at IS NULL)", user_id, organisation_id)
+
+
 async def grant(conn, user_id, region_id, organisation_id, role: str) -> None:
+    """Settles the user's region if it was open; a user of another region fails on the foreign key
+    (services ask `join_region` first to answer 409 other-region)."""
+    await conn.execute("UPDATE users SET region_id = $2 WHERE id = $1 AND region_id IS NULL", user_id, region_id)
     if organisation_id is None:
         await conn.execute(
             "INSERT INTO memberships (user_id, region_id, organisation_id, role) VALUES ($1, $2, NULL, $3) "
@@ -79,10 +97,9 @@ async def update_preferences(conn, user_id, *, language=None, quiet=None, digest
         await conn.execute("UPDATE users SET quiet_from = $2, quiet_to = $3 WHERE id = $1", user_id, *quiet)
 
 
-async def rotate_calendar_secret(conn, user_id) -> str:
+async def rotate_calendar_secret(conn, user_id, secret: str) -> str:
     return await conn.fetchval(
-        "UPDATE users SET calendar_secret = md5(random()::text || clock_timestamp()::text) || "
-        "md5(random()::text) WHERE id = $1 RETURNING calendar_secret", user_id)
+        "UPDATE users SET calendar_secret = $2 WHERE id = $1 RETURNING calendar_secret", user_id, secret)
 
 
 
@@ -100,3 +117,9 @@ async def revoke(conn, user_id, organisation_id, roles: list[str]) -> list[str]:
 async def count_role(conn, organisation_id, role: str) -> int:
     return await conn.fetchval("SELECT count(*) FROM memberships WHERE organisation_id = $1 AND role = $2",
                                organisation_id, role)
+
+
+async def roles_at(conn, user_id, organisation_id) -> list[str]:
+    return [r["role"] for r in await conn.fetch(
+        "SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2 ORDER BY role", user_id,
+        organisation_id)]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 WORKER_COLUMNS = ("date_of_birth", "home_postcode", "home_latitude", "home_longitude", "function", "skills",
-                  "contract_minutes_per_week", "opted_in", "max_loan_minutes_per_month", "nights", "max_travel_km",
+                  "contract_minutes_per_week", "employer_opt_in", "worker_opt_in", "max_loan_minutes_per_month", "nights", "max_travel_km",
                   "max_extra_minutes_per_week")
 
 
@@ -56,7 +56,8 @@ async def get(conn, worker_id, organisation_id=None):
 
 
 async def by_user(conn, user_id):
-    return await conn.fetchrow(_FULL + " WHERE w.user_id = $1", user_id)
+    """The user's current worker profile (an ended one is history, not a worker)."""
+    return await conn.fetchrow(_FULL + " WHERE w.user_id = $1 AND w.ended_at IS NULL", user_id)
 
 
 async def lock(conn, worker_id):
@@ -86,7 +87,8 @@ async def roster(conn, worker_id, lo, hi):
 
 async def in_region(conn, worker_id, region_id):
     """The few facts a planner's direct booking checks before locking anything."""
-    return await conn.fetchrow("SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2",
+    return await conn.fetchrow("SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2 "
+                               "AND ended_at IS NULL",
                                worker_id, region_id)
 
 
@@ -111,3 +113,13 @@ async def replace_availability(conn, worker_id, windows: list[tuple[int, int, in
     await conn.execute("DELETE FROM availability_windows WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO availability_windows (worker_id, weekday, start_minute, length_minutes) "
                            "VALUES ($1, $2, $3, $4)", [(worker_id, *w) for w in windows])
+
+
+async def end(conn, worker_id, now) -> None:
+    await conn.execute("UPDATE workers SET ended_at = $2, updated_at = $2 WHERE id = $1", worker_id, now)
+
+
+async def future_bookings(conn, worker_id, now):
+    """Booked assignments of the worker that have not started, at any organisation."""
+    return await conn.fetch("SELECT id, shift_id, organisation_id FROM assignments WHERE worker_id = $1 "
+                            "AND status = 'booked' AND starts_at > $2 ORDER BY starts_at", worker_id, now)

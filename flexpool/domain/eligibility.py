@@ -63,6 +63,13 @@ def too_far(worker: Candidate, shift: Offer) -> bool:
     return distance_km(worker.home, shift.site) > worker.max_travel_km
 
 
+def never_reaches(worker: Candidate, shift: Offer) -> bool:
+    """The shift will never be offered to this worker, whatever the wave: opted out (by themselves or the
+    employer), too far, excluded by the worker or blocked by the organisation. Such a shift is not found
+    for the worker by any verb (CONTRACT.md v1.1), so that a refusal does not tell that it exists."""
+    return not worker.opted_in or too_far(worker, shift) or bool(exclusion_blockers(worker, shift))
+
+
 def audience_blockers(worker: Candidate, shift: Offer, now: datetime) -> list[Blocker]:
     if not worker.opted_in:
         return [Blocker("not-in-audience", "opted-out")]

@@ -9,7 +9,7 @@ from flexpool.domain.wording import blocker_text
 
 # The order in which refusals are named (CONTRACT.md): the first that applies is the problem type.
 BLOCKER_ORDER = (
-    "shift-not-open", "shift-full", "not-in-audience", "overlap", "rest-period", "shift-too-long",
+    "shift-not-open", "shift-full", "not-in-audience", "unavailable", "overlap", "rest-period", "shift-too-long",
     "week-hours", "night-shift-rules", "qualification", "credential", "loan-limit", "excluded",
 )
 
@@ -34,6 +34,21 @@ class Blocker(msgspec.Struct, frozen=True):
 
 def ordered(blockers: list[Blocker]) -> list[Blocker]:
     return sorted(blockers, key=lambda b: BLOCKER_ORDER.index(b.type))
+
+
+# Refusals that come from the worker's other work or the home employer's limits: told to the worker in
+# full, but to a planner of another organisation only as one `unavailable` (CONTRACT.md v1.1), since the
+# reason would tell that organisation about the worker's other employers and their rosters.
+OTHER_WORK = frozenset({"overlap", "rest-period", "week-hours", "night-shift-rules", "loan-limit"})
+UNAVAILABLE = "unavailable"
+
+
+def towards_other_organisation(blockers: list[Blocker]) -> list[Blocker]:
+    """The blockers as a planner of an organisation other than the worker's home employer may hear them."""
+    hidden = [b for b in blockers if b.type in OTHER_WORK and b.reason != "already-booked"]
+    if not hidden:
+        return blockers
+    return ordered([b for b in blockers if b not in hidden] + [Blocker(UNAVAILABLE, UNAVAILABLE)])
 
 
 class Credential(msgspec.Struct, frozen=True):

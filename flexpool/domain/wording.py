@@ -27,6 +27,9 @@ BLOCKER_TEXT: dict[str, dict[str, str]] = {
     "worker-not-in-pool": {
         "nl": "Deze medewerker doet nu niet mee aan de flexpool.",
         "en": "This worker is not in the pool right now."},
+    "unavailable": {
+        "nl": "Je bent op dat moment niet beschikbaar door ander werk of de grenzen van je werkgever.",
+        "en": "You are not available then because of other work or your employer's limits."},
     "already-booked": {
         "nl": "Je staat al ingepland op deze dienst.",
         "en": "You are already booked on this shift."},
@@ -142,6 +145,9 @@ PLANNER_TEXT: dict[str, dict[str, str]] = {
     "not-in-audience": {
         "nl": "Deze medewerker doet nu niet mee aan de flexpool.",
         "en": "This worker is not in the pool right now."},
+    "unavailable": {
+        "nl": "Deze medewerker is dan niet beschikbaar (door ander werk of de grenzen van de eigen werkgever).",
+        "en": "This worker is not available then (other work, or the limits of their own employer)."},
     "already-booked": {
         "nl": "Deze medewerker staat al ingepland op deze dienst.",
         "en": "This worker is already booked on this shift."},

@@ -19,8 +19,9 @@ from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import worktime
-from flexpool.domain.model import Blocker
-from flexpool.services import announcements, conflicts, regions
+from flexpool.domain.eligibility import never_reaches
+from flexpool.domain.model import UNAVAILABLE, Blocker, towards_other_organisation
+from flexpool.services import access, announcements, conflicts, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
 
@@ -46,7 +47,8 @@ def _already(reason: str) -> Conflict:
 
 def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
     first = blockers[0]
-    return Conflict(first.type, first.detail, blockers, voice)
+    slug = "worker-unavailable" if first.type == UNAVAILABLE else first.type  # /problems/unavailable is the 503
+    return Conflict(slug, first.detail, blockers, voice)
 
 
 async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
@@ -64,6 +66,8 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
                                         check_audience=check_audience)
     if blockers:
+        if voice == "planner" and worker["organisation_id"] != shift["organisation_id"]:
+            blockers = towards_other_organisation(blockers)
         raise _refuse(blockers, voice)
     try:
         async with conn.transaction():  # savepoint: the constraint is the last guard
@@ -110,7 +114,7 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
     """('assignment', row) for instant booking, ('application', row) for approval booking."""
     worker = await _worker_of(conn, p)
     shift = await shifts_db.get(conn, shift_id, worker["region_id"])
-    if shift is None:
+    if shift is None or never_reaches(conflicts.candidate(worker), conflicts.offer(shift, ())):
         raise NotFound("shift")
     async with conn.transaction():
         if shift["booking"] == "approval":
@@ -139,12 +143,7 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
 
 async def planned_shift(conn, p: Principal, shift_id: UUID):
     """A shift of the caller's planning organisation: 403 for its other members, 404 for everyone else."""
-    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
-    if shift is None or not p.has(shift["organisation_id"], *PLANNING):
-        if shift is not None and any(r.organisation_id == shift["organisation_id"] for r in p.roles):
-            raise Forbidden()
-        raise NotFound("shift")
-    return shift
+    return await access.shift(conn, p, shift_id, *PLANNING)
 
 
 async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime):
@@ -162,10 +161,7 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
 
 
 async def _application_for_planner(conn, p: Principal, application_id: UUID):
-    ap = await applications_db.get(conn, application_id)
-    if ap is None or ap["region_id"] != p.region_id or not p.has(ap["organisation_id"], *PLANNING):
-        raise NotFound("application")
-    return ap
+    return await access.application(conn, p, application_id, *PLANNING)
 
 
 async def approve(conn, p: Principal, application_id: UUID, now: datetime):
@@ -219,9 +215,7 @@ async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> N
 
 
 async def applications_for_shift(conn, p: Principal, shift_id: UUID):
-    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
-    if shift is None or not p.has(shift["organisation_id"], *PLANNING):
-        raise NotFound("shift")
+    await access.shift(conn, p, shift_id, *PLANNING)
     return await applications_db.for_shift(conn, shift_id)
 
 

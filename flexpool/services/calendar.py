@@ -1,6 +1,7 @@
 """The worker's secret iCalendar subscription (RFC 5545): booked shifts, times in Europe/Amsterdam."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -13,6 +14,12 @@ from flexpool.services.errors import Forbidden, NotFound
 from flexpool.services.principal import Principal
 
 WINDOW_BACK = timedelta(days=60)
+
+
+def new_calendar_secret() -> str:
+    """256 bits from the operating system's CSPRNG (the URL is the only key to the feed), URL-safe."""
+    return secrets.token_urlsafe(32)
+
 WINDOW_AHEAD = timedelta(days=365)
 
 
@@ -26,7 +33,7 @@ async def secret(conn, p: Principal) -> str:
 async def rotate(conn, p: Principal) -> str:
     if await workers_db.by_user(conn, p.user_id) is None:
         raise Forbidden("The calendar is for pool workers.")
-    return await users_db.rotate_calendar_secret(conn, p.user_id)
+    return await users_db.rotate_calendar_secret(conn, p.user_id, new_calendar_secret())
 
 
 async def feed(conn, calendar_secret: str, now: datetime) -> bytes:

@@ -12,6 +12,7 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.catalogue import CREDENTIAL_KINDS, DEFAULT as CATALOGUE
+from flexpool.services import access, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -45,8 +46,7 @@ ORGANISATION_FIELDS = {"kvk_number", "iban", "address", "postcode", "city", "cao
 async def update_organisation(conn, p: Principal, organisation_id: UUID, changes: dict, now: datetime):
     """Every change is audited (what it was, what it became): the cancellation policy and the Waadi status
     decide what lenders are owed."""
-    p.authorise(organisation_id, "orgAdmin", coordinator=True)
-    before = await organisation(conn, p, organisation_id)
+    before = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS and before[k] != v}
     if changes:
         async with conn.transaction():
@@ -62,16 +62,36 @@ async def update_organisation(conn, p: Principal, organisation_id: UUID, changes
     return await organisation(conn, p, organisation_id)
 
 
-async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, roles):
-    p.authorise(organisation_id, "orgAdmin", coordinator=True)
-    org = await organisation(conn, p, organisation_id)
+async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, roles, now: datetime):
+    """('member', user, roles) when the roles were granted at once; ('invitation', row) when the account
+    already belongs to another organisation and must consent first. Neither answer shows the name an
+    existing account carries: an e-mail address must not tell another organisation who someone is."""
+    org = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     if "coordinator" in roles:
         raise Invalid([("roles", "coordinator is a region role; it cannot be given through an organisation")])
     async with conn.transaction():
-        user = await users_db.get_or_create(conn, email, name)
+        user, invite = await _person(conn, p, org, email, name)
+        if invite:
+            return ("invitation", await invitations.invite(conn, p, org, user, kind="member", roles=roles,
+                                                           worker=None, now=now))
+        known_here = p.user_id == user["id"] or bool(await users_db.roles_at(conn, user["id"], organisation_id))
         for role in roles:
             await users_db.grant(conn, user["id"], org["region_id"], organisation_id, role)
-    return user, sorted(set(roles))
+    # The name an account carries is told only to an organisation it already belongs to.
+    return "member", {**dict(user), "name": user["name"] if known_here else name}, sorted(set(roles))
+
+
+async def _person(conn, p: Principal, org, email: str, name: str):
+    """(user, needs an invitation): the account of this e-mail address, created when new. Someone of another
+    region is refused (a user belongs to one region); someone of another organisation is invited."""
+    user = await users_db.get_or_create(conn, email, name)
+    if user["region_id"] is not None and user["region_id"] != org["region_id"]:
+        raise Conflict("other-region", "This person belongs to another region; a user belongs to one region only.")
+    if user["id"] != p.user_id and await users_db.belongs_elsewhere(conn, user["id"], org["id"]):
+        return user, True
+    if not await users_db.join_region(conn, user["id"], org["region_id"]):
+        raise Conflict("other-region", "This person belongs to another region; a user belongs to one region only.")
+    return user, False
 
 
 STAFF_ROLES = ("orgAdmin", "planner", "finance")  # the worker role goes with the worker profile
@@ -82,8 +102,7 @@ async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID
     """Someone leaves a job (a planner moves on): their roles at this organisation end at once, since roles
     come from FlexPool's data, not the token. The last orgAdmin stays, or nobody could manage the
     organisation; the worker role ends with the worker profile, not here."""
-    p.authorise(organisation_id, "orgAdmin", coordinator=True)
-    org = await organisation(conn, p, organisation_id)
+    org = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     roles = list(roles or STAFF_ROLES)
     async with conn.transaction():
         removed = await users_db.revoke(conn, user_id, organisation_id, roles)
@@ -98,13 +117,12 @@ async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID
 
 
 async def members(conn, p: Principal, organisation_id: UUID):
-    p.authorise(organisation_id, "orgAdmin", coordinator=True)
+    await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     return await users_db.members_of(conn, organisation_id)
 
 
 async def add_site(conn, p: Principal, organisation_id: UUID, **fields):
-    p.authorise(organisation_id, "orgAdmin", coordinator=True)
-    await organisation(conn, p, organisation_id)
+    await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     try:
         return await orgs_db.create_site(conn, organisation_id, **fields)
     except asyncpg.UniqueViolationError:
@@ -112,7 +130,7 @@ async def add_site(conn, p: Principal, organisation_id: UUID, **fields):
 
 
 async def sites(conn, p: Principal, organisation_id: UUID):
-    p.authorise(organisation_id, "orgAdmin", "planner", "finance", coordinator=True)
+    await access.organisation(conn, p, organisation_id, "orgAdmin", "planner", "finance", coordinator=True)
     return await orgs_db.sites(conn, organisation_id)
 
 
@@ -144,29 +162,41 @@ async def _check_exclusions(conn, p: Principal, ids) -> None:
 
 
 async def create_worker(conn, p: Principal, organisation_id: UUID, *, email, name, fields: dict,
-                        credentials: list[dict], excluded: list[UUID]):
-    p.authorise(organisation_id, "orgAdmin")
-    org = await organisation(conn, p, organisation_id)
+                        credentials: list[dict], excluded: list[UUID], now: datetime):
+    """('worker', row) for a new pool worker; ('invitation', row) when the account belongs to another
+    organisation (it may already be a worker there): the person consents first, and the answer says
+    nothing about who they are."""
+    org = await access.organisation(conn, p, organisation_id, "orgAdmin")
     _validate_worker(fields, credentials)
     await _check_exclusions(conn, p, excluded)
     async with conn.transaction():
-        user = await users_db.get_or_create(conn, email, name)
+        user, invite = await _person(conn, p, org, email, name)
+        if invite:
+            payload = invitations.worker_payload(fields, credentials, excluded)
+            return "invitation", await invitations.invite(conn, p, org, user, kind="worker", roles=[],
+                                                          worker=payload, now=now)
         if await workers_db.by_user(conn, user["id"]) is not None:
-            raise Invalid([("email", "this person is already a worker in FlexPool")])
-        row = await workers_db.insert(conn, user_id=user["id"], organisation_id=organisation_id,
-                                      region_id=org["region_id"], fields=fields)
-        await users_db.grant(conn, user["id"], org["region_id"], organisation_id, "worker")
-        await workers_db.replace_credentials(conn, row["id"], credentials)
-        await workers_db.replace_exclusions(conn, row["id"], excluded)
-    return await workers_db.get(conn, row["id"])
+            raise Invalid([("email", "this person is already a worker of this organisation")])
+        worker_id = await make_worker(conn, user["id"], org, fields, credentials, excluded)
+    return "worker", await workers_db.get(conn, worker_id)
+
+
+async def make_worker(conn, user_id, org, fields: dict, credentials: list[dict], excluded) -> UUID:
+    """Inside a transaction: the worker profile, the worker role and what comes with them."""
+    await users_db.join_region(conn, user_id, org["region_id"])
+    row = await workers_db.insert(conn, user_id=user_id, organisation_id=org["id"], region_id=org["region_id"],
+                                  fields=fields)
+    await users_db.grant(conn, user_id, org["region_id"], org["id"], "worker")
+    await workers_db.replace_credentials(conn, row["id"], credentials)
+    await workers_db.replace_exclusions(conn, row["id"], excluded)
+    return row["id"]
 
 
 async def update_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *, name=None, fields: dict,
                         credentials: list[dict] | None, excluded: list[UUID] | None):
-    p.authorise(organisation_id, "orgAdmin")
-    current = await workers_db.get(conn, worker_id, organisation_id)
-    if current is None:
-        raise NotFound("worker")
+    current = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
+    if current["ended_at"] is not None:
+        raise Conflict("conflict", "This worker has been ended; their profile no longer changes.")
     _validate_worker(fields, credentials)
     await _check_exclusions(conn, p, excluded)
     async with conn.transaction():
@@ -181,21 +211,17 @@ async def update_worker(conn, p: Principal, organisation_id: UUID, worker_id: UU
 
 
 async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID):
-    p.authorise(organisation_id, "orgAdmin", "planner")
-    row = await workers_db.get(conn, worker_id, organisation_id)
-    if row is None:
-        raise NotFound("worker")
-    return row
+    return await access.worker(conn, p, organisation_id, worker_id, "orgAdmin", "planner")
 
 
 async def workers(conn, p: Principal, organisation_id: UUID, *, after=None, limit=50):
-    p.authorise(organisation_id, "orgAdmin", "planner")
+    await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     return await workers_db.list_for_organisation(conn, organisation_id, after=after, limit=limit)
 
 
 async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime,
                          blocks: list[tuple[datetime, datetime]]):
-    p.authorise(organisation_id, "orgAdmin")
+    await access.organisation(conn, p, organisation_id, "orgAdmin")
     errors = []
     if hi <= lo:
         errors.append(("to", "must be after from"))
@@ -226,7 +252,7 @@ async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: U
 
 async def roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime):
     """The home employer's own roster of its worker; never shown to another organisation."""
-    p.authorise(organisation_id, "orgAdmin", "planner")
+    await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     if hi <= lo:
         raise Invalid([("to", "must be after from")])
     if hi - lo > timedelta(days=366):
@@ -237,8 +263,7 @@ async def roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo:
 
 
 async def set_partners(conn, p: Principal, organisation_id: UUID, partner_ids: list[UUID]):
-    p.authorise(organisation_id, "orgAdmin")
-    await organisation(conn, p, organisation_id)
+    await access.organisation(conn, p, organisation_id, "orgAdmin")
     known = {r["id"] for r in await orgs_db.list_in_region(conn, p.region_id)}
     bad = [(f"organisationIds[{i}]", "no such organisation in the region" if o not in known else
             "an organisation cannot be its own partner") for i, o in enumerate(partner_ids)
@@ -251,12 +276,12 @@ async def set_partners(conn, p: Principal, organisation_id: UUID, partner_ids: l
 
 
 async def partners(conn, p: Principal, organisation_id: UUID):
-    p.authorise(organisation_id, "orgAdmin", "planner", coordinator=True)
+    await access.organisation(conn, p, organisation_id, "orgAdmin", "planner", coordinator=True)
     return await orgs_db.partners(conn, organisation_id)
 
 
 async def block_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, reason: str):
-    p.authorise(organisation_id, "orgAdmin", "planner")
+    await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     region_worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if region_worker is None:
         raise NotFound("worker")
@@ -264,12 +289,12 @@ async def block_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUI
 
 
 async def unblock_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID) -> None:
-    p.authorise(organisation_id, "orgAdmin", "planner")
+    await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     if not await orgs_db.unblock_worker(conn, organisation_id, worker_id):
         raise NotFound("blocked worker")
 
 
 async def blocked_workers(conn, p: Principal, organisation_id: UUID):
-    p.authorise(organisation_id, "orgAdmin", "planner")
+    await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     return await orgs_db.blocked_workers(conn, organisation_id)
 

@@ -8,7 +8,8 @@ from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
 from flexpool.db import timesheets as timesheets_db
 from flexpool.domain.clock import minutes_between
-from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
+from flexpool.services import access
+from flexpool.services.errors import Conflict, Forbidden, Invalid
 from flexpool.services.principal import Principal
 
 AUTO_CONFIRM_AFTER = timedelta(hours=72)
@@ -21,7 +22,7 @@ async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: dat
     `ends_at` + 72 h), or what was confirmed."""
     orgs = p.organisations(*PLANNING)
     if organisation_id is not None:
-        p.authorise(organisation_id, *PLANNING)
+        await access.organisation(conn, p, organisation_id, *PLANNING)
         orgs = [organisation_id]
     if not orgs:
         raise Forbidden("Timesheets are for the borrowing organisation's planners.")
@@ -30,11 +31,7 @@ async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: dat
 
 async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
                   break_minutes: int = 0, no_show: bool = False):
-    a = await assignments_db.get(conn, assignment_id)
-    if a is None or not (p.has(a["organisation_id"], *PLANNING)):
-        if a is not None and p.has(a["organisation_id"], "finance", "worker"):
-            raise Forbidden("Only the borrowing organisation's planner confirms hours.")
-        raise NotFound("assignment")
+    a = await access.assignment(conn, p, assignment_id, *PLANNING)
     if a["status"] != "booked":
         raise Conflict("conflict", "This assignment was cancelled; there are no hours to confirm.")
     if a["starts_at"] > now:

@@ -13,7 +13,8 @@ async def principal_for(conn, subject: str) -> Principal | None:
         return None
     return Principal(user_id=user["id"], email=user["email"], name=user["name"], language=user["language"],
                      roles=tuple(Role(r["role"], _uuid(r["organisation_id"]), _uuid(r["region_id"]),
-                                      r["organisation_name"]) for r in user["roles"]))
+                                      r["organisation_name"]) for r in user["roles"]),
+                     home_region_id=user["region_id"])
 
 
 def _uuid(value: str | None) -> UUID | None:

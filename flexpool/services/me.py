@@ -30,6 +30,9 @@ async def update_preferences(conn, p: Principal, changes: dict):
             if worker is None:
                 raise Invalid([(_CAMEL.get(k, k), "only a pool worker has this preference")
                                for k in [*worker_fields, *(["availability"] if "availability" in changes else [])]])
+            # The worker's own wish can only narrow the employer's pool.optedIn, never widen it.
+            if "opted_in" in worker_fields:
+                worker_fields["worker_opt_in"] = worker_fields.pop("opted_in")
             await workers_db.update(conn, worker["id"], worker_fields)
             if "availability" in changes:
                 await workers_db.replace_availability(

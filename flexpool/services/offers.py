@@ -10,7 +10,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import availability
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.eligibility import exclusion_blockers, reached, too_far
+from flexpool.domain.eligibility import never_reaches, reached
 from flexpool.services import conflicts, regions
 from flexpool.services.errors import Forbidden
 from flexpool.services.principal import Principal
@@ -63,5 +63,4 @@ async def may_see(conn, p: Principal, shift, now: datetime) -> bool:
         return True
     candidate = conflicts.candidate(worker)
     offer = conflicts.offer(shift, await orgs_db.partners(conn, shift["organisation_id"]))
-    return (worker["opted_in"] and reached(candidate, offer, now) and not too_far(candidate, offer)
-            and not exclusion_blockers(candidate, offer))
+    return not never_reaches(candidate, offer) and reached(candidate, offer, now)

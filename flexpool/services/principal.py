@@ -21,10 +21,12 @@ class Principal(msgspec.Struct, frozen=True):
     name: str
     language: str
     roles: tuple[Role, ...]
+    home_region_id: UUID | None = None  # users.region_id: set by the first grant or accepted invitation
 
     @property
     def region_id(self) -> UUID | None:
-        return self.roles[0].region_id if self.roles else None
+        """A user belongs to one region (the database guarantees it)."""
+        return self.home_region_id or (self.roles[0].region_id if self.roles else None)
 
     @property
     def is_coordinator(self) -> bool:
@@ -36,11 +38,19 @@ class Principal(msgspec.Struct, frozen=True):
     def has(self, organisation_id: UUID, *roles: str) -> bool:
         return any(r.organisation_id == organisation_id and r.role in roles for r in self.roles)
 
-    def authorise(self, organisation_id: UUID, *roles: str, coordinator: bool = False) -> None:
-        """403 for a member of the organisation without the role; 404 for everyone else (no leak)."""
+    def is_member_of(self, organisation_id: UUID) -> bool:
+        return any(r.organisation_id == organisation_id for r in self.roles)
+
+    def authorise(self, organisation_id: UUID, *roles: str, region_id: UUID | None, coordinator: bool = False) -> None:
+        """The one rule every gate applies, given the region the organisation belongs to:
+        outside the caller's region 404 for everyone (coordinators included); in it, the role or (where
+        allowed) the region's coordinator passes; a member of the organisation or the region's coordinator
+        without the right gets 403; everyone else 404, so that existence is not leaked."""
+        if region_id is None or region_id != self.region_id:
+            raise NotFound("organisation")
         if self.has(organisation_id, *roles) or (coordinator and self.is_coordinator):
             return
-        if any(r.organisation_id == organisation_id for r in self.roles) or self.is_coordinator:
+        if self.is_member_of(organisation_id) or self.is_coordinator:
             raise Forbidden()
         raise NotFound("organisation")
 

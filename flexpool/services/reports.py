@@ -6,7 +6,7 @@ from statistics import median
 from uuid import UUID
 
 from flexpool.db import shifts as shifts_db
-from flexpool.services import settlement
+from flexpool.services import access, settlement
 from flexpool.services.errors import Forbidden
 from flexpool.services.principal import Principal
 
@@ -19,7 +19,7 @@ async def fill_rate(conn, p: Principal, lo: datetime, hi: datetime, organisation
                 raise Forbidden("Give organisationId, or ask the coordinator for the region.")
             organisation_id = orgs[0]
     else:
-        p.authorise(organisation_id, "planner", "orgAdmin", coordinator=True)
+        await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", coordinator=True)
     rows = await shifts_db.fill_facts(conn, p.region_id, organisation_id, lo, hi)
     published = len(rows)
     cancelled = sum(1 for r in rows if r["status"] == "cancelled")

@@ -12,7 +12,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.services import announcements, regions
+from flexpool.services import access, announcements, regions
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
 from flexpool.services.offers import may_see
@@ -30,10 +30,10 @@ class ShiftDraft:
             setattr(self, k, kw[k])
 
 
-def _planner_organisation(p: Principal, organisation_id: UUID | None) -> UUID:
+async def _planner_organisation(conn, p: Principal, organisation_id: UUID | None) -> UUID:
     orgs = p.organisations(*PLANNING)
     if organisation_id is not None:
-        p.authorise(organisation_id, *PLANNING)
+        await access.organisation(conn, p, organisation_id, *PLANNING)
         return organisation_id
     if not orgs:
         p.require_any(*PLANNING)
@@ -45,7 +45,7 @@ def _planner_organisation(p: Principal, organisation_id: UUID | None) -> UUID:
 async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, organisation_id: UUID | None = None,
                   batch: bool = False) -> list:
     """All or nothing: one invalid draft refuses the whole batch, naming the item."""
-    org_id = _planner_organisation(p, organisation_id)
+    org_id = await _planner_organisation(conn, p, organisation_id)
     errors: list[tuple[str, str]] = []
     for i, d in enumerate(drafts):
         prefix = f"shifts[{i}]." if batch else ""
@@ -78,12 +78,12 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
 
 async def visible_shift(conn, p: Principal, shift_id: UUID, now: datetime):
     """The shift if the caller may see it: its organisation's staff, or a worker it is offered to or booked on."""
+    try:
+        return await access.shift(conn, p, shift_id, *access.STAFF, coordinator=True), True
+    except (NotFound, Forbidden):
+        pass
     shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
-    if shift is None:
-        raise NotFound("shift")
-    if p.has(shift["organisation_id"], "planner", "orgAdmin", "finance") or p.is_coordinator:
-        return shift, True
-    if await may_see(conn, p, shift, now):
+    if shift is not None and await may_see(conn, p, shift, now):
         return shift, False
     raise NotFound("shift")
 
@@ -97,25 +97,19 @@ async def detail(conn, p: Principal, shift_id: UUID, now: datetime):
 
 async def list_for_planner(conn, p: Principal, *, organisation_id=None, status=None, lo=None, hi=None, site_id=None,
                            now, after=None, limit=50):
-    org_id = _planner_organisation(p, organisation_id)
+    org_id = await _planner_organisation(conn, p, organisation_id)
     return await shifts_db.list_for_organisation(conn, org_id, status=status, lo=lo, hi=hi, site_id=site_id, now=now,
                                                  after=after, limit=limit)
 
 
 async def history(conn, p: Principal, shift_id: UUID):
-    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
-    if shift is None or not (p.has(shift["organisation_id"], *PLANNING) or p.is_coordinator):
-        raise NotFound("shift")
+    await access.shift(conn, p, shift_id, *PLANNING, coordinator=True)
     return await audit_db.for_shift(conn, shift_id)
 
 
 async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime):
     """Cancel the shift; booked workers are released (late when inside the window) and applications declined."""
-    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
-    if shift is None or not (p.has(shift["organisation_id"], *PLANNING)):
-        if shift is not None and p.has(shift["organisation_id"], "finance", "worker"):
-            raise Forbidden()
-        raise NotFound("shift")
+    await access.shift(conn, p, shift_id, *PLANNING)
     async with conn.transaction():
         await shifts_db.lock(conn, shift_id)
         shift = await shifts_db.get(conn, shift_id, p.region_id)

@@ -11,7 +11,8 @@ from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.tariffs import DEFAULT_TARIFFS, Band, band_problems, ort_tables
-from flexpool.services.errors import Invalid, NotFound
+from flexpool.services import access
+from flexpool.services.errors import Invalid
 from flexpool.services.principal import Principal
 
 
@@ -69,15 +70,13 @@ async def put_region(conn, p: Principal, *, functions: dict[str, int], vat_perce
 
 
 async def get_organisation(conn, p: Principal, organisation_id: UUID) -> dict:
-    p.authorise(organisation_id, "finance", "orgAdmin", "planner", coordinator=True)
+    await access.organisation(conn, p, organisation_id, "finance", "orgAdmin", "planner", coordinator=True)
     return await tariffs_db.override(conn, organisation_id, p.region_id)
 
 
 async def put_organisation(conn, p: Principal, organisation_id: UUID, functions: dict[str, int], now: datetime):
     """The lender's own cost prices for its own workers, overriding the region's table."""
-    p.authorise(organisation_id, "finance", "orgAdmin")
-    if await orgs_db.get(conn, organisation_id, p.region_id) is None:
-        raise NotFound("organisation")
+    await access.organisation(conn, p, organisation_id, "finance", "orgAdmin")
     _validate_functions(functions)
     await tariffs_db.put_override(conn, organisation_id, functions, at=now, by=p.user_id)
     return functions

@@ -1,0 +1,73 @@
+"""One gate per resource: may this caller see, plan or administer it? Every endpoint asks here.
+
+The answer always includes the region (CONTRACT.md, "Between organisations and regions"): outside the
+caller's region everything is 404, for every role, coordinators included. Inside it, a resource belongs to
+one organisation; `Principal.authorise` decides with the roles the caller holds there: the role passes,
+a member of that organisation (or the region's coordinator) without it gets 403, everyone else 404.
+Each gate returns the row it loaded, so a handler never loads the resource a second, unchecked way.
+"""
+from __future__ import annotations
+
+from uuid import UUID
+
+from flexpool.db import applications as applications_db
+from flexpool.db import assignments as assignments_db
+from flexpool.db import organisations as orgs_db
+from flexpool.db import shifts as shifts_db
+from flexpool.db import workers as workers_db
+from flexpool.services.errors import NotFound
+from flexpool.services.principal import Principal
+
+PLANNING = ("planner", "orgAdmin")
+STAFF = ("planner", "orgAdmin", "finance")
+
+
+async def organisation(conn, p: Principal, organisation_id: UUID, *roles: str, coordinator: bool = False):
+    """The organisation row, if the caller holds one of `roles` there (or is the region's coordinator and
+    `coordinator` allows it)."""
+    row = await orgs_db.get(conn, organisation_id, p.region_id) if p.region_id else None
+    p.authorise(organisation_id, *roles, region_id=row["region_id"] if row else None, coordinator=coordinator)
+    return row
+
+
+async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *roles: str,
+                 coordinator: bool = False):
+    """A worker of the organisation (their home employer), for the roles given there."""
+    await organisation(conn, p, organisation_id, *roles, coordinator=coordinator)
+    row = await workers_db.get(conn, worker_id, organisation_id)
+    if row is None:
+        raise NotFound("worker")
+    return row
+
+
+async def shift(conn, p: Principal, shift_id: UUID, *roles: str, coordinator: bool = False):
+    """A shift, for the roles given at its (publishing) organisation."""
+    row = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
+    if row is None:
+        raise NotFound("shift")
+    try:
+        p.authorise(row["organisation_id"], *roles, region_id=row["region_id"], coordinator=coordinator)
+    except NotFound:
+        raise NotFound("shift") from None
+    return row
+
+
+async def assignment(conn, p: Principal, assignment_id: UUID, *roles: str):
+    """An assignment, for the roles given at the borrowing organisation."""
+    row = await assignments_db.get(conn, assignment_id)
+    region = await orgs_db.region_of(conn, row["organisation_id"]) if row else None
+    try:
+        p.authorise(row["organisation_id"] if row else None, *roles, region_id=region)
+    except NotFound:
+        raise NotFound("assignment") from None
+    return row
+
+
+async def application(conn, p: Principal, application_id: UUID, *roles: str):
+    """An application, for the roles given at the organisation of its shift."""
+    row = await applications_db.get(conn, application_id)
+    try:
+        p.authorise(row["organisation_id"] if row else None, *roles, region_id=row["region_id"] if row else None)
+    except NotFound:
+        raise NotFound("application") from None
+    return row

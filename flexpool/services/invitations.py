@@ -1,0 +1,98 @@
+"""Membership with consent: someone who already belongs to another organisation is invited, never added.
+
+An organisation that types an e-mail address learns nothing about the person behind it (no name, no
+employer); the person sees the invitation in `GET /v1/me/invitations` and accepts or declines it. Until
+then the invitation gives no rights at all. Invitations expire after 14 days.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from flexpool.db import audit as audit_db
+from flexpool.db import invitations as invitations_db
+from flexpool.db import users as users_db
+from flexpool.db import workers as workers_db
+from flexpool.services import access, directory
+from flexpool.services.errors import Conflict, NotFound
+from flexpool.services.principal import Principal
+
+VALID_FOR = timedelta(days=14)
+
+
+def worker_payload(fields: dict, credentials: list[dict], excluded) -> dict:
+    """The worker profile the home employer typed, kept with the invitation until the person accepts."""
+    return {"fields": {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()},
+            "credentials": [{**c, "valid_until": c["valid_until"].isoformat() if c.get("valid_until") else None}
+                            for c in credentials],
+            "excluded": [str(o) for o in excluded or []]}
+
+
+def _from_payload(payload: dict) -> tuple[dict, list[dict], list[UUID]]:
+    fields = dict(payload["fields"])
+    if fields.get("date_of_birth"):
+        fields["date_of_birth"] = date.fromisoformat(fields["date_of_birth"])
+    credentials = [{**c, "valid_until": date.fromisoformat(c["valid_until"]) if c.get("valid_until") else None}
+                   for c in payload["credentials"]]
+    return fields, credentials, [UUID(o) for o in payload["excluded"]]
+
+
+async def invite(conn, p: Principal, org, user, *, kind: str, roles: list[str], worker: dict | None, now: datetime):
+    """Inside the caller's transaction: a pending invitation (renewed if one is pending), audited."""
+    invitation_id = await invitations_db.upsert_pending(
+        conn, region_id=org["region_id"], organisation_id=org["id"], user_id=user["id"], kind=kind,
+        roles=sorted(set(roles)), worker=worker, invited_by=p.user_id, now=now, expires_at=now + VALID_FOR)
+    await audit_db.record(conn, organisation_id=org["id"], shift_id=None, subject_type="invitation",
+                          subject_id=invitation_id, action="invited", actor=p.user_id, at=now,
+                          data={"kind": kind, "roles": sorted(set(roles))})
+    return await invitations_db.get(conn, invitation_id)
+
+
+async def mine(conn, p: Principal, now: datetime):
+    return await invitations_db.pending_for_user(conn, p.user_id, now)
+
+
+async def organisation_invitations(conn, p: Principal, organisation_id: UUID):
+
+    await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
+    return await invitations_db.for_organisation(conn, organisation_id)
+
+
+async def _own_pending(conn, p: Principal, invitation_id: UUID, now: datetime):
+    row = await invitations_db.lock(conn, invitation_id)
+    if row is None or row["user_id"] != p.user_id:
+        raise NotFound("invitation")
+    if row["status"] != "pending":
+        raise Conflict("conflict", f"This invitation was already {row['status']}.")
+    if row["expires_at"] <= now:
+        raise Conflict("conflict", "This invitation has expired; ask the organisation to invite you again.")
+    return row
+
+
+async def accept(conn, p: Principal, invitation_id: UUID, now: datetime):
+    async with conn.transaction():
+        row = await _own_pending(conn, p, invitation_id, now)
+        if not await users_db.join_region(conn, p.user_id, row["region_id"]):
+            raise Conflict("other-region", "You belong to another region; a user belongs to one region only.")
+        org = {"id": row["organisation_id"], "region_id": row["region_id"]}
+        if row["kind"] == "worker":
+            if await workers_db.by_user(conn, p.user_id) is not None:
+                raise Conflict("conflict", "You are a pool worker of another organisation. Ask that employer to "
+                                           "end your worker profile first; then accept this invitation.")
+            fields, credentials, excluded = _from_payload(row["worker"])
+            await directory.make_worker(conn, p.user_id, org, fields, credentials, excluded)
+        for role in row["roles"]:
+            await users_db.grant(conn, p.user_id, row["region_id"], row["organisation_id"], role)
+        await invitations_db.decide(conn, invitation_id, "accepted", now)
+        await audit_db.record(conn, organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
+                              subject_id=invitation_id, action="accepted", actor=p.user_id, at=now)
+    return await invitations_db.get(conn, invitation_id)
+
+
+async def decline(conn, p: Principal, invitation_id: UUID, now: datetime):
+    async with conn.transaction():
+        row = await _own_pending(conn, p, invitation_id, now)
+        await invitations_db.decide(conn, invitation_id, "declined", now)
+        await audit_db.record(conn, organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
+                              subject_id=invitation_id, action="declined", actor=p.user_id, at=now)
+    return await invitations_db.get(conn, invitation_id)

@@ -1,0 +1,104 @@
+"""Leavers and their personal data (CONTRACT.md, "Between organisations and regions").
+
+Ending a worker is the home employer's act: the worker role and the pool membership end at once, and
+bookings that have not started are released at every organisation without a late-cancellation charge
+(the borrower is not at fault, nor the worker). Worked hours stay in settlement.
+
+Erasure (only of an ended worker) removes the profile, contact details, devices, rosters and credentials
+and pseudonymises the rest, except what the law keeps: working-time records of the current and the past
+52 weeks (Arbeidstijdenwet art. 4:3 and the Arbeidstijdenbesluit: the employer keeps them for 52 weeks)
+and statement lines of closed months for 7 years (AWR art. 52, fiscal records).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from flexpool.db import applications as applications_db
+from flexpool.db import assignments as assignments_db
+from flexpool.db import audit as audit_db
+from flexpool.db import outbox
+from flexpool.db import personal_data as personal_data_db
+from flexpool.db import shifts as shifts_db
+from flexpool.db import users as users_db
+from flexpool.db import workers as workers_db
+from flexpool.domain.clock import AMSTERDAM, local
+from flexpool.services import access, announcements
+from flexpool.services.calendar import new_calendar_secret
+from flexpool.services.errors import Conflict
+from flexpool.services.principal import Principal
+
+WORKING_TIME_RETENTION = timedelta(weeks=52)
+PSEUDONYM = "Verwijderde medewerker"
+LEFT = "de medewerker is uit dienst bij de eigen werkgever"
+
+
+async def end_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> None:
+    w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
+    if w["ended_at"] is not None:
+        return
+    async with conn.transaction():
+        await workers_db.lock(conn, worker_id)
+        await workers_db.end(conn, worker_id, now)
+        await users_db.revoke(conn, w["user_id"], organisation_id, ["worker"])
+        for a in await workers_db.future_bookings(conn, worker_id, now):
+            await _release_for_leaver(conn, p, a, w, now)
+        for ap in await applications_db.pending_for_worker(conn, worker_id):
+            await applications_db.decide(conn, ap["id"], "withdrawn", now=now, by=None, reason=LEFT)
+            await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                                  subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None,
+                                  at=now, reason=LEFT)
+        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="worker",
+                              subject_id=worker_id, action="ended", actor=p.user_id, at=now)
+
+
+async def _release_for_leaver(conn, p: Principal, a, worker, now: datetime) -> None:
+    """Released without a late-cancellation charge; the borrower's planners hear of it and the place
+    goes out again."""
+    await assignments_db.cancel(conn, a["id"], now=now, by=p.user_id, reason=LEFT, late_percent=None)
+    shift = await shifts_db.by_id(conn, a["shift_id"])
+    await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
+                          subject_type="assignment", subject_id=a["id"], action="released", actor=p.user_id, at=now,
+                          reason=LEFT, data={"lateCancellation": False, "workerEnded": True})
+    await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, a["organisation_id"]), kind="worker-cancelled",
+                         dedupe_key=f"worker-cancelled:{a['id']}", now=now, urgent=True,
+                         data=outbox.shift_data(shift, assignmentId=a["id"], workerName=worker["name"], reason=LEFT))
+    await announcements.announce_reopened(conn, a["shift_id"], a["id"], now)
+
+
+def retention_start(now: datetime) -> datetime:
+    """The Monday 00:00 (local) 52 weeks before the current week: the working-time records kept."""
+    today = local(now).date()
+    monday = today - timedelta(days=today.weekday()) - WORKING_TIME_RETENTION
+    return datetime(monday.year, monday.month, monday.day, tzinfo=AMSTERDAM)
+
+
+async def erase_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> dict:
+    w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
+    if w["ended_at"] is None:
+        raise Conflict("conflict", "Only an ended worker can be erased: end the worker first "
+                                   "(DELETE /v1/organisations/{orgId}/workers/{workerId}).")
+    removed = ["profile (date of birth, home, skills, limits)", "credentials", "availability", "exclusions",
+               "blocks by organisations", "home roster outside the retention period"]
+    async with conn.transaction():
+        await workers_db.lock(conn, worker_id)
+        await personal_data_db.erase_worker(conn, worker_id, retention_start(now), now)
+        account = not await personal_data_db.has_other_ties(conn, w["user_id"])
+        if account:
+            await personal_data_db.erase_account(conn, w["user_id"], PSEUDONYM, new_calendar_secret(), now)
+            removed += ["name and e-mail address", "devices", "notifications", "invitations",
+                        "calendar subscription"]
+        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="worker",
+                              subject_id=worker_id, action="erased", actor=p.user_id, at=now,
+                              data={"account": account})
+    kept = ["home roster blocks of the current and past 52 weeks (working-time records)",
+            "assignments and confirmed hours, pseudonymised (working-time records and settlement)",
+            "statement lines of closed months for 7 years (fiscal records)"]
+    if not account:
+        kept.append("the account: the person still works with FlexPool elsewhere")
+    return {"worker_id": worker_id, "erased_at": local(now), "removed": removed, "kept": kept}
+
+
+async def export(conn, p: Principal, now: datetime) -> dict:
+    return {"exportedAt": local(now).isoformat(), "userId": str(p.user_id),
+            **await personal_data_db.export(conn, p.user_id)}
