@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -13,13 +14,16 @@ from litestar.config.cors import CORSConfig
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.memory import MemoryStore
 
 from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
 from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
+from api.metrics import metrics_port, metrics_routes
+from api.security_headers import SecurityHeadersMiddleware
 from api.problems import EXCEPTION_HANDLERS, problem_page
 from api.routes import ROUTES
 from flexpool import config as config_module
@@ -32,6 +36,10 @@ if TYPE_CHECKING:
 from flexpool.services import database
 
 log = logging.getLogger("flexpool.api")
+
+# The interactive docs' scripts are served by the service itself: no third-party CDN sees who reads them.
+DOCS_ASSETS = "/schema/assets"
+SWAGGER_UI = Path(__file__).parent / "static" / "swagger-ui"
 
 
 def _caller(request: Request) -> str:
@@ -58,19 +66,22 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         app.state.verifier = TokenVerifier(settings)
         app.state.migration_head = database.schema_head()
         try:
-            async with _hooks(app, lifespan_hooks):
+            async with metrics_port(settings), _hooks(app, lifespan_hooks):
                 yield
         finally:
             if own_pool:
                 await app.state.pool.close()
 
     app = Litestar(
-        route_handlers=[*ROUTES, problem_page, PrometheusController],
+        route_handlers=[*ROUTES, problem_page, *metrics_routes(settings),
+                        create_static_files_router(DOCS_ASSETS, directories=[SWAGGER_UI], include_in_schema=False,
+                                                   name="docs-assets")],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ClosedStructSchemaPlugin()],
         lifespan=[lifespan],
         middleware=[
+            SecurityHeadersMiddleware,
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
             DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             RateLimitConfig(rate_limit=("minute", settings.write_rate_per_minute), identifier_for_request=_caller,
@@ -85,7 +96,10 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
             title="FlexPool API", version="1.0.0", path="/schema",
             description="Regional shift-exchange flex pool for Dutch care organisations. Errors are "
                         "application/problem+json (RFC 9457); see /problems/<slug>.",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")]),
+            render_plugins=[SwaggerRenderPlugin(
+                path="/swagger", js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js", css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+                favicon=f"<link rel='icon' type='image/png' href='{DOCS_ASSETS}/favicon-32x32.png'>")]),
         debug=False,
     )
     return app

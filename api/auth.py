@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.request
 from functools import cached_property
 
@@ -19,6 +20,8 @@ from flexpool.services.identity import principal_for
 
 log = logging.getLogger("flexpool.auth")
 
+LEEWAY = 60  # seconds of clock skew between issuer and service
+
 PUBLIC_PATHS = ["^/health", "^/schema", "^/problems", "^/metrics", "^/v1/calendar/"]
 
 
@@ -27,6 +30,7 @@ class TokenVerifier:
         self.secret = settings.jwt_secret
         self.issuer = settings.oidc_issuer
         self.audience = settings.oidc_audience
+        self.max_lifetime = settings.token_max_hours * 3600
 
     @cached_property
     def _jwks(self) -> jwt.PyJWKClient:
@@ -51,10 +55,21 @@ class TokenVerifier:
             raise NotAuthorizedException("The token has expired; sign in again.") from None
         except (jwt.InvalidTokenError, jwt.PyJWKClientError, OSError, KeyError, ValueError):
             raise NotAuthorizedException("The token is not valid.") from None
+        self._check_lifetime(claims)
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub:
             raise NotAuthorizedException("The token names no user.")
         return sub
+
+
+    def _check_lifetime(self, claims: dict) -> None:
+        """A stolen token must not work for long: `exp` is required, and a token may live at most
+        FLEXPOOL_TOKEN_MAX_HOURS from its `iat` (or from now, without one)."""
+        exp = claims.get("exp")
+        iat = claims.get("iat")
+        start = iat if isinstance(iat, (int, float)) else time.time()
+        if not isinstance(exp, (int, float)) or exp - start > self.max_lifetime + LEEWAY:
+            raise NotAuthorizedException("The token lives too long; sign in again for a shorter one.")
 
 
 class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):

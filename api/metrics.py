@@ -1,7 +1,49 @@
 """What operators watch besides HTTP timings: how accepts end, and why they are refused."""
 from __future__ import annotations
 
-from prometheus_client import Counter
+import hmac
+from contextlib import asynccontextmanager
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.plugins.prometheus import PrometheusController
+from prometheus_client import Counter, start_http_server
 
 ACCEPTS = Counter("flexpool_accepts", "Accepts by outcome", ["outcome"])
 REFUSALS = Counter("flexpool_refusals", "Refused accepts by the first blocker's problem type", ["type"])
+
+
+def metrics_routes(settings) -> list:
+    """`/metrics` on the API port: open in development, behind `FLEXPOOL_METRICS_TOKEN` when set; with
+    `FLEXPOOL_METRICS_PORT` it is served on that port instead (`flexpool serve` starts it) and not here."""
+    if settings.metrics_port is not None:
+        return []
+    if not settings.metrics_token:
+        return [PrometheusController]
+    expected = settings.metrics_token.encode()
+
+    def bearer_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            raise NotAuthorizedException("The metrics need Authorization: Bearer <FLEXPOOL_METRICS_TOKEN>.")
+
+    class GuardedMetrics(PrometheusController):
+        guards = [bearer_token]
+
+    return [GuardedMetrics]
+
+
+@asynccontextmanager
+async def metrics_port(settings):
+    """`/metrics` on its own port (FLEXPOOL_METRICS_PORT), for a scraper on the internal network only."""
+    if settings.metrics_port is None:
+        yield
+        return
+    server, thread = start_http_server(settings.metrics_port, addr=settings.host)
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

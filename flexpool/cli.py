@@ -91,7 +91,8 @@ def cmd_token(args, settings) -> int:
     if settings.production:
         print("development tokens are not issued in production; use the OIDC issuer", file=sys.stderr)
         return 2
-    print(tokens.issue(settings.jwt_secret, args.email, hours=args.hours))
+    hours = min(args.hours or settings.token_max_hours, settings.token_max_hours)
+    print(tokens.issue(settings.jwt_secret, args.email, hours=hours))
     return 0
 
 
@@ -130,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--coordinator", required=True, metavar="EMAIL")
     token = sub.add_parser("token", help="print a development token for a user")
     token.add_argument("email")
-    token.add_argument("--hours", type=int, default=24 * 30)
+    token.add_argument("--hours", type=int, default=None,
+                       help="lifetime; at most FLEXPOOL_TOKEN_MAX_HOURS (default: that maximum)")
     sub.add_parser("demo", help="load the demo region")
     args = parser.parse_args(argv)
     try:

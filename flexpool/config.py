@@ -25,6 +25,9 @@ class Settings(msgspec.Struct, frozen=True):
     write_rate_per_minute: int
     scheduler: bool
     db_pool_size: int = 20
+    token_max_hours: int = 24
+    metrics_token: str | None = None
+    metrics_port: int | None = None
 
     @property
     def production(self) -> bool:
@@ -32,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True):
 
 
 DEV_SECRET = "flexpool-development-secret-change-me"
+MIN_SECRET_BYTES = 32  # HS256 with a shorter secret can be brute-forced offline from one token (RFC 7518 3.2)
 
 
 def load(environ: dict[str, str] | None = None) -> Settings:
@@ -50,6 +54,8 @@ def load(environ: dict[str, str] | None = None) -> Settings:
             missing.append("FLEXPOOL_OIDC_ISSUER (or FLEXPOOL_JWT_SECRET)")
         if secret == DEV_SECRET:
             missing.append("FLEXPOOL_JWT_SECRET must not be the development default")
+        elif secret and len(secret.encode()) < MIN_SECRET_BYTES:
+            missing.append(f"FLEXPOOL_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
         if missing:
             raise ConfigError("production settings missing: " + "; ".join(missing))
     elif not secret:
@@ -58,9 +64,16 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         port = int(env.get("FLEXPOOL_PORT", "8000"))
         rate = int(env.get("FLEXPOOL_WRITE_RATE_PER_MINUTE", "120"))
         pool_size = int(env.get("FLEXPOOL_DB_POOL_SIZE", "20"))
+        token_max_hours = int(env.get("FLEXPOOL_TOKEN_MAX_HOURS", "24"))
+        metrics_port = int(env["FLEXPOOL_METRICS_PORT"]) if env.get("FLEXPOOL_METRICS_PORT") else None
     except ValueError as exc:
-        raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE and FLEXPOOL_DB_POOL_SIZE must be "
-                          f"integers: {exc}") from None
+        raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, "
+                          f"FLEXPOOL_TOKEN_MAX_HOURS and FLEXPOOL_METRICS_PORT must be integers: {exc}") from None
+    if not 1 <= token_max_hours <= 24 * 31:
+        raise ConfigError("FLEXPOOL_TOKEN_MAX_HOURS must be between 1 and 744")
+    metrics_token = env.get("FLEXPOOL_METRICS_TOKEN") or None
+    if metrics_token is not None and len(metrics_token) < 16:
+        raise ConfigError("FLEXPOOL_METRICS_TOKEN must be at least 16 characters")
     if not 2 <= pool_size <= 500:
         raise ConfigError("FLEXPOOL_DB_POOL_SIZE must be between 2 and 500")
     host = env.get("FLEXPOOL_HOST", "127.0.0.1")
@@ -79,4 +92,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         write_rate_per_minute=rate,
         scheduler=env.get("FLEXPOOL_SCHEDULER", "1") not in ("0", "false", "no"),
         db_pool_size=pool_size,
+        token_max_hours=token_max_hours,
+        metrics_token=metrics_token,
+        metrics_port=metrics_port,
     )

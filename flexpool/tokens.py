@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import jwt
 
 
-def issue(secret: str, subject: str, *, hours: int = 24 * 30, now: datetime | None = None) -> str:
+def issue(secret: str, subject: str, *, hours: int = 12, now: datetime | None = None) -> str:
     now = now or datetime.now(timezone.utc)
     return jwt.encode({"sub": subject, "iat": now, "exp": now + timedelta(hours=hours), "iss": "flexpool-dev"},
                       secret, algorithm="HS256")

@@ -66,8 +66,9 @@ class MeController(Controller):
         return me_out(p, *await me_service.update_preferences(conn, p, changes))
 
     @put("/devices/{token:str}", status_code=HTTP_204_NO_CONTENT, summary="Register or refresh an FCM token")
-    async def put_device(self, conn: Connection, p: Principal, token: DeviceToken, data: DeviceIn) -> None:
-        await me_service.register_device(conn, p, token, data.platform)
+    async def put_device(self, conn: Connection, p: Principal, now: datetime, token: DeviceToken,
+                         data: DeviceIn) -> None:
+        await me_service.register_device(conn, p, token, data.platform, now)
 
     @delete("/devices/{token:str}", status_code=HTTP_204_NO_CONTENT, summary="Forget an FCM token")
     async def delete_device(self, conn: Connection, p: Principal, token: DeviceToken) -> None:
@@ -130,4 +131,4 @@ class InvitationController(Controller):
 async def calendar_feed(conn: Connection, now: datetime, secret: str) -> Response[bytes]:
     body = await calendar_service.feed(conn, secret.removesuffix(".ics"), now)
     return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+                    headers={"Cache-Control": "no-store"})

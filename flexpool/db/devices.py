@@ -2,11 +2,30 @@
 from __future__ import annotations
 
 
-async def upsert(conn, user_id, token: str, platform: str) -> None:
+async def upsert(conn, user_id, token: str, platform: str):
+    """Registers or refreshes the token; returns the previous owner (and region) when it belonged to
+    someone else."""
+    previous = await conn.fetchrow(
+        "SELECT d.user_id, u.region_id FROM devices d JOIN users u ON u.id = d.user_id WHERE d.token = $1 FOR UPDATE",
+        token)
     await conn.execute(
         "INSERT INTO devices (token, user_id, platform) VALUES ($1, $2, $3) "
         "ON CONFLICT (token) DO UPDATE SET user_id = EXCLUDED.user_id, platform = EXCLUDED.platform, "
         "last_seen_at = now()", token, user_id, platform)
+    return previous if previous is not None and previous["user_id"] != user_id else None
+
+
+async def lock_user(conn, user_id) -> None:
+    """Serialises one user's registrations, so the bound on devices holds under concurrent calls."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('devices:' || $1::text))", str(user_id))
+
+
+async def keep_newest(conn, user_id, limit: int) -> int:
+    """Forgets the user's least recently seen devices beyond `limit`; returns how many."""
+    result = await conn.execute(
+        "DELETE FROM devices WHERE token IN (SELECT token FROM devices WHERE user_id = $1 "
+        "ORDER BY last_seen_at DESC, created_at DESC OFFSET $2)", user_id, limit)
+    return int(result.split()[-1])
 
 
 async def delete(conn, user_id, token: str) -> bool:

@@ -1,14 +1,18 @@
 """The signed-in user's own side: profile, preferences, devices, calendar secret."""
 from __future__ import annotations
 
-from datetime import time
+import logging
+from datetime import datetime, time
 
+from flexpool.db import audit as audit_db
 from flexpool.db import devices as devices_db
 from flexpool.db import notifications as notifications_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
+
+log = logging.getLogger("flexpool.devices")
 
 
 async def profile(conn, p: Principal):
@@ -46,8 +50,24 @@ async def update_preferences(conn, p: Principal, changes: dict):
     return await profile(conn, p)
 
 
-async def register_device(conn, p: Principal, token: str, platform: str) -> None:
-    await devices_db.upsert(conn, p.user_id, token, platform)
+MAX_DEVICES_PER_USER = 10
+
+
+async def register_device(conn, p: Principal, token: str, platform: str, now: datetime) -> None:
+    """A token moves to whoever registers it last (a phone changes hands); the move is audited, since it
+    also moves that phone's pushes. A user keeps at most 10 devices: the least recently seen go first."""
+    async with conn.transaction():
+        await devices_db.lock_user(conn, p.user_id)
+        previous = await devices_db.upsert(conn, p.user_id, token, platform)
+        if previous is not None:
+            region = p.region_id or previous["region_id"]
+            if region is not None:
+                await audit_db.record(conn, organisation_id=None, shift_id=None, subject_type="device",
+                                      subject_id=p.user_id, action="device-reregistered", actor=p.user_id, at=now,
+                                      data={"fromUserId": str(previous["user_id"]), "platform": platform},
+                                      region_id=region)
+            log.warning("device token moved from user %s to user %s", previous["user_id"], p.user_id)
+        await devices_db.keep_newest(conn, p.user_id, MAX_DEVICES_PER_USER)
 
 
 async def remove_device(conn, p: Principal, token: str) -> None:
