@@ -23,7 +23,7 @@ from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
 from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
 from api.metrics import metrics_port, metrics_routes
-from api.security_headers import SecurityHeadersMiddleware
+from api.security_headers import security_headers
 from api.problems import EXCEPTION_HANDLERS, problem_page
 from api.routes import ROUTES
 from flexpool import config as config_module
@@ -80,8 +80,8 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ClosedStructSchemaPlugin()],
         lifespan=[lifespan],
+        before_send=[security_headers],
         middleware=[
-            SecurityHeadersMiddleware,
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
             DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             RateLimitConfig(rate_limit=("minute", settings.write_rate_per_minute), identifier_for_request=_caller,

@@ -34,3 +34,18 @@ def test_pool_size():
     for bad in ("1", "5000", "many"):
         with pytest.raises(ConfigError, match="FLEXPOOL_DB_POOL_SIZE"):
             load({"FLEXPOOL_DB_POOL_SIZE": bad})
+
+
+def test_production_refuses_a_short_jwt_secret():
+    base = {"FLEXPOOL_ENV": "production", "FLEXPOOL_DATABASE_URL": "postgresql://x/y"}
+    with pytest.raises(ConfigError, match="at least 32 bytes"):
+        load({**base, "FLEXPOOL_JWT_SECRET": "s" * 31})
+    assert load({**base, "FLEXPOOL_JWT_SECRET": "s" * 32}).jwt_secret == "s" * 32
+
+
+def test_token_lifetime_and_metrics_settings_are_checked():
+    assert load({}).token_max_hours == 24 and load({}).metrics_token is None
+    with pytest.raises(ConfigError, match="FLEXPOOL_TOKEN_MAX_HOURS"):
+        load({"FLEXPOOL_TOKEN_MAX_HOURS": "0"})
+    with pytest.raises(ConfigError, match="FLEXPOOL_METRICS_TOKEN"):
+        load({"FLEXPOOL_METRICS_TOKEN": "short"})

@@ -193,7 +193,8 @@ class ReportController(Controller):
 
     @get("/fill-rate", summary="Published, filled, cancelled shifts; fill rate and median minutes to fill")
     async def fill_rate(self, conn: Connection, p: Principal, from_: Annotated[datetime, Parameter(query="from")],
-                        to: datetime, organisation_id: UUID | None = None) -> FillRate:
+                        to: datetime,
+                        organisation_id: UUID | None = Parameter(query="organisationId", default=None)) -> FillRate:
         r = await reports.fill_rate(conn, p, from_, to, organisation_id)
         return FillRate(**r)
 

@@ -50,8 +50,10 @@ class ShiftController(Controller):
     @get("/", summary="The planner's shifts, soonest first")
     async def list(self, conn: Connection, p: Principal, now: datetime,
                    status: Literal["open", "filled", "completed", "cancelled"] | None = None,
-                   from_: When = Parameter(query="from", default=None), to: When = None, site_id: UUID | None = None,
-                   organisation_id: UUID | None = None, limit: Limit = 50, cursor: Cursor = None) -> Page[Shift]:
+                   from_: When = Parameter(query="from", default=None), to: When = None,
+                   site_id: UUID | None = Parameter(query="siteId", default=None),
+                   organisation_id: UUID | None = Parameter(query="organisationId", default=None),
+                   limit: Limit = 50, cursor: Cursor = None) -> Page[Shift]:
         after = decode_cursor(cursor)
         rows = await shifts.list_for_planner(
             conn, p, organisation_id=organisation_id, status=status, lo=from_, hi=to, site_id=site_id, now=now,
