@@ -16,7 +16,7 @@ async def dead_letters(conn, limit=100):
     return await conn.fetch("SELECT * FROM notifications WHERE status = 'dead' ORDER BY id DESC LIMIT $1", limit)
 
 
-IN_REGION = "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = n.user_id AND m.region_id = $1)"
+IN_REGION = "(SELECT u.region_id FROM users u WHERE u.id = n.user_id) = $1"
 
 
 async def dead_letters_in_region(conn, region_id, limit=100):

@@ -5,6 +5,8 @@ caller's region everything is 404, for every role, coordinators included. Inside
 one organisation; `Principal.authorise` decides with the roles the caller holds there: the role passes,
 a member of that organisation (or the region's coordinator) without it gets 403, everyone else 404.
 Each gate returns the row it loaded, so a handler never loads the resource a second, unchecked way.
+Called with no roles, a gate only decides how to refuse someone who is not the resource's own person (a
+worker's application or assignment): 403 for members of the owning organisation, 404 for everyone else.
 """
 from __future__ import annotations
 

@@ -112,7 +112,9 @@ async def _withdraw_conflicting_applications(conn, worker, booked_shift_id, now:
 
 async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
     """('assignment', row) for instant booking, ('application', row) for approval booking."""
-    worker = await _worker_of(conn, p)
+    worker = await workers_db.by_user(conn, p.user_id)
+    if worker is None:  # not a worker: 403 for the shift's own organisation, 404 for everyone else
+        await access.shift(conn, p, shift_id)
     shift = await shifts_db.get(conn, shift_id, worker["region_id"])
     if shift is None or never_reaches(conflicts.candidate(worker), conflicts.offer(shift, ())):
         raise NotFound("shift")
@@ -197,10 +199,10 @@ async def decline(conn, p: Principal, application_id: UUID, now: datetime, reaso
 
 
 async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> None:
-    worker = await _worker_of(conn, p)
+    worker = await workers_db.by_user(conn, p.user_id)
     ap = await applications_db.get(conn, application_id)
-    if ap is None or ap["worker_id"] != worker["id"]:
-        raise NotFound("application")
+    if ap is None or worker is None or ap["worker_id"] != worker["id"]:
+        await access.application(conn, p, application_id)
     if ap["status"] != "pending":
         raise _already(f"application-{ap['status']}")
     async with conn.transaction():
@@ -248,7 +250,7 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
     worker = await workers_db.by_user(conn, p.user_id)
     is_worker = worker is not None and worker["id"] == a["worker_id"]
     if not (is_planner or is_worker):
-        raise NotFound("assignment")
+        await access.assignment(conn, p, assignment_id)
     async with conn.transaction():
         await workers_db.lock(conn, a["worker_id"])
         await shifts_db.lock(conn, a["shift_id"])
