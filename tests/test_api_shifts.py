@@ -281,8 +281,11 @@ async def test_cancellation_window_release_and_reopen(client, region):
     r = await client.post(f"/v1/assignments/{b['id']}/cancel", json={"reason": "verjaardag"},
                           headers=auth("lender@mail.test"))
     assert r.status_code == 200 and r.json()["lateCancellation"] is False
+    # Another worker of the borrowing organisation: a member without the right (403); anyone else 404.
     assert (await client.post(f"/v1/assignments/{b['id']}/cancel", json={"reason": "x"},
-                              headers=auth("own@mail.test"))).status_code == 404
+                              headers=auth("own@mail.test"))).status_code == 403
+    assert (await client.post(f"/v1/assignments/{b['id']}/cancel", json={"reason": "x"},
+                              headers=auth(region.orgs["Thuiszorg West"]["planner"]))).status_code == 404
     r = await client.get(f"/v1/shifts/{later['id']}/history", headers=auth(zon["planner"]))
     actions = [(e["subjectType"], e["action"]) for e in r.json()["items"]]
     assert actions == [("shift", "published"), ("assignment", "booked"), ("assignment", "cancelled-by-worker")]
