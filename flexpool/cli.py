@@ -11,6 +11,7 @@ import time
 from flexpool import config as config_module
 from flexpool import embedded, tokens
 from flexpool.db import migrations
+from flexpool.services.errors import ServiceError
 
 log = logging.getLogger("flexpool")
 
@@ -81,7 +82,11 @@ def cmd_region(args, settings) -> int:
         finally:
             await conn.close()
 
-    region = asyncio.run(run())
+    try:
+        region = asyncio.run(run())
+    except ServiceError as refused:
+        print(refused.detail, file=sys.stderr)
+        return 2
     print(f"region {region['name']} ({region['id']}) with coordinator {args.coordinator}")
     print(tokens.issue(settings.jwt_secret, args.coordinator))
     return 0

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from flexpool.services import announcements, hours, timed
+from flexpool.services import announcements, hours, leavers, timed
 
 log = logging.getLogger("flexpool.scheduler")
 
@@ -50,6 +50,7 @@ JOBS = {
     "credential-expiry": (timed.credential_expiry, {"hours": 1}),
     "auto-confirm-hours": (hours.auto_confirm, {"minutes": 10}),
     "purge-idempotency-keys": (purge_idempotency_keys, {"minutes": 30}),
+    "retention": (leavers.purge_expired, {"hours": 6}),
 }
 
 

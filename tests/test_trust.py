@@ -1,9 +1,10 @@
 """Trust between organisations and regions (CONTRACT.md v1.1): regions, invitations, leavers, privacy,
 secrets, devices, personal data."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from flexpool.services import leavers
 from flexpool.services.regions import create_region
 from tests.helpers import Region, auth, future, in_hours
 
@@ -243,3 +244,9 @@ async def test_export_and_erasure_of_personal_data(client, region, pool):
     assert blocks == [recent] and left == {"credentials": 0, "availability_windows": 0} and devices == 0
     # The old address no longer signs anyone in.
     assert (await client.get("/v1/me", headers=auth("lender@mail.test"))).status_code == 401
+    # What the law kept goes when its period ends (the daily retention job).
+    async with pool.acquire() as conn:
+        await leavers.purge_expired(conn, datetime.now(timezone.utc) + timedelta(weeks=49))
+        assert await conn.fetchval("SELECT count(*) FROM roster_blocks WHERE worker_id = $1", lender["id"]) == 1
+        await leavers.purge_expired(conn, datetime.now(timezone.utc) + timedelta(weeks=54))
+        assert await conn.fetchval("SELECT count(*) FROM roster_blocks WHERE worker_id = $1", lender["id"]) == 0

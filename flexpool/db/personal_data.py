@@ -73,3 +73,16 @@ async def erase_account(conn, user_id, pseudonym: str, secret: str, now) -> None
     await conn.execute(
         "UPDATE users SET email = 'erased-' || id || '@erased.invalid', name = $2, quiet_from = NULL, "
         "quiet_to = NULL, calendar_secret = $3, erased_at = $4 WHERE id = $1", user_id, pseudonym, secret, now)
+
+
+async def purge_expired(conn, roster_before, statements_before, pseudonym: str) -> tuple[int, int]:
+    """What the law kept of erased workers goes once its period is over: roster blocks older than the
+    working-time retention, and the name on statement lines older than the fiscal one."""
+    blocks = await conn.execute(
+        "DELETE FROM roster_blocks r USING workers w WHERE w.id = r.worker_id AND w.erased_at IS NOT NULL "
+        "AND r.ends_at < $1", roster_before)
+    lines = await conn.execute(
+        "UPDATE statement_lines l SET worker_name = $2 FROM assignments a JOIN workers w ON w.id = a.worker_id "
+        "WHERE l.assignment_id = a.id AND w.erased_at IS NOT NULL AND l.work_date < $1 AND l.worker_name <> $2",
+        statements_before, pseudonym)
+    return int(blocks.split()[-1]), int(lines.split()[-1])

@@ -99,6 +99,16 @@ async def erase_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUI
     return {"worker_id": worker_id, "erased_at": local(now), "removed": removed, "kept": kept}
 
 
+FISCAL_RETENTION_YEARS = 7
+
+
+async def purge_expired(conn, now: datetime) -> tuple[int, int]:
+    """Daily: the records kept for erased workers go when the law no longer asks for them."""
+    today = local(now).date()
+    fiscal = today.replace(year=today.year - FISCAL_RETENTION_YEARS, month=1, day=1)
+    return await personal_data_db.purge_expired(conn, retention_start(now), fiscal, PSEUDONYM)
+
+
 async def export(conn, p: Principal, now: datetime) -> dict:
     return {"exportedAt": local(now).isoformat(), "userId": str(p.user_id),
             **await personal_data_db.export(conn, p.user_id)}
