@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
+from litestar.openapi import ResponseSpec
 
 from flexpool.domain.clock import local
 from flexpool.domain.policy import COUNT_RULES, MAX_MINUTES
@@ -81,6 +82,10 @@ class Invitation(Out):
     created_at: datetime
     expires_at: datetime
     decided_at: datetime | None
+
+
+INVITED = {202: ResponseSpec(Invitation, description="the account belongs to another organisation: the person is "
+                                                     "invited and has no rights here until they accept")}
 
 
 def invitation_out(row) -> Invitation:

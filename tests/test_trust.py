@@ -2,19 +2,12 @@
 secrets, devices, personal data."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from flexpool.services import leavers
 from flexpool.services.regions import create_region
-from tests.helpers import Region, auth, future, in_hours
+from tests.helpers import auth, future, in_hours
 
 
-@pytest.fixture
-async def region(client, pool):
-    r = await Region(client).setup(pool)
-    await r.worker("Zonnehuis", "own", skills=["medicatie"])
-    await r.worker("Thuiszorg West", "lender", skills=["medicatie"])
-    return r
+from tests.test_api_shifts import region  # noqa: F401 - the same two organisations, a worker each
 
 
 def shift_body(region, org="Zonnehuis", *, start, hours=8, **extra):

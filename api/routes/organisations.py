@@ -8,11 +8,10 @@ from uuid import UUID
 from asyncpg import Connection
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.pagination import Page
-from api.schemas import (BlockedWorker, BlockedWorkerIn, Invitation, Member, MemberIn, Organisation, OrganisationIn,
+from api.schemas import (INVITED, BlockedWorker, BlockedWorkerIn, Invitation, Member, MemberIn, Organisation, OrganisationIn,
                          OrganisationPatch, Partners,
                          PartnersIn, Site, SiteIn, at, invitation_out)
 from flexpool.services import directory, invitations
@@ -66,8 +65,7 @@ class OrganisationController(Controller):
 
     @post("/{org_id:uuid}/members", summary="Add a member with roles (orgAdmin, coordinator): 201 Member; 202 "
                                            "Invitation when the account belongs to another organisation",
-          responses={202: ResponseSpec(Invitation, description="the person is invited and has no rights until "
-                                                                "they accept")})
+          responses=INVITED)
     async def add_member(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                          data: MemberIn) -> Response[Member | Invitation]:
         result = await directory.add_member(conn, p, org_id, email=data.email, name=data.name, roles=data.roles,

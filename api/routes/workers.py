@@ -7,13 +7,12 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.params import Parameter
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.routes.shifts import When
-from api.schemas import (Block, Erasure, Invitation, Roster, RosterIn, Worker, WorkerIn, WorkerPatch, at,
+from api.schemas import (INVITED, Block, Erasure, Invitation, Roster, RosterIn, Worker, WorkerIn, WorkerPatch, at,
                          invitation_out, worker_out)
 from flexpool.services import directory, leavers
 from flexpool.services.principal import Principal
@@ -50,8 +49,7 @@ class WorkerController(Controller):
 
     @post("/", summary="Add a worker to the home employer (orgAdmin): 201 Worker; 202 Invitation when the "
                        "account belongs to another organisation",
-          responses={202: ResponseSpec(Invitation, description="the person is invited and becomes a worker here "
-                                                                "only when they accept")})
+          responses=INVITED)
     async def create(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                      data: WorkerIn) -> Response[Worker | Invitation]:
         kind, row = await directory.create_worker(conn, p, org_id, email=data.email, name=data.name,
