@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 from litestar import Litestar, Request
+from litestar.exceptions import ValidationException
 # Litestar's own msgspec schema plugin is not public API (pinned <3); the schema test guards the import.
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.config.cors import CORSConfig
@@ -22,6 +23,7 @@ from litestar.stores.memory import MemoryStore
 from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
 from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
+from api.input import query_problems
 from api.metrics import metrics_port, metrics_routes
 from api.security_headers import security_headers
 from api.problems import EXCEPTION_HANDLERS, problem_page
@@ -49,6 +51,12 @@ def _caller(request: Request) -> str:
     if user is not None:
         return f"user:{user.user_id}"
     return "ip:" + (request.client.host if request.client else "unknown")
+
+
+async def instants_have_offsets(request: Request) -> None:
+    problems = query_problems(request.query_params)
+    if problems:
+        raise ValidationException("invalid query parameters", extra=problems)
 
 
 def _is_write(request: Request) -> bool:
@@ -81,6 +89,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         plugins=[ClosedStructSchemaPlugin()],
         lifespan=[lifespan],
         before_send=[security_headers],
+        before_request=instants_have_offsets,
         middleware=[
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
             DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
@@ -100,6 +109,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
                 path="/swagger", js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js", css_url=f"{DOCS_ASSETS}/swagger-ui.css",
                 standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
                 favicon=f"<link rel='icon' type='image/png' href='{DOCS_ASSETS}/favicon-32x32.png'>")]),
+        request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
     return app

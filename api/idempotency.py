@@ -33,12 +33,11 @@ class IdempotencyMiddleware:
                                                 [("Idempotency-Key", "1 to 255 characters")]))
             return
 
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        body = await _read_bounded(scope, receive)
+        if body is None:
+            await _send(send, 413, problem_body("too-large", 413, f"The body is larger than "
+                                                                  f"{_limit(scope) // 1024} KiB."))
+            return
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
         pool = scope["app"].state.pool
 
@@ -100,6 +99,29 @@ class IdempotencyMiddleware:
                     await conn.execute(
                         "UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5 "
                         "WHERE user_id = $1 AND key = $2", user.user_id, key, status, content_type, b"".join(out))
+
+
+def _limit(scope: Scope) -> int:
+    return scope["app"].state.settings.max_body_bytes
+
+
+async def _read_bounded(scope: Scope, receive: Receive) -> bytes | None:
+    """The whole body, or None as soon as it (or its announced length) passes the limit: the limit holds
+    before anything is buffered, so a huge chunked upload costs no memory."""
+    limit = _limit(scope)
+    announced = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+    if announced is not None and (not announced.isdigit() or int(announced) > limit):
+        return None
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
 
 
 async def _send(send: Send, status: int, body: bytes, headers=(), content_type: str = MEDIA_TYPE) -> None:

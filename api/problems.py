@@ -26,6 +26,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "unauthenticated": ("Not signed in", "The request has no valid bearer token."),
     "forbidden": ("Not allowed", "You are signed in, but your role does not allow this action."),
     "not-found": ("Not found", "The resource does not exist, or you may not see it."),
+    "too-large": ("Request too large", "The request body is larger than the service accepts (FLEXPOOL_MAX_BODY_BYTES)."),
     "method-not-allowed": ("Method not allowed", "This path does not accept this HTTP method."),
     "conflict": ("Conflict", "The request conflicts with the current state of the resource."),
     "rate-limited": ("Too many requests", "Slow down; try again after the number of seconds in Retry-After."),
@@ -163,7 +164,7 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
     if exc.status_code >= 500:
         log.error("HTTP %s on %s: %s", exc.status_code, request.url.path, exc.detail)
         return problem("internal", exc.status_code, "Something went wrong on our side.", request)
-    slug = {409: "conflict", 415: "malformed-request", 413: "malformed-request"}.get(exc.status_code, "conflict")
+    slug = {409: "conflict", 415: "malformed-request", 413: "too-large"}.get(exc.status_code, "conflict")
     return problem(slug, exc.status_code, exc.detail or "", request)
 
 

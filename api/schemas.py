@@ -8,11 +8,16 @@ from uuid import UUID
 import msgspec
 from litestar.openapi import ResponseSpec
 
+from api.input import Input
 from flexpool.domain.clock import local
 from flexpool.domain.policy import COUNT_RULES, MAX_MINUTES
 from flexpool.domain.worktime import Rules
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=200, description="free text, one line")]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=60, description="a code from the catalogue")]
+Postcode = Annotated[str, msgspec.Meta(max_length=16)]
+Ids = Annotated[list[UUID], msgspec.Meta(max_length=500)]
 Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
 RoleName = Literal["orgAdmin", "planner", "finance", "worker"]
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
@@ -20,8 +25,8 @@ Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 Instant = Annotated[datetime, msgspec.Meta(tz=True, description="RFC 3339 with an offset")]
 
 
-class Camel(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    pass
+class Camel(Input):
+    """A request body: closed, camelCase, its text normalised and its dates checked (api.input)."""
 
 
 class Out(msgspec.Struct, rename="camel"):
@@ -61,7 +66,7 @@ class Organisation(Out, omit_defaults=True):
 class MemberIn(Camel):
     email: Email
     name: Name
-    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1)]
+    roles: Annotated[list[RoleName], msgspec.Meta(min_length=1, max_length=4)]
 
 
 class Member(Out):
@@ -103,9 +108,9 @@ class Erasure(Out):
 
 class SiteIn(Camel):
     name: Name
-    address: str | None = None
+    address: Text | None = None
     postcode: Annotated[str, msgspec.Meta(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")] | None = None
-    city: str | None = None
+    city: Text | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
 
@@ -122,7 +127,7 @@ class Site(Out):
 
 
 class HomeIn(Camel):
-    postcode: str | None = None
+    postcode: Postcode | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
 
@@ -136,13 +141,13 @@ class CredentialIn(Camel):
 class PoolIn(Camel):
     opted_in: bool = False
     max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0, le=31 * 24 * 60)] | None = None
-    excluded_organisation_ids: list[UUID] = []
+    excluded_organisation_ids: Ids = []
 
 
 class PoolPatch(Camel):
     opted_in: bool | msgspec.UnsetType = msgspec.UNSET
     max_loan_minutes_per_month: Annotated[int, msgspec.Meta(ge=0, le=31 * 24 * 60)] | None | msgspec.UnsetType = msgspec.UNSET
-    excluded_organisation_ids: list[UUID] | msgspec.UnsetType = msgspec.UNSET
+    excluded_organisation_ids: Ids | msgspec.UnsetType = msgspec.UNSET
 
 
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=3600)]
@@ -152,23 +157,23 @@ SkillCode = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 class WorkerIn(Camel):
     email: Email
     name: Name
-    function: str
+    function: Code
     contract_minutes_per_week: Minutes
     date_of_birth: date | None = None
     home: HomeIn | None = None
-    skills: list[SkillCode] = []
-    credentials: list[CredentialIn] = []
+    skills: Annotated[list[SkillCode], msgspec.Meta(max_length=50)] = []
+    credentials: Annotated[list[CredentialIn], msgspec.Meta(max_length=50)] = []
     pool: PoolIn = msgspec.field(default_factory=PoolIn)
 
 
 class WorkerPatch(Camel):
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    function: str | msgspec.UnsetType = msgspec.UNSET
+    function: Code | msgspec.UnsetType = msgspec.UNSET
     contract_minutes_per_week: Minutes | msgspec.UnsetType = msgspec.UNSET
     date_of_birth: date | None | msgspec.UnsetType = msgspec.UNSET
     home: HomeIn | None | msgspec.UnsetType = msgspec.UNSET
-    skills: list[SkillCode] | msgspec.UnsetType = msgspec.UNSET
-    credentials: list[CredentialIn] | msgspec.UnsetType = msgspec.UNSET
+    skills: Annotated[list[SkillCode], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
+    credentials: Annotated[list[CredentialIn], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
     pool: PoolPatch | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -197,7 +202,7 @@ class Worker(Out):
     organisation_id: UUID
     email: str
     name: str
-    function: str
+    function: Code
     skills: list[str]
     credentials: list[CredentialOut]
     contract_minutes_per_week: int
@@ -355,11 +360,11 @@ class Devices(Out):
 
 class ShiftIn(Camel):
     site_id: UUID
-    function: str
+    function: Code
     starts_at: Instant
     ends_at: Instant
     break_minutes: Annotated[int, msgspec.Meta(ge=0, le=720)]
-    skills: list[SkillCode] = []
+    skills: Annotated[list[SkillCode], msgspec.Meta(max_length=50)] = []
     places: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
     booking: Literal["instant", "approval"] = "instant"
     description: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
@@ -404,7 +409,7 @@ class AssignmentOut(Out):
     organisation_name: str
     home_organisation_id: UUID
     site: SiteRef
-    function: str
+    function: Code
     status: str
     starts_at: datetime
     ends_at: datetime
@@ -435,7 +440,7 @@ class Shift(Out, omit_defaults=True):
     organisation_name: str
     site_id: UUID
     site: SiteRef
-    function: str
+    function: Code
     skills: list[str]
     starts_at: datetime
     ends_at: datetime
@@ -469,7 +474,7 @@ class Candidate(Out):
 
     worker_id: UUID
     name: str
-    function: str
+    function: Code
     home_organisation_id: UUID
     home_organisation_name: str | None
     distance_km: int | None  # whole kilometres at best: never a finer location of a person
@@ -535,7 +540,7 @@ class TimesheetRow(Out):
     home_organisation_id: UUID
     home_organisation_name: str
     site_name: str
-    function: str
+    function: Code
     starts_at: datetime
     ends_at: datetime
     break_minutes: int
@@ -552,7 +557,7 @@ class VatExemptionIn(Camel):
 
 class VatIn(Camel):
     percent: Annotated[int, msgspec.Meta(ge=0, le=100)] = 21
-    exemptions: list[VatExemptionIn] = []
+    exemptions: Annotated[list[VatExemptionIn], msgspec.Meta(max_length=500)] = []
 
 
 Cents = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
@@ -568,16 +573,19 @@ class OrtBandIn(Camel):
     label: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
+FunctionPrices = Annotated[dict[Code, Cents], msgspec.Meta(max_length=100)]
+
+
 class TariffsIn(Camel):
-    functions: dict[str, Cents]
+    functions: FunctionPrices
     vat: VatIn = msgspec.field(default_factory=VatIn)
     # The CAO tables this region replaces, each whole; left out: the CAO's default bands (DOMAIN.md).
-    ort: dict[Literal["vvt", "ghz", "sociaal-werk"], Annotated[list[OrtBandIn], msgspec.Meta(max_length=50)]] | None \
-        = None
+    ort: Annotated[dict[Literal["vvt", "ghz", "sociaal-werk"], Annotated[list[OrtBandIn], msgspec.Meta(max_length=50)]],
+                   msgspec.Meta(max_length=3)] | None = None
 
 
 class OrganisationTariffsIn(Camel):
-    functions: dict[str, Cents]
+    functions: FunctionPrices
 
 
 class VatExemption(Out):
@@ -617,9 +625,11 @@ class OrganisationPatch(Camel):
     kvk_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{8}$")] | None | msgspec.UnsetType = msgspec.UNSET
     iban: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")] | None | msgspec.UnsetType = \
         msgspec.UNSET
-    address: str | None | msgspec.UnsetType = msgspec.UNSET
-    postcode: str | None | msgspec.UnsetType = msgspec.UNSET
-    city: str | None | msgspec.UnsetType = msgspec.UNSET
+    address: Text | None | msgspec.UnsetType = msgspec.UNSET
+    postcode: Postcode | None | msgspec.UnsetType = msgspec.UNSET
+    city: Text | None | msgspec.UnsetType = msgspec.UNSET
+    vat_number: Annotated[str, msgspec.Meta(max_length=20, description="btw-identificatienummer, e.g. "
+                                            "NL123456789B01")] | None | msgspec.UnsetType = msgspec.UNSET
     cao: Literal["vvt", "ghz", "sociaal-werk"] | msgspec.UnsetType = msgspec.UNSET
     waadi_registered: bool | msgspec.UnsetType = msgspec.UNSET
     waadi_exempt: bool | msgspec.UnsetType = msgspec.UNSET
@@ -678,7 +688,7 @@ class StatementLineOut(Out):
     work_date: date
     worker_name: str
     site_name: str
-    function: str
+    function: Code
     planned_minutes: int
     worked_minutes: int
     minutes: int

@@ -28,6 +28,7 @@ class Settings(msgspec.Struct, frozen=True):
     token_max_hours: int = 24
     metrics_token: str | None = None
     metrics_port: int | None = None
+    max_body_bytes: int = 5 * 1024 * 1024
 
     @property
     def production(self) -> bool:
@@ -66,9 +67,10 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         pool_size = int(env.get("FLEXPOOL_DB_POOL_SIZE", "20"))
         token_max_hours = int(env.get("FLEXPOOL_TOKEN_MAX_HOURS", "24"))
         metrics_port = int(env["FLEXPOOL_METRICS_PORT"]) if env.get("FLEXPOOL_METRICS_PORT") else None
+        max_body = int(env.get("FLEXPOOL_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
     except ValueError as exc:
         raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, "
-                          f"FLEXPOOL_TOKEN_MAX_HOURS and FLEXPOOL_METRICS_PORT must be integers: {exc}") from None
+                          f"FLEXPOOL_TOKEN_MAX_HOURS, FLEXPOOL_METRICS_PORT and FLEXPOOL_MAX_BODY_BYTES must be integers: {exc}") from None
     if not 1 <= token_max_hours <= 24 * 31:
         raise ConfigError("FLEXPOOL_TOKEN_MAX_HOURS must be between 1 and 744")
     metrics_token = env.get("FLEXPOOL_METRICS_TOKEN") or None
@@ -95,4 +97,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         token_max_hours=token_max_hours,
         metrics_token=metrics_token,
         metrics_port=metrics_port,
+        max_body_bytes=max(1024, max_body),
     )

@@ -82,8 +82,8 @@ class MeController(Controller):
     @get("/notifications", summary="What was sent or held for the caller, newest first")
     async def notifications(self, conn: Connection, p: Principal, limit: Limit = 50,
                             cursor: Cursor = None) -> Page[NotificationOut]:
-        after = decode_cursor(cursor)
-        rows = await me_service.notifications(conn, p, before_id=int(after[0]) if after else None, limit=limit + 1)
+        after = decode_cursor(cursor, int)
+        rows = await me_service.notifications(conn, p, before_id=after[0] if after else None, limit=limit + 1)
 
         def shape(r) -> NotificationOut:
             title, body = (r["title"], r["body"]) if r["title"] is not None else render(r["kind"], r["data"],

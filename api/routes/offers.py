@@ -25,9 +25,9 @@ class OfferController(Controller):
     async def offers(self, conn: Connection, p: Principal, now: datetime,
                      from_: When = Parameter(query="from", default=None), to: When = None, limit: Limit = 50,
                      cursor: Cursor = None) -> Page[Offer]:
-        after = decode_cursor(cursor)
+        after = decode_cursor(cursor, datetime, UUID)
         rows = await offers.offers(conn, p, from_ or now, to or now + timedelta(days=42), now,
-                                   after=(datetime.fromisoformat(after[0]), UUID(after[1])) if after else None,
+                                   after=after,
                                    limit=limit + 1)
         return page(rows, limit,
                     lambda r: Offer(shift=shift_out(r[0], now), can_accept=not r[1],

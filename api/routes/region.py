@@ -31,6 +31,6 @@ class RegionController(Controller):
     @get("/history", summary="Changes of the region's and its organisations' settings, newest first (coordinator)")
     async def history(self, conn: Connection, p: Principal, limit: Limit = 50,
                       cursor: Cursor = None) -> Page[HistoryEvent]:
-        after = decode_cursor(cursor)
-        rows = await regions.history(conn, p, before_id=int(after[0]) if after else None, limit=limit + 1)
+        after = decode_cursor(cursor, int)
+        rows = await regions.history(conn, p, before_id=after[0] if after else None, limit=limit + 1)
         return page(rows, limit, history_out, lambda r: (r["id"],))

@@ -9,6 +9,7 @@ from asyncpg import Connection
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 
+from api.downloads import attachment
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.routes.shifts import When
 from api.schemas import (FillRate, LoanRow, LoansReport, OrganisationTariffs, OrganisationTariffsIn, OrtBandOut,
@@ -28,10 +29,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_month(value: str) -> date:
+    """A month as YYYY-MM between 2000 and 2100: money is never settled outside them."""
     try:
-        return datetime.strptime(value, "%Y-%m").date()
+        month = datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         raise Invalid([("month", "a month as YYYY-MM")]) from None
+    if not 2000 <= month.year <= 2100:
+        raise Invalid([("month", "a month between 2000-01 and 2100-12")])
+    return month
 
 
 def summary(st: Statement) -> dict:
@@ -100,10 +105,10 @@ class HoursController(Controller):
                          from_: When = Parameter(query="from", default=None), to: When = None,
                          organisation_id: UUID | None = Parameter(query="organisationId", default=None),
                          limit: Limit = 50, cursor: Cursor = None) -> Page[TimesheetRow]:
-        after = decode_cursor(cursor)
+        after = decode_cursor(cursor, datetime, UUID)
         rows = await hours.timesheets(conn, p, lo=from_ or now - timedelta(days=62), hi=to or now, now=now,
                                       state=status, organisation_id=organisation_id,
-                                      after=(datetime.fromisoformat(after[0]), UUID(after[1])) if after else None,
+                                      after=after,
                                       limit=limit + 1)
         return page(rows, limit, _timesheet_row, lambda r: (r["starts_at"].isoformat(), r["assignment_id"]))
 
@@ -163,16 +168,16 @@ class SettlementController(Controller):
         accept = (request.headers.get("accept") or "").lower()
         wanted = format or ("csv" if "text/csv" in accept else "xlsx" if XLSX in accept
                             else "xml" if "application/xml" in accept or "text/xml" in accept else "json")
-        name = f"verrekenoverzicht-{month}-{st.lender.name}-{st.borrower.name}".replace(" ", "_")
+        name = f"verrekenoverzicht-{month}-{st.lender.name}-{st.borrower.name}"
         if wanted == "csv":
             return Response(csv_export.render(st), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                            headers={"Content-Disposition": attachment(f"{name}.csv")})
         if wanted == "xlsx":
             return Response(xlsx_export.render(st), media_type=XLSX,
-                            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+                            headers={"Content-Disposition": attachment(f"{name}.xlsx")})
         if wanted == "xml":
             return Response(ubl.render(st, local(now).date()), media_type="application/xml",
-                            headers={"Content-Disposition": f'attachment; filename="{name}.xml"'})
+                            headers={"Content-Disposition": attachment(f"{name}.xml")})
         if wanted != "json":
             raise Invalid([("format", "json, csv, xlsx or xml")])
         return Response(statement_out(st), media_type="application/json")

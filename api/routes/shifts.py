@@ -20,6 +20,8 @@ from flexpool.services import candidates as candidates_service
 from flexpool.services.errors import Conflict, Invalid
 from flexpool.services.principal import Principal
 
+# An instant in a query must carry its offset (RFC 3339), like every instant of the API: api.input's
+# `instants_have_offsets` refuses a naive one with 422 before any handler runs.
 When = Annotated[datetime | None, Parameter(description="RFC 3339 instant with offset")]
 
 
@@ -54,10 +56,10 @@ class ShiftController(Controller):
                    site_id: UUID | None = Parameter(query="siteId", default=None),
                    organisation_id: UUID | None = Parameter(query="organisationId", default=None),
                    limit: Limit = 50, cursor: Cursor = None) -> Page[Shift]:
-        after = decode_cursor(cursor)
+        after = decode_cursor(cursor, datetime, UUID)
         rows = await shifts.list_for_planner(
             conn, p, organisation_id=organisation_id, status=status, lo=from_, hi=to, site_id=site_id, now=now,
-            after=(datetime.fromisoformat(after[0]), UUID(after[1])) if after else None, limit=limit + 1)
+            after=after, limit=limit + 1)
         return page(rows, limit, lambda r: shift_out(r, now), lambda r: (r["starts_at"].isoformat(), r["id"]))
 
     @get("/{shift_id:uuid}", summary="One shift; planners also get its assignments and applications")

@@ -73,8 +73,8 @@ class WorkerController(Controller):
 
     @get("/", summary="Workers of the organisation (orgAdmin, planner)")
     async def list(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Worker]:
-        after = decode_cursor(cursor)
-        rows = await directory.workers(conn, p, org_id, after=(after[0], UUID(after[1])) if after else None,
+        after = decode_cursor(cursor, str, UUID)
+        rows = await directory.workers(conn, p, org_id, after=after,
                                        limit=limit + 1)
         return page(rows, limit, worker_out, lambda r: (r["name"], r["id"]))
 

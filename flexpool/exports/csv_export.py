@@ -1,9 +1,14 @@
 """The per-shift specification as CSV that opens correctly in Excel with Dutch settings:
-UTF-8 with a byte-order mark, semicolons, decimal commas, dd-mm-jjjj dates, CRLF line ends."""
+UTF-8 with a byte-order mark, semicolons, decimal commas, dd-mm-jjjj dates, CRLF line ends.
+
+Names come from other organisations: a cell that a spreadsheet would run as a formula (starting with
+=, +, -, @, |, % per defusedcsv; tab or carriage return per OWASP) is written as text with a leading
+apostrophe, so a hostile name can never run in another organisation's finance department."""
 from __future__ import annotations
 
-import csv
 import io
+
+from defusedcsv import csv
 
 from flexpool.domain.statements import Statement
 from flexpool.exports.money import euros
@@ -14,7 +19,7 @@ HEADER = ["Regel", "Soort", "Datum", "Medewerker", "Locatie", "Functie", "Geplan
 
 def render(st: Statement) -> bytes:
     out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w = _TextSafeWriter(csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL))
     w.writerow(["Verrekenoverzicht", f"{st.month:%m-%Y}", "Uitlener", st.lender.name, "Inlener", st.borrower.name])
     w.writerow(HEADER)
     for line in st.lines:
@@ -28,3 +33,13 @@ def render(st: Statement) -> bytes:
                 euros(t.vat_cents, ","), st.vat.exemption_reason or ""])
     w.writerow(["Totaal te betalen", "", "", "", "", "", "", "", "", "", "", "", euros(t.total_cents, ","), ""])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+class _TextSafeWriter:
+    """defusedcsv covers the formula characters; a leading tab or carriage return (OWASP) as well."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row) -> None:
+        self.writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("\t", "\r") else c for c in row])

@@ -3,6 +3,7 @@ borrower, one invoice line per statement line, the VAT category (and the exempti
 match the lines to the cent. Finance imports it into AFAS or Exact."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -22,11 +23,21 @@ for prefix, uri in NS.items():
     ET.register_namespace(prefix, uri)
 
 
+# Characters XML 1.0 does not allow (most C0 controls, surrogates, U+FFFE/FFFF): a name carrying one would
+# make the whole invoice unreadable for the other organisation's bookkeeping.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value) -> str:
+    return _NOT_XML.sub("", str(value))
+
+
 def _el(parent, tag: str, text=None, **attrs):
     prefix, _, name = tag.rpartition(":")
-    e = ET.SubElement(parent, f"{{{NS[prefix]}}}{name}", {k.replace('_', ''): str(v) for k, v in attrs.items()})
+    e = ET.SubElement(parent, f"{{{NS[prefix]}}}{name}",
+                      {k.replace('_', ''): xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        e.text = str(text)
+        e.text = xml_text(text)
     return e
 
 

@@ -15,7 +15,9 @@ COLUMNS = [("Regel", 6), ("Soort", 16), ("Datum", 11), ("Medewerker", 24), ("Loc
 
 def render(st: Statement) -> bytes:
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Text is text: a name starting with "=" must never become a formula, nor a URL a link.
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
     ws = wb.add_worksheet("Verrekenoverzicht")
     bold = wb.add_format({"bold": True})
     title = wb.add_format({"bold": True, "font_size": 14})

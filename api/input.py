@@ -1,0 +1,76 @@
+"""What every request body goes through after msgspec has checked its shape: text is normalised and
+cleaned, dates and instants stay within years a care rota can mean.
+
+Normalised: Unicode NFC (so "é" typed two ways is one name), surrounding whitespace trimmed, line ends
+to \\n. Refused (422 naming the field): control characters, bidirectional overrides and zero-width
+characters (they make a name display as something else in another organisation's export), line breaks
+outside free-text fields, text that is only whitespace, and dates outside 1900-2100 (PostgreSQL would
+store 9999-12-31 as infinity-like edge values that break arithmetic elsewhere).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+import msgspec
+
+# C0/C1 controls but tab and newline, bidi embeddings/overrides/isolates, zero-width characters, BOM,
+# interlinear annotation characters.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                       "\ufeff\ufff9-\ufffb]")
+FREE_TEXT = {"description", "reason", "basis", "note"}  # fields where a line break is fine
+YEARS = (1900, 2100)
+
+
+def clean_text(value: str, field: str) -> str:
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if "\t" in text or FORBIDDEN.search(text):
+        raise ValueError(f"`{field}` contains control, bidirectional-override or zero-width characters")
+    if "\n" in text and field not in FREE_TEXT:
+        raise ValueError(f"`{field}` must be one line")
+    if value and not text:
+        raise ValueError(f"`{field}` must not be blank")
+    return text
+
+
+def check_year(value: date | datetime, field: str) -> None:
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"`{field}` must lie between the years {YEARS[0]} and {YEARS[1]}")
+
+
+class Input(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Base of every request body."""
+
+    def __post_init__(self) -> None:
+        for field in self.__struct_fields__:
+            value = getattr(self, field)
+            name = self.__struct_encode_fields__[self.__struct_fields__.index(field)]
+            if isinstance(value, str):
+                setattr(self, field, clean_text(value, name))
+            elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                setattr(self, field, [clean_text(v, name) for v in value])
+            elif isinstance(value, (date, datetime)):
+                check_year(value, name)
+
+
+INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def query_problems(params) -> list[dict]:
+    """Instants in a query string must carry an offset, as in bodies (RFC 3339): `from=2026-12-01T10:00`
+    would otherwise mean the server's zone to one endpoint and fail in another."""
+    out = []
+    for name, value in params.multi_items():
+        if INSTANT.match(value):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                continue  # the parameter's own parsing says what is wrong
+            if moment.tzinfo is None:
+                out.append({"key": name, "source": "query",
+                            "message": "an instant needs its offset, e.g. 2026-12-01T10:00:00+01:00"})
+            elif not YEARS[0] <= moment.year <= YEARS[1]:
+                out.append({"key": name, "source": "query",
+                            "message": f"must lie between the years {YEARS[0]} and {YEARS[1]}"})
+    return out
