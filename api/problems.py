@@ -93,6 +93,7 @@ def problem(slug: str, status: int, detail: str, request: Request | None = None,
 
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
 _UNKNOWN = re.compile(r"^Object contains unknown field `([^`]*)`$", re.DOTALL)
+_INNER = re.compile(r"^`([A-Za-z0-9_]+)` (.*)$", re.DOTALL)
 _MSGSPEC = re.compile(r"^(.*?)(?: - at `\$[^`]*`)?$", re.DOTALL)
 
 
@@ -109,8 +110,12 @@ def _field_errors(exc: ValidationException) -> list[tuple[str, str]]:
         field = _camel_path(m.group(1)) if m else (key or "body")
         text = _MSGSPEC.match(message).group(1) if message else "invalid"  # DOTALL: always matches
         unknown = _UNKNOWN.match(text)
+        inner = _INNER.match(text)
         if unknown:  # name the unknown field itself, not the object holding it
             field = unknown.group(1) if field in ("body", "data") else f"{field}.{unknown.group(1)}"
+        elif inner:  # api.input names the field inside the object it checked
+            field = inner.group(1) if field in ("body", "data") else f"{field}.{inner.group(1)}"
+            text = inner.group(2)
             text = "unknown field"
         if isinstance(item, dict) and item.get("source") in ("query", "path", "header"):
             field = key or field
@@ -191,12 +196,18 @@ def handle_internal(request: Request, exc: Exception) -> Response:
     return problem("internal", HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", request)
 
 
+def handle_too_deep(request: Request, exc: RecursionError) -> Response:
+    """JSON nested deeper than any FlexPool shape: the decoder gives up; the client gets a 400."""
+    return problem("malformed-request", 400, "The body is nested too deeply to be a FlexPool request.", request)
+
+
 EXCEPTION_HANDLERS = {
     ServiceError: handle_service_error,
     ValidationException: handle_validation,
     HTTPException: handle_http,
     asyncpg.PostgresError: handle_database,
     OverflowError: handle_overflow,
+    RecursionError: handle_too_deep,
     Exception: handle_internal,
 }
 
