@@ -113,10 +113,10 @@ def _field_errors(exc: ValidationException) -> list[tuple[str, str]]:
         inner = _INNER.match(text)
         if unknown:  # name the unknown field itself, not the object holding it
             field = unknown.group(1) if field in ("body", "data") else f"{field}.{unknown.group(1)}"
+            text = "unknown field"
         elif inner:  # api.input names the field inside the object it checked
             field = inner.group(1) if field in ("body", "data") else f"{field}.{inner.group(1)}"
             text = inner.group(2)
-            text = "unknown field"
         if isinstance(item, dict) and item.get("source") in ("query", "path", "header"):
             field = key or field
         out.append((field, text))
