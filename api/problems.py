@@ -50,6 +50,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "other-region": ("Another region", "This person belongs to another region; a user belongs to one region only."),
     "worker-unavailable": ("Worker not available", "The worker cannot work this shift because of other work or "
                                                    "limits; the worker sees why, other organisations do not."),
+    "invoice-incomplete": ("Invoice incomplete", "A UBL invoice that the receiver's software accepts (EN 16931, "
+                                                 "SI-UBL 2.0) needs the lender's VAT identification number."),
     "month-not-over": ("Month not over", "A month can be closed once its last day has passed."),
     "month-closed": ("Month closed", "This month is closed and never changes; later changes become corrections in "
                                      "the next open month."),

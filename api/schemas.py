@@ -53,6 +53,7 @@ class Organisation(Out, omit_defaults=True):
     cao: str | None = None
     kvk_number: str | None = None
     iban: str | None = None
+    vat_number: str | None = None
     address: str | None = None
     postcode: str | None = None
     city: str | None = None
@@ -551,6 +552,8 @@ class TimesheetRow(Out):
 
 class VatExemptionIn(Camel):
     basis: Annotated[str, msgspec.Meta(min_length=10, max_length=1000)]
+    code: Annotated[str, msgspec.Meta(pattern=r"^VATEX-[A-Z0-9-]{2,30}$", description="the VATEX code of the "
+                                      "exemption (EN 16931 BT-121), e.g. VATEX-EU-132-1G")] | None = None
     lender_id: UUID | None = None
     borrower_id: UUID | None = None
 
@@ -592,6 +595,7 @@ class VatExemption(Out):
     lender_id: UUID | None
     borrower_id: UUID | None
     basis: str
+    code: str | None = None
 
 
 class VatOut(Out):

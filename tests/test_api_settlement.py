@@ -35,10 +35,11 @@ class October:
     async def setup(self):
         r = self.region = await Region(self.client).setup(self.pool, names=("Zonnehuis", "Thuiszorg West",
                                                                              "Derde Huis"))
-        for name, iban in (("Thuiszorg West", "NL91ABNA0417164300"), ("Derde Huis", "NL20INGB0001234567")):
+        for name, iban, vat in (("Thuiszorg West", "NL91ABNA0417164300", "NL100000009B01"),
+                                ("Derde Huis", "NL20INGB0001234567", "NL100000010B01")):
             res = await self.client.patch(f"/v1/organisations/{r.orgs[name]['id']}", headers=auth(r.orgs[name]["admin"]),
-                                          json={"iban": iban, "waadiRegistered": True, "address": "Laan 1",
-                                                "postcode": "3511 AB", "city": "Utrecht"})
+                                          json={"iban": iban, "vatNumber": vat, "waadiRegistered": True,
+                                                "address": "Laan 1", "postcode": "3511 AB", "city": "Utrecht"})
             assert res.status_code == 200, res.text
         self.west = await r.worker("Thuiszorg West", "wil")
         self.derde = await r.worker("Derde Huis", "dirk")

@@ -22,7 +22,8 @@ def organisation_out(row, full: bool) -> Organisation:
     if not full:
         return Organisation(id=row["id"], name=row["name"])
     return Organisation(id=row["id"], name=row["name"], kind=row["kind"], cao=row["cao"],
-                        kvk_number=row["kvk_number"], iban=row["iban"], address=row["address"],
+                        kvk_number=row["kvk_number"], iban=row["iban"], vat_number=row["vat_number"],
+                        address=row["address"],
                         postcode=row["postcode"], city=row["city"], waadi_registered=row["waadi_registered"],
                         waadi_exempt=row["waadi_exempt"],
                         worker_cancel_window_minutes=row["worker_cancel_window_minutes"],

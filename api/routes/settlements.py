@@ -21,7 +21,7 @@ from flexpool.domain.statements import Statement
 from flexpool.domain.tariffs import Band
 from flexpool.exports import csv_export, ubl, xlsx_export
 from flexpool.services import hours, reports, settlement, tariffs
-from flexpool.services.errors import Invalid
+from flexpool.services.errors import Conflict, Invalid
 from flexpool.services.principal import Principal
 
 Month = Annotated[str, Parameter(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
@@ -65,7 +65,8 @@ def _tariffs_out(table: dict) -> Tariffs:
     return Tariffs(functions=table["functions"],
                    ort={cao: [OrtBandOut(b.day, b.start, b.end, b.percent, b.label) for b in t.bands]
                         for cao, t in table["ort"].items()},
-                   vat=VatOut(table["vat_percent"], [VatExemption(e["lender_id"], e["borrower_id"], e["basis"])
+                   vat=VatOut(table["vat_percent"], [VatExemption(e["lender_id"], e["borrower_id"], e["basis"],
+                                                                  e["code"])
                                                      for e in table["exemptions"]]))
 
 
@@ -125,7 +126,7 @@ class TariffController(Controller):
     async def put_region(self, conn: Connection, p: Principal, now: datetime, data: TariffsIn) -> Tariffs:
         table = await tariffs.put_region(
             conn, p, functions=data.functions, vat_percent=data.vat.percent, now=now,
-            exemptions=[{"lender_id": e.lender_id, "borrower_id": e.borrower_id, "basis": e.basis}
+            exemptions=[{"lender_id": e.lender_id, "borrower_id": e.borrower_id, "basis": e.basis, "code": e.code}
                         for e in data.vat.exemptions],
             ort={cao: [Band(b.day, b.start_hour, b.end_hour, b.percent, b.label) for b in bands]
                  for cao, bands in (data.ort or {}).items()})
@@ -176,7 +177,10 @@ class SettlementController(Controller):
             return Response(xlsx_export.render(st), media_type=XLSX,
                             headers={"Content-Disposition": attachment(f"{name}.xlsx")})
         if wanted == "xml":
-            return Response(ubl.render(st, local(now).date()), media_type="application/xml",
+            if ubl.missing(st):
+                raise Conflict("invoice-incomplete", "A valid e-invoice needs " + "; ".join(ubl.missing(st)) +
+                               ". The lender's orgAdmin adds it with PATCH /v1/organisations/{orgId}.")
+            return Response(ubl.render(st, st.issued_on or local(now).date()), media_type="application/xml",
                             headers={"Content-Disposition": attachment(f"{name}.xml")})
         if wanted != "json":
             raise Invalid([("format", "json, csv, xlsx or xml")])

@@ -57,7 +57,9 @@ async def organisations(conn, region_id):
 
 
 async def frozen_statements(conn, region_id, month):
-    return await conn.fetch("SELECT * FROM statements WHERE region_id = $1 AND month = $2", region_id, month)
+    return await conn.fetch("SELECT s.*, m.closed_at FROM statements s JOIN settlement_months m "
+                            "ON m.region_id = s.region_id AND m.month = s.month "
+                            "WHERE s.region_id = $1 AND s.month = $2", region_id, month)
 
 
 async def frozen_lines(conn, statement_ids):
@@ -71,21 +73,22 @@ async def freeze(conn, region_id, month, closed_by, now, statements) -> None:
     for st in statements:
         await conn.execute(
             "INSERT INTO statements (id, region_id, month, lender_id, borrower_id, vat_category, vat_percent, "
-            "vat_reason, waadi, minutes, amount_cents, vat_cents, total_cents, line_count) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            "vat_reason, waadi, minutes, amount_cents, vat_cents, total_cents, line_count, vat_reason_code) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             st.id, region_id, month, st.lender.id, st.borrower.id, st.vat.category, st.vat.percent,
             st.vat.exemption_reason, st.waadi, st.totals.minutes, st.totals.amount_cents, st.totals.vat_cents,
-            st.totals.total_cents, st.totals.line_count)
+            st.totals.total_cents, st.totals.line_count, st.vat.exemption_code)
         await conn.executemany(
             "INSERT INTO statement_lines (id, statement_id, position, kind, assignment_id, corrects_line_id, "
             "work_date, worker_name, site_name, function, planned_minutes, worked_minutes, tariff_cents, base_cents, "
-            "ort, amount_cents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            "ort, amount_cents, late_cancellation_percent) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             [(line.id, st.id, line.position, line.kind, line.assignment_id, line.corrects_line_id, line.work_date,
               line.worker_name, line.site_name, line.function, line.planned_minutes, line.worked_minutes,
               line.tariff_cents, line.base_cents,
               json.loads(json.dumps([{"label": p.label, "percent": p.percent, "minutes": p.minutes,
                                       "amountCents": p.amount_cents} for p in line.ort])),
-              line.amount_cents) for line in st.lines])
+              line.amount_cents, line.late_percent) for line in st.lines])
 
 
 async def lock_closing(conn, region_id) -> None:

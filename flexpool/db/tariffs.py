@@ -41,5 +41,6 @@ async def vat_exemptions(conn, region_id):
 
 async def replace_vat_exemptions(conn, region_id, exemptions: list[dict]) -> None:
     await conn.execute("DELETE FROM vat_exemptions WHERE region_id = $1", region_id)
-    await conn.executemany("INSERT INTO vat_exemptions (region_id, lender_id, borrower_id, basis) VALUES ($1, $2, $3, $4)",
-                           [(region_id, e.get("lender_id"), e.get("borrower_id"), e["basis"].strip()) for e in exemptions])
+    await conn.executemany(
+        "INSERT INTO vat_exemptions (region_id, lender_id, borrower_id, basis, code) VALUES ($1, $2, $3, $4, $5)",
+        [(region_id, e.get("lender_id"), e.get("borrower_id"), e["basis"].strip(), e.get("code")) for e in exemptions])

@@ -64,6 +64,7 @@ class Vat(msgspec.Struct, frozen=True):
     category: str          # S (standard) or E (exempt), as in EN 16931
     percent: int
     exemption_reason: str | None = None
+    exemption_code: str | None = None  # VATEX code (EN 16931 BT-121) where one fits the documented basis
 
 
 STANDARD_VAT = Vat("S", 21)

@@ -25,6 +25,7 @@ class Party(msgspec.Struct, frozen=True, rename="camel"):
     name: str
     kvk_number: str | None = None
     iban: str | None = None
+    vat_number: str | None = None
     address: str | None = None
     postcode: str | None = None
     city: str | None = None
@@ -46,6 +47,7 @@ class Line(msgspec.Struct, frozen=True, rename="camel"):
     assignment_id: str | None = None
     corrects_line_id: str | None = None
     position: int = 0
+    late_percent: int | None = None  # a late cancellation: the share of the planned hours charged
 
     @property
     def minutes(self) -> int:
@@ -65,6 +67,7 @@ class Statement(msgspec.Struct, frozen=True):
     waadi: str
     lines: tuple[Line, ...]
     totals: StatementTotals
+    issued_on: date | None = None  # the closing day of the month; None while the month is open
 
 
 def build(region_id, month: date, lender: Party, borrower: Party, vat: Vat, waadi: str,

@@ -55,6 +55,10 @@ def _party(parent, tag: str, p: Party) -> None:
     if p.postcode:
         _el(address, "cbc:PostalZone", p.postcode)
     _el(_el(address, "cac:Country"), "cbc:IdentificationCode", "NL")
+    if p.vat_number:  # BT-31 / BT-48: the VAT identifier (the KvK number stays the legal registration)
+        tax = _el(party, "cac:PartyTaxScheme")
+        _el(tax, "cbc:CompanyID", p.vat_number)
+        _el(_el(tax, "cac:TaxScheme"), "cbc:ID", "VAT")
     legal = _el(party, "cac:PartyLegalEntity")
     _el(legal, "cbc:RegistrationName", p.name)
     if p.kvk_number:
@@ -65,12 +69,20 @@ def _tax_category(parent, tag: str, st: Statement, with_reason: bool) -> None:
     cat = _el(parent, tag)
     _el(cat, "cbc:ID", st.vat.category)
     _el(cat, "cbc:Percent", st.vat.percent)
+    if with_reason and st.vat.exemption_code:
+        _el(cat, "cbc:TaxExemptionReasonCode", st.vat.exemption_code)
     if with_reason and st.vat.exemption_reason:
         _el(cat, "cbc:TaxExemptionReason", st.vat.exemption_reason)
     _el(_el(cat, "cac:TaxScheme"), "cbc:ID", "VAT")
 
 
+def missing(st: Statement) -> list[str]:
+    """What the invoice cannot be valid without (EN 16931 BR-S-02/BR-E-02: the seller's VAT identifier)."""
+    return [] if st.lender.vat_number else [f"the VAT identification number of {st.lender.name} (vatNumber)"]
+
+
 def render(st: Statement, issue_date: date) -> bytes:
+    """`issue_date`: the day the month closed (fixed); for an open month the day of the download, as a draft."""
     root = ET.Element(f"{{{NS['']}}}Invoice")
     _el(root, "cbc:CustomizationID", CUSTOMIZATION)
     _el(root, "cbc:ProfileID", PROFILE)
@@ -113,7 +125,8 @@ def render(st: Statement, issue_date: date) -> bytes:
         if line.corrects_line_id:
             _el(_el(il, "cac:DocumentReference"), "cbc:ID", line.corrects_line_id)
         item = _el(il, "cac:Item")
-        kind = {"work": "Inzet", "late-cancellation": "Late annulering (50%)", "correction": "Correctie"}[line.kind]
+        kind = {"work": "Inzet", "late-cancellation": f"Late annulering ({line.late_percent}%)",
+                "correction": "Correctie"}[line.kind]
         _el(item, "cbc:Description", f"{line.worker_name}, {line.site_name}, {hours(line.worked_minutes)} uur "
                                      f"gewerkt, {hours(line.planned_minutes)} uur gepland")
         _el(item, "cbc:Name", f"{kind} {line.work_date:%d-%m-%Y} {line.function}")

@@ -11,6 +11,7 @@ from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.domain import identifiers
 from flexpool.domain.catalogue import CREDENTIAL_KINDS, DEFAULT as CATALOGUE
 from flexpool.services import access, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
@@ -19,6 +20,9 @@ from flexpool.services.principal import Principal
 
 async def create_organisation(conn, p: Principal, *, name, kvk_number=None, iban=None, kind="vvt", cao=None):
     p.require_coordinator()
+    wrong = identifiers.problems(iban=iban, kvk=kvk_number)
+    if wrong:
+        raise Invalid(wrong)
     try:
         return await orgs_db.create(conn, p.region_id, name=name, kvk_number=kvk_number, iban=iban, kind=kind,
                                     cao=cao or {"vvt": "vvt", "ghz": "ghz", "welzijn": "sociaal-werk"}[kind])
@@ -39,7 +43,7 @@ async def organisation(conn, p: Principal, organisation_id: UUID):
     return row
 
 
-ORGANISATION_FIELDS = {"kvk_number", "iban", "address", "postcode", "city", "cao", "waadi_registered", "waadi_exempt",
+ORGANISATION_FIELDS = {"kvk_number", "iban", "vat_number", "address", "postcode", "city", "cao", "waadi_registered", "waadi_exempt",
                        "worker_cancel_window_minutes", "late_cancel_window_minutes", "late_cancellation_percent"}
 
 
@@ -47,6 +51,11 @@ async def update_organisation(conn, p: Principal, organisation_id: UUID, changes
     """Every change is audited (what it was, what it became): the cancellation policy and the Waadi status
     decide what lenders are owed."""
     before = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
+    if changes.get("vat_number"):
+        changes["vat_number"] = identifiers.compact_vat(changes["vat_number"])
+    wrong = identifiers.problems(iban=changes.get("iban"), vat=changes.get("vat_number"), kvk=changes.get("kvk_number"))
+    if wrong:
+        raise Invalid(wrong)
     changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS and before[k] != v}
     if changes:
         async with conn.transaction():

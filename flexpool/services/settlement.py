@@ -82,13 +82,13 @@ class Pricing:
         region = next((e for e in self.exemptions if e["lender_id"] is None), None)
         chosen = pair or region
         if chosen:
-            return Vat("E", 0, chosen["basis"])
+            return Vat("E", 0, chosen["basis"], chosen["code"])
         return Vat("S", self.vat_percent)
 
     def party(self, org_id) -> Party:
         o = self.orgs[org_id]
         return Party(id=str(o["id"]), name=o["name"], kvk_number=o["kvk_number"], iban=o["iban"],
-                     address=o["address"], postcode=o["postcode"], city=o["city"])
+                     vat_number=o["vat_number"], address=o["address"], postcode=o["postcode"], city=o["city"])
 
     def waadi(self, lender_id) -> str:
         o = self.orgs[lender_id]
@@ -108,7 +108,8 @@ def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
     if row["status"] == "cancelled":
         amount = money.late_cancellation_line(tariff, planned, row["late_cancellation_percent"])
         return Line(id=str(line_id("late-cancellation", row["assignment_id"])), kind="late-cancellation",
-                    worked_minutes=0, base_cents=amount, ort=(), amount_cents=amount, **common)
+                    worked_minutes=0, base_cents=amount, ort=(), amount_cents=amount,
+                    late_percent=row["late_cancellation_percent"], **common)
     if row["worked_minutes"] is None:  # not confirmed yet: as planned, which is what it becomes without action
         started, ended, brk, worked = row["starts_at"], row["ends_at"], row["break_minutes"], planned
     elif row["no_show"] or not row["worked_minutes"]:
@@ -179,15 +180,17 @@ def _frozen(region_id, month, rows, line_rows, pricing: Pricing) -> list[Stateme
             worked_minutes=r["worked_minutes"], tariff_cents=r["tariff_cents"], base_cents=r["base_cents"],
             ort=tuple(OrtPart(p["label"], p["percent"], p["minutes"], p["amountCents"]) for p in r["ort"]),
             amount_cents=r["amount_cents"], assignment_id=str(r["assignment_id"]) if r["assignment_id"] else None,
-            corrects_line_id=str(r["corrects_line_id"]) if r["corrects_line_id"] else None, position=r["position"]))
+            corrects_line_id=str(r["corrects_line_id"]) if r["corrects_line_id"] else None, position=r["position"],
+            late_percent=r["late_cancellation_percent"]))
     out = []
     for s in rows:
-        vat = Vat(s["vat_category"], s["vat_percent"], s["vat_reason"])
+        vat = Vat(s["vat_category"], s["vat_percent"], s["vat_reason"], s["vat_reason_code"])
         out.append(Statement(id=str(s["id"]), month=month, lender=pricing.party(s["lender_id"]),
                              borrower=pricing.party(s["borrower_id"]), vat=vat, waadi=s["waadi"],
                              lines=tuple(by_statement[s["id"]]),
                              totals=money.StatementTotals(s["minutes"], s["amount_cents"], s["vat_cents"],
-                                                          s["total_cents"], s["line_count"])))
+                                                          s["total_cents"], s["line_count"]),
+                             issued_on=local(s["closed_at"]).date()))
     return out
 
 

@@ -1,0 +1,37 @@
+"""What a valid e-invoice needs (EN 16931, SI-UBL 2.0): the seller's VAT identifier, the exemption's
+VATEX code, the percentage a late cancellation was charged at, and the issue date fixed when a month
+closes (its closing day, settlement_months.closed_at).
+
+Revision ID: 0010
+Revises: 0009
+"""
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("""
+ALTER TABLE organisations ADD COLUMN vat_number text,
+    ADD CONSTRAINT organisations_vat_number_shape CHECK (vat_number ~ '^[A-Z]{2}[0-9A-Z]{2,13}$');
+ALTER TABLE vat_exemptions ADD COLUMN code text,
+    ADD CONSTRAINT vat_exemptions_code_shape CHECK (code ~ '^VATEX-[A-Z0-9-]{2,30}$');
+ALTER TABLE statements ADD COLUMN vat_reason_code text;
+ALTER TABLE statement_lines ADD COLUMN late_cancellation_percent integer,
+    ADD CONSTRAINT statement_lines_late_percent_check CHECK (late_cancellation_percent IS NULL OR
+        (kind = 'late-cancellation' AND late_cancellation_percent BETWEEN 0 AND 100));
+UPDATE statement_lines l SET late_cancellation_percent = a.late_cancellation_percent FROM assignments a
+    WHERE l.assignment_id = a.id AND l.kind = 'late-cancellation';
+""")
+
+
+def downgrade() -> None:
+    op.execute("""
+ALTER TABLE statement_lines DROP COLUMN late_cancellation_percent;
+ALTER TABLE statements DROP COLUMN vat_reason_code;
+ALTER TABLE vat_exemptions DROP COLUMN code;
+ALTER TABLE organisations DROP COLUMN vat_number;
+""")
