@@ -57,6 +57,8 @@ def cmd_serve(args, settings) -> int:
     os.environ["FLEXPOOL_DATABASE_URL"] = url
     host = args.host or settings.host
     port = args.port or settings.port
+    # The app reads its settings itself: links it hands out (calendar feeds) use the port it listens on.
+    os.environ["FLEXPOOL_HOST"], os.environ["FLEXPOOL_PORT"] = host, str(port)
     print(f"FlexPool on http://{host}:{port}  (API docs: /schema, readiness: /health/ready)", flush=True)
     uvicorn.run("flexpool.serve:app", factory=True, host=host, port=port, log_level="info",
                 proxy_headers=True, access_log=False)

@@ -130,5 +130,5 @@ class InvitationController(Controller):
      summary="The iCalendar feed (no header needed: the secret in the URL is the key)")
 async def calendar_feed(conn: Connection, now: datetime, secret: str) -> Response[bytes]:
     body = await calendar_service.feed(conn, secret.removesuffix(".ics"), now)
-    return Response(body, media_type="text/calendar; charset=utf-8",
+    return Response(body, media_type="text/calendar",  # Litestar adds the one charset: utf-8
                     headers={"Cache-Control": "no-store"})

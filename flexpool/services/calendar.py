@@ -52,7 +52,10 @@ async def feed(conn, calendar_secret: str, now: datetime) -> bytes:
     for a in rows:
         event = Event()
         event.add("uid", f"{a['id']}@flexpool")
-        event.add("dtstamp", now)
+        # When the event last changed (RFC 5545 3.8.7.2, a feed without METHOD): a client that polls sees
+        # the same DTSTAMP until the booking itself changes.
+        event.add("dtstamp", a["booked_at"])
+        event.add("last-modified", a["booked_at"])
         event.add("dtstart", a["starts_at"].astimezone(AMSTERDAM))
         event.add("dtend", a["ends_at"].astimezone(AMSTERDAM))
         event.add("summary", f"Dienst {a['organisation_name']} ({a['function']})")
@@ -60,4 +63,5 @@ async def feed(conn, calendar_secret: str, now: datetime) -> bytes:
         event.add("description", f"Pauze {a['break_minutes']} min. Locatie {a['site_name']}.")
         event.add("status", "CONFIRMED")
         cal.add_component(event)
+    cal.add_missing_timezones()  # a VTIMEZONE for every TZID the events use (RFC 5545 3.6.5)
     return cal.to_ical()

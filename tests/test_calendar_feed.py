@@ -1,0 +1,70 @@
+"""The calendar feed per RFC 5545: a VTIMEZONE for every TZID, a DTSTAMP that changes only with the
+event, one charset; and the link uses the port `flexpool serve --port` listens on."""
+import asyncio
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import httpx
+from icalendar import Calendar
+
+from tests.helpers import Region, auth, in_hours
+from tests.processes import free_port
+
+
+async def book_one(client, pool):
+    region = await Region(client).setup(pool)
+    await region.worker("Thuiszorg West", "cal")
+    start = in_hours(30)
+    r = await client.post("/v1/shifts", headers=auth(region.orgs["Zonnehuis"]["planner"]), json={
+        "siteId": region.sites["Zonnehuis"]["id"], "function": "verzorgende-ig", "startsAt": start.isoformat(),
+        "endsAt": (start + timedelta(hours=8)).isoformat(), "breakMinutes": 30, "urgent": True})
+    booked = (await client.post(f"/v1/shifts/{r.json()['id']}/accept", headers=auth("cal@mail.test"))).json()
+    url = (await client.get("/v1/me/calendar", headers=auth("cal@mail.test"))).json()["url"]
+    return region, booked, url[url.index("/v1/calendar/"):]
+
+
+async def test_the_feed_follows_rfc_5545(client, pool):
+    region, booked, path = await book_one(client, pool)
+    first = await client.get(path)
+    assert first.headers["content-type"] == "text/calendar; charset=utf-8"
+    cal = Calendar.from_ical(first.content)
+    used = {str(p.params["TZID"]) for e in cal.walk("VEVENT") for p in (e["dtstart"], e["dtend"])}
+    defined = {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")}
+    assert used == {"Europe/Amsterdam"} and used <= defined
+    assert any(c.name == "DAYLIGHT" for tz in cal.walk("VTIMEZONE") for c in tz.subcomponents)
+    for line in first.content.split(b"\r\n"):
+        assert len(line) <= 75  # folded lines (RFC 5545 3.1)
+    # DTSTAMP is when the booking was made, not when the feed was read: a later poll sees the same.
+    stamp = cal.walk("VEVENT")[0].decoded("dtstamp")
+    assert stamp == datetime.fromisoformat(booked["bookedAt"]).replace(microsecond=0)
+    again = Calendar.from_ical((await client.get(path)).content)
+    assert again.walk("VEVENT")[0].decoded("dtstamp") == stamp
+    assert {"VERSION", "PRODID"} <= set(cal.keys())
+
+
+async def test_the_feed_link_uses_the_port_the_service_listens_on(database_url, pool, client):
+    await book_one(client, pool)
+    port = free_port()
+    env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0")
+    env.pop("FLEXPOOL_PORT", None)
+    env.pop("FLEXPOOL_PUBLIC_URL", None)
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())",
+                             "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
+            for _ in range(300):
+                try:
+                    if (await c.get("/health/ready")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)  # waiting for the process to start
+            r = await c.get("/v1/me/calendar", headers=auth("cal@mail.test"))
+            assert r.json()["url"].startswith(f"http://127.0.0.1:{port}/v1/calendar/")
+            assert (await c.get(r.json()["url"].removeprefix(f"http://127.0.0.1:{port}"))).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
