@@ -20,10 +20,12 @@ from litestar.static_files import create_static_files_router
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.memory import MemoryStore
 
+from api import openapi_docs
+from api.allow import complete_allow
 from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
 from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
-from api.input import query_problems
+from api.input import query_problems, strict_body_problems
 from api.metrics import metrics_port, metrics_routes
 from api.security_headers import security_headers
 from api.problems import EXCEPTION_HANDLERS, problem_page
@@ -53,10 +55,17 @@ def _caller(request: Request) -> str:
     return "ip:" + (request.client.host if request.client else "unknown")
 
 
-async def instants_have_offsets(request: Request) -> None:
+async def check_input(request: Request) -> None:
+    """Before any handler: instants in the query carry offsets; a JSON body has exactly the declared types
+    (Litestar converts bodies laxly, so `"nights": 0` would pass as false)."""
     problems = query_problems(request.query_params)
     if problems:
         raise ValidationException("invalid query parameters", extra=problems)
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if data is not None and request.method in ("POST", "PUT", "PATCH"):
+        body = await request.body()
+        if body and request.headers.get("content-type", "application/json").startswith("application/json"):
+            strict_body_problems(body, data.annotation)
 
 
 def _is_write(request: Request) -> bool:
@@ -88,8 +97,8 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         exception_handlers=EXCEPTION_HANDLERS,
         plugins=[ClosedStructSchemaPlugin()],
         lifespan=[lifespan],
-        before_send=[security_headers],
-        before_request=instants_have_offsets,
+        before_send=[security_headers, complete_allow],
+        before_request=check_input,
         middleware=[
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
             DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
@@ -112,6 +121,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
+    openapi_docs.install(app)
     return app
 
 

@@ -55,6 +55,7 @@ class Input(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 
 
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+INSTANT_PARAMETERS = {"from", "to"}  # every instant a query takes is one of these
 
 
 def query_problems(params) -> list[dict]:
@@ -62,7 +63,10 @@ def query_problems(params) -> list[dict]:
     would otherwise mean the server's zone to one endpoint and fail in another."""
     out = []
     for name, value in params.multi_items():
-        if INSTANT.match(value):
+        if name in INSTANT_PARAMETERS and not INSTANT.match(value):
+            out.append({"key": name, "source": "query",
+                        "message": "an RFC 3339 instant with its offset, e.g. 2026-12-01T10:00:00+01:00"})
+        elif INSTANT.match(value):
             try:
                 moment = datetime.fromisoformat(value)
             except ValueError:
@@ -74,3 +78,17 @@ def query_problems(params) -> list[dict]:
                 out.append({"key": name, "source": "query",
                             "message": f"must lie between the years {YEARS[0]} and {YEARS[1]}"})
     return out
+
+
+def strict_body_problems(body: bytes, annotation) -> None:
+    """Decode the body strictly against its declared type: a number is not a boolean, a string not a number.
+    Raises Litestar's ValidationException (422 with the field), or lets a malformed body through to
+    Litestar's own decoding (400)."""
+    from litestar.exceptions import ValidationException
+
+    try:
+        msgspec.json.decode(body, type=annotation, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ValidationException(str(exc), extra=[{"message": str(exc)}]) from None
+    except (msgspec.DecodeError, RecursionError):
+        return

@@ -93,10 +93,10 @@ def problem(slug: str, status: int, detail: str, request: Request | None = None,
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-_PATH = re.compile(r"at `\$\.?([^`]*)`")
+_PATH = re.compile(r"`\$\.?([^`]*)`")
 _UNKNOWN = re.compile(r"^Object contains unknown field `([^`]*)`$", re.DOTALL)
 _INNER = re.compile(r"^`([A-Za-z0-9_]+)` (.*)$", re.DOTALL)
-_MSGSPEC = re.compile(r"^(.*?)(?: - at `\$[^`]*`)?$", re.DOTALL)
+_MSGSPEC = re.compile(r"^(.*?)(?: - at (?:`key` in )?`\$[^`]*`)?$", re.DOTALL)
 
 
 def _camel_path(path: str) -> str:

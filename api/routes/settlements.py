@@ -24,7 +24,8 @@ from flexpool.services import hours, reports, settlement, tariffs
 from flexpool.services.errors import Conflict, Invalid
 from flexpool.services.principal import Principal
 
-Month = Annotated[str, Parameter(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Month = Annotated[str, Parameter(pattern=r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$",
+                                  description="YYYY-MM, 2000-01 to 2100-12")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -164,7 +165,8 @@ class SettlementController(Controller):
          summary="One statement: JSON, text/csv, XLSX or application/xml (UBL 2.1, SI-UBL 2.0) by Accept",
          media_type="application/json")
     async def statement(self, request: Request, conn: Connection, p: Principal, now: datetime, month: Month,
-                        statement_id: UUID, format: str | None = None) -> Response:
+                        statement_id: UUID,
+                        format: Literal["json", "csv", "xlsx", "xml"] | None = None) -> Response[StatementOut]:
         st = await settlement.statement(conn, p, parse_month(month), statement_id)
         accept = (request.headers.get("accept") or "").lower()
         wanted = format or ("csv" if "text/csv" in accept else "xlsx" if XLSX in accept

@@ -8,7 +8,11 @@ from stdnum.exceptions import ValidationError
 
 
 def compact_vat(value: str) -> str:
-    return vat_number.compact(value)
+    """NL 1234.56.789.B01 -> NL123456789B01; what cannot be read is left as typed (problems() says why)."""
+    try:
+        return vat_number.compact(value)
+    except ValidationError:
+        return value
 
 
 def problems(*, iban: str | None = None, vat: str | None = None, kvk: str | None = None) -> list[tuple[str, str]]:
