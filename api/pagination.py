@@ -57,3 +57,16 @@ def page(rows: list, limit: int, item, key) -> Page:
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=[item(r) for r in rows], next_cursor=encode_cursor(*key(rows[-1])) if more and rows else None)
+
+
+def page_of(items: list, limit: int, cursor: str | None, key, parts: int = 2) -> Page:
+    """A bounded list that is loaded whole (an organisation's members, a shift's applications, a month's
+    statements) served in pages like every other list: ordered by `key` (a tuple of `parts` strings),
+    the cursor carries the last key served."""
+    after = decode_cursor(cursor, *([str] * parts))
+    ordered = sorted(items, key=key)
+    if after is not None:
+        ordered = [item for item in ordered if key(item) > after]
+    more = len(ordered) > limit
+    ordered = ordered[:limit]
+    return Page(items=ordered, next_cursor=encode_cursor(*key(ordered[-1])) if more and ordered else None)

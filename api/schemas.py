@@ -353,10 +353,6 @@ class Device(Out):
     last_seen_at: datetime
 
 
-class Devices(Out):
-    items: list[Device]
-
-
 # --- shifts, offers, assignments, applications -------------------------------------------------------------
 
 class ShiftIn(Camel):
@@ -492,10 +488,6 @@ class HistoryEvent(Out):
     reason: str | None
     data: dict
     at: datetime
-
-
-class History(Out):
-    items: list[HistoryEvent]
 
 
 class NotificationOut(Out):
@@ -681,10 +673,6 @@ class StatementSummary(Out):
     waadi: str
 
 
-class StatementList(Out):
-    items: list[StatementSummary]
-
-
 class StatementLineOut(Out):
     id: UUID
     position: int
@@ -727,6 +715,7 @@ class LoanRow(Out):
 class LoansReport(Out):
     month: str
     items: list[LoanRow]
+    next_cursor: str | None = None
 
 
 class CalendarLink(Out):

@@ -11,8 +11,8 @@ from litestar import Controller, Request, Response, delete, get, patch, post, pu
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.pagination import Cursor, Limit, Page, decode_cursor, page
-from api.schemas import (AvailabilityOut, Invitation, invitation_out, CalendarLink, Device, DeviceIn, Devices, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
+from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
+from api.schemas import (AvailabilityOut, Invitation, invitation_out, CalendarLink, Device, DeviceIn, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
                          RoleOut, at, worker_out)
 from flexpool.domain import availability
 from flexpool.domain.messages import render
@@ -75,9 +75,10 @@ class MeController(Controller):
         await me_service.remove_device(conn, p, token)
 
     @get("/devices", summary="The caller's devices")
-    async def devices(self, conn: Connection, p: Principal) -> Devices:
+    async def devices(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Device]:
         rows = await me_service.devices(conn, p)
-        return Devices(items=[Device(r["token"], r["platform"], at(r["last_seen_at"])) for r in rows])
+        return page_of([Device(r["token"], r["platform"], at(r["last_seen_at"])) for r in rows], limit, cursor,
+                       lambda d: (d.token,), parts=1)
 
     @get("/notifications", summary="What was sent or held for the caller, newest first")
     async def notifications(self, conn: Connection, p: Principal, limit: Limit = 50,
@@ -94,8 +95,10 @@ class MeController(Controller):
         return page(rows, limit, shape, lambda r: (r["id"],))
 
     @get("/invitations", summary="Invitations waiting for the caller's consent")
-    async def invitations(self, conn: Connection, p: Principal, now: datetime) -> Page[Invitation]:
-        return Page(items=[invitation_out(r) for r in await invitations_service.mine(conn, p, now)])
+    async def invitations(self, conn: Connection, p: Principal, now: datetime, limit: Limit = 50,
+                          cursor: Cursor = None) -> Page[Invitation]:
+        return page_of([invitation_out(r) for r in await invitations_service.mine(conn, p, now)], limit, cursor,
+                       lambda i: (i.created_at.isoformat(), str(i.id)))
 
     @get("/export", summary="Everything FlexPool holds on the caller (JSON), for the right of access (AVG art. 15)")
     async def export(self, conn: Connection, p: Principal, now: datetime) -> dict[str, Any]:

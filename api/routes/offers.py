@@ -9,7 +9,7 @@ from asyncpg import Connection
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.routes.shifts import When
 from api.schemas import AssignmentOut, BlockerOut, Offer, Reason
 from api.shapes import assignment_out, shift_out
@@ -43,11 +43,13 @@ class AssignmentController(Controller):
     @get("/me/assignments", summary="The worker's assignments")
     async def mine(self, conn: Connection, p: Principal, now: datetime,
                    from_: When = Parameter(query="from", default=None), to: When = None,
-                   status: Literal["booked", "cancelled", "all"] = "booked") -> Page[AssignmentOut]:
+                   status: Literal["booked", "cancelled", "all"] = "booked", limit: Limit = 50,
+                   cursor: Cursor = None) -> Page[AssignmentOut]:
         statuses = ("booked", "cancelled") if status == "all" else (status,)
         rows = await booking.my_assignments(conn, p, from_ or now - timedelta(days=7), to or now + timedelta(days=90),
                                             statuses)
-        return Page(items=[assignment_out(r) for r in rows])
+        return page_of([assignment_out(r) for r in rows], limit, cursor,
+                       lambda a: (a.starts_at.isoformat(), str(a.id)))
 
     @post("/assignments/{assignment_id:uuid}/cancel", status_code=200,
           summary="Worker cancels (outside the window) or the borrower's planner releases")

@@ -6,7 +6,7 @@ from datetime import datetime
 from asyncpg import Connection
 from litestar import Controller, get, post
 
-from api.pagination import Page
+from api.pagination import Cursor, Limit, Page, page_of
 from api.schemas import DeadLetter, at
 from flexpool.services import operations
 from flexpool.services.principal import Principal
@@ -22,8 +22,9 @@ class OperationsController(Controller):
     tags = ["operations"]
 
     @get("/dead-letters", summary="Notifications that could not be delivered after the last attempt")
-    async def dead_letters(self, conn: Connection, p: Principal) -> Page[DeadLetter]:
-        return Page(items=[dead_letter_out(r) for r in await operations.dead_letters(conn, p)])
+    async def dead_letters(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[DeadLetter]:
+        rows = await operations.dead_letters(conn, p)
+        return page_of([dead_letter_out(r) for r in rows], limit, cursor, lambda d: (f"{10**12 - d.id:013d}",), parts=1)
 
     @post("/{notification_id:int}/retry", status_code=200, summary="Retry a dead-lettered notification")
     async def retry(self, conn: Connection, p: Principal, now: datetime, notification_id: int) -> DeadLetter:

@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from api.pagination import Page
+from api.pagination import Cursor, Limit, Page, page_of
 from api.schemas import (INVITED, BlockedWorker, BlockedWorkerIn, Invitation, Member, MemberIn, Organisation, OrganisationIn,
                          OrganisationPatch, Partners,
                          PartnersIn, Site, SiteIn, at, invitation_out)
@@ -47,10 +47,11 @@ class OrganisationController(Controller):
         return organisation_out(row, True)
 
     @get("/", summary="Organisations of the caller's region (names only for non-coordinators)")
-    async def list(self, conn: Connection, p: Principal) -> Page[Organisation]:
+    async def list(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Organisation]:
         rows = await directory.list_organisations(conn, p)
         own = set(p.organisations())
-        return Page(items=[organisation_out(r, p.is_coordinator or r["id"] in own) for r in rows])
+        return page_of([organisation_out(r, p.is_coordinator or r["id"] in own) for r in rows], limit, cursor,
+                       lambda o: (o.name, str(o.id)))
 
     @get("/{org_id:uuid}", summary="One organisation")
     async def detail(self, conn: Connection, p: Principal, org_id: UUID) -> Organisation:
@@ -78,13 +79,15 @@ class OrganisationController(Controller):
                         status_code=HTTP_201_CREATED)
 
     @get("/{org_id:uuid}/invitations", summary="Invitations this organisation sent (orgAdmin, coordinator)")
-    async def invitations(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Invitation]:
-        return Page(items=[invitation_out(r) for r in await invitations.organisation_invitations(conn, p, org_id)])
+    async def invitations(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Invitation]:
+        rows = await invitations.organisation_invitations(conn, p, org_id)
+        return page_of([invitation_out(r) for r in rows], limit, cursor, lambda i: (i.created_at.isoformat(), str(i.id)))
 
     @get("/{org_id:uuid}/members", summary="Members and their roles (orgAdmin, coordinator)")
-    async def members(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Member]:
+    async def members(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Member]:
         rows = await directory.members(conn, p, org_id)
-        return Page(items=[Member(r["id"], r["email"], r["name"], list(r["roles"])) for r in rows])
+        return page_of([Member(r["id"], r["email"], r["name"], list(r["roles"])) for r in rows], limit, cursor,
+                       lambda m: (m.name, str(m.id)))
 
     @delete("/{org_id:uuid}/members/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT,
             summary="End a member's roles here (all staff roles, or ?role=planner); not the last orgAdmin")
@@ -100,8 +103,9 @@ class OrganisationController(Controller):
         return site_out(row)
 
     @get("/{org_id:uuid}/sites", summary="Sites of an organisation")
-    async def sites(self, conn: Connection, p: Principal, org_id: UUID) -> Page[Site]:
-        return Page(items=[site_out(r) for r in await directory.sites(conn, p, org_id)])
+    async def sites(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Site]:
+        return page_of([site_out(r) for r in await directory.sites(conn, p, org_id)], limit, cursor,
+                       lambda s: (s.name, str(s.id)))
 
     @put("/{org_id:uuid}/partners", summary="Replace the preferred partners (the partners tier)")
     async def set_partners(self, conn: Connection, p: Principal, org_id: UUID, data: PartnersIn) -> Partners:
@@ -118,10 +122,10 @@ class OrganisationController(Controller):
         return BlockedWorker(row["organisation_id"], row["worker_id"], row["reason"], at(row["created_at"]))
 
     @get("/{org_id:uuid}/blocked-workers", summary="Workers this organisation blocked")
-    async def blocked(self, conn: Connection, p: Principal, org_id: UUID) -> Page[BlockedWorker]:
+    async def blocked(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[BlockedWorker]:
         rows = await directory.blocked_workers(conn, p, org_id)
-        return Page(items=[BlockedWorker(r["organisation_id"], r["worker_id"], r["reason"], at(r["created_at"]))
-                           for r in rows])
+        return page_of([BlockedWorker(r["organisation_id"], r["worker_id"], r["reason"], at(r["created_at"]))
+                        for r in rows], limit, cursor, lambda b: (b.created_at.isoformat(), str(b.worker_id)))
 
     @delete("/{org_id:uuid}/blocked-workers/{worker_id:uuid}", status_code=HTTP_204_NO_CONTENT,
             summary="Unblock a worker")

@@ -10,10 +10,10 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 
 from api.downloads import attachment
-from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.routes.shifts import When
 from api.schemas import (FillRate, LoanRow, LoansReport, OrganisationTariffs, OrganisationTariffsIn, OrtBandOut,
-                         PositionOut, Settlement, StatementLineOut, StatementList, StatementOut, StatementSummary,
+                         PositionOut, Settlement, StatementLineOut, StatementOut, StatementSummary,
                          Tariffs, TariffsIn, Timesheet, TimesheetIn, TimesheetRow, TransferOut, VatExemption, VatOut,
                          at)
 from flexpool.domain.clock import local
@@ -157,9 +157,11 @@ class SettlementController(Controller):
                                                  t.amount_cents) for t in book.transfers])
 
     @get("/{month:str}/statements", summary="Statements in which the caller's organisation lends or borrows")
-    async def statements(self, conn: Connection, p: Principal, month: Month) -> StatementList:
+    async def statements(self, conn: Connection, p: Principal, month: Month, limit: Limit = 50,
+                         cursor: Cursor = None) -> Page[StatementSummary]:
         book = await settlement.settlement(conn, p, parse_month(month))
-        return StatementList(items=[StatementSummary(**summary(s)) for s in book.statements])
+        return page_of([StatementSummary(**summary(s)) for s in book.statements], limit, cursor,
+                       lambda s: (s.lender_name, s.borrower_name, str(s.id)), parts=3)
 
     @get("/{month:str}/statements/{statement_id:uuid}",
          summary="One statement: JSON, text/csv, XLSX or application/xml (UBL 2.1, SI-UBL 2.0) by Accept",
@@ -210,7 +212,9 @@ class ReportController(Controller):
         return FillRate(**r)
 
     @get("/loans", summary="Minutes lent and borrowed per organisation in a month")
-    async def loans(self, conn: Connection, p: Principal, month: Month) -> LoansReport:
+    async def loans(self, conn: Connection, p: Principal, month: Month, limit: Limit = 50,
+                    cursor: Cursor = None) -> LoansReport:
         rows = await reports.loans(conn, p, parse_month(month))
-        return LoansReport(month=month, items=[LoanRow(UUID(r["organisation_id"]), r["name"], r["minutes_lent"],
-                                                       r["minutes_borrowed"]) for r in rows])
+        shown = page_of([LoanRow(UUID(r["organisation_id"]), r["name"], r["minutes_lent"], r["minutes_borrowed"])
+                         for r in rows], limit, cursor, lambda r: (r.name, str(r.organisation_id)))
+        return LoansReport(month=month, items=shown.items, next_cursor=shown.next_cursor)

@@ -11,8 +11,8 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.metrics import ACCEPTS, REFUSALS
-from api.pagination import Cursor, Limit, Page, decode_cursor, page
-from api.schemas import (ApplicationOut, AssignIn, AssignmentOut, Candidate, History, OptionalReason, Reason,
+from api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page, page_of
+from api.schemas import (ApplicationOut, AssignIn, AssignmentOut, Candidate, HistoryEvent, OptionalReason, Reason,
                          Shift, ShiftBatchIn, ShiftIn)
 from api.shapes import application_out, assignment_out, history_out, shift_out
 from flexpool.services import booking, shifts
@@ -68,8 +68,9 @@ class ShiftController(Controller):
         return shift_out(shift, now, assignments, applications)
 
     @get("/{shift_id:uuid}/history", summary="Audit trail of the shift (its organisation only)")
-    async def history(self, conn: Connection, p: Principal, shift_id: UUID) -> History:
-        return History(items=[history_out(r) for r in await shifts.history(conn, p, shift_id)])
+    async def history(self, conn: Connection, p: Principal, shift_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[HistoryEvent]:
+        return page_of([history_out(r) for r in await shifts.history(conn, p, shift_id)], limit, cursor,
+                       lambda e: (f"{e.id:013d}",), parts=1)
 
     @post("/{shift_id:uuid}/cancel", status_code=200, summary="Cancel the shift; booked workers are released")
     async def cancel(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID, data: Reason) -> Shift:
@@ -78,12 +79,17 @@ class ShiftController(Controller):
     @get("/{shift_id:uuid}/candidates",
          summary="Workers the planner could book directly now, nearest first (every check but the tier)")
     async def candidates(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
-                         limit: Limit = 50) -> Page[Candidate]:
-        rows = await candidates_service.candidates(conn, p, shift_id, now, limit)
-        return Page(items=[Candidate(worker_id=w["id"], name=w["name"], function=w["function"],
-                                     home_organisation_id=w["organisation_id"], home_organisation_name=org,
-                                     distance_km=round(km) if km is not None else None, within_availability=fits)
-                           for w, org, km, fits in rows])
+                         limit: Limit = 50, cursor: Cursor = None) -> Page[Candidate]:
+        """Nearest first, computed anew for every page: the cursor says how many were served before."""
+        served = decode_cursor(cursor, int)
+        offset = min(served[0], 500) if served else 0
+        rows = await candidates_service.candidates(conn, p, shift_id, now, offset + limit + 1)
+        items = [Candidate(worker_id=w["id"], name=w["name"], function=w["function"],
+                           home_organisation_id=w["organisation_id"], home_organisation_name=org,
+                           distance_km=round(km) if km is not None else None, within_availability=fits)
+                 for w, org, km, fits in rows[offset:offset + limit]]
+        more = len(rows) > offset + limit and offset + limit < 500
+        return Page(items=items, next_cursor=encode_cursor(offset + limit) if more else None)
 
     @post("/{shift_id:uuid}/assign", summary="Book a pool worker directly (planner); all checks but the tier")
     async def assign(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
@@ -106,8 +112,10 @@ class ShiftController(Controller):
         return Response(assignment_out(row), status_code=HTTP_201_CREATED)
 
     @get("/{shift_id:uuid}/applications", summary="Applications for the shift (planner)")
-    async def applications(self, conn: Connection, p: Principal, shift_id: UUID) -> Page[ApplicationOut]:
-        return Page(items=[application_out(r) for r in await booking.applications_for_shift(conn, p, shift_id)])
+    async def applications(self, conn: Connection, p: Principal, shift_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[ApplicationOut]:
+        rows = await booking.applications_for_shift(conn, p, shift_id)
+        return page_of([application_out(r) for r in rows], limit, cursor,
+                       lambda a: (a.created_at.isoformat(), str(a.id)))
 
 
 class ApplicationController(Controller):
