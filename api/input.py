@@ -10,28 +10,18 @@ store 9999-12-31 as infinity-like edge values that break arithmetic elsewhere).
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 
 import msgspec
 
-# C0/C1 controls but tab and newline, bidi embeddings/overrides/isolates, zero-width characters, BOM,
-# interlinear annotation characters.
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-                       "\ufeff\ufff9-\ufffb]")
+from flexpool.domain.text import clean
+
 FREE_TEXT = {"description", "reason", "basis", "note"}  # fields where a line break is fine
 YEARS = (1900, 2100)
 
 
 def clean_text(value: str, field: str) -> str:
-    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if "\t" in text or FORBIDDEN.search(text):
-        raise ValueError(f"`{field}` contains control, bidirectional-override or zero-width characters")
-    if "\n" in text and field not in FREE_TEXT:
-        raise ValueError(f"`{field}` must be one line")
-    if value and not text:
-        raise ValueError(f"`{field}` must not be blank")
-    return text
+    return clean(value, field, multiline=field in FREE_TEXT)
 
 
 def check_year(value: date | datetime, field: str) -> None:

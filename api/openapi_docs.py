@@ -29,7 +29,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "instance": {"type": "string"},
         "errors": {"type": "array", "description": "validation: every field that is wrong",
                    "items": {"type": "object", "required": ["field", "message"],
-                             "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+                             "properties": {"field": {"type": "string"}, "message": {"type": "string"},
+                                            "row": {"type": "integer", "description": "imports: the row"}}}},
         "blockers": {"type": "array", "description": "409 refusals of a booking: every reason, worded for the "
                                                      "caller (the worker, or a planner about the worker)",
                      "items": {"type": "object", "required": ["type", "detail"],
@@ -104,6 +105,12 @@ def complete(schema: dict) -> dict:
                     "description": "A repeat with the same key by the same user within 24 h returns the first "
                                    "answer and does nothing again.",
                     "schema": {"type": "string", "minLength": 1, "maxLength": 255}})
+    for path, item in schema.get("paths", {}).items():
+        if path.endswith("/import") and "post" in item:
+            item["post"]["requestBody"] = {"required": True, "description": "the file, as exported", "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}}}}
     _accept(schema)
     _statement(schema)
     _metrics(schema)

@@ -60,9 +60,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 
-class FieldProblem(msgspec.Struct):
+class FieldProblem(msgspec.Struct, omit_defaults=True):
     field: str
     message: str
+    row: int | None = None  # imports: the spreadsheet row (the header is row 1)
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -82,12 +83,13 @@ def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, st
 
 
 def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
-            errors: list[tuple[str, str]] | None = None, blockers: list[Blocker] | None = None,
+            errors: list[tuple] | None = None, blockers: list[Blocker] | None = None,
             voice: str = "worker", headers: dict[str, str] | None = None) -> Response:
     title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
                    instance=request.url.path if request is not None else None,
-                   errors=[FieldProblem(f, m) for f, m in errors] if errors is not None else None,
+                   errors=[FieldProblem(*e) if len(e) == 2 else FieldProblem(e[1], e[2], e[0]) for e in errors]
+                   if errors is not None else None,
                    blockers=[BlockerOut(b.type, b.words(_language(request), voice)) for b in blockers]
                    if blockers else None)
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
@@ -132,7 +134,7 @@ def _language(request: Request | None) -> str:
 
 
 def handle_service_error(request: Request, exc: ServiceError) -> Response:
-    errors = exc.errors if isinstance(exc, Invalid) else None
+    errors = exc.errors if isinstance(exc, Invalid) else getattr(getattr(exc, "report", None), "errors", None)
     blockers = getattr(exc, "blockers", None)
     voice = getattr(exc, "voice", "worker")
     wording = getattr(exc, "wording", None)

@@ -155,9 +155,13 @@ Minutes = Annotated[int, msgspec.Meta(ge=0, le=3600)]
 SkillCode = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 
 
-class WorkerIn(Camel):
+EmployeeNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=40, description="the HR personnel number")]
+
+
+class WorkerIn(Camel, kw_only=True):
     email: Email
     name: Name
+    employee_number: EmployeeNumber | None = None
     function: Code
     contract_minutes_per_week: Minutes
     date_of_birth: date | None = None
@@ -169,6 +173,7 @@ class WorkerIn(Camel):
 
 class WorkerPatch(Camel):
     name: Name | msgspec.UnsetType = msgspec.UNSET
+    employee_number: EmployeeNumber | None | msgspec.UnsetType = msgspec.UNSET
     function: Code | msgspec.UnsetType = msgspec.UNSET
     contract_minutes_per_week: Minutes | msgspec.UnsetType = msgspec.UNSET
     date_of_birth: date | None | msgspec.UnsetType = msgspec.UNSET
@@ -213,6 +218,7 @@ class Worker(Out):
     nights: bool
     max_travel_km: int | None
     ended_at: datetime | None = None
+    employee_number: str | None = None
 
 
 def worker_out(row) -> Worker:
@@ -225,7 +231,8 @@ def worker_out(row) -> Worker:
         home=Home(row["home_postcode"], row["home_latitude"], row["home_longitude"]),
         pool=Pool(row["employer_opt_in"], row["max_loan_minutes_per_month"], list(row["excluded_organisation_ids"]),
                   row["opted_in"]),
-        nights=row["nights"], max_travel_km=row["max_travel_km"], ended_at=at(row["ended_at"]))
+        nights=row["nights"], max_travel_km=row["max_travel_km"], ended_at=at(row["ended_at"]),
+        employee_number=row["employee_number"])
 
 
 class BlockIn(Camel):

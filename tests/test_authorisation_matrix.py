@@ -87,6 +87,10 @@ TABLE: dict[str, str] = {
     "DELETE /v1/organisations/{org_id}/workers/{worker_id}":    "1  3  3  3  A  4  4  4  4  3  4  4",
     "POST /v1/organisations/{org_id}/workers/{worker_id}/erase": "1  3  3  3  A  4  4  4  4  3  4  4",
     "GET /v1/organisations/{org_id}/workers/{worker_id}/roster": "1  3  A  3  A  4  4  4  4  3  4  4",
+    "GET /v1/organisations/{org_id}/workers/import":            "1  3  3  3  A  4  4  4  4  3  4  4",
+    "POST /v1/organisations/{org_id}/workers/import":           "1  3  3  3  A  4  4  4  4  3  4  4",
+    "GET /v1/organisations/{org_id}/rosters/import":            "1  3  3  3  A  4  4  4  4  3  4  4",
+    "POST /v1/organisations/{org_id}/rosters/import":           "1  3  3  3  A  4  4  4  4  3  4  4",
     "PUT /v1/organisations/{org_id}/workers/{worker_id}/roster": "1  3  3  3  A  4  4  4  4  3  4  4",
     # shifts (a shift of A, urgent: offered to both workers), applications, assignments, hours
     "GET /v1/shifts":                                           "1  3  A  3  A  3  A  3  A  3  3  A",

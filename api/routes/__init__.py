@@ -1,5 +1,6 @@
 """Every route handler of the API, one module per area."""
 from api.routes.health import live, ready
+from api.routes.imports import ImportController
 from api.routes.me import InvitationController, MeController, calendar_feed
 from api.routes.offers import AssignmentController, OfferController
 from api.routes.operations import OperationsController
@@ -10,6 +11,6 @@ from api.routes.settlements import (HoursController, ReportController, Settlemen
 from api.routes.shifts import ApplicationController, ShiftController
 from api.routes.workers import WorkerController
 
-ROUTES = [live, ready, OrganisationController, WorkerController, MeController, InvitationController, ShiftController,
+ROUTES = [live, ready, OrganisationController, ImportController, WorkerController, MeController, InvitationController, ShiftController,
           ApplicationController, OfferController, AssignmentController, HoursController, TariffController,
           SettlementController, ReportController, OperationsController, RegionController, calendar_feed]

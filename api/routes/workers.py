@@ -22,7 +22,8 @@ def _fields(data, base: dict | None = None) -> dict:
     """Map the wire shape onto worker columns, leaving out what a PATCH did not send."""
     out = dict(base or {})
     for attr, col in (("function", "function"), ("contract_minutes_per_week", "contract_minutes_per_week"),
-                      ("date_of_birth", "date_of_birth"), ("skills", "skills")):
+                      ("date_of_birth", "date_of_birth"), ("skills", "skills"),
+                      ("employee_number", "employee_number")):
         value = getattr(data, attr)
         if value is not msgspec.UNSET:
             out[col] = value

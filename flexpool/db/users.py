@@ -123,3 +123,35 @@ async def roles_at(conn, user_id, organisation_id) -> list[str]:
     return [r["role"] for r in await conn.fetch(
         "SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2 ORDER BY role", user_id,
         organisation_id)]
+
+
+async def by_emails(conn, emails: list[str]):
+    """Accounts of these addresses (lower case), with whether they hold anything at all."""
+    return await conn.fetch(
+        "SELECT u.id, lower(u.email) AS key, u.region_id, "
+        "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id) "
+        "OR EXISTS (SELECT 1 FROM workers w WHERE w.user_id = u.id AND w.ended_at IS NULL) AS tied "
+        "FROM users u WHERE lower(u.email) = ANY($1::text[])", emails)
+
+
+async def insert_many(conn, region_id, people: list[tuple[str, str]]) -> list:
+    """New accounts (email, name) of one region; returns (id, key)."""
+    if not people:
+        return []
+    emails, names = zip(*people)
+    return await conn.fetch(
+        "INSERT INTO users (email, name, region_id) SELECT e, n, $1 FROM unnest($2::text[], $3::text[]) AS t(e, n) "
+        "RETURNING id, lower(email) AS key", region_id, list(emails), list(names))
+
+
+async def rename_many(conn, rows: list[tuple]) -> None:
+    await conn.executemany("UPDATE users SET name = $2 WHERE id = $1", rows)
+
+
+async def grant_many(conn, region_id, organisation_id, role: str, user_ids: list) -> None:
+    await conn.execute(
+        "UPDATE users SET region_id = $1 WHERE id = ANY($2::uuid[]) AND region_id IS NULL", region_id, user_ids)
+    await conn.execute(
+        "INSERT INTO memberships (user_id, region_id, organisation_id, role) SELECT u, $1, $2, $3 "
+        "FROM unnest($4::uuid[]) AS u ON CONFLICT (user_id, organisation_id, role) WHERE organisation_id IS NOT NULL "
+        "DO NOTHING", region_id, organisation_id, role, user_ids)

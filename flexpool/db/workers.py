@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 WORKER_COLUMNS = ("date_of_birth", "home_postcode", "home_latitude", "home_longitude", "function", "skills",
-                  "contract_minutes_per_week", "employer_opt_in", "worker_opt_in", "max_loan_minutes_per_month", "nights", "max_travel_km",
+                  "contract_minutes_per_week", "employer_opt_in", "worker_opt_in", "employee_number", "max_loan_minutes_per_month", "nights", "max_travel_km",
                   "max_extra_minutes_per_week")
 
 
@@ -123,3 +123,63 @@ async def future_bookings(conn, worker_id, now):
     """Booked assignments of the worker that have not started, at any organisation."""
     return await conn.fetch("SELECT id, shift_id, organisation_id FROM assignments WHERE worker_id = $1 "
                             "AND status = 'booked' AND starts_at > $2 ORDER BY starts_at", worker_id, now)
+
+
+async def for_import(conn, organisation_id):
+    """The organisation's current workers with what an import compares."""
+    return await conn.fetch(
+        "SELECT w.id, w.no, w.user_id, w.employee_number, u.email, u.name, w.function, w.contract_minutes_per_week, "
+        "w.date_of_birth, w.home_postcode, w.skills, w.employer_opt_in, "
+        "(SELECT max(c.valid_until) FROM credentials c WHERE c.worker_id = w.id AND c.kind = 'vog') AS vog_valid_until, "
+        "EXISTS (SELECT 1 FROM credentials c WHERE c.worker_id = w.id AND c.kind = 'vog') AS has_vog "
+        "FROM workers w JOIN users u ON u.id = w.user_id WHERE w.organisation_id = $1 AND w.ended_at IS NULL",
+        organisation_id)
+
+
+async def insert_many(conn, organisation_id, region_id, rows: list[tuple]) -> list:
+    """rows: (user_id, employee_number, function, contract minutes, date of birth, postcode, skills as text,
+    employer_opt_in); one statement for the whole file. Returns (id, user_id)."""
+    if not rows:
+        return []
+    columns = list(zip(*rows))
+    return await conn.fetch(
+        "INSERT INTO workers (user_id, organisation_id, region_id, employee_number, function, "
+        "contract_minutes_per_week, date_of_birth, home_postcode, skills, employer_opt_in) "
+        "SELECT u, $1, $2, e, f, c, d, p, string_to_array(s, ','), o FROM unnest($3::uuid[], $4::text[], $5::text[], "
+        "$6::int[], $7::date[], $8::text[], $9::text[], $10::bool[]) AS t(u, e, f, c, d, p, s, o) "
+        "RETURNING id, user_id", organisation_id, region_id, *[list(c) for c in columns])
+
+
+async def update_many(conn, rows: list[tuple]) -> None:
+    """rows: (worker_id, employee_number, function, contract minutes, date of birth, postcode, skills, opt-in)."""
+    await conn.executemany(
+        "UPDATE workers SET employee_number = $2, function = $3, contract_minutes_per_week = $4, date_of_birth = $5, "
+        "home_postcode = $6, skills = $7, employer_opt_in = $8, updated_at = now() WHERE id = $1", rows)
+
+
+async def set_vog_many(conn, rows: list[tuple]) -> None:
+    """rows: (worker_id, valid_until): the VOG on file becomes this one."""
+    await conn.executemany("DELETE FROM credentials WHERE worker_id = $1 AND kind = 'vog'", [(r[0],) for r in rows])
+    await conn.executemany("INSERT INTO credentials (worker_id, kind, valid_until) VALUES ($1, 'vog', $2)", rows)
+
+
+async def by_keys(conn, organisation_id, employee_numbers: list[str], emails: list[str]):
+    """Current workers of the organisation by personnel number or e-mail (lower case), for a roster import."""
+    return await conn.fetch(
+        "SELECT w.id, w.no, w.employee_number, lower(u.email) AS email FROM workers w JOIN users u ON u.id = w.user_id "
+        "WHERE w.organisation_id = $1 AND w.ended_at IS NULL "
+        "AND (w.employee_number = ANY($2::text[]) OR lower(u.email) = ANY($3::text[]))",
+        organisation_id, employee_numbers, emails)
+
+
+async def rosters_in(conn, worker_ids: list, lo, hi):
+    return await conn.fetch("SELECT worker_id, starts_at, ends_at FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) "
+                            "AND starts_at >= $2 AND starts_at < $3 ORDER BY worker_id, starts_at", worker_ids, lo, hi)
+
+
+async def replace_rosters(conn, worker_ids: list, lo, hi, blocks: list[tuple]) -> None:
+    """blocks: (worker_id, worker_no, starts_at, ends_at); COPY, since a rostering export has tens of thousands."""
+    await conn.execute("DELETE FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) AND starts_at >= $2 "
+                       "AND starts_at < $3", worker_ids, lo, hi)
+    await conn.copy_records_to_table("roster_blocks", records=blocks,
+                                     columns=["worker_id", "worker_no", "starts_at", "ends_at"])

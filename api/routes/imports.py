@@ -1,0 +1,78 @@
+"""Imports of workers and home rosters (CSV or XLSX as HR and rostering systems export them), and the
+templates to start from."""
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+from asyncpg import Connection
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from flexpool.domain import imports as rules
+from flexpool.imports.tables import XLSX
+from flexpool.services import imports
+from flexpool.services.principal import Principal
+
+DryRun = Parameter(query="dryRun", default=False, description="check every row and report, write nothing")
+COLUMNS_DOC = {
+    "workers": "Columns (Dutch or English, case and spaces ignored): " + "; ".join(
+        f"{field} ({', '.join(names)})" for field, names in rules.WORKER_COLUMNS.items()),
+    "rosters": "Columns: " + "; ".join(f"{field} ({', '.join(names)})" for field, names in rules.ROSTER_COLUMNS.items()),
+}
+BODY = {"content": {"text/csv": {"schema": {"type": "string"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}}}, "required": True}
+
+
+class ImportResult(msgspec.Struct, rename="camel"):
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    invited: int
+    dry_run: bool
+    errors: list[dict]
+
+
+def _out(report: imports.ImportReport) -> ImportResult:
+    return ImportResult(report.rows, report.created, report.updated, report.unchanged, report.invited, report.dry_run,
+                        [{"row": r, "field": f, "message": m} for r, f, m in report.errors])
+
+
+def _template(kind: str) -> Response[bytes]:
+    return Response(imports.template(kind), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="flexpool-{kind}-template.csv"'})
+
+
+class ImportController(Controller):
+    path = "/v1/organisations/{org_id:uuid}"
+    tags = ["imports"]
+
+    @post("/workers/import", status_code=200, summary="Import workers from CSV or XLSX (orgAdmin): all rows or none",
+          description=COLUMNS_DOC["workers"] + ". Matches on personnel number, else e-mail; a re-import of the "
+                      "same file changes nothing; someone of another organisation is invited.")
+    async def import_workers(self, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                             dry_run: bool = DryRun) -> ImportResult:
+        report = await imports.import_workers(conn, p, org_id, await request.body(),
+                                              request.headers.get("content-type", ""), dry_run=dry_run, now=now)
+        return _out(report)
+
+    @get("/workers/import", summary="The template of a workers import (CSV)", media_type="text/csv")
+    async def workers_template(self, conn: Connection, p: Principal, org_id: UUID) -> Response[bytes]:
+        await imports.may_import(conn, p, org_id)
+        return _template("workers")
+
+    @post("/rosters/import", status_code=200,
+          summary="Import home rosters from CSV or XLSX (orgAdmin): replaces each listed worker's blocks inside "
+                  "the file's date range; all rows or none", description=COLUMNS_DOC["rosters"] + ".")
+    async def import_rosters(self, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                             dry_run: bool = DryRun) -> ImportResult:
+        report = await imports.import_rosters(conn, p, org_id, await request.body(),
+                                              request.headers.get("content-type", ""), dry_run=dry_run, now=now)
+        return _out(report)
+
+    @get("/rosters/import", summary="The template of a roster import (CSV)", media_type="text/csv")
+    async def rosters_template(self, conn: Connection, p: Principal, org_id: UUID) -> Response[bytes]:
+        await imports.may_import(conn, p, org_id)
+        return _template("rosters")
