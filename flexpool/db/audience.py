@@ -24,6 +24,7 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
   AND w.skills @> $3::text[]
   AND CASE $4::text WHEN 'any' THEN true
                     WHEN 'organisation' THEN w.organisation_id = $5
+                         OR EXISTS (SELECT 1 FROM favourites f WHERE f.organisation_id = $5 AND f.worker_id = w.id)
                     WHEN 'partners' THEN w.organisation_id = ANY($6::uuid[])
                     ELSE w.organisation_id <> $5 AND NOT (w.organisation_id = ANY($6::uuid[])) END
   AND NOT EXISTS (SELECT 1 FROM worker_excluded_organisations e WHERE e.worker_id = w.id AND e.organisation_id = $5)

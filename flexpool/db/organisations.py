@@ -81,3 +81,24 @@ async def update(conn, organisation_id, changes: dict) -> None:
     """`changes` maps column names (checked by the caller against a fixed list) to values."""
     sets = ", ".join(f"{column} = ${i}" for i, column in enumerate(changes, start=2))
     await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id, *changes.values())
+
+
+async def set_favourites(conn, organisation_id, worker_ids, added_by) -> None:
+    await conn.execute("DELETE FROM favourites WHERE organisation_id = $1 AND NOT (worker_id = ANY($2::uuid[]))",
+                       organisation_id, worker_ids)
+    await conn.execute("INSERT INTO favourites (organisation_id, worker_id, added_by) SELECT $1, w, $3 "
+                       "FROM unnest($2::uuid[]) w ON CONFLICT DO NOTHING", organisation_id, worker_ids, added_by)
+
+
+async def favourites(conn, organisation_id):
+    return await conn.fetch(
+        "SELECT f.worker_id, u.name, w.organisation_id AS home_organisation_id, o.name AS home_organisation_name, "
+        "w.opted_in, f.created_at FROM favourites f JOIN workers w ON w.id = f.worker_id JOIN users u ON u.id = w.user_id "
+        "JOIN organisations o ON o.id = w.organisation_id WHERE f.organisation_id = $1 AND w.ended_at IS NULL "
+        "ORDER BY u.name, f.worker_id", organisation_id)
+
+
+async def current_workers_in_region(conn, region_id, worker_ids) -> set:
+    return {r["id"] for r in await conn.fetch(
+        "SELECT id FROM workers WHERE region_id = $1 AND id = ANY($2::uuid[]) AND ended_at IS NULL",
+        region_id, worker_ids)}

@@ -70,6 +70,7 @@ OFFERS = SHIFT_SELECT + """
 WHERE s.region_id = $1 AND s.status = 'open' AND s.starts_at > $2 AND s.starts_at >= $3 AND s.starts_at < $4
   AND s.function = ANY($5::text[])
   AND (s.organisation_id = $6 OR s.region_at <= $2
+       OR EXISTS (SELECT 1 FROM favourites f WHERE f.organisation_id = s.organisation_id AND f.worker_id = $8)
        OR (s.partners_at <= $2 AND EXISTS (SELECT 1 FROM partners p
                                             WHERE p.organisation_id = s.organisation_id AND p.partner_id = $6)))
   AND NOT (s.organisation_id = ANY($7::uuid[]))

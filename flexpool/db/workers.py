@@ -42,6 +42,7 @@ SELECT w.*, u.email, u.name, u.language,
        ARRAY(SELECT e.organisation_id FROM worker_excluded_organisations e WHERE e.worker_id = w.id
              ORDER BY e.organisation_id) AS excluded_organisation_ids,
        ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id) AS blocked_by,
+       ARRAY(SELECT f.organisation_id FROM favourites f WHERE f.worker_id = w.id) AS favourite_of,
        coalesce((SELECT json_agg(json_build_array(a.weekday, a.start_minute, a.length_minutes)
                                  ORDER BY a.weekday, a.start_minute)
                  FROM availability_windows a WHERE a.worker_id = w.id), '[]') AS availability

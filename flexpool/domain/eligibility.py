@@ -24,6 +24,7 @@ class Candidate(msgspec.Struct, frozen=True):
     blocked_by: frozenset[str] = frozenset()
     home: tuple[float, float] | None = None
     max_travel_km: int | None = None
+    favourite_of: frozenset[str] = frozenset()  # organisations whose first wave reaches this worker
 
 
 class Offer(msgspec.Struct, frozen=True):
@@ -49,8 +50,9 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def reached(worker: Candidate, shift: Offer, now: datetime) -> bool:
-    """Has the shift's current wave reached this worker's home organisation?"""
-    if worker.home_organisation_id == shift.organisation_id:
+    """Has the shift's current wave reached this worker? The first wave reaches the organisation's own
+    workers and its favourites (named pool workers of any organisation)."""
+    if worker.home_organisation_id == shift.organisation_id or shift.organisation_id in worker.favourite_of:
         return True
     if worker.home_organisation_id in shift.partner_organisation_ids and now >= shift.partners_at:
         return True

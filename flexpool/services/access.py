@@ -24,12 +24,22 @@ PLANNING = ("planner", "orgAdmin")
 STAFF = ("planner", "orgAdmin", "finance")
 
 
-async def organisation(conn, p: Principal, organisation_id: UUID, *roles: str, coordinator: bool = False):
+async def organisation(conn, p: Principal, organisation_id: UUID, *roles: str, coordinator: bool = False,
+                       delegated: bool = False):
     """The organisation row, if the caller holds one of `roles` there (or is the region's coordinator and
-    `coordinator` allows it)."""
+    `coordinator` allows it, or a region planner and `delegated` allows it for an organisation that delegates
+    its planning)."""
     row = await orgs_db.get(conn, organisation_id, p.region_id) if p.region_id else None
-    p.authorise(organisation_id, *roles, region_id=row["region_id"] if row else None, coordinator=coordinator)
+    p.authorise(organisation_id, *roles, region_id=row["region_id"] if row else None, coordinator=coordinator,
+                delegated=delegated and bool(row and row["delegates_planning"]))
     return row
+
+
+def on_behalf(p: Principal, organisation_id) -> dict:
+    """Audit data of an act by the region's planning desk for a delegating organisation."""
+    if p.has(organisation_id, *PLANNING):
+        return {}
+    return {"onBehalfOf": str(organisation_id), "as": "regionPlanner"} if p.is_region_planner else {}
 
 
 async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *roles: str,
@@ -42,34 +52,42 @@ async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *ro
     return row
 
 
-async def shift(conn, p: Principal, shift_id: UUID, *roles: str, coordinator: bool = False):
+async def shift(conn, p: Principal, shift_id: UUID, *roles: str, coordinator: bool = False,
+                delegated: bool = False):
     """A shift, for the roles given at its (publishing) organisation."""
     row = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
     if row is None:
         raise NotFound("shift")
+    if delegated and p.is_region_planner:
+        delegated = bool((await orgs_db.get(conn, row["organisation_id"], p.region_id))["delegates_planning"])
     try:
-        p.authorise(row["organisation_id"], *roles, region_id=row["region_id"], coordinator=coordinator)
+        p.authorise(row["organisation_id"], *roles, region_id=row["region_id"], coordinator=coordinator,
+                    delegated=delegated)
     except NotFound:
         raise NotFound("shift") from None
     return row
 
 
-async def assignment(conn, p: Principal, assignment_id: UUID, *roles: str):
+async def assignment(conn, p: Principal, assignment_id: UUID, *roles: str, delegated: bool = False):
     """An assignment, for the roles given at the borrowing organisation."""
     row = await assignments_db.get(conn, assignment_id)
-    region = await orgs_db.region_of(conn, row["organisation_id"]) if row else None
+    org = await orgs_db.get(conn, row["organisation_id"], p.region_id) if row and p.region_id else None
     try:
-        p.authorise(row["organisation_id"] if row else None, *roles, region_id=region)
+        p.authorise(row["organisation_id"] if row else None, *roles, region_id=org["region_id"] if org else None,
+                    delegated=delegated and bool(org and org["delegates_planning"]))
     except NotFound:
         raise NotFound("assignment") from None
     return row
 
 
-async def application(conn, p: Principal, application_id: UUID, *roles: str):
+async def application(conn, p: Principal, application_id: UUID, *roles: str, delegated: bool = False):
     """An application, for the roles given at the organisation of its shift."""
     row = await applications_db.get(conn, application_id)
+    if delegated and row is not None and p.is_region_planner and row["region_id"] == p.region_id:
+        delegated = bool((await orgs_db.get(conn, row["organisation_id"], p.region_id))["delegates_planning"])
     try:
-        p.authorise(row["organisation_id"] if row else None, *roles, region_id=row["region_id"] if row else None)
+        p.authorise(row["organisation_id"] if row else None, *roles, region_id=row["region_id"] if row else None,
+                    delegated=delegated)
     except NotFound:
         raise NotFound("application") from None
     return row

@@ -52,7 +52,7 @@ def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
 
 
 async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
-                region_id) -> UUID:
+                region_id, on_behalf: dict | None = None) -> UUID:
     """Inside a transaction: lock, check everything, write the assignment. Raises Conflict, worded for the
     worker who accepts or for the planner who assigns or approves."""
     voice = "worker" if action == "booked" else "planner"
@@ -78,7 +78,7 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
         raise _refuse([Blocker("overlap", "overlap")], voice) from None
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
                           subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
-                          data={"workerId": str(worker_id)})
+                          data={"workerId": str(worker_id), **(on_behalf or {})})
     data = outbox.shift_data(shift, assignmentId=assignment_id, workerName=worker["name"])
     await outbox.enqueue(conn, user_ids=[worker["user_id"]], kind="approved" if action == "approved" else "booked",
                          dedupe_key=f"booked:{assignment_id}", data=data, now=now)
@@ -145,7 +145,7 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
 
 async def planned_shift(conn, p: Principal, shift_id: UUID):
     """A shift of the caller's planning organisation: 403 for its other members, 404 for everyone else."""
-    return await access.shift(conn, p, shift_id, *PLANNING)
+    return await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
 
 
 async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime):
@@ -158,12 +158,13 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
         raise _refuse([Blocker("not-in-audience", "worker-not-in-pool")], "planner")
     async with conn.transaction():
         assignment_id = await _book(conn, p.user_id, worker_id, shift_id, now, check_audience=False,
-                                    action="assigned", region_id=p.region_id)
+                                    action="assigned", region_id=p.region_id,
+                                    on_behalf=access.on_behalf(p, shift["organisation_id"]))
     return await assignments_db.get(conn, assignment_id)
 
 
 async def _application_for_planner(conn, p: Principal, application_id: UUID):
-    return await access.application(conn, p, application_id, *PLANNING)
+    return await access.application(conn, p, application_id, *PLANNING, delegated=True)
 
 
 async def approve(conn, p: Principal, application_id: UUID, now: datetime):
@@ -217,7 +218,7 @@ async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> N
 
 
 async def applications_for_shift(conn, p: Principal, shift_id: UUID):
-    await access.shift(conn, p, shift_id, *PLANNING)
+    await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     return await applications_db.for_shift(conn, shift_id)
 
 
@@ -232,7 +233,8 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
                                 late_percent=org["late_cancellation_percent"] if late else None)
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift["id"],
                           subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id,
-                          at=now, reason=reason, data={"lateCancellation": late})
+                          at=now, reason=reason, data={"lateCancellation": late,
+                                                       **access.on_behalf(p, shift["organisation_id"])})
     kind = "shift-cancelled" if shift_cancelled else "released"
     await outbox.enqueue(conn, user_ids=[await outbox.user_of_worker(conn, assignment["worker_id"])], kind=kind,
                          dedupe_key=f"{kind}:{assignment['id']}", now=now, urgent=True,
@@ -247,6 +249,12 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
     if a is None:
         raise NotFound("assignment")
     is_planner = p.has(a["organisation_id"], *PLANNING)
+    if not is_planner and p.is_region_planner:
+        try:
+            await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
+            is_planner = True
+        except (Forbidden, NotFound):
+            pass
     worker = await workers_db.by_user(conn, p.user_id)
     is_worker = worker is not None and worker["id"] == a["worker_id"]
     if not (is_planner or is_worker):

@@ -25,7 +25,8 @@ def candidate(worker) -> Candidate:
                                      if c["validUntil"] else None) for c in worker["credentials"]),
         opted_in=worker["opted_in"], max_loan_minutes_per_month=worker["max_loan_minutes_per_month"],
         excluded_organisation_ids=frozenset(map(str, worker["excluded_organisation_ids"])),
-        blocked_by=frozenset(map(str, worker["blocked_by"])), home=home, max_travel_km=worker["max_travel_km"])
+        blocked_by=frozenset(map(str, worker["blocked_by"])), home=home, max_travel_km=worker["max_travel_km"],
+        favourite_of=frozenset(map(str, worker["favourite_of"])))
 
 
 def person(worker, day: date) -> worktime.Person:

@@ -289,6 +289,27 @@ async def partners(conn, p: Principal, organisation_id: UUID):
     return await orgs_db.partners(conn, organisation_id)
 
 
+async def set_favourites(conn, p: Principal, organisation_id: UUID, worker_ids: list[UUID], now: datetime):
+    """The organisation's first-wave audience besides its own workers: named pool workers of any organisation
+    of the region (a favourite who is out of the pool is kept, and reached again once back in)."""
+    org = await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", delegated=True)
+    known = await orgs_db.current_workers_in_region(conn, org["region_id"], worker_ids)
+    bad = [(f"workerIds[{i}]", "no such worker in the region") for i, w in enumerate(worker_ids) if w not in known]
+    if bad:
+        raise Invalid(bad)
+    async with conn.transaction():
+        await orgs_db.set_favourites(conn, organisation_id, sorted(set(worker_ids)), p.user_id)
+        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                              subject_id=organisation_id, action="favourites-set", actor=p.user_id, at=now,
+                              data={"workers": len(set(worker_ids))}, region_id=org["region_id"])
+    return await orgs_db.favourites(conn, organisation_id)
+
+
+async def favourites(conn, p: Principal, organisation_id: UUID):
+    await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", delegated=True)
+    return await orgs_db.favourites(conn, organisation_id)
+
+
 async def block_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, reason: str):
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     region_worker = await workers_db.in_region(conn, worker_id, p.region_id)

@@ -22,7 +22,7 @@ async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: dat
     `ends_at` + 72 h), or what was confirmed."""
     orgs = p.organisations(*PLANNING)
     if organisation_id is not None:
-        await access.organisation(conn, p, organisation_id, *PLANNING)
+        await access.organisation(conn, p, organisation_id, *PLANNING, delegated=True)
         orgs = [organisation_id]
     if not orgs:
         raise Forbidden("Timesheets are for the borrowing organisation's planners.")
@@ -31,7 +31,7 @@ async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: dat
 
 async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
                   break_minutes: int = 0, no_show: bool = False):
-    a = await access.assignment(conn, p, assignment_id, *PLANNING)
+    a = await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
     if a["status"] != "booked":
         raise Conflict("conflict", "This assignment was cancelled; there are no hours to confirm.")
     if a["starts_at"] > now:
@@ -64,7 +64,8 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
                               action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
                               actor=p.user_id, at=now,
                               data={"workedMinutes": worked,
-                                    "previousWorkedMinutes": before["worked_minutes"] if before else None})
+                                    "previousWorkedMinutes": before["worked_minutes"] if before else None,
+                                    **access.on_behalf(p, a["organisation_id"])})
     return await timesheets_db.get(conn, assignment_id)
 
 

@@ -32,6 +32,11 @@ class Principal(msgspec.Struct, frozen=True):
     def is_coordinator(self) -> bool:
         return any(r.role == "coordinator" for r in self.roles)
 
+    @property
+    def is_region_planner(self) -> bool:
+        """The region's planning desk: plans for organisations that delegate their planning."""
+        return any(r.role == "regionPlanner" for r in self.roles)
+
     def organisations(self, *roles: str) -> list[UUID]:
         return sorted({r.organisation_id for r in self.roles if r.organisation_id and (not roles or r.role in roles)})
 
@@ -41,16 +46,18 @@ class Principal(msgspec.Struct, frozen=True):
     def is_member_of(self, organisation_id: UUID) -> bool:
         return any(r.organisation_id == organisation_id for r in self.roles)
 
-    def authorise(self, organisation_id: UUID, *roles: str, region_id: UUID | None, coordinator: bool = False) -> None:
+    def authorise(self, organisation_id: UUID, *roles: str, region_id: UUID | None, coordinator: bool = False,
+                  delegated: bool = False) -> None:
         """The one rule every gate applies, given the region the organisation belongs to:
         outside the caller's region 404 for everyone (coordinators included); in it, the role or (where
         allowed) the region's coordinator passes; a member of the organisation or the region's coordinator
         without the right gets 403; everyone else 404, so that existence is not leaked."""
         if region_id is None or region_id != self.region_id:
             raise NotFound("organisation")
-        if self.has(organisation_id, *roles) or (coordinator and self.is_coordinator):
+        if self.has(organisation_id, *roles) or (coordinator and self.is_coordinator) or \
+                (delegated and self.is_region_planner):
             return
-        if self.is_member_of(organisation_id) or self.is_coordinator:
+        if self.is_member_of(organisation_id) or self.is_coordinator or self.is_region_planner:
             raise Forbidden()
         raise NotFound("organisation")
 

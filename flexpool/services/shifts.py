@@ -33,8 +33,10 @@ class ShiftDraft:
 async def _planner_organisation(conn, p: Principal, organisation_id: UUID | None) -> UUID:
     orgs = p.organisations(*PLANNING)
     if organisation_id is not None:
-        await access.organisation(conn, p, organisation_id, *PLANNING)
+        await access.organisation(conn, p, organisation_id, *PLANNING, delegated=True)
         return organisation_id
+    if not orgs and p.is_region_planner:
+        raise Invalid([("organisationId", "the region's planning desk says for which organisation")])
     if not orgs:
         p.require_any(*PLANNING)
     if len(orgs) > 1:
@@ -69,7 +71,7 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
                 partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id)
             await audit_db.record(conn, organisation_id=org_id, shift_id=shift_id, subject_type="shift",
                                   subject_id=shift_id, action="published", actor=p.user_id, at=now,
-                                  data={"places": d.places, "urgent": d.urgent})
+                                  data={"places": d.places, "urgent": d.urgent, **access.on_behalf(p, org_id)})
             ids.append(shift_id)
         for shift_id in ids:
             await announcements.announce(conn, shift_id, now)
@@ -79,7 +81,7 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
 async def visible_shift(conn, p: Principal, shift_id: UUID, now: datetime):
     """The shift if the caller may see it: its organisation's staff, or a worker it is offered to or booked on."""
     try:
-        return await access.shift(conn, p, shift_id, *access.STAFF, coordinator=True), True
+        return await access.shift(conn, p, shift_id, *access.STAFF, coordinator=True, delegated=True), True
     except (NotFound, Forbidden):
         pass
     shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
@@ -103,13 +105,13 @@ async def list_for_planner(conn, p: Principal, *, organisation_id=None, status=N
 
 
 async def history(conn, p: Principal, shift_id: UUID):
-    await access.shift(conn, p, shift_id, *PLANNING, coordinator=True)
+    await access.shift(conn, p, shift_id, *PLANNING, coordinator=True, delegated=True)
     return await audit_db.for_shift(conn, shift_id)
 
 
 async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime):
     """Cancel the shift; booked workers are released (late when inside the window) and applications declined."""
-    await access.shift(conn, p, shift_id, *PLANNING)
+    await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     async with conn.transaction():
         await shifts_db.lock(conn, shift_id)
         shift = await shifts_db.get(conn, shift_id, p.region_id)
@@ -126,5 +128,6 @@ async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime)
                                   actor=p.user_id, at=now, reason="shift cancelled")
         await shifts_db.cancel(conn, shift_id, now, reason)
         await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id, subject_type="shift",
-                              subject_id=shift_id, action="cancelled", actor=p.user_id, at=now, reason=reason)
+                              subject_id=shift_id, action="cancelled", actor=p.user_id, at=now, reason=reason,
+                              data=access.on_behalf(p, shift["organisation_id"]))
     return await shifts_db.get(conn, shift_id, p.region_id)
