@@ -62,6 +62,7 @@ class Organisation(Out, omit_defaults=True):
     worker_cancel_window_minutes: int | None = None
     late_cancel_window_minutes: int | None = None
     late_cancellation_percent: int | None = None
+    delegates_planning: bool | None = None
 
 
 class MemberIn(Camel):
@@ -105,6 +106,58 @@ class Erasure(Out):
     erased_at: datetime
     removed: list[str]
     kept: list[str]
+
+
+class FavouritesIn(Camel):
+    worker_ids: Annotated[list[UUID], msgspec.Meta(max_length=500)]
+
+
+class Favourite(Out):
+    worker_id: UUID
+    name: str
+    home_organisation_id: UUID
+    home_organisation_name: str
+    in_pool: bool
+
+
+class RegionPlannerIn(Camel):
+    email: Email
+    name: Name
+
+
+class BoardRow(Out):
+    shift_id: UUID
+    organisation_id: UUID
+    organisation_name: str
+    site_name: str
+    function: str
+    starts_at: datetime
+    ends_at: datetime
+    urgent: bool
+    tier: str
+    places_open: int
+    minutes_to_start: int
+    acceptable_by: int
+
+
+class BalanceRow(Out):
+    organisation_id: UUID
+    name: str
+    minutes_lent: int
+    minutes_borrowed: int
+    shifts_published: int
+    shifts_filled_by_others: int
+    late_cancellations_made: int
+    late_cancellations_received: int
+    no_shows_of_own_workers: int
+    no_shows_at_own_shifts: int
+
+
+class Balance(Out):
+    from_: datetime = msgspec.field(name="from")
+    to: datetime
+    items: list[BalanceRow]
+    next_cursor: str | None = None
 
 
 class SiteIn(Camel):
@@ -633,6 +686,9 @@ class OrganisationPatch(Camel):
     city: Text | None | msgspec.UnsetType = msgspec.UNSET
     vat_number: Annotated[str, msgspec.Meta(max_length=20, description="btw-identificatienummer, e.g. "
                                             "NL123456789B01")] | None | msgspec.UnsetType = msgspec.UNSET
+    delegates_planning: Annotated[bool, msgspec.Meta(description="the region's planning desk may publish, assign, "
+                                                     "cancel and confirm hours for this organisation")] | \
+        msgspec.UnsetType = msgspec.UNSET
     cao: Literal["vvt", "ghz", "sociaal-werk"] | msgspec.UnsetType = msgspec.UNSET
     waadi_registered: bool | msgspec.UnsetType = msgspec.UNSET
     waadi_exempt: bool | msgspec.UnsetType = msgspec.UNSET

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from flexpool.services import announcements, hours, leavers, timed
+from flexpool.services import announcements, hours, leavers, planning_desk, timed
 
 log = logging.getLogger("flexpool.scheduler")
 
@@ -51,6 +51,7 @@ JOBS = {
     "auto-confirm-hours": (hours.auto_confirm, {"minutes": 10}),
     "purge-idempotency-keys": (purge_idempotency_keys, {"minutes": 30}),
     "retention": (leavers.purge_expired, {"hours": 6}),
+    "still-open": (planning_desk.still_open, {"minutes": 10}),
 }
 
 

@@ -60,6 +60,10 @@ TABLE: dict[str, str] = {
     "PUT /v1/region/settings":                                  "1  3  3  3  3  3  3  3  3  A  A  3",
     "GET /v1/tariffs":                                          "1  3  A  A  A  3  A  A  A  A  A  A",
     "PUT /v1/tariffs":                                          "1  3  3  3  3  3  3  3  3  A  A  3",
+    "POST /v1/region/planners":                                 "1  3  3  3  3  3  3  3  3  A  A  3",
+    "GET /v1/region/planners":                                  "1  3  3  3  3  3  3  3  3  A  A  3",
+    "DELETE /v1/region/planners/{user_id}":                     "1  3  3  3  3  3  3  3  3  A  4  3",
+    "GET /v1/region/board":                                     "1  3  3  3  3  3  3  3  3  A  A  3",
     "GET /v1/notifications/dead-letters":                       "1  3  3  3  3  3  3  3  3  A  A  3",
     "POST /v1/notifications/{notification_id}/retry":           "1  3  3  3  3  3  3  3  3  A  4  3",
     "GET /v1/organisations":                                    "1  A  A  A  A  A  A  A  A  A  A  A",
@@ -77,6 +81,8 @@ TABLE: dict[str, str] = {
     "PUT /v1/organisations/{org_id}/partners":                  "1  3  3  3  A  4  4  4  4  3  4  4",
     "GET /v1/organisations/{org_id}/tariffs":                   "1  3  A  A  A  4  4  4  4  A  4  4",
     "PUT /v1/organisations/{org_id}/tariffs":                   "1  3  3  A  A  4  4  4  4  3  4  4",
+    "GET /v1/organisations/{org_id}/favourites":                "1  3  A  3  A  4  4  4  4  3  4  4",
+    "PUT /v1/organisations/{org_id}/favourites":                "1  3  A  3  A  4  4  4  4  3  4  4",
     "GET /v1/organisations/{org_id}/blocked-workers":           "1  3  A  3  A  4  4  4  4  3  4  4",
     "POST /v1/organisations/{org_id}/blocked-workers":          "1  3  A  3  A  4  4  4  4  3  4  4",
     "DELETE /v1/organisations/{org_id}/blocked-workers/{worker_id}": "1  3  A  3  A  4  4  4  4  3  4  4",
@@ -115,6 +121,7 @@ TABLE: dict[str, str] = {
     "GET /v1/settlements/{month}/statements":                   "1  3  3  A  3  3  3  A  3  A  A  A",
     "GET /v1/settlements/{month}/statements/{statement_id}":    "1  3  3  A  3  3  3  A  3  A  4  4",
     "GET /v1/reports/fill-rate":                                "1  3  A  3  A  3  A  3  A  A  A  A",
+    "GET /v1/reports/balance":                                  "1  3  3  A  3  3  3  A  3  A  A  A",
     "GET /v1/reports/loans":                                    "1  3  3  A  3  3  3  A  3  A  A  A",
 }
 PUBLIC = {"GET /health/live", "GET /health/ready", "GET /metrics", "GET /problems/{slug}", "GET /v1/calendar/{secret}"}
@@ -174,8 +181,10 @@ class World:
                     "invitation_id": invitation["id"], "statement_id": statements["items"][0]["id"],
                     "notification_id": notification, "month": "2026-10", "token": "matrix-device-token",
                     "slug": "not-found", "secret": "x" * 43}
+        desk = (await c.post("/v1/region/planners", headers=self.headers["coord"],
+                             json={"email": "regio@region.test", "name": "Regio"})).json()
         self.overrides = {("DELETE /v1/organisations/{org_id}/blocked-workers/{worker_id}", "worker_id"):
-                          self.blockee["id"]}
+                          self.blockee["id"], ("DELETE /v1/region/planners/{user_id}", "user_id"): desk["id"]}
         return self
 
     async def _publish(self, planner, *, days=5, **extra):
@@ -204,7 +213,9 @@ class World:
 
     def query(self, op: str) -> dict:
         return {"GET /v1/reports/fill-rate": {"from": future(-60, 0).isoformat(), "to": future(60, 0).isoformat()},
-                "GET /v1/reports/loans": {"month": "2026-10"}}.get(op, {})
+                "GET /v1/reports/loans": {"month": "2026-10"},
+                "GET /v1/reports/balance": {"from": future(-60, 0).isoformat(), "to": future(60, 0).isoformat()},
+                }.get(op, {})
 
     def body(self, op: str):
         n = next(self.counter)
@@ -215,6 +226,8 @@ class World:
             "POST /v1/organisations/{org_id}/blocked-workers": {"workerId": self.blockee["id"], "reason": "matrix"},
             "POST /v1/organisations/{org_id}/members": {"email": f"new{n}@m.test", "name": "Nieuw", "roles": ["planner"]},
             "PUT /v1/organisations/{org_id}/partners": {"organisationIds": [west["id"]]},
+            "PUT /v1/organisations/{org_id}/favourites": {"workerIds": [self.lender["id"]]},
+            "POST /v1/region/planners": {"email": f"desk{n}@region.test", "name": "Balie"},
             "POST /v1/organisations/{org_id}/sites": {"name": f"Site {n}"},
             "PUT /v1/organisations/{org_id}/tariffs": {"functions": {"verzorgende-ig": 3100}},
             "POST /v1/organisations/{org_id}/workers": {"email": f"w{n}@m.test", "name": "Nieuw", "function": "helpende",

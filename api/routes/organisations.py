@@ -11,7 +11,7 @@ from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, page_of
-from api.schemas import (INVITED, BlockedWorker, BlockedWorkerIn, Invitation, Member, MemberIn, Organisation, OrganisationIn,
+from api.schemas import (INVITED, BlockedWorker, BlockedWorkerIn, Favourite, FavouritesIn, Invitation, Member, MemberIn, Organisation, OrganisationIn,
                          OrganisationPatch, Partners,
                          PartnersIn, Site, SiteIn, at, invitation_out)
 from flexpool.services import directory, invitations
@@ -28,7 +28,12 @@ def organisation_out(row, full: bool) -> Organisation:
                         waadi_exempt=row["waadi_exempt"],
                         worker_cancel_window_minutes=row["worker_cancel_window_minutes"],
                         late_cancel_window_minutes=row["late_cancel_window_minutes"],
-                        late_cancellation_percent=row["late_cancellation_percent"])
+                        late_cancellation_percent=row["late_cancellation_percent"],
+                        delegates_planning=row["delegates_planning"])
+
+
+def favourite_out(r) -> Favourite:
+    return Favourite(r["worker_id"], r["name"], r["home_organisation_id"], r["home_organisation_name"], r["opted_in"])
 
 
 def site_out(r) -> Site:
@@ -115,6 +120,19 @@ class OrganisationController(Controller):
     @get("/{org_id:uuid}/partners", summary="The preferred partners")
     async def partners(self, conn: Connection, p: Principal, org_id: UUID) -> Partners:
         return Partners(org_id, await directory.partners(conn, p, org_id))
+
+    @put("/{org_id:uuid}/favourites", summary="Replace the favourites: pool workers of any organisation whom this "
+                                              "organisation's shifts reach in the first wave (planner)")
+    async def set_favourites(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                             data: FavouritesIn) -> Page[Favourite]:
+        rows = await directory.set_favourites(conn, p, org_id, data.worker_ids, now)
+        return Page(items=[favourite_out(r) for r in rows])
+
+    @get("/{org_id:uuid}/favourites", summary="The favourites (planner)")
+    async def favourites(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50,
+                         cursor: Cursor = None) -> Page[Favourite]:
+        rows = await directory.favourites(conn, p, org_id)
+        return page_of([favourite_out(r) for r in rows], limit, cursor, lambda f: (f.name, str(f.worker_id)))
 
     @post("/{org_id:uuid}/blocked-workers", summary="Block a worker from this organisation's shifts")
     async def block(self, conn: Connection, p: Principal, org_id: UUID, data: BlockedWorkerIn) -> BlockedWorker:

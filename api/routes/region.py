@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
+from uuid import UUID
 
 from asyncpg import Connection
-from litestar import Controller, get, put
+from litestar import Controller, delete, get, post, put
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
+from api.routes.shifts import When
 from api.region_shapes import policy_of, settings_of
-from api.schemas import HistoryEvent, Region, RegionSettings
+from api.schemas import BoardRow, HistoryEvent, Member, Region, RegionPlannerIn, RegionSettings, at
 from api.shapes import history_out
-from flexpool.services import regions
+from flexpool.services import planning_desk, regions
 from flexpool.services.principal import Principal
 
 
@@ -34,3 +39,38 @@ class RegionController(Controller):
         after = decode_cursor(cursor, int)
         rows = await regions.history(conn, p, before_id=after[0] if after else None, limit=limit + 1)
         return page(rows, limit, history_out, lambda r: (r["id"],))
+
+
+class PlanningDeskController(Controller):
+    """The region's planning desk (CONTRACT.md v1.1, Region planning)."""
+
+    path = "/v1/region"
+    tags = ["region"]
+
+    @post("/planners", summary="Make someone a region planner (coordinator): plans for organisations that delegate")
+    async def add_planner(self, conn: Connection, p: Principal, now: datetime, data: RegionPlannerIn) -> Member:
+        user = await planning_desk.add_region_planner(conn, p, email=data.email, name=data.name, now=now)
+        return Member(id=user["id"], email=user["email"], name=user["name"], roles=["regionPlanner"])
+
+    @get("/planners", summary="The region planners (coordinator, region planners)")
+    async def planners(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Member]:
+        rows = await planning_desk.region_planners(conn, p)
+        return page_of([Member(r["id"], r["email"], r["name"], ["regionPlanner"]) for r in rows], limit, cursor,
+                       lambda m: (m.name, str(m.id)))
+
+    @delete("/planners/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="End a region planner's role")
+    async def remove_planner(self, conn: Connection, p: Principal, now: datetime, user_id: UUID) -> None:
+        await planning_desk.remove_region_planner(conn, p, user_id, now)
+
+    @get("/board", summary="Open shifts of the whole region, most urgent first, with how many pool workers could "
+                           "accept each now (region planner, coordinator)")
+    async def board(self, conn: Connection, p: Principal, now: datetime,
+                    from_: When = Parameter(query="from", default=None), to: When = None,
+                    limit: Annotated[int, Parameter(ge=1, le=100)] = 20, cursor: Cursor = None) -> Page[BoardRow]:
+        after = decode_cursor(cursor, datetime, UUID)
+        rows = await planning_desk.board(conn, p, from_, to, now, after=after, limit=limit + 1)
+        return page(rows, limit, lambda r: BoardRow(
+            shift_id=r[0]["id"], organisation_id=r[0]["organisation_id"], organisation_name=r[0]["organisation_name"],
+            site_name=r[0]["site_name"], function=r[0]["function"], starts_at=at(r[0]["starts_at"]),
+            ends_at=at(r[0]["ends_at"]), urgent=r[0]["urgent"], tier=r[4], places_open=r[1], minutes_to_start=r[2],
+            acceptable_by=r[3]), lambda r: (r[0]["starts_at"].isoformat(), r[0]["id"]))

@@ -12,7 +12,7 @@ from litestar.params import Parameter
 from api.downloads import attachment
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.routes.shifts import When
-from api.schemas import (FillRate, LoanRow, LoansReport, OrganisationTariffs, OrganisationTariffsIn, OrtBandOut,
+from api.schemas import (Balance, BalanceRow, FillRate, LoanRow, LoansReport, OrganisationTariffs, OrganisationTariffsIn, OrtBandOut,
                          PositionOut, Settlement, StatementLineOut, StatementOut, StatementSummary,
                          Tariffs, TariffsIn, Timesheet, TimesheetIn, TimesheetRow, TransferOut, VatExemption, VatOut,
                          at)
@@ -210,6 +210,15 @@ class ReportController(Controller):
                         organisation_id: UUID | None = Parameter(query="organisationId", default=None)) -> FillRate:
         r = await reports.fill_rate(conn, p, from_, to, organisation_id)
         return FillRate(**r)
+
+    @get("/balance", summary="Whether the exchange is mutual: per organisation minutes lent and borrowed, shifts "
+                             "published and filled by others, late cancellations and no-shows on either side "
+                             "(coordinator; finance: its own organisation)")
+    async def balance(self, conn: Connection, p: Principal, from_: Annotated[datetime, Parameter(query="from")],
+                      to: datetime, limit: Limit = 50, cursor: Cursor = None) -> Balance:
+        rows = await reports.balance(conn, p, from_, to)
+        shown = page_of([BalanceRow(**dict(r)) for r in rows], limit, cursor, lambda b: (b.name, str(b.organisation_id)))
+        return Balance(from_=at(from_), to=at(to), items=shown.items, next_cursor=shown.next_cursor)
 
     @get("/loans", summary="Minutes lent and borrowed per organisation in a month")
     async def loans(self, conn: Connection, p: Principal, month: Month, limit: Limit = 50,

@@ -93,3 +93,37 @@ async def booked_overlapping(conn, worker_id, blocks: list[tuple]) -> int:
         "EXISTS (SELECT 1 FROM unnest($2::timestamptz[], $3::timestamptz[]) AS b(s, e) "
         "        WHERE b.s < a.ends_at AND a.starts_at < b.e)",
         worker_id, [b[0] for b in blocks], [b[1] for b in blocks])
+
+
+BALANCE = """
+WITH a AS (
+    SELECT a.*, t.no_show, t.worked_minutes
+    FROM assignments a JOIN organisations o ON o.id = a.organisation_id
+    LEFT JOIN timesheets t ON t.assignment_id = a.id
+    WHERE o.region_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.home_organisation_id <> a.organisation_id
+), worked AS (
+    SELECT a.*, CASE WHEN a.status <> 'booked' OR coalesce(a.no_show, false) THEN 0
+                     ELSE coalesce(a.worked_minutes, extract(epoch FROM a.ends_at - a.starts_at)::int / 60
+                                   - a.break_minutes) END AS minutes
+    FROM a
+)
+SELECT o.id AS organisation_id, o.name,
+       coalesce((SELECT sum(minutes) FROM worked w WHERE w.home_organisation_id = o.id), 0)::int AS minutes_lent,
+       coalesce((SELECT sum(minutes) FROM worked w WHERE w.organisation_id = o.id), 0)::int AS minutes_borrowed,
+       (SELECT count(*) FROM shifts s WHERE s.organisation_id = o.id AND s.starts_at >= $2 AND s.starts_at < $3)::int
+           AS shifts_published,
+       (SELECT count(DISTINCT w.shift_id) FROM worked w WHERE w.organisation_id = o.id AND w.status = 'booked')::int
+           AS shifts_filled_by_others,
+       (SELECT count(*) FROM a WHERE a.organisation_id = o.id AND a.late_cancellation)::int AS late_cancellations_made,
+       (SELECT count(*) FROM a WHERE a.home_organisation_id = o.id AND a.late_cancellation)::int
+           AS late_cancellations_received,
+       (SELECT count(*) FROM a WHERE a.home_organisation_id = o.id AND a.no_show)::int AS no_shows_of_own_workers,
+       (SELECT count(*) FROM a WHERE a.organisation_id = o.id AND a.no_show)::int AS no_shows_at_own_shifts
+FROM organisations o WHERE o.region_id = $1 AND ($4::uuid[] IS NULL OR o.id = ANY($4::uuid[]))
+ORDER BY o.name, o.id
+"""
+
+
+async def balance(conn, region_id, lo, hi, organisation_ids=None):
+    """Per organisation, between lo and hi: whether the exchange is mutual (loans only, not own staff)."""
+    return await conn.fetch(BALANCE, region_id, lo, hi, organisation_ids)

@@ -48,3 +48,8 @@ async def due_count(conn, now) -> int:
     """Notifications due by now that have not gone out (pending, or claimed and not yet recorded)."""
     return await conn.fetchval("SELECT count(*) FROM notifications WHERE status IN ('pending', 'sending') "
                                "AND due_at <= $1", now)
+
+
+async def region_planners_of(conn, region_id) -> list:
+    return [r["user_id"] for r in await conn.fetch(
+        "SELECT DISTINCT user_id FROM memberships WHERE region_id = $1 AND role = 'regionPlanner'", region_id)]

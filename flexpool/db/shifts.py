@@ -100,3 +100,19 @@ async def fill_facts(conn, region_id, organisation_id, lo, hi):
         "       (SELECT max(a.booked_at) FROM assignments a WHERE a.shift_id = s.id AND a.status = 'booked') AS filled_at "
         "FROM shifts s WHERE s.region_id = $1 AND ($2::uuid IS NULL OR s.organisation_id = $2) "
         "AND s.starts_at >= $3 AND s.starts_at < $4", region_id, organisation_id, lo, hi)
+
+
+async def board(conn, region_id, lo, hi, *, limit: int, after=None):
+    """Open shifts of the region with places left, soonest first (the region's planning board)."""
+    return await conn.fetch(
+        SHIFT_SELECT + " WHERE s.region_id = $1 AND s.status = 'open' AND s.places_filled < s.places "
+        "AND s.starts_at >= $2 AND s.starts_at < $3 AND ($4::timestamptz IS NULL OR (s.starts_at, s.id) > ($4, $5::uuid)) "
+        "ORDER BY s.starts_at, s.id LIMIT $6", region_id, lo, hi, after[0] if after else None,
+        after[1] if after else None, limit)
+
+
+async def open_urgent_starting(conn, lo, hi):
+    """Urgent shifts with places still open that start in [lo, hi): the region planners hear of them."""
+    return await conn.fetch(
+        SHIFT_SELECT + " WHERE s.status = 'open' AND s.urgent AND s.places_filled < s.places "
+        "AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at", lo, hi)

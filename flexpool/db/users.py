@@ -155,3 +155,14 @@ async def grant_many(conn, region_id, organisation_id, role: str, user_ids: list
         "INSERT INTO memberships (user_id, region_id, organisation_id, role) SELECT u, $1, $2, $3 "
         "FROM unnest($4::uuid[]) AS u ON CONFLICT (user_id, organisation_id, role) WHERE organisation_id IS NOT NULL "
         "DO NOTHING", region_id, organisation_id, role, user_ids)
+
+
+async def region_role_holders(conn, region_id, role: str):
+    return await conn.fetch(
+        "SELECT u.id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE m.region_id = $1 AND m.organisation_id IS NULL AND m.role = $2 ORDER BY u.name, u.id", region_id, role)
+
+
+async def revoke_region_role(conn, user_id, region_id, role: str) -> bool:
+    return await conn.execute("DELETE FROM memberships WHERE user_id = $1 AND region_id = $2 AND role = $3 "
+                              "AND organisation_id IS NULL", user_id, region_id, role) != "DELETE 0"

@@ -24,6 +24,7 @@ TITLES = {
     "reminder": ("Je dienst begint over 12 uur", "Your shift starts in 12 hours"),
     "hours-to-confirm": ("Uren bevestigen", "Confirm the hours"),
     "credential-expiry": ("Bewijs verloopt binnenkort", "Certificate expires soon"),
+    "still-open": ("Spoeddienst nog open", "Urgent shift still open"),
 }
 
 
@@ -56,6 +57,11 @@ def render(kind: str, data: dict, language: str, folded: int = 1) -> tuple[str, 
     if kind == "credential-expiry":
         return title, (f"{data.get('kind', '').upper()} valid until {data.get('validUntil')}" if en else
                        f"{data.get('kind', '').upper()} geldig tot {data.get('validUntil')}")
+    if kind == "still-open":
+        places = data.get("placesOpen", 1)
+        return title, (f"{data.get('organisationName', '')}: {places} place(s) open, {shift_line(data, language)}"
+                       if en else f"{data.get('organisationName', '')}: nog {places} plek(ken) open, "
+                                  f"{shift_line(data, language)}")
     if "startsAt" in data:
         body = shift_line(data, language)
         if data.get("workerName"):

@@ -15,6 +15,22 @@ from flexpool.services.offers import suits
 from flexpool.services.principal import Principal
 
 
+async def acceptable_by(conn, shift, now: datetime, cap: int = 100) -> int:
+    """How many pool workers could accept the shift now (every check of an accept, the wave included),
+    among the `cap` nearest who pass the wave's prefilter: a count for the region's board, never names."""
+    partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
+    rules = (await regions.policy(conn, shift["region_id"])).rules
+    rows = await audience_db.candidates(conn, shift, partner_ids=partner_ids, limit=cap,
+                                        **audience_terms(shift, rules))
+    count = 0
+    for row in rows:
+        worker = await workers_db.get(conn, row["worker_id"])
+        ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+        if not await conflicts.blockers(conn, ctx, shift, now, rules=rules, partner_ids=partner_ids):
+            count += 1
+    return count
+
+
 async def candidates(conn, p: Principal, shift_id: UUID, now: datetime, limit: int = 50) -> list[tuple]:
     """[(worker, home organisation name, km or None, within their availability)]; only workers who could be
     booked now. Why the others cannot is not shown: it would tell about their other employers' rosters."""

@@ -44,7 +44,8 @@ async def organisation(conn, p: Principal, organisation_id: UUID):
 
 
 ORGANISATION_FIELDS = {"kvk_number", "iban", "vat_number", "address", "postcode", "city", "cao", "waadi_registered", "waadi_exempt",
-                       "worker_cancel_window_minutes", "late_cancel_window_minutes", "late_cancellation_percent"}
+                       "worker_cancel_window_minutes", "late_cancel_window_minutes", "late_cancellation_percent",
+                       "delegates_planning"}
 
 
 async def update_organisation(conn, p: Principal, organisation_id: UUID, changes: dict, now: datetime):

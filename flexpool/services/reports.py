@@ -1,13 +1,14 @@
 """Reports: how well shifts get filled, and how many minutes each organisation lent and borrowed."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import median
 from uuid import UUID
 
+from flexpool.db import assignments as assignments_db
 from flexpool.db import shifts as shifts_db
 from flexpool.services import access, settlement
-from flexpool.services.errors import Forbidden
+from flexpool.services.errors import Forbidden, Invalid
 from flexpool.services.principal import Principal
 
 
@@ -42,3 +43,15 @@ async def loans(conn, p: Principal, month: date):
                                                                      for s in book.statements}
     return [{"organisation_id": o, "name": names[o], "minutes_lent": lent.get(o, 0),
              "minutes_borrowed": borrowed.get(o, 0)} for o in sorted(names, key=lambda x: names[x])]
+
+
+async def balance(conn, p: Principal, lo: datetime, hi: datetime):
+    """Whether the exchange is mutual, per organisation (coordinator: all; finance: its own)."""
+    if hi <= lo or hi - lo > timedelta(days=366):
+        raise Invalid([("to", "after from, at most a year later")])
+    if p.is_coordinator:
+        return await assignments_db.balance(conn, p.region_id, lo, hi)
+    orgs = p.organisations("finance")
+    if not orgs:
+        raise Forbidden("The balance is for finance and the coordinator.")
+    return await assignments_db.balance(conn, p.region_id, lo, hi, orgs)
