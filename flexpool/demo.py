@@ -29,7 +29,9 @@ PEOPLE = {
     "worker": "worker@demo.test",
     "finance": "finance@demo.test",
     "orgAdmin": "admin@demo.test",
+    "regionPlanner": "regio@demo.test",
 }
+DELEGATING = "Axion Continu"  # lets the region's planning desk plan for it
 
 ORGANISATIONS = [
     # name, kind, kvk, iban, sites [(name, city, lat, lon)]
@@ -111,11 +113,26 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
             for group in (vvt, ghz):
                 for o in group:
                     await orgs_db.set_partners(conn, o, [p for p in group if p != o][:2])
+            await _planning_desk(conn, rng, region["id"], org_rows)
             await _shifts(conn, rng, region["id"], now)
             await _last_month(conn, rng, region["id"], now)
         return PEOPLE
     finally:
         await conn.close()
+
+
+async def _planning_desk(conn, rng: random.Random, region_id, org_rows) -> None:
+    """The region's planning desk (regio@demo.test), one organisation that delegates its planning to it, and
+    favourites of De Linde: a handful of pool workers of the other VVT organisations."""
+    desk = await users_db.get_or_create(conn, PEOPLE["regionPlanner"], "Rick Regioplanner")
+    await users_db.grant(conn, desk["id"], region_id, None, "regionPlanner")
+    delegating = next(o for o in org_rows if o["name"] == DELEGATING)
+    await orgs_db.update(conn, delegating["id"], {"delegates_planning": True})
+    linde = org_rows[0]
+    others = [r["id"] for r in await conn.fetch(
+        "SELECT w.id FROM workers w JOIN organisations o ON o.id = w.organisation_id WHERE w.region_id = $1 "
+        "AND w.organisation_id <> $2 AND o.kind = 'vvt' AND w.opted_in ORDER BY w.no", region_id, linde["id"])]
+    await orgs_db.set_favourites(conn, linde["id"], rng.sample(others, min(6, len(others))), None)
 
 
 async def people(url: str) -> dict:

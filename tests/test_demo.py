@@ -26,3 +26,24 @@ async def test_demo_region(database_url, pool):
         assert await conn.fetchval("SELECT count(*) FROM statements") > 3
         assert await conn.fetchval("SELECT count(*) FROM statement_lines WHERE kind = 'late-cancellation'") > 0
         assert await conn.fetchval("SELECT count(*) FROM vat_exemptions WHERE lender_id IS NOT NULL") == 1
+
+
+async def test_the_demo_has_a_planning_desk_and_example_imports_that_load(database_url, pool, client):
+    from pathlib import Path
+
+    from tests.helpers import auth
+    await demo.load(database_url, workers_per_org=6)
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM memberships WHERE role = 'regionPlanner'") == 1
+        assert await conn.fetchval("SELECT count(*) FROM organisations WHERE delegates_planning") == 1
+        assert await conn.fetchval("SELECT count(*) FROM favourites") >= 3
+        linde = await conn.fetchval("SELECT id FROM organisations WHERE name = 'Zorggroep De Linde'")
+    examples = Path(__file__).resolve().parents[1] / "examples" / "import"
+    admin = {**auth("admin@demo.test"), "Content-Type": "text/csv"}
+    for kind, name, rows in (("workers", "medewerkers.csv", 40), ("rosters", "rooster.csv", None)):
+        r = await client.post(f"/v1/organisations/{linde}/{kind}/import", content=(examples / name).read_bytes(),
+                              headers=admin)
+        assert r.status_code == 200 and r.json()["errors"] == [], r.text[:1000]
+        assert rows is None or r.json()["created"] == rows
+    board = await client.get("/v1/region/board", headers=auth("regio@demo.test"))
+    assert board.status_code == 200 and board.json()["items"]
