@@ -284,34 +284,6 @@ async def test_reports(client, october):
     assert by_name["Thuiszorg West"]["minutesLent"] == 1020
 
 
-async def test_calendar_feed(client, pool):
-    region = await Region(client).setup(pool)
-    await region.worker("Thuiszorg West", "cal")
-    from tests.helpers import in_hours
-    start = in_hours(30)
-    r = await client.post("/v1/shifts", headers=auth(region.orgs["Zonnehuis"]["planner"]), json={
-        "siteId": region.sites["Zonnehuis"]["id"], "function": "verzorgende-ig", "startsAt": start.isoformat(),
-        "endsAt": (start + timedelta(hours=8)).isoformat(), "breakMinutes": 30, "urgent": True})
-    shift = r.json()
-    booked = (await client.post(f"/v1/shifts/{shift['id']}/accept", headers=auth("cal@mail.test"))).json()
-    url = (await client.get("/v1/me/calendar", headers=auth("cal@mail.test"))).json()["url"]
-    path = url[url.index("/v1/calendar/"):]
-    feed = await client.get(path)  # no Authorization header: the secret is the key
-    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
-    from icalendar import Calendar
-    events = [c for c in Calendar.from_ical(feed.content).walk("VEVENT")]
-    assert [str(e["uid"]) for e in events] == [f"{booked['id']}@flexpool"]
-    assert events[0].decoded("dtstart").utcoffset() == start.utcoffset()
-    assert "Dorpsstraat 1" in str(events[0]["location"])
-    await client.post(f"/v1/assignments/{booked['id']}/cancel", json={"reason": "x"},
-                      headers=auth(region.orgs["Zonnehuis"]["planner"]))
-    assert Calendar.from_ical((await client.get(path)).content).walk("VEVENT") == []
-    new_url = (await client.post("/v1/me/calendar/rotate", headers=auth("cal@mail.test"))).json()["url"]
-    assert new_url != url and (await client.get(path)).status_code == 404
-    assert (await client.get("/v1/calendar/guess.ics")).status_code == 404
-    assert (await client.get("/v1/me/calendar", headers=auth(region.orgs["Zonnehuis"]["planner"]))).status_code == 403
-
-
 async def test_a_region_may_settle_clock_face_hours(client, october):
     await october.confirm_all()
     coordinator = auth(october.region.coordinator)

@@ -68,3 +68,20 @@ async def test_the_feed_link_uses_the_port_the_service_listens_on(database_url, 
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+async def test_booked_shifts_appear_cancelled_ones_disappear_and_the_secret_rotates(client, pool):
+    region, booked, path = await book_one(client, pool)
+    feed = await client.get(path)  # no Authorization header: the secret is the key
+    assert feed.status_code == 200
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    assert [str(e["uid"]) for e in events] == [f"{booked['id']}@flexpool"]
+    assert events[0].decoded("dtstart") == datetime.fromisoformat(booked["startsAt"])
+    assert "Dorpsstraat 1" in str(events[0]["location"])
+    await client.post(f"/v1/assignments/{booked['id']}/cancel", json={"reason": "x"},
+                      headers=auth(region.orgs["Zonnehuis"]["planner"]))
+    assert Calendar.from_ical((await client.get(path)).content).walk("VEVENT") == []
+    new_url = (await client.post("/v1/me/calendar/rotate", headers=auth("cal@mail.test"))).json()["url"]
+    assert not new_url.endswith(path) and (await client.get(path)).status_code == 404
+    assert (await client.get("/v1/calendar/guess.ics")).status_code == 404
+    assert (await client.get("/v1/me/calendar", headers=auth(region.orgs["Zonnehuis"]["planner"]))).status_code == 403

@@ -11,7 +11,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from flexpool.domain import imports as rules
-from flexpool.imports.tables import XLSX
 from flexpool.services import imports
 from flexpool.services.principal import Principal
 
@@ -21,8 +20,6 @@ COLUMNS_DOC = {
         f"{field} ({', '.join(names)})" for field, names in rules.WORKER_COLUMNS.items()),
     "rosters": "Columns: " + "; ".join(f"{field} ({', '.join(names)})" for field, names in rules.ROSTER_COLUMNS.items()),
 }
-BODY = {"content": {"text/csv": {"schema": {"type": "string"}},
-                    XLSX: {"schema": {"type": "string", "format": "binary"}}}, "required": True}
 
 
 class ImportResult(msgspec.Struct, rename="camel"):
@@ -40,6 +37,13 @@ def _out(report: imports.ImportReport) -> ImportResult:
                         [{"row": r, "field": f, "message": m} for r, f, m in report.errors])
 
 
+async def _run(importer, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+               dry_run: bool) -> ImportResult:
+    report = await importer(conn, p, org_id, await request.body(), request.headers.get("content-type", ""),
+                            dry_run=dry_run, now=now)
+    return _out(report)
+
+
 def _template(kind: str) -> Response[bytes]:
     return Response(imports.template(kind), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="flexpool-{kind}-template.csv"'})
@@ -54,9 +58,7 @@ class ImportController(Controller):
                       "same file changes nothing; someone of another organisation is invited.")
     async def import_workers(self, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                              dry_run: bool = DryRun) -> ImportResult:
-        report = await imports.import_workers(conn, p, org_id, await request.body(),
-                                              request.headers.get("content-type", ""), dry_run=dry_run, now=now)
-        return _out(report)
+        return await _run(imports.import_workers, request, conn, p, now, org_id, dry_run)
 
     @get("/workers/import", summary="The template of a workers import (CSV)", media_type="text/csv")
     async def workers_template(self, conn: Connection, p: Principal, org_id: UUID) -> Response[bytes]:
@@ -68,9 +70,7 @@ class ImportController(Controller):
                   "the file's date range; all rows or none", description=COLUMNS_DOC["rosters"] + ".")
     async def import_rosters(self, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                              dry_run: bool = DryRun) -> ImportResult:
-        report = await imports.import_rosters(conn, p, org_id, await request.body(),
-                                              request.headers.get("content-type", ""), dry_run=dry_run, now=now)
-        return _out(report)
+        return await _run(imports.import_rosters, request, conn, p, now, org_id, dry_run)
 
     @get("/rosters/import", summary="The template of a roster import (CSV)", media_type="text/csv")
     async def rosters_template(self, conn: Connection, p: Principal, org_id: UUID) -> Response[bytes]:
