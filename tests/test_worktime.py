@@ -146,6 +146,22 @@ def test_46_hours_after_three_nights():
     assert check(shift(t(2026, 3, 4, 21), 8), nights[:2], ADULT) == []
 
 
+def test_46_hours_after_three_nights_also_when_a_day_shift_follows_in_a_row():
+    """Found from outside: three nights 23:00-08:00, then a 07:00 day shift 23 h later was booked."""
+    nights = [shift(t(2026, 3, 2 + d, 23), 9, 30) for d in range(3)]  # last ends Thu 5 Mar 08:00
+    day = shift(t(2026, 3, 6, 7), 8, 30)  # Fri 07:00: 23 h after the last night, "in a row"
+    blockers = check(day, nights, ADULT)
+    assert types(blockers) == ["night-shift-rules"] and blockers[0].reason == "rest-after-night-series"
+    # The same in any order of booking: the day shift exists and the third night is the candidate.
+    assert "night-shift-rules" in types(check(nights[2], nights[:2] + [day], ADULT))
+    # Boundaries: 46 h after the series is fine, a minute less is not; a fourth night continues the series.
+    assert check(shift(t(2026, 3, 7, 6), 8, 30), nights, ADULT) == []
+    assert types(check(shift(t(2026, 3, 7, 5, 59), 8, 30), nights, ADULT)) == ["night-shift-rules"]
+    assert check(shift(t(2026, 3, 5, 23), 9, 30), nights, ADULT) == []
+    # After two nights a day shift 23 h later needs only the ordinary rest.
+    assert check(shift(t(2026, 3, 5, 7), 8, 30), nights[:2], ADULT) == []
+
+
 def test_at_most_seven_shifts_in_a_row_with_a_night():
     days = [shift(t(2026, 3, 2 + d, 14), 8) for d in range(6)]  # Mon–Sat 14–22
     assert check(shift(t(2026, 3, 8, 14), 8), days[:5] + [shift(t(2026, 3, 7, 14), 8)], ADULT) is not None

@@ -128,6 +128,16 @@ def _gap(a: Duty, b: Duty) -> int:
     return minutes_between(a.ends_at, b.starts_at)
 
 
+def _night_tail(run: list[Duty], rules: Rules) -> int:
+    """How many nights the run ends with."""
+    count = 0
+    for x in reversed(run):
+        if not is_night(x, rules):
+            break
+        count += 1
+    return count
+
+
 def _pair_violations(ds: list[Duty], person: Person, rules: Rules) -> set[tuple]:
     """Rules about consecutive duties; each violation keyed by the instants that witness it."""
     found: set[tuple] = set()
@@ -148,18 +158,17 @@ def _pair_violations(ds: list[Duty], person: Person, rules: Rules) -> set[tuple]
         for second in short_rests[i + 1:]:
             if second - first < timedelta(days=7):
                 found.add(("rest-period", "short-rest", first, second))
-    # Series: shifts in a row (less than 24 h between them).
+    # Series: shifts in a row (less than 24 h between them). After a series of 3 or more nights comes 46 h of
+    # rest: whatever follows sooner breaks it, a day shift in a row (23 h later) as much as one after a pause.
     run: list[Duty] = []
     for d in ds + [None]:
         if d is not None and run and _gap(run[-1], d) < rules.in_a_row_gap:
+            if not is_night(d, rules) and _night_tail(run, rules) >= rules.night_series:
+                found.add(("night-shift-rules", "series-rest", run[-1].ends_at, d.starts_at))
             run.append(d)
             continue
         if run:
-            night_tail = 0
-            for x in reversed(run):
-                if not is_night(x, rules):
-                    break
-                night_tail += 1
+            night_tail = _night_tail(run, rules)
             if night_tail >= rules.night_series and d is not None and _gap(run[-1], d) < rules.rest_after_night_series:
                 found.add(("night-shift-rules", "series-rest", run[-1].ends_at, d.starts_at))
             if len(run) > rules.max_series_with_night and any(is_night(x, rules) for x in run):
