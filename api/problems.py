@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import asyncpg
 import msgspec
@@ -200,6 +201,23 @@ def handle_internal(request: Request, exc: Exception) -> Response:
     return problem("internal", HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", request)
 
 
+UNAVAILABLE = (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
+               asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError,
+               asyncpg.TooManyConnectionsError)
+_last_outage_log = [0.0]
+
+
+def handle_unavailable(request: Request, exc: Exception) -> Response:
+    """The database is away for a moment (a restart, a failover): 503 with Retry-After, and one log line
+    every 10 seconds instead of a traceback per request."""
+    now = time.monotonic()
+    if now - _last_outage_log[0] > 10:
+        _last_outage_log[0] = now
+        log.warning("database unavailable (%s: %s); answering 503", type(exc).__name__, exc)
+    return problem("unavailable", 503, "The service cannot reach its database right now; try again in a moment.",
+                   request, headers={"Retry-After": "2"})
+
+
 def handle_too_deep(request: Request, exc: RecursionError) -> Response:
     """JSON nested deeper than any FlexPool shape: the decoder gives up; the client gets a 400."""
     return problem("malformed-request", 400, "The body is nested too deeply to be a FlexPool request.", request)
@@ -212,6 +230,7 @@ EXCEPTION_HANDLERS = {
     asyncpg.PostgresError: handle_database,
     OverflowError: handle_overflow,
     RecursionError: handle_too_deep,
+    **{kind: handle_unavailable for kind in UNAVAILABLE},
     Exception: handle_internal,
 }
 

@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 import time
 
@@ -60,8 +61,19 @@ def cmd_serve(args, settings) -> int:
     # The app reads its settings itself: links it hands out (calendar feeds) use the port it listens on.
     os.environ["FLEXPOOL_HOST"], os.environ["FLEXPOOL_PORT"] = host, str(port)
     print(f"FlexPool on http://{host}:{port}  (API docs: /schema, readiness: /health/ready)", flush=True)
-    uvicorn.run("flexpool.serve:app", factory=True, host=host, port=port, log_level="info",
-                proxy_headers=True, access_log=False)
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: with these handlers that
+    # is an ordinary exit, so the embedded database below is stopped too (default handlers would end the
+    # process on the spot and leave PostgreSQL running).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    try:
+        uvicorn.run("flexpool.serve:app", factory=True, host=host, port=port, log_level="info",
+                    proxy_headers=True, access_log=False, timeout_keep_alive=settings.keep_alive_seconds)
+    finally:
+        server = getattr(database_url, "server", None)
+        if server is not None:  # the embedded database ends with the service (Ctrl+C, SIGTERM)
+            with _step("stopping embedded PostgreSQL"):
+                embedded.stop(server)
     return 0
 
 

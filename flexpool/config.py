@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, frozen=True):
     metrics_token: str | None = None
     metrics_port: int | None = None
     max_body_bytes: int = 5 * 1024 * 1024
+    # Longer than load balancers' and clients' idle timeouts (60 s is common): the server never closes a
+    # connection a client is just about to reuse, so no request is reset unanswered.
+    keep_alive_seconds: int = 75
 
     @property
     def production(self) -> bool:
@@ -68,6 +71,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         token_max_hours = int(env.get("FLEXPOOL_TOKEN_MAX_HOURS", "24"))
         metrics_port = int(env["FLEXPOOL_METRICS_PORT"]) if env.get("FLEXPOOL_METRICS_PORT") else None
         max_body = int(env.get("FLEXPOOL_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
+        keep_alive = int(env.get("FLEXPOOL_KEEP_ALIVE_SECONDS", "75"))
     except ValueError as exc:
         raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, "
                           f"FLEXPOOL_TOKEN_MAX_HOURS, FLEXPOOL_METRICS_PORT and FLEXPOOL_MAX_BODY_BYTES must be integers: {exc}") from None
@@ -98,4 +102,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         metrics_token=metrics_token,
         metrics_port=metrics_port,
         max_body_bytes=max(1024, max_body),
+        keep_alive_seconds=max(1, keep_alive),
     )

@@ -6,6 +6,7 @@ and stops the server when the last one exits.
 from __future__ import annotations
 
 import logging
+import os
 import urllib.parse
 from pathlib import Path
 
@@ -32,6 +33,26 @@ def start(data_dir: Path, database: str = DATABASE):
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     return server, url_for(server, database)
+
+
+def stop(server) -> None:
+    """Stop the embedded server when this process was its last user. pgserver keeps the pids of its users in
+    a file; a process that was killed (kill -9) never removed its own, which kept the server running forever
+    after `flexpool serve` ended: the pids of processes that no longer exist are dropped first."""
+    handles = server.global_process_id_list
+    alive = [pid for pid in handles.get() if pid == os.getpid() or _running(pid)]
+    handles.put(alive)
+    server._cleanup()  # pgserver's own exit handler: stops the server if no other user is left
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def url_for(server, database: str) -> str:

@@ -1,4 +1,5 @@
-"""Real API processes (uvicorn) on a test database, like replicas behind a load balancer."""
+"""Real API processes on a test database, like replicas behind a load balancer, started as users start them:
+`flexpool serve` with its own defaults (keep-alive included)."""
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,8 @@ async def api_processes(database_url: str, count: int = 1, **env: str):
         for _ in range(count):
             port = free_port()
             procs.append(subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port", str(port),
-                 "--log-level", "warning", "--timeout-keep-alive", "120"], env=environ))
+                [sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())", "serve",
+                 "--port", str(port)], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             urls.append(f"http://127.0.0.1:{port}")
         async with httpx.AsyncClient(timeout=30) as c:
             for url in urls:

@@ -19,12 +19,19 @@ async def live() -> Health:
     return Health(status="ok")
 
 
-@get("/health/ready", exclude_from_auth=True, tags=["health"], summary="Database reachable, migrations current")
+@get("/health/ready", exclude_from_auth=True, tags=["health"],
+     summary="Database reachable, migrations current; `busy` when every pooled connection is in use")
 async def ready(state: State) -> Response[Health]:
     try:
         async with state.pool.acquire(timeout=2) as conn:
             current = await database.schema_version(conn)
-    except Exception:
+    except TimeoutError:
+        # Every pooled connection is held (lock waits under a storm): busy is not down. One connection of
+        # its own tells which it is.
+        if await database.reachable(state.settings.database_url, timeout=2):
+            return Response(Health(status="ok", database="busy"), status_code=200)
+        return Response(Health(status="unavailable", database="unreachable"), status_code=503)
+    except Exception:  # noqa: BLE001 - whatever broke, the database cannot answer
         return Response(Health(status="unavailable", database="unreachable"), status_code=503)
     head = state.migration_head
     if current != head:

@@ -1,8 +1,12 @@
 """The database as the HTTP layer sees it: a pool to serve from, and whether the schema is current."""
 from __future__ import annotations
 
+import asyncio
+
+import asyncpg
+
 from flexpool.db import migrations
-from flexpool.db.pool import create_pool
+from flexpool.db.pool import connect, create_pool
 
 
 async def open_pool(url: str, size: int):
@@ -17,3 +21,20 @@ def schema_head() -> str:
 async def schema_version(conn) -> str | None:
     """The migration the database is at (None: never migrated)."""
     return await migrations.current(conn)
+
+
+async def reachable(url: str | None, timeout: float) -> bool:
+    """Whether the database answers a connection of its own (when the pool is busy, not the database)."""
+    if not url:
+        return False
+    try:
+        conn = await asyncio.wait_for(connect(url), timeout)
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        return False
+    try:
+        await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout)
+        return True
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        return False
+    finally:
+        await conn.close()
