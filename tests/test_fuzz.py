@@ -13,7 +13,7 @@ from tests.processes import api_processes
 
 ST = Path(sys.executable).parent / "st"
 ROLES = {"coordinator@demo.test": "coverage,fuzzing", "planner@demo.test": "coverage", "worker@demo.test": "coverage",
-         "finance@demo.test": "coverage", "admin@demo.test": "coverage"}
+         "finance@demo.test": "coverage", "admin@demo.test": "coverage", "regio@demo.test": "coverage"}
 CONFIG = Path(__file__).parent / "schemathesis.toml"
 
 
@@ -34,3 +34,4 @@ async def test_no_generated_request_gets_a_server_error(database_url, tmp_path):
     for (code, out), email in zip(runs, ROLES):
         failures = out[out.find("FAILURES"):] if "FAILURES" in out else out
         assert code == 0 and " generated, " in out, f"{email}:\n{failures[:6000]}"
+        print(email, next(line.strip() for line in out.splitlines() if " generated, " in line))
