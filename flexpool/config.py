@@ -32,6 +32,7 @@ class Settings(msgspec.Struct, frozen=True):
     # Longer than load balancers' and clients' idle timeouts (60 s is common): the server never closes a
     # connection a client is just about to reuse, so no request is reset unanswered.
     keep_alive_seconds: int = 75
+    statement_cache_size: int = 100  # 0 behind PgBouncer < 1.21 in transaction mode
 
     @property
     def production(self) -> bool:
@@ -72,6 +73,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         metrics_port = int(env["FLEXPOOL_METRICS_PORT"]) if env.get("FLEXPOOL_METRICS_PORT") else None
         max_body = int(env.get("FLEXPOOL_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
         keep_alive = int(env.get("FLEXPOOL_KEEP_ALIVE_SECONDS", "75"))
+        statement_cache = int(env.get("FLEXPOOL_DB_STATEMENT_CACHE", "100"))
     except ValueError as exc:
         raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, "
                           f"FLEXPOOL_TOKEN_MAX_HOURS, FLEXPOOL_METRICS_PORT and FLEXPOOL_MAX_BODY_BYTES must be integers: {exc}") from None
@@ -103,4 +105,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         metrics_port=metrics_port,
         max_body_bytes=max(1024, max_body),
         keep_alive_seconds=max(1, keep_alive),
+        statement_cache_size=max(0, statement_cache),
     )

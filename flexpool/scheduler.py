@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from flexpool.db import rate_limits
 from flexpool.services import announcements, hours, leavers, planning_desk, timed
 
 log = logging.getLogger("flexpool.scheduler")
@@ -39,6 +40,10 @@ async def run_locked(pool, name: str, job, now: datetime | None = None) -> bool:
             await conn.execute("SELECT pg_advisory_unlock($1)", lock_key(name))
 
 
+async def forget_idle_rate_limits(conn, now: datetime) -> None:
+    await rate_limits.forget_idle(conn, 600)
+
+
 async def purge_idempotency_keys(conn, now: datetime) -> None:
     await conn.execute("DELETE FROM idempotency_keys WHERE created_at < $1 - interval '24 hours'", now)
 
@@ -52,6 +57,7 @@ JOBS = {
     "purge-idempotency-keys": (purge_idempotency_keys, {"minutes": 30}),
     "retention": (leavers.purge_expired, {"hours": 6}),
     "still-open": (planning_desk.still_open, {"minutes": 10}),
+    "forget-idle-rate-limits": (forget_idle_rate_limits, {"minutes": 30}),
 }
 
 

@@ -11,8 +11,12 @@ async def _init(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
-async def create_pool(url: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+async def create_pool(url: str, *, min_size: int = 2, max_size: int = 20,
+                      statement_cache_size: int = 100) -> asyncpg.Pool:
+    """`statement_cache_size=0` behind PgBouncer in transaction mode older than 1.21 (no prepared statements
+    across pooled server connections)."""
     return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init,
+                                     statement_cache_size=statement_cache_size,
                                      server_settings={"timezone": "UTC", "application_name": "flexpool"})
 
 

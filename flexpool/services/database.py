@@ -9,8 +9,8 @@ from flexpool.db import migrations
 from flexpool.db.pool import connect, create_pool
 
 
-async def open_pool(url: str, size: int):
-    return await create_pool(url, max_size=size)
+async def open_pool(url: str, size: int, statement_cache_size: int = 100):
+    return await create_pool(url, max_size=size, statement_cache_size=statement_cache_size)
 
 
 def schema_head() -> str:
