@@ -17,7 +17,7 @@ from flexpool.db import outbox
 from flexpool.domain import delivery
 from flexpool.domain.messages import render
 from notifications.fcm import Outcome, Push
-from notifications.metrics import BACKLOG, DEAD_LETTERS, PUSHES
+from notifications.metrics import BACKLOG, DEAD_LETTERS, PUSHES, RETRIES_WAITING
 
 log = logging.getLogger("flexpool.dispatcher")
 
@@ -41,6 +41,7 @@ class Dispatcher:
         self.lease = lease
         self.rng = rng or random.Random()
         self.wake = asyncio.Event()
+        self.listens = 0  # how often the LISTEN connection was opened (1, plus once per reconnect)
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Claim, send and record one batch; the number of notifications handled."""
@@ -145,28 +146,37 @@ class Dispatcher:
                       o.error, now) for nid, results in per_notification.items() for o in results])
                 await conn.execute("DELETE FROM devices WHERE token = ANY($1::text[])",
                                    [o.token for o in outcomes if o.unregistered])
-                attempts = dict(await conn.fetch("SELECT id, attempts FROM notifications WHERE id = ANY($1::bigint[])",
-                                                 claimed))
+                facts = {r["id"]: r for r in await conn.fetch(
+                    "SELECT id, attempts, kind, data, created_at FROM notifications WHERE id = ANY($1::bigint[])",
+                    claimed)}
                 delivered = {r["notification_id"] for r in await conn.fetch(
                     "SELECT DISTINCT notification_id FROM notification_deliveries "
                     "WHERE notification_id = ANY($1::bigint[]) AND status = 'sent'", claimed)}
-                done, dead, retry = [], [], []
+                done, dead, expired, retry = [], [], [], []
                 for nid in claimed:
                     failed = [o for o in per_notification.get(nid, []) if not o.ok and not o.unregistered]
                     if not failed:
                         done.append((nid, "sent" if nid in delivered else "recorded", now))
-                    elif attempts[nid] >= delivery.MAX_ATTEMPTS:
+                        continue
+                    n = facts[nid]
+                    retry_after = max((o.retry_after or 0 for o in failed), default=0) or None
+                    due = now + delivery.backoff(n["attempts"], retry_after, self.rng)
+                    verdict = delivery.after_failure(
+                        now, permanent=any(o.permanent for o in failed), next_attempt=due,
+                        relevant_until=delivery.relevant_until(n["kind"], n["data"], n["created_at"]))
+                    if verdict == "dead":
                         dead.append((nid, failed[0].error))
-                        log.error("notification %s dead-lettered after %s attempts: %s", nid, attempts[nid],
-                                  failed[0].error)
+                        log.error("notification %s dead-lettered: %s", nid, failed[0].error)
+                    elif verdict == "expired":
+                        expired.append((nid, failed[0].error))
                     else:
-                        retry_after = max((o.retry_after or 0 for o in failed), default=0) or None
-                        retry.append((nid, now + delivery.backoff(attempts[nid], retry_after, self.rng),
-                                      failed[0].error))
+                        retry.append((nid, due, failed[0].error))
                 await conn.executemany("UPDATE notifications SET status = $2, sent_at = $3, lease_until = NULL "
                                        "WHERE id = $1", done)
                 await conn.executemany("UPDATE notifications SET status = 'dead', last_error = $2, lease_until = NULL "
                                        "WHERE id = $1", dead)
+                await conn.executemany("UPDATE notifications SET status = 'expired', last_error = $2, "
+                                       "lease_until = NULL WHERE id = $1", expired)
                 await conn.executemany("UPDATE notifications SET status = 'pending', due_at = $2, last_error = $3, "
                                        "lease_until = NULL WHERE id = $1", retry)
         for o in outcomes:
@@ -178,23 +188,41 @@ class Dispatcher:
         To stop: set `stop`, then `wake`."""
         import asyncpg
 
-        listener = await asyncpg.connect(database_url)
-        await listener.add_listener(outbox.CHANNEL, lambda *_: self.wake.set())
+        listener = None
         try:
             while not stop.is_set():
+                listener = await self._listening(listener, database_url)
                 self.wake.clear()  # before the round: a NOTIFY during it wakes the next wait at once
                 try:
                     while await self.run_once() >= self.batch:
                         pass
                     async with self.pool.acquire() as conn:
                         BACKLOG.set(await outbox.due_count(conn, datetime.now(timezone.utc)))
+                        RETRIES_WAITING.set(await outbox.retries_waiting(conn))
                 except Exception:  # noqa: BLE001 - a bad round must not stop the loop
                     log.exception("dispatch round failed")
                 if stop.is_set():
                     break
                 try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=poll)
+                    # Without a listener (the database restarted), poll every second until it is back.
+                    await asyncio.wait_for(self.wake.wait(), timeout=poll if listener is not None else 1.0)
                 except asyncio.TimeoutError:
                     pass
         finally:
-            await listener.close()
+            if listener is not None and not listener.is_closed():
+                await listener.close()
+
+    async def _listening(self, listener, database_url: str):
+        """The LISTEN connection, opened again after the database closed it (a restart, a failover)."""
+        import asyncpg
+
+        if listener is not None and not listener.is_closed():
+            return listener
+        try:
+            listener = await asyncpg.connect(database_url)
+            await listener.add_listener(outbox.CHANNEL, lambda *_: self.wake.set())
+            self.listens += 1
+            return listener
+        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("cannot LISTEN for new notifications yet (%s); polling", exc)
+            return None

@@ -40,6 +40,7 @@ class Outcome:
     unregistered: bool = False
     error: str | None = None
     retry_after: float | None = None
+    permanent: bool = False  # FCM will never accept this message (not the device's fault)
 
 
 def _point_at(endpoint: str) -> None:
@@ -141,5 +142,6 @@ class FcmSender:
             value = response.headers.get("retry-after")
             if value and value.isdigit():
                 retry_after = float(value)
+        permanent = isinstance(exc, exceptions.InvalidArgumentError) and not unregistered
         return Outcome(token, False, unregistered=unregistered, error=f"{type(exc).__name__}: {exc}"[:500],
-                       retry_after=retry_after)
+                       retry_after=retry_after, permanent=permanent)

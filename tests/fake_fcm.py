@@ -94,6 +94,8 @@ class FakeFcm:
                                     [(b"retry-after", seconds.encode())])
         if answer == "503":
             return await self._json(send, 503, _error(503, "UNAVAILABLE", None))
+        if answer == "400":  # a message FCM will never accept, however often it is sent
+            return await self._json(send, 400, _error(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT"))
         name = f"projects/flexpool-test/messages/{len(self.delivered) + 1}"
         self.delivered.append(record)
         return await self._json(send, 200, {"name": name})

@@ -50,6 +50,10 @@ async def due_count(conn, now) -> int:
                                "AND due_at <= $1", now)
 
 
+async def retries_waiting(conn) -> int:
+    return await conn.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending' AND attempts > 0")
+
+
 async def region_planners_of(conn, region_id) -> list:
     return [r["user_id"] for r in await conn.fetch(
         "SELECT DISTINCT user_id FROM memberships WHERE region_id = $1 AND role = 'regionPlanner'", region_id)]

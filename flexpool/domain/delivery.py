@@ -53,6 +53,31 @@ def offer_due(now: datetime, *, created_at: datetime, urgent: bool, last_offer_s
     return quiet_hours_end(due, quiet_from, quiet_to)
 
 
+# Kinds about one shift matter until it starts (a release or cancellation until it would have started).
+SHIFT_BOUND = {"offer", "booked", "approved", "declined", "released", "shift-cancelled", "application", "accepted",
+               "withdrawn", "worker-cancelled", "reminder", "still-open"}
+RELEVANT_FOR = {"hours-to-confirm": timedelta(hours=72), "credential-expiry": timedelta(days=7)}
+DEFAULT_RELEVANCE = timedelta(hours=24)
+
+
+def relevant_until(kind: str, data: dict, created_at: datetime) -> datetime:
+    """Until when a notification is worth delivering: temporary failures are retried until then, however
+    many attempts that takes (an FCM outage of an hour must not lose a booking confirmation)."""
+    if kind in SHIFT_BOUND and data.get("startsAt"):
+        return datetime.fromisoformat(data["startsAt"])
+    return created_at + RELEVANT_FOR.get(kind, DEFAULT_RELEVANCE)
+
+
+def after_failure(now: datetime, *, permanent: bool, relevant_until: datetime, next_attempt: datetime) -> str:
+    """'dead' for an error that no retry can mend (an operator looks at it), 'expired' once a retry would come
+    after the message stopped mattering, else 'retry'."""
+    if permanent:
+        return "dead"
+    if next_attempt >= relevant_until:
+        return "expired"
+    return "retry"
+
+
 def backoff(attempt: int, retry_after: float | None, rng: random.Random) -> timedelta:
     """Exponential backoff with full jitter, never shorter than the server's Retry-After."""
     ceiling = min(BASE_BACKOFF * (2 ** max(attempt - 1, 0)), MAX_BACKOFF)
