@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+
+import asyncpg
 import random
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
@@ -21,7 +23,10 @@ from notifications.metrics import BACKLOG, DEAD_LETTERS, PUSHES, RETRIES_WAITING
 
 log = logging.getLogger("flexpool.dispatcher")
 
-LEASE = timedelta(minutes=2)
+# Short, and extended while the batch is being sent and recorded (heartbeat): a dispatcher that dies holds
+# its notifications for at most this long.
+LEASE = timedelta(seconds=30)
+HEARTBEAT = 10.0  # seconds
 
 CLAIM = """
 SELECT n.*, u.language, u.quiet_from, u.quiet_to, u.digest
@@ -52,18 +57,52 @@ class Dispatcher:
                 pushes, claimed = await self._prepare(conn, rows, now)
         if not claimed:
             return len(rows)
-        outcomes = await self.sender.send(pushes) if pushes else []
-        await self._record(claimed, pushes, outcomes, now)
+        heartbeat = asyncio.create_task(self._heartbeat(claimed))
+        try:
+            outcomes = await self.sender.send(pushes) if pushes else []
+            await self._record_durably(claimed, pushes, outcomes, now)
+        finally:
+            heartbeat.cancel()
         return len(rows)
+
+    async def _heartbeat(self, claimed: list[int]) -> None:
+        """Keeps the claim while the batch is out: other dispatchers leave it alone, and a crash frees it
+        within one short lease."""
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            try:
+                async with self.pool.acquire() as conn:
+                    await outbox.extend_lease(conn, claimed, datetime.now(timezone.utc) + self.lease)
+            except Exception as exc:  # noqa: BLE001 - the database may be away; the next beat tries again
+                log.warning("lease heartbeat failed: %s", exc)
+
+    async def _record_durably(self, claimed, pushes, outcomes, now) -> None:
+        """The pushes went out: their outcomes must be recorded, or a restart would send them again. The
+        bookkeeping is retried (the database may be restarting), never the push."""
+        delay = 0.2
+        while True:
+            try:
+                await self._record(claimed, pushes, outcomes, now)
+                return
+            except (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                    asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError) as exc:
+                log.warning("recording %d push outcomes failed (%s); retrying", len(outcomes), exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def _prepare(self, conn, rows, now):
         """Decide for the whole claimed batch with a handful of set-based queries."""
         ids = [n["id"] for n in rows]
         users = list({n["user_id"] for n in rows})
-        last_offer = dict(await conn.fetch(
-            "SELECT user_id, max(sent_at) FROM notifications WHERE user_id = ANY($1::uuid[]) AND kind = 'offer' "
-            "AND status = 'sent' GROUP BY user_id", users))
+        # The 15-minute fold is decided per user under a lock every dispatcher takes: a user whose offers
+        # another dispatcher is deciding right now waits for the next round; offers being sent count as sent.
         offer_users = list({n["user_id"] for n in rows if n["kind"] == "offer" and not n["urgent"]})
+        busy = await outbox.lock_offer_users(conn, offer_users)
+        last_offer = dict(await conn.fetch(
+            "SELECT user_id, max(CASE WHEN status = 'sending' THEN $2 ELSE sent_at END) FROM notifications "
+            "WHERE user_id = ANY($1::uuid[]) AND kind = 'offer' AND status IN ('sent', 'sending') GROUP BY user_id",
+            users, now))
+        offer_users = [u for u in offer_users if u not in busy]
         pending_offers: dict = defaultdict(list)
         for r in await conn.fetch(
                 "SELECT id, user_id FROM notifications WHERE user_id = ANY($1::uuid[]) AND kind = 'offer' "
@@ -89,6 +128,9 @@ class Dispatcher:
             if n["id"] in done:
                 continue
             fresh_offer = n["kind"] == "offer" and n["status"] == "pending"
+            if fresh_offer and not n["urgent"] and n["user_id"] in busy:
+                postponed.append((n["id"], now + timedelta(seconds=2)))
+                continue
             if fresh_offer:
                 due = delivery.offer_due(now, created_at=n["created_at"], urgent=n["urgent"],
                                          last_offer_sent=last_offer.get(n["user_id"]), quiet_from=n["quiet_from"],
@@ -221,6 +263,8 @@ class Dispatcher:
         try:
             listener = await asyncpg.connect(database_url)
             await listener.add_listener(outbox.CHANNEL, lambda *_: self.wake.set())
+            # A lost connection wakes the loop at once, which then listens again.
+            listener.add_termination_listener(lambda *_: self.wake.set())
             self.listens += 1
             return listener
         except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

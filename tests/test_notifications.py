@@ -267,7 +267,6 @@ async def test_the_dispatcher_listens_again_after_the_database_dropped_it(pool, 
         async with pool.acquire() as conn:
             await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' "
                                "AND datname = current_database()")
-        dispatcher.wake.set()  # the next round notices the closed connection
 
         async def reconnected():
             while dispatcher.listens < 2:

@@ -50,6 +50,21 @@ async def due_count(conn, now) -> int:
                                "AND due_at <= $1", now)
 
 
+async def lock_offer_users(conn, user_ids: list) -> set:
+    """Inside the claim's transaction: a lock per user whose offers are folded, shared by every dispatcher;
+    returns the users another dispatcher holds right now."""
+    if not user_ids:
+        return set()
+    rows = await conn.fetch("SELECT u, pg_try_advisory_xact_lock(hashtext('offer-fold:' || u::text)) AS got "
+                            "FROM unnest($1::uuid[]) AS u ORDER BY u", user_ids)
+    return {r["u"] for r in rows if not r["got"]}
+
+
+async def extend_lease(conn, ids: list, until) -> None:
+    await conn.execute("UPDATE notifications SET lease_until = $2 WHERE id = ANY($1::bigint[]) AND status = 'sending'",
+                       ids, until)
+
+
 async def retries_waiting(conn) -> int:
     return await conn.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending' AND attempts > 0")
 
