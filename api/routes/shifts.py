@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from asyncpg import Connection
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -22,6 +22,12 @@ from flexpool.services.principal import Principal
 
 # An instant in a query must carry its offset (RFC 3339), like every instant of the API: api.input's
 # `instants_have_offsets` refuses a naive one with 422 before any handler runs.
+def request_key(request: Request) -> str | None:
+    """The Idempotency-Key of the request (CONTRACT.md conventions), handed to the use cases that create."""
+    key = request.headers.get("idempotency-key")
+    return key if key and len(key) <= 255 else None
+
+
 When = Annotated[datetime | None, Parameter(description="RFC 3339 instant with offset")]
 
 
@@ -36,17 +42,19 @@ class ShiftController(Controller):
     tags = ["shifts"]
 
     @post("/", summary="Publish a shift (planner); it goes out in waves at once")
-    async def publish(self, conn: Connection, p: Principal, now: datetime, data: ShiftIn) -> Shift:
-        rows = await shifts.publish(conn, p, [_draft(data)], now, organisation_id=data.organisation_id)
+    async def publish(self, request: Request, conn: Connection, p: Principal, now: datetime, data: ShiftIn) -> Shift:
+        rows = await shifts.publish(conn, p, [_draft(data)], now, organisation_id=data.organisation_id,
+                                    request_key=request_key(request))
         return shift_out(rows[0], now)
 
     @post("/batch", summary="Publish many shifts, all or nothing (422 names the item)")
-    async def publish_batch(self, conn: Connection, p: Principal, now: datetime, data: ShiftBatchIn) -> Page[Shift]:
+    async def publish_batch(self, request: Request, conn: Connection, p: Principal, now: datetime,
+                            data: ShiftBatchIn) -> Page[Shift]:
         orgs = {s.organisation_id for s in data.shifts}
         if len(orgs) > 1:
             raise Invalid([("shifts", "all shifts of a batch belong to one organisation")])
         rows = await shifts.publish(conn, p, [_draft(s) for s in data.shifts], now, organisation_id=orgs.pop(),
-                                    batch=True)
+                                    batch=True, request_key=request_key(request))
         return Page(items=[shift_out(r, now) for r in rows])
 
     @get("/", summary="The planner's shifts, soonest first")
@@ -92,16 +100,16 @@ class ShiftController(Controller):
         return Page(items=items, next_cursor=encode_cursor(offset + limit) if more else None)
 
     @post("/{shift_id:uuid}/assign", summary="Book a pool worker directly (planner); all checks but the tier")
-    async def assign(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
+    async def assign(self, request: Request, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
                      data: AssignIn) -> AssignmentOut:
-        return assignment_out(await booking.assign(conn, p, shift_id, data.worker_id, now))
+        return assignment_out(await booking.assign(conn, p, shift_id, data.worker_id, now, request_key(request)))
 
     @post("/{shift_id:uuid}/accept", summary="Accept: 201 booked, 202 pending approval, 409 with blockers",
           responses=None)
-    async def accept(self, conn: Connection, p: Principal, now: datetime,
+    async def accept(self, request: Request, conn: Connection, p: Principal, now: datetime,
                      shift_id: UUID) -> Response[AssignmentOut | ApplicationOut]:
         try:
-            kind, row = await booking.accept(conn, p, shift_id, now)
+            kind, row = await booking.accept(conn, p, shift_id, now, request_key(request))
         except Conflict as refused:
             ACCEPTS.labels("refused").inc()
             REFUSALS.labels(refused.slug).inc()

@@ -11,12 +11,19 @@ JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organ
 """
 
 
-async def insert(conn, *, shift, worker, now, booked_by):
+async def insert(conn, *, shift, worker, now, booked_by, request_key=None):
     return await conn.fetchval(
         "INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at, "
-        "ends_at, break_minutes, booked_at, booked_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "ends_at, break_minutes, booked_at, booked_by, request_key) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         shift["id"], worker["id"], worker["no"], shift["organisation_id"], worker["organisation_id"],
-        shift["starts_at"], shift["ends_at"], shift["break_minutes"], now, booked_by)
+        shift["starts_at"], shift["ends_at"], shift["break_minutes"], now, booked_by, request_key)
+
+
+async def by_request(conn, booked_by, request_key: str, shift_id):
+    """The booking an earlier request with this Idempotency-Key made on this shift (its committed result)."""
+    return await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.booked_by = $1 AND a.request_key = $2 AND a.shift_id = $3",
+                               booked_by, request_key, shift_id)
 
 
 async def get(conn, assignment_id):

@@ -9,13 +9,20 @@ FROM shifts s JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = 
 
 
 async def insert(conn, *, region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes,
-                 places, booking, description, urgent, published_at, partners_at, region_at, created_by):
+                 places, booking, description, urgent, published_at, partners_at, region_at, created_by,
+                 request_key=None):
     return await conn.fetchval(
         "INSERT INTO shifts (region_id, organisation_id, site_id, function, skills, starts_at, ends_at, "
-        "break_minutes, places, booking, description, urgent, published_at, partners_at, region_at, created_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        "break_minutes, places, booking, description, urgent, published_at, partners_at, region_at, created_by, "
+        "request_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
         region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes, places, booking,
-        description, urgent, published_at, partners_at, region_at, created_by)
+        description, urgent, published_at, partners_at, region_at, created_by, request_key)
+
+
+async def by_request(conn, created_by, request_key: str, region_id):
+    """The shifts an earlier request with this Idempotency-Key published (its committed result)."""
+    return await conn.fetch(SHIFT_SELECT + " WHERE s.created_by = $1 AND s.request_key = $2 AND s.region_id = $3 "
+                            "ORDER BY s.published_at, s.starts_at, s.id", created_by, request_key, region_id)
 
 
 async def get(conn, shift_id, region_id):

@@ -52,7 +52,7 @@ def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
 
 
 async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
-                region_id, on_behalf: dict | None = None) -> UUID:
+                region_id, on_behalf: dict | None = None, request_key: str | None = None) -> UUID:
     """Inside a transaction: lock, check everything, write the assignment. Raises Conflict, worded for the
     worker who accepts or for the planner who assigns or approves."""
     voice = "worker" if action == "booked" else "planner"
@@ -71,7 +71,8 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
         raise _refuse(blockers, voice)
     try:
         async with conn.transaction():  # savepoint: the constraint is the last guard
-            assignment_id = await assignments_db.insert(conn, shift=shift, worker=worker, now=now, booked_by=actor_id)
+            assignment_id = await assignments_db.insert(conn, shift=shift, worker=worker, now=now, booked_by=actor_id,
+                                                        request_key=request_key)
     except asyncpg.CheckViolationError:
         raise _refuse([Blocker("shift-full", "full")], voice) from None
     except asyncpg.ExclusionViolationError:
@@ -110,8 +111,9 @@ async def _withdraw_conflicting_applications(conn, worker, booked_shift_id, now:
                                   at=now, reason="conflicts with another booked shift")
 
 
-async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
-    """('assignment', row) for instant booking, ('application', row) for approval booking."""
+async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key: str | None = None):
+    """('assignment', row) for instant booking, ('application', row) for approval booking. A retry of a
+    committed request (same Idempotency-Key) gets that booking back instead of "already booked"."""
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:  # not a worker: 403 for the shift's own organisation, 404 for everyone else
         await access.shift(conn, p, shift_id)
@@ -138,9 +140,14 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime):
                                  kind="application", dedupe_key=f"application:{app_id}", now=now,
                                  data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"]))
             return "application", await applications_db.get(conn, app_id)
+        if request_key:
+            done = await assignments_db.by_request(conn, p.user_id, request_key, shift_id)
+            if done is not None:
+                return "assignment", done
         assignment_id = await _book(conn, p.user_id, worker["id"], shift_id, now, check_audience=True,
-                                    action="booked", region_id=worker["region_id"])
-    return "assignment", await assignments_db.get(conn, assignment_id)
+                                    action="booked", region_id=worker["region_id"], request_key=request_key)
+        # Read back before the commit: once committed, nothing may turn the answer into an error.
+        return "assignment", await assignments_db.get(conn, assignment_id)
 
 
 async def planned_shift(conn, p: Principal, shift_id: UUID):
@@ -148,7 +155,7 @@ async def planned_shift(conn, p: Principal, shift_id: UUID):
     return await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
 
 
-async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime):
+async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime, request_key: str | None = None):
     """A planner books a pool worker directly: every check of an accept except the audience tier."""
     shift = await planned_shift(conn, p, shift_id)
     worker = await workers_db.in_region(conn, worker_id, p.region_id)
@@ -157,10 +164,14 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
     if not worker["opted_in"] and worker["organisation_id"] != shift["organisation_id"]:
         raise _refuse([Blocker("not-in-audience", "worker-not-in-pool")], "planner")
     async with conn.transaction():
+        if request_key:
+            done = await assignments_db.by_request(conn, p.user_id, request_key, shift_id)
+            if done is not None:
+                return done
         assignment_id = await _book(conn, p.user_id, worker_id, shift_id, now, check_audience=False,
                                     action="assigned", region_id=p.region_id,
-                                    on_behalf=access.on_behalf(p, shift["organisation_id"]))
-    return await assignments_db.get(conn, assignment_id)
+                                    on_behalf=access.on_behalf(p, shift["organisation_id"]), request_key=request_key)
+        return await assignments_db.get(conn, assignment_id)
 
 
 async def _application_for_planner(conn, p: Principal, application_id: UUID):

@@ -45,9 +45,14 @@ async def _planner_organisation(conn, p: Principal, organisation_id: UUID | None
 
 
 async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, organisation_id: UUID | None = None,
-                  batch: bool = False) -> list:
-    """All or nothing: one invalid draft refuses the whole batch, naming the item."""
+                  batch: bool = False, request_key: str | None = None) -> list:
+    """All or nothing: one invalid draft refuses the whole batch, naming the item. A retry of a request that
+    was committed (same Idempotency-Key) gets the shifts it published, not a second set."""
     org_id = await _planner_organisation(conn, p, organisation_id)
+    if request_key:
+        done = await shifts_db.by_request(conn, p.user_id, request_key, p.region_id)
+        if done:
+            return list(done)
     errors: list[tuple[str, str]] = []
     for i, d in enumerate(drafts):
         prefix = f"shifts[{i}]." if batch else ""
@@ -68,14 +73,16 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
                 conn, region_id=p.region_id, organisation_id=org_id, site_id=d.site_id, function=d.function,
                 skills=d.skills, starts_at=d.starts_at, ends_at=d.ends_at, break_minutes=d.break_minutes,
                 places=d.places, booking=d.booking, description=d.description, urgent=d.urgent, published_at=now,
-                partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id)
+                partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id,
+                request_key=request_key)
             await audit_db.record(conn, organisation_id=org_id, shift_id=shift_id, subject_type="shift",
                                   subject_id=shift_id, action="published", actor=p.user_id, at=now,
                                   data={"places": d.places, "urgent": d.urgent, **access.on_behalf(p, org_id)})
             ids.append(shift_id)
         for shift_id in ids:
             await announcements.announce(conn, shift_id, now)
-    return [await shifts_db.get(conn, i, p.region_id) for i in ids]
+        # Read back before the commit: once committed, nothing may turn the answer into an error.
+        return [await shifts_db.get(conn, i, p.region_id) for i in ids]
 
 
 async def visible_shift(conn, p: Principal, shift_id: UUID, now: datetime):
