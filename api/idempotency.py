@@ -5,14 +5,18 @@ sees the row without an answer yet and gets 409 idempotency-in-progress.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from datetime import timedelta
+import logging
 
+import asyncpg
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import MEDIA_TYPE, problem_body
+from flexpool.db import idempotency as keys
 
-TTL = timedelta(hours=24)
+log = logging.getLogger("flexpool.api")
+
 
 
 class IdempotencyMiddleware:
@@ -42,14 +46,9 @@ class IdempotencyMiddleware:
         pool = scope["app"].state.pool
 
         async with pool.acquire() as conn:
-            await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - $3::interval",
-                               user.user_id, key, TTL)
-            claimed = await conn.fetchval(
-                "INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) "
-                "ON CONFLICT (user_id, key) DO NOTHING RETURNING true", user.user_id, key, digest)
+            claimed = await keys.claim(conn, user.user_id, key, digest)
             if not claimed:
-                row = await conn.fetchrow("SELECT * FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-                                          user.user_id, key)
+                row = await keys.get(conn, user.user_id, key)
         if not claimed:
             if row is None:  # expired and removed between the two statements
                 await _send(send, 409, problem_body("idempotency-in-progress", 409, "Retry the request."),
@@ -91,14 +90,21 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay, capture)
         finally:
-            async with pool.acquire() as conn:
-                if status >= 500:
-                    await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-                                       user.user_id, key)
-                else:
-                    await conn.execute(
-                        "UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5 "
-                        "WHERE user_id = $1 AND key = $2", user.user_id, key, status, content_type, b"".join(out))
+            await _keep(pool, user.user_id, key, status, content_type, b"".join(out))
+
+
+async def _keep(pool, user_id, key: str, status: int, content_type: str, body: bytes) -> None:
+    """Keep the answer for repeats; a 5xx is forgotten, so a retry runs again (and the use case gives back
+    what was committed). When the database is away the answer has gone out all the same: the key stays
+    unanswered and a retry takes it over after `ABANDONED`."""
+    try:
+        async with pool.acquire() as conn:
+            if status >= 500:
+                await keys.forget(conn, user_id, key)
+            else:
+                await keys.answer(conn, user_id, key, status, content_type, body)
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        log.debug("the answer to Idempotency-Key %r could not be kept (%s)", key[:40], exc)
 
 
 def _limit(scope: Scope) -> int:

@@ -203,7 +203,7 @@ def handle_internal(request: Request, exc: Exception) -> Response:
 
 UNAVAILABLE = (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
                asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError,
-               asyncpg.TooManyConnectionsError)
+               asyncpg.TooManyConnectionsError, asyncpg.InternalClientError)
 _last_outage_log = [0.0]
 
 
@@ -218,6 +218,14 @@ def handle_unavailable(request: Request, exc: Exception) -> Response:
                    request, headers={"Retry-After": "2"})
 
 
+def handle_interface(request: Request, exc: asyncpg.InterfaceError) -> Response:
+    """asyncpg's client-side errors: a connection that the database closed under a transaction is an outage
+    (503); anything else is a bug (500)."""
+    if "closed" in str(exc).lower():
+        return handle_unavailable(request, exc)
+    return handle_internal(request, exc)
+
+
 def handle_too_deep(request: Request, exc: RecursionError) -> Response:
     """JSON nested deeper than any FlexPool shape: the decoder gives up; the client gets a 400."""
     return problem("malformed-request", 400, "The body is nested too deeply to be a FlexPool request.", request)
@@ -230,6 +238,7 @@ EXCEPTION_HANDLERS = {
     asyncpg.PostgresError: handle_database,
     OverflowError: handle_overflow,
     RecursionError: handle_too_deep,
+    asyncpg.InterfaceError: handle_interface,
     **{kind: handle_unavailable for kind in UNAVAILABLE},
     Exception: handle_internal,
 }

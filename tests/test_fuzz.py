@@ -11,6 +11,9 @@ from flexpool.tokens import issue
 from tests.helpers import SECRET
 from tests.processes import api_processes
 
+import pytest  # noqa: E402
+
+pytestmark = pytest.mark.slow
 ST = Path(sys.executable).parent / "st"
 ROLES = {"coordinator@demo.test": "coverage,fuzzing", "planner@demo.test": "coverage", "worker@demo.test": "coverage",
          "finance@demo.test": "coverage", "admin@demo.test": "coverage", "regio@demo.test": "coverage"}

@@ -1,0 +1,253 @@
+"""Faults, on this machine, bounded: a PostgreSQL of its own restarted fast and immediate under concurrent
+accepts, the service killed with SIGKILL mid-storm, and dispatchers of three processes folding offers.
+
+Each storm asserts: no 500 ever; every 2xx booking is in the database; every booking in the database was
+answered 2xx (a request whose answer was lost is retried with the same Idempotency-Key and gets the
+committed booking back); no double booking; the service serves again within 5 s of PostgreSQL being back."""
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from datetime import timedelta
+
+import asyncpg
+import httpx
+import pytest
+
+from flexpool.db import migrations
+from flexpool.db.pool import create_pool
+from flexpool.services.regions import create_region
+from tests.helpers import Region, auth, future
+from tests.processes import free_port
+
+pytestmark = pytest.mark.slow
+
+WORKERS, SHIFTS, PLACES = 24, 8, 2
+
+
+@pytest.fixture(scope="module")
+def own_postgres(tmp_path_factory):
+    """A PostgreSQL server of this module's own, which the tests may restart."""
+    from pgserver import get_server
+    server = get_server(tmp_path_factory.mktemp("faults") / "pgdata", cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+def restart(server, mode: str) -> None:
+    from pgserver._commands import pg_ctl
+    pg_ctl(["-w", "-m", mode, "restart"], pgdata=server.pgdata, user=server.system_user)
+
+
+def database(server, name: str) -> str:
+    parsed = urllib.parse.urlparse(server.get_uri())
+    host = urllib.parse.parse_qs(parsed.query)["host"][0]
+    server.psql(f'DROP DATABASE IF EXISTS "{name}";')
+    server.psql(f'CREATE DATABASE "{name}";')
+    url = f"postgresql://postgres@/{name}?host={urllib.parse.quote(host)}"
+    migrations.upgrade(url)
+    return url
+
+
+class Service:
+    """`flexpool serve` as users start it, that the test may kill and start again."""
+
+    def __init__(self, url: str):
+        self.url, self.port, self.proc = url, free_port(), None
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = dict(os.environ, FLEXPOOL_DATABASE_URL=self.url, FLEXPOOL_SCHEDULER="0",
+                   FLEXPOOL_WRITE_RATE_PER_MINUTE="1000000")
+        self.log = open(f"/tmp/flexpool-faults-{self.port}.log", "ab")
+        self.proc = subprocess.Popen([sys.executable, "-c", "import sys; from flexpool.cli import main; "
+                                      "sys.exit(main())", "serve", "--port", str(self.port)], env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    async def ready(self, within: float = 30) -> float:
+        started = time.monotonic()
+        async with httpx.AsyncClient(timeout=2) as c:
+            while time.monotonic() - started < within:
+                try:
+                    if (await c.get(self.base + "/health/ready")).status_code == 200:
+                        return time.monotonic() - started
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)  # polling for readiness, the thing being measured
+        raise AssertionError("the service did not become ready")
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+async def seed(url: str, base: str) -> tuple[list[str], list[str]]:
+    pool = await create_pool(url, min_size=1, max_size=4)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            region = await Region(c).setup(pool)
+            for i in range(WORKERS):
+                await region.worker("Thuiszorg West", f"storm{i}")
+            planner = auth(region.orgs["Zonnehuis"]["planner"])
+            shifts = []
+            for i in range(SHIFTS):
+                start = future(2 + i, 7)
+                r = await c.post("/v1/shifts", headers=planner, json={
+                    "siteId": region.sites["Zonnehuis"]["id"], "function": "verzorgende-ig", "urgent": True,
+                    "startsAt": start.isoformat(), "endsAt": (start + timedelta(hours=8)).isoformat(),
+                    "breakMinutes": 30, "places": PLACES})
+                assert r.status_code == 201, r.text
+                shifts.append(r.json()["id"])
+    finally:
+        await pool.close()
+    return [f"storm{i}@mail.test" for i in range(WORKERS)], shifts
+
+
+class Storm:
+    """Every worker accepts every shift, concurrently; a lost or 503 answer is retried with the same key."""
+
+    def __init__(self, base: str, workers: list[str], shifts: list[str]):
+        self.base, self.workers, self.shifts = base, workers, shifts
+        self.answers: dict[tuple[str, str], tuple[int, dict]] = {}
+        self.statuses: list[int] = []
+        self.transport_errors = 0
+        self.done = 0
+
+    async def one(self, client, worker: str, shift: str) -> None:
+        key = f"{worker}:{shift}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                r = await client.post(f"/v1/shifts/{shift}/accept", headers={**auth(worker), "Idempotency-Key": key})
+            except httpx.TransportError:
+                self.transport_errors += 1
+                await asyncio.sleep(0.1)  # the service or database is restarting: the client backs off
+                continue
+            self.statuses.append(r.status_code)
+            if r.status_code in (503, 409) and r.json()["type"] in ("/problems/unavailable",
+                                                                  "/problems/idempotency-in-progress"):
+                await asyncio.sleep(float(r.headers.get("retry-after", "0.2")) / 10)
+                continue
+            self.answers[(worker, shift)] = (r.status_code, r.json())
+            self.done += 1
+            return
+        raise AssertionError(f"no definite answer for {key}")
+
+    async def run(self, concurrency: int = 24) -> None:
+        jobs = [(w, s) for s in self.shifts for w in random.Random(1).sample(self.workers, len(self.workers))]
+        queue: asyncio.Queue = asyncio.Queue()
+        for job in jobs:
+            queue.put_nowait(job)
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(base_url=self.base, timeout=15, limits=limits) as client:
+            async def worker_loop():
+                while not queue.empty():
+                    w, s = queue.get_nowait()
+                    await self.one(client, w, s)
+            await asyncio.gather(*(worker_loop() for _ in range(concurrency)))
+
+
+async def check(url: str, storm: Storm) -> None:
+    assert 500 not in storm.statuses and all(s < 500 or s == 503 for s in storm.statuses)
+    conn = await asyncpg.connect(url)
+    try:
+        booked = await conn.fetch("SELECT a.id::text AS id, u.email, a.shift_id::text AS shift FROM assignments a "
+                                  "JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id "
+                                  "WHERE a.status = 'booked'")
+        filled = await conn.fetch("SELECT places, places_filled FROM shifts")
+    finally:
+        await conn.close()
+    answered = {(w, s): body["id"] for (w, s), (code, body) in storm.answers.items() if code == 201}
+    in_db = {(r["email"], r["shift"]): r["id"] for r in booked}
+    assert answered == in_db  # every 2xx is in the database, and every booking was answered 2xx
+    assert len(booked) == SHIFTS * PLACES and all(f["places_filled"] == f["places"] for f in filled)
+    assert all(code in (201, 409) for code, _ in storm.answers.values())
+
+
+@pytest.mark.parametrize("mode", ["fast", "immediate"])
+async def test_postgresql_restarted_under_concurrent_accepts(own_postgres, mode):
+    url = database(own_postgres, f"restart_{mode}")
+    service = Service(url)
+    service.start()
+    try:
+        await service.ready()
+        workers, shifts = await seed(url, service.base)
+        storm = Storm(service.base, workers, shifts)
+        running = asyncio.create_task(storm.run())
+        while storm.done < len(workers) * len(shifts) // 4:
+            await asyncio.sleep(0.01)  # let a quarter of the storm through first
+        await asyncio.to_thread(restart, own_postgres, mode)
+        back = await service.ready(within=15)
+        assert back < 5, f"serving again {back:.1f} s after PostgreSQL was back"
+        await asyncio.wait_for(running, 120)
+        await check(url, storm)
+        print(f"restart {mode}: {len(storm.statuses)} answers, {sum(1 for s in storm.statuses if s == 503)} x 503, "
+              f"{storm.transport_errors} transport errors, serving again after {back:.2f} s")
+    finally:
+        service.stop()
+
+
+async def test_the_service_killed_mid_storm(own_postgres):
+    url = database(own_postgres, "killed")
+    service = Service(url)
+    service.start()
+    try:
+        await service.ready()
+        workers, shifts = await seed(url, service.base)
+        storm = Storm(service.base, workers, shifts)
+        running = asyncio.create_task(storm.run())
+        while storm.done < len(workers) * len(shifts) // 3:
+            await asyncio.sleep(0.01)
+        service.kill()
+        service.start()
+        back = await service.ready()
+        await asyncio.wait_for(running, 120)
+        await check(url, storm)
+        print(f"SIGKILL: {len(storm.statuses)} answers, {storm.transport_errors} transport errors, "
+              f"serving again after {back:.2f} s")
+    finally:
+        service.stop()
+
+
+async def test_three_dispatchers_fold_offers_as_one(pool, database_url, fake_fcm, fcm_sender):
+    """Dispatchers of three processes (each its own pool) on one database: every user with three offers
+    pending gets one push (the 15-minute fold), never one per dispatcher."""
+    from notifications.dispatcher import Dispatcher
+    from tests.test_notifications import NOW, enqueue, offer_data, user
+
+    users = [await user(pool, f"fold{i}@x.test", devices=[f"fold-{i}"]) for i in range(400)]
+    for uid in users:
+        for n in range(3):
+            await enqueue(pool, uid, key=f"offer:{n}", data=offer_data(n), now=NOW)
+    pools = [await create_pool(database_url, min_size=1, max_size=4) for _ in range(3)]
+    try:
+        dispatchers = [Dispatcher(p, fcm_sender, batch=100, rng=random.Random(i)) for i, p in enumerate(pools)]
+
+        async def drain(d, at):
+            while await d.run_once(at) > 0:
+                pass
+        await asyncio.gather(*(drain(d, NOW) for d in dispatchers))
+        # A user another dispatcher was deciding for is looked at again a moment later: still one push.
+        await asyncio.gather(*(drain(d, NOW + timedelta(seconds=5)) for d in dispatchers))
+    finally:
+        for p in pools:
+            await p.close()
+    pushes = {}
+    for record in fake_fcm.delivered:
+        pushes[record["token"]] = pushes.get(record["token"], 0) + 1
+    assert len(pushes) == 400 and set(pushes.values()) == {1}
+    async with pool.acquire() as conn:
+        states = dict(await conn.fetch("SELECT status, count(*) FROM notifications GROUP BY status"))
+        early = await conn.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending' "
+                                    "AND due_at < $1", NOW + timedelta(minutes=15))
+    # What was not folded at once waits for the end of the user's 15 minutes, to go out as one push then.
+    assert states["sent"] == 400 and states["folded"] + states.get("pending", 0) == 800 and early == 0
