@@ -6,11 +6,11 @@ from typing import Literal
 from uuid import UUID
 
 from asyncpg import Connection
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.routes.shifts import When
+from api.routes.shifts import When, request_key
 from api.schemas import AssignmentOut, BlockerOut, Offer, Reason
 from api.shapes import assignment_out, shift_out
 from flexpool.services import booking, offers
@@ -53,6 +53,7 @@ class AssignmentController(Controller):
 
     @post("/assignments/{assignment_id:uuid}/cancel", status_code=200,
           summary="Worker cancels (outside the window) or the borrower's planner releases")
-    async def cancel(self, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
+    async def cancel(self, request: Request, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
                      data: Reason) -> AssignmentOut:
-        return assignment_out(await booking.cancel_assignment(conn, p, assignment_id, data.reason, now))
+        return assignment_out(await booking.cancel_assignment(conn, p, assignment_id, data.reason, now,
+                                                              request_key(request)))

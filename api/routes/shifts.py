@@ -81,8 +81,9 @@ class ShiftController(Controller):
                        lambda e: (f"{e.id:013d}",), parts=1)
 
     @post("/{shift_id:uuid}/cancel", status_code=200, summary="Cancel the shift; booked workers are released")
-    async def cancel(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID, data: Reason) -> Shift:
-        return shift_out(await shifts.cancel(conn, p, shift_id, data.reason, now), now)
+    async def cancel(self, request: Request, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
+                     data: Reason) -> Shift:
+        return shift_out(await shifts.cancel(conn, p, shift_id, data.reason, now, request_key(request)), now)
 
     @get("/{shift_id:uuid}/candidates",
          summary="Workers the planner could book directly now, nearest first (every check but the tier)")
@@ -131,13 +132,15 @@ class ApplicationController(Controller):
     tags = ["applications"]
 
     @post("/{application_id:uuid}/approve", summary="Approve: all checks run again; 201 Assignment or 409")
-    async def approve(self, conn: Connection, p: Principal, now: datetime, application_id: UUID) -> AssignmentOut:
-        return assignment_out(await booking.approve(conn, p, application_id, now))
+    async def approve(self, request: Request, conn: Connection, p: Principal, now: datetime,
+                      application_id: UUID) -> AssignmentOut:
+        return assignment_out(await booking.approve(conn, p, application_id, now, request_key(request)))
 
     @post("/{application_id:uuid}/decline", status_code=200, summary="Decline an application")
-    async def decline(self, conn: Connection, p: Principal, now: datetime, application_id: UUID,
+    async def decline(self, request: Request, conn: Connection, p: Principal, now: datetime, application_id: UUID,
                       data: OptionalReason | None = None) -> ApplicationOut:
-        return application_out(await booking.decline(conn, p, application_id, now, data.reason if data else None))
+        return application_out(await booking.decline(conn, p, application_id, now, data.reason if data else None,
+                                                     request_key(request)))
 
     @delete("/{application_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="The worker withdraws")
     async def withdraw(self, conn: Connection, p: Principal, now: datetime, application_id: UUID) -> None:

@@ -10,6 +10,14 @@ async def record(conn, *, organisation_id, shift_id, subject_type, subject_id, a
         organisation_id, shift_id, subject_type, subject_id, action, actor, reason, data or {}, at, region_id)
 
 
+async def acted_with_key(conn, subject_id, actor, request_key: str) -> bool:
+    """Whether this actor's request with this Idempotency-Key already acted on the subject (its retry then
+    gets the state it committed, not a refusal of a second time)."""
+    return bool(await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM audit_events WHERE subject_id = $1 AND actor_user_id = $2 "
+        "AND data->>'requestKey' = $3)", subject_id, actor, request_key))
+
+
 async def for_region(conn, region_id, *, before_id: int | None = None, limit: int = 50):
     """Changes of the region's and its organisations' settings, newest first."""
     return await conn.fetch(

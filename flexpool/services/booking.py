@@ -39,6 +39,11 @@ async def _rules(conn, region_id) -> worktime.Rules:
     return (await regions.policy(conn, region_id)).rules
 
 
+def _key(request_key: str | None) -> dict:
+    """Audit data naming the request, so that its retry recognises what it did."""
+    return {"requestKey": request_key} if request_key else {}
+
+
 def _already(reason: str) -> Conflict:
     """A request that came too late for the state it found, in the caller's words."""
     said = Blocker("conflict", reason)
@@ -178,36 +183,43 @@ async def _application_for_planner(conn, p: Principal, application_id: UUID):
     return await access.application(conn, p, application_id, *PLANNING, delegated=True)
 
 
-async def approve(conn, p: Principal, application_id: UUID, now: datetime):
+async def approve(conn, p: Principal, application_id: UUID, now: datetime, request_key: str | None = None):
     ap = await _application_for_planner(conn, p, application_id)
     async with conn.transaction():
         await workers_db.lock(conn, ap["worker_id"])
         ap = await applications_db.get(conn, application_id)
         if ap["status"] != "pending":
+            done = await assignments_db.by_request(conn, p.user_id, request_key, ap["shift_id"]) \
+                if request_key and ap["status"] == "approved" else None
+            if done is not None:
+                return done
             raise _already(f"application-{ap['status']}")
         assignment_id = await _book(conn, p.user_id, ap["worker_id"], ap["shift_id"], now, check_audience=False,
-                                    action="approved", region_id=p.region_id)
+                                    action="approved", region_id=p.region_id, request_key=request_key)
         await applications_db.decide(conn, application_id, "approved", now=now, by=p.user_id)
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
                               subject_type="application", subject_id=application_id, action="approved",
                               actor=p.user_id, at=now)
-    return await assignments_db.get(conn, assignment_id)
+        return await assignments_db.get(conn, assignment_id)
 
 
-async def decline(conn, p: Principal, application_id: UUID, now: datetime, reason: str | None):
+async def decline(conn, p: Principal, application_id: UUID, now: datetime, reason: str | None,
+                  request_key: str | None = None):
     ap = await _application_for_planner(conn, p, application_id)
     async with conn.transaction():
         if ap["status"] != "pending":
+            if request_key and await audit_db.acted_with_key(conn, application_id, p.user_id, request_key):
+                return ap
             raise _already(f"application-{ap['status']}")
         await applications_db.decide(conn, application_id, "declined", now=now, by=p.user_id, reason=reason)
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
                               subject_type="application", subject_id=application_id, action="declined",
-                              actor=p.user_id, at=now, reason=reason)
+                              actor=p.user_id, at=now, reason=reason, data=_key(request_key))
         shift = await shifts_db.get(conn, ap["shift_id"], p.region_id)
         await outbox.enqueue(conn, user_ids=[await outbox.user_of_worker(conn, ap["worker_id"])], kind="declined",
                              dedupe_key=f"declined:{application_id}", now=now,
                              data=outbox.shift_data(shift, applicationId=application_id))
-    return await applications_db.get(conn, application_id)
+        return await applications_db.get(conn, application_id)
 
 
 async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> None:
@@ -234,7 +246,7 @@ async def applications_for_shift(conn, p: Principal, shift_id: UUID):
 
 
 async def release(conn, p: Principal, assignment, shift, reason: str, now: datetime, *,
-                  shift_cancelled: bool = False) -> None:
+                  shift_cancelled: bool = False, request_key: str | None = None) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
     org = await orgs_db.cancellation_policy(conn, shift["organisation_id"])
@@ -244,7 +256,7 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
                                 late_percent=org["late_cancellation_percent"] if late else None)
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift["id"],
                           subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id,
-                          at=now, reason=reason, data={"lateCancellation": late,
+                          at=now, reason=reason, data={"lateCancellation": late, **_key(request_key),
                                                        **access.on_behalf(p, shift["organisation_id"])})
     kind = "shift-cancelled" if shift_cancelled else "released"
     await outbox.enqueue(conn, user_ids=[await outbox.user_of_worker(conn, assignment["worker_id"])], kind=kind,
@@ -254,7 +266,8 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
         await announcements.announce_reopened(conn, shift["id"], assignment["id"], now)
 
 
-async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str, now: datetime):
+async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str, now: datetime,
+                            request_key: str | None = None):
     """The worker cancels outside the borrower's window; inside it only the borrower's planner can release."""
     a = await assignments_db.get(conn, assignment_id)
     if a is None:
@@ -275,12 +288,14 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
         await shifts_db.lock(conn, a["shift_id"])
         a = await assignments_db.get(conn, assignment_id)
         if a["status"] != "booked":
+            if request_key and await audit_db.acted_with_key(conn, assignment_id, p.user_id, request_key):
+                return a
             raise _already("assignment-cancelled")
         if a["ends_at"] <= now:
             raise _already("shift-over")
         shift = await shifts_db.by_id(conn, a["shift_id"])
         if is_planner:
-            await release(conn, p, a, shift, reason, now)
+            await release(conn, p, a, shift, reason, now, request_key=request_key)
         else:
             window = (await orgs_db.cancellation_policy(conn, a["organisation_id"]))["worker_cancel_window_minutes"]
             if a["starts_at"] - now < timedelta(minutes=window):
@@ -290,13 +305,13 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
             await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason)
             await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
                                   subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker",
-                                  actor=p.user_id, at=now, reason=reason)
+                                  actor=p.user_id, at=now, reason=reason, data=_key(request_key))
             await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, a["organisation_id"]),
                                  kind="worker-cancelled", dedupe_key=f"worker-cancelled:{assignment_id}", now=now,
                                  data=outbox.shift_data(shift, assignmentId=assignment_id, workerName=a["worker_name"],
                                                         reason=reason))
             await announcements.announce_reopened(conn, a["shift_id"], assignment_id, now)
-    return await assignments_db.get(conn, assignment_id)
+        return await assignments_db.get(conn, assignment_id)
 
 
 async def my_assignments(conn, p: Principal, lo: datetime, hi: datetime, statuses):

@@ -116,13 +116,15 @@ async def history(conn, p: Principal, shift_id: UUID):
     return await audit_db.for_shift(conn, shift_id)
 
 
-async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime):
+async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime, request_key: str | None = None):
     """Cancel the shift; booked workers are released (late when inside the window) and applications declined."""
     await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     async with conn.transaction():
         await shifts_db.lock(conn, shift_id)
         shift = await shifts_db.get(conn, shift_id, p.region_id)
         if shift["status"] == "cancelled":
+            if request_key and await audit_db.acted_with_key(conn, shift_id, p.user_id, request_key):
+                return shift
             raise Conflict("shift-not-open", "This shift is already cancelled.")
         if shift["ends_at"] <= now:
             raise Conflict("shift-not-open", "This shift is over; confirm the hours instead.")
@@ -136,5 +138,6 @@ async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime)
         await shifts_db.cancel(conn, shift_id, now, reason)
         await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id, subject_type="shift",
                               subject_id=shift_id, action="cancelled", actor=p.user_id, at=now, reason=reason,
-                              data=access.on_behalf(p, shift["organisation_id"]))
+                              data={**access.on_behalf(p, shift["organisation_id"]),
+                                    **({"requestKey": request_key} if request_key else {})})
     return await shifts_db.get(conn, shift_id, p.region_id)
