@@ -15,6 +15,7 @@ import asyncpg
 import httpx
 
 from flexpool import embedded
+from flexpool.config import KEEP_ALIVE_SECONDS
 from flexpool.db import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ class ApiProcess:
                    FLEXPOOL_WRITE_RATE_PER_MINUTE="1000000", FLEXPOOL_JWT_SECRET=SECRET,
                    FLEXPOOL_DB_POOL_SIZE=str(pool_size))
         self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port",
-                                      str(self.port), "--log-level", "warning", "--workers", str(workers), "--timeout-keep-alive", "120"], env=env)
+                                      str(self.port), "--log-level", "warning", "--workers", str(workers), "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)], env=env)
 
     async def ready(self) -> None:
         async with httpx.AsyncClient() as c:
