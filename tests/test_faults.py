@@ -251,3 +251,56 @@ async def test_three_dispatchers_fold_offers_as_one(pool, database_url, fake_fcm
                                     "AND due_at < $1", NOW + timedelta(minutes=15))
     # What was not folded at once waits for the end of the user's 15 minutes, to go out as one push then.
     assert states["sent"] == 400 and states["folded"] + states.get("pending", 0) == 800 and early == 0
+
+
+async def test_the_service_killed_mid_fan_out_delivers_everything_once(database_url, pool, fake_fcm, tmp_path):
+    """A real `flexpool serve` (scheduler and dispatcher) killed with SIGKILL while a batch is out at FCM:
+    after a restart every notification is delivered, each exactly once (the killed batch never reached a
+    phone: FCM had not answered it), once its short lease has run out."""
+    from datetime import datetime, timezone
+
+    from flexpool.db import outbox
+    from tests.fake_fcm import service_account
+
+    now = datetime.now(timezone.utc)
+    async with pool.acquire() as conn:
+        for i in range(120):
+            uid = await conn.fetchval("INSERT INTO users (email, name) VALUES ($1, 'P') RETURNING id", f"p{i}@x.test")
+            await conn.execute("INSERT INTO devices (token, user_id, platform) VALUES ($1, $2, 'android')",
+                               f"phone-{i}", uid)
+            await outbox.enqueue(conn, user_ids=[uid], kind="booked", dedupe_key=f"booked:{i}", urgent=True, now=now,
+                                 data={"shiftId": f"00000000-0000-0000-0000-{i:012d}", "function": "helpende",
+                                       "startsAt": "2027-01-04T07:00:00+01:00", "endsAt": "2027-01-04T15:00:00+01:00"})
+    credentials = service_account(tmp_path / "sa.json", fake_fcm.url + "/token")
+    fake_fcm.default = "hang"
+    port = free_port()
+    env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="1",
+               GOOGLE_APPLICATION_CREDENTIALS=credentials, FLEXPOOL_FCM_ENDPOINT=fake_fcm.url)
+    command = [sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())", "serve",
+               "--port", str(port)]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    second = None
+    try:
+        assert await asyncio.to_thread(fake_fcm.wait_received, 1, 60)  # a batch is out, FCM not answering
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        in_flight = {r["token"] for r in fake_fcm.received}
+        fake_fcm.default = "ok"
+        fake_fcm.release.set()  # the killed process's requests end unanswered
+        second = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = time.monotonic()
+        while len({r["token"] for r in fake_fcm.delivered}) < 120 and time.monotonic() - started < 90:
+            await asyncio.sleep(0.2)  # waiting for the lease of the killed batch (30 s) and the resend
+        tokens = [r["token"] for r in fake_fcm.delivered]
+        assert sorted(set(tokens)) == sorted(f"phone-{i}" for i in range(120))
+        assert len(tokens) == 120  # nothing delivered twice
+        async with pool.acquire() as conn:
+            states = dict(await conn.fetch("SELECT status, count(*) FROM notifications GROUP BY status"))
+        assert states == {"sent": 120}
+        print(f"SIGKILL mid-fan-out: {len(in_flight)} pushes in flight when killed, all 120 delivered once, "
+              f"{time.monotonic() - started:.1f} s after the restart")
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=20)
