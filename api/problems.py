@@ -201,7 +201,8 @@ def handle_internal(request: Request, exc: Exception) -> Response:
     return problem("internal", HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", request)
 
 
-UNAVAILABLE = (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
+# FileNotFoundError: the server's Unix socket is gone while it restarts (the embedded and local setups).
+UNAVAILABLE = (ConnectionError, TimeoutError, FileNotFoundError, asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
                asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError,
                asyncpg.TooManyConnectionsError, asyncpg.InternalClientError)
 _last_outage_log = [0.0]
@@ -218,10 +219,20 @@ def handle_unavailable(request: Request, exc: Exception) -> Response:
                    request, headers={"Retry-After": "2"})
 
 
+def handle_group(request: Request, exc: ExceptionGroup) -> Response:
+    """asyncpg tries a server's addresses together and reports all failures as a group: an outage when every
+    one of them is one."""
+    if all(isinstance(e, UNAVAILABLE) or (isinstance(e, asyncpg.InterfaceError) and "closed" in str(e).lower())
+           for e in exc.exceptions):
+        return handle_unavailable(request, exc)
+    return handle_internal(request, exc)
+
+
 def handle_interface(request: Request, exc: asyncpg.InterfaceError) -> Response:
     """asyncpg's client-side errors: a connection that the database closed under a transaction is an outage
     (503); anything else is a bug (500)."""
-    if "closed" in str(exc).lower():
+    text = str(exc).lower()
+    if "closed" in text or "released back to the pool" in text:  # seen only while the database restarts
         return handle_unavailable(request, exc)
     return handle_internal(request, exc)
 
@@ -239,6 +250,7 @@ EXCEPTION_HANDLERS = {
     OverflowError: handle_overflow,
     RecursionError: handle_too_deep,
     asyncpg.InterfaceError: handle_interface,
+    ExceptionGroup: handle_group,
     **{kind: handle_unavailable for kind in UNAVAILABLE},
     Exception: handle_internal,
 }
