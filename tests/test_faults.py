@@ -115,8 +115,9 @@ async def seed(url: str, base: str) -> tuple[list[str], list[str]]:
 class Storm:
     """Every worker accepts every shift, concurrently; a lost or 503 answer is retried with the same key."""
 
-    def __init__(self, base: str, workers: list[str], shifts: list[str]):
-        self.base, self.workers, self.shifts = base, workers, shifts
+    def __init__(self, base: str | list[str], workers: list[str], shifts: list[str]):
+        self.bases = [base] if isinstance(base, str) else list(base)  # several: replicas behind a balancer
+        self.workers, self.shifts = workers, shifts
         self.answers: dict[tuple[str, str], tuple[int, dict]] = {}
         self.statuses: list[int] = []
         self.transport_errors = 0
@@ -125,9 +126,13 @@ class Storm:
     async def one(self, client, worker: str, shift: str) -> None:
         key = f"{worker}:{shift}"
         deadline = time.monotonic() + 60
+        attempt = 0
         while time.monotonic() < deadline:
+            base = self.bases[(hash(key) + attempt) % len(self.bases)]  # a retry may land on another replica
+            attempt += 1
             try:
-                r = await client.post(f"/v1/shifts/{shift}/accept", headers={**auth(worker), "Idempotency-Key": key})
+                r = await client.post(f"{base}/v1/shifts/{shift}/accept",
+                                      headers={**auth(worker), "Idempotency-Key": key})
             except httpx.TransportError:
                 self.transport_errors += 1
                 await asyncio.sleep(0.1)  # the service or database is restarting: the client backs off
@@ -148,7 +153,7 @@ class Storm:
         for job in jobs:
             queue.put_nowait(job)
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        async with httpx.AsyncClient(base_url=self.base, timeout=15, limits=limits) as client:
+        async with httpx.AsyncClient(timeout=15, limits=limits) as client:
             async def worker_loop():
                 while not queue.empty():
                     w, s = queue.get_nowait()
@@ -216,6 +221,24 @@ async def test_the_service_killed_mid_storm(own_postgres):
               f"serving again after {back:.2f} s")
     finally:
         service.stop()
+
+
+async def test_three_api_processes_on_one_database(own_postgres):
+    url = database(own_postgres, "three")
+    services = [Service(url) for _ in range(3)]
+    for service in services:
+        service.start()
+    try:
+        for service in services:
+            await service.ready()
+        workers, shifts = await seed(url, services[0].base)
+        storm = Storm([s.base for s in services], workers, shifts)
+        await asyncio.wait_for(storm.run(concurrency=36), 120)
+        await check(url, storm)
+        print(f"three processes: {len(storm.statuses)} answers, {sum(1 for s in storm.statuses if s == 201)} booked")
+    finally:
+        for service in services:
+            service.stop()
 
 
 async def test_three_dispatchers_fold_offers_as_one(pool, database_url, fake_fcm, fcm_sender):
