@@ -161,6 +161,19 @@ class Storm:
             await asyncio.gather(*(worker_loop() for _ in range(concurrency)))
 
 
+async def storm_started(url: str, share: int) -> tuple[Service, Storm, asyncio.Task]:
+    """A service on `url`, seeded, with a storm running that has already got 1/`share` of its answers."""
+    service = Service(url)
+    service.start()
+    await service.ready()
+    workers, shifts = await seed(url, service.base)
+    storm = Storm(service.base, workers, shifts)
+    running = asyncio.create_task(storm.run())
+    while storm.done < len(workers) * len(shifts) // share:
+        await asyncio.sleep(0.01)  # let part of the storm through before the fault
+    return service, storm, running
+
+
 async def check(url: str, storm: Storm) -> None:
     assert 500 not in storm.statuses and all(s < 500 or s == 503 for s in storm.statuses)
     conn = await asyncpg.connect(url)
@@ -181,15 +194,8 @@ async def check(url: str, storm: Storm) -> None:
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 async def test_postgresql_restarted_under_concurrent_accepts(own_postgres, mode):
     url = database(own_postgres, f"restart_{mode}")
-    service = Service(url)
-    service.start()
+    service, storm, running = await storm_started(url, share=4)
     try:
-        await service.ready()
-        workers, shifts = await seed(url, service.base)
-        storm = Storm(service.base, workers, shifts)
-        running = asyncio.create_task(storm.run())
-        while storm.done < len(workers) * len(shifts) // 4:
-            await asyncio.sleep(0.01)  # let a quarter of the storm through first
         await asyncio.to_thread(restart, own_postgres, mode)
         back = await service.ready(within=15)
         assert back < 5, f"serving again {back:.1f} s after PostgreSQL was back"
@@ -203,15 +209,8 @@ async def test_postgresql_restarted_under_concurrent_accepts(own_postgres, mode)
 
 async def test_the_service_killed_mid_storm(own_postgres):
     url = database(own_postgres, "killed")
-    service = Service(url)
-    service.start()
+    service, storm, running = await storm_started(url, share=3)
     try:
-        await service.ready()
-        workers, shifts = await seed(url, service.base)
-        storm = Storm(service.base, workers, shifts)
-        running = asyncio.create_task(storm.run())
-        while storm.done < len(workers) * len(shifts) // 3:
-            await asyncio.sleep(0.01)
         service.kill()
         service.start()
         back = await service.ready()
