@@ -145,3 +145,19 @@ async def test_templates_and_the_dst_gap(client, region):
                                             [(2, ["a@b.nl", "A", "Verpleegkundige (hbo)", 36.0])], DEFAULT)
     assert problems == [] and records[0].function == "verpleegkundige-hbo" and records[0].contract_minutes_per_week == 2160
     assert rules.parse_date(date(2026, 1, 2)) == date(2026, 1, 2) and rules.parse_time(0.25) == time(6, 0)
+
+
+async def test_a_roster_block_over_a_booking_is_refused(client, region):
+    zon = region.orgs["Zonnehuis"]
+    admin = {**auth(zon["admin"]), **CSV}
+    await client.post(url(region, "workers"), content=WORKERS.encode(), headers=admin)
+    start = future(4, 7)
+    shift = await client.post("/v1/shifts", headers=auth(zon["planner"]), json={
+        "siteId": region.sites["Zonnehuis"]["id"], "function": "helpende", "urgent": True,
+        "startsAt": start.isoformat(), "endsAt": start.replace(hour=15).isoformat(), "breakMinutes": 30})
+    booked = await client.post(f"/v1/shifts/{shift.json()['id']}/accept", headers=auth("anna@zon.test"))
+    assert booked.status_code == 201, booked.text
+    rows = f"personeelsnummer;datum;begintijd;eindtijd\r\n10002;{start:%d-%m-%Y};07:00;15:00\r\n" \
+           f"10001;{start:%d-%m-%Y};13:00;21:00\r\n"
+    r = await client.post(url(region, "rosters"), content=rows.encode(), headers=admin)
+    assert r.status_code == 422 and [(e["row"], e["field"]) for e in r.json()["errors"]] == [(3, "start")]

@@ -134,3 +134,15 @@ ORDER BY o.name, o.id
 async def balance(conn, region_id, lo, hi, organisation_ids=None):
     """Per organisation, between lo and hi: whether the exchange is mutual (loans only, not own staff)."""
     return await conn.fetch(BALANCE, region_id, lo, hi, organisation_ids)
+
+
+async def workers_booked_over(conn, blocks: list[tuple]) -> set:
+    """Of (worker_id, start, end) blocks: the workers with a booking that overlaps one of theirs (one query
+    for a whole roster import)."""
+    if not blocks:
+        return set()
+    workers, starts, ends = zip(*blocks)
+    return {r["worker_id"] for r in await conn.fetch(
+        "SELECT DISTINCT a.worker_id FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS b(w, s, e) "
+        "JOIN assignments a ON a.worker_id = b.w AND a.status = 'booked' AND b.s < a.ends_at AND a.starts_at < b.e",
+        list(workers), list(starts), list(ends))}

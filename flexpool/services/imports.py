@@ -190,8 +190,10 @@ async def import_rosters(conn, p: Principal, organisation_id: UUID, content: byt
     last = max(local(r.starts_at).date() for r in records)
     lo = datetime(first.year, first.month, first.day, tzinfo=AMSTERDAM)
     hi = datetime(last.year, last.month, last.day, tzinfo=AMSTERDAM) + timedelta(days=1)
-    for worker_id, worker_blocks in blocks.items():
-        if await assignments_db.booked_overlapping(conn, worker_id, [(s, e) for s, e, _ in worker_blocks]):
+    clashing = await assignments_db.workers_booked_over(conn, [(w, s, e) for w, bs in blocks.items() for s, e, _ in bs])
+    for worker_id in clashing:
+        worker_blocks = blocks[worker_id]
+        if worker_blocks:
             rows_of = ", ".join(str(n) for *_, n in worker_blocks)
             report.errors.append((worker_blocks[0][2], "start", f"a block (rows {rows_of}) overlaps a shift this "
                                                                 "worker is booked on; that booking is cancelled first"))
