@@ -12,6 +12,21 @@ from contextlib import asynccontextmanager
 import httpx
 
 
+SERVE = [sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())", "serve"]
+# What the suite sets for its in-process apps (tests/conftest.py) and a user would not have.
+SUITE_ONLY = ("FLEXPOOL_SCHEDULER", "FLEXPOOL_WRITE_RATE_PER_MINUTE", "FLEXPOOL_ENV")
+
+
+def user_environment(**env: str) -> dict[str, str]:
+    """The environment of `flexpool serve` as a user starts it: the suite's own settings left out."""
+    return {**{k: v for k, v in os.environ.items() if k not in SUITE_ONLY}, **env}
+
+
+def serve(port: int, env: dict[str, str], log=subprocess.DEVNULL) -> subprocess.Popen:
+    """`flexpool serve --port PORT`, the README's way to start the service."""
+    return subprocess.Popen([*SERVE, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -22,13 +37,11 @@ def free_port() -> int:
 async def api_processes(database_url: str, count: int = 1, **env: str):
     """Yields the base URLs once every process answers /health/ready."""
     procs, urls = [], []
-    environ = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0", **env)
+    environ = user_environment(FLEXPOOL_DATABASE_URL=database_url, **env)
     try:
         for _ in range(count):
             port = free_port()
-            procs.append(subprocess.Popen(
-                [sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())", "serve",
-                 "--port", str(port)], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(serve(port, environ))
             urls.append(f"http://127.0.0.1:{port}")
         async with httpx.AsyncClient(timeout=30) as c:
             for url in urls:

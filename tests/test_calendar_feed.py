@@ -1,16 +1,13 @@
 """The calendar feed per RFC 5545: a VTIMEZONE for every TZID, a DTSTAMP that changes only with the
 event, one charset; and the link uses the port `flexpool serve --port` listens on."""
 import asyncio
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 
 import httpx
 from icalendar import Calendar
 
 from tests.helpers import Region, auth, in_hours
-from tests.processes import free_port
+from tests.processes import free_port, serve, user_environment
 
 
 async def book_one(client, pool):
@@ -47,12 +44,10 @@ async def test_the_feed_follows_rfc_5545(client, pool):
 async def test_the_feed_link_uses_the_port_the_service_listens_on(database_url, pool, client):
     await book_one(client, pool)
     port = free_port()
-    env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0")
+    env = user_environment(FLEXPOOL_DATABASE_URL=database_url)
     env.pop("FLEXPOOL_PORT", None)
     env.pop("FLEXPOOL_PUBLIC_URL", None)
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())",
-                             "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = serve(port, env)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
             for _ in range(300):

@@ -1,6 +1,5 @@
 """Production hardening: token lifetimes, the metrics endpoint, docs without a CDN, response headers."""
 import re
-import socket
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
@@ -9,6 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from flexpool.services.regions import create_region
 from tests.helpers import SECRET, auth
+from tests.processes import free_port
 from tests.test_api_edges import app_with
 
 
@@ -37,12 +37,6 @@ async def test_metrics_behind_a_token(database_url):
         assert (await c.get("/metrics", headers={"Authorization": "Bearer wrong-token-0123456789"})).status_code == 401
         r = await c.get("/metrics", headers={"Authorization": f"Bearer {secret}"})
         assert r.status_code == 200 and "flexpool_accepts" in r.text
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_metrics_on_their_own_port(database_url):

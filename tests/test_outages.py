@@ -2,10 +2,7 @@
 readiness that tells busy from down, and the embedded database that ends with `flexpool serve`."""
 import asyncio
 import logging
-import os
 import signal
-import subprocess
-import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,7 +10,7 @@ import httpx
 
 from flexpool.services.regions import create_region
 from tests.helpers import auth
-from tests.processes import free_port
+from tests.processes import free_port, serve, user_environment
 
 
 class FailingPool:
@@ -74,11 +71,9 @@ async def test_database_away_is_503_with_retry_after_and_busy_is_not_down(client
 async def test_the_embedded_database_stops_with_the_service(tmp_path):
     """`flexpool serve` without a database URL starts its own PostgreSQL; SIGTERM ends both."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLEXPOOL_DATABASE")}
-    env.update(FLEXPOOL_DATA_DIR=str(tmp_path / "data"), FLEXPOOL_SCHEDULER="0")
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())",
-                             "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = {k: v for k, v in user_environment().items() if not k.startswith("FLEXPOOL_DATABASE")}
+    env.update(FLEXPOOL_DATA_DIR=str(tmp_path / "data"))
+    proc = serve(port, env)
     pid_file = tmp_path / "data" / "pgdata" / "postmaster.pid"
     try:
         async with httpx.AsyncClient(timeout=5) as c:
