@@ -228,7 +228,6 @@ class Dispatcher:
     async def run_forever(self, database_url: str, stop: asyncio.Event, poll: float = 5.0) -> None:
         """Loop: dispatch while there is work; sleep until NOTIFY, a wake-up or the poll interval.
         To stop: set `stop`, then `wake`."""
-        import asyncpg
 
         listener = None
         try:

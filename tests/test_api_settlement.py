@@ -6,7 +6,6 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
-from uuid import UUID
 
 import openpyxl
 import pytest

@@ -1,6 +1,5 @@
 """Bad input never hurts: every text a client sends is bounded, normalised and cleaned; every date sane."""
 import msgspec
-import pytest
 
 import api.routes  # noqa: F401 - every request shape is defined once the routes are imported
 from api.input import Input
@@ -53,7 +52,6 @@ from datetime import timedelta  # noqa: E402
 import openpyxl  # noqa: E402
 
 from tests.helpers import auth, future  # noqa: E402
-from tests.test_api_edges import app_with  # noqa: E402
 from tests.test_api_settlement import October  # noqa: E402
 from tests.test_api_shifts import region  # noqa: E402,F401
 

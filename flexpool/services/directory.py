@@ -13,7 +13,7 @@ from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import identifiers
 from flexpool.domain.catalogue import CREDENTIAL_KINDS, DEFAULT as CATALOGUE
-from flexpool.services import access, invitations
+from flexpool.services import access, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -96,11 +96,10 @@ async def _person(conn, p: Principal, org, email: str, name: str):
     region is refused (a user belongs to one region); someone of another organisation is invited."""
     user = await users_db.get_or_create(conn, email, name)
     if user["region_id"] is not None and user["region_id"] != org["region_id"]:
-        raise Conflict("other-region", "This person belongs to another region; a user belongs to one region only.")
+        raise identity.other_region()
     if user["id"] != p.user_id and await users_db.belongs_elsewhere(conn, user["id"], org["id"]):
         return user, True
-    if not await users_db.join_region(conn, user["id"], org["region_id"]):
-        raise Conflict("other-region", "This person belongs to another region; a user belongs to one region only.")
+    await identity.join_region(conn, user["id"], org["region_id"])
     return user, False
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
 from flexpool.db import timesheets as timesheets_db
 from flexpool.domain.clock import minutes_between

@@ -4,6 +4,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flexpool.db import users as users_db
+from flexpool.services.errors import Conflict
 from flexpool.services.principal import Principal, Role
 
 
@@ -19,3 +20,13 @@ async def principal_for(conn, subject: str) -> Principal | None:
 
 def _uuid(value: str | None) -> UUID | None:
     return UUID(value) if value is not None else None
+
+
+def other_region() -> Conflict:
+    return Conflict("other-region", "This account belongs to another region; a user belongs to one region only.")
+
+
+async def join_region(conn, user_id, region_id) -> None:
+    """A user belongs to one region: the first grant settles it; a grant into another one is 409 other-region."""
+    if not await users_db.join_region(conn, user_id, region_id):
+        raise other_region()

@@ -13,7 +13,7 @@ from flexpool.db import audit as audit_db
 from flexpool.db import invitations as invitations_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
-from flexpool.services import access, directory
+from flexpool.services import access, directory, identity
 from flexpool.services.errors import Conflict, NotFound
 from flexpool.services.principal import Principal
 
@@ -72,8 +72,7 @@ async def _own_pending(conn, p: Principal, invitation_id: UUID, now: datetime):
 async def accept(conn, p: Principal, invitation_id: UUID, now: datetime):
     async with conn.transaction():
         row = await _own_pending(conn, p, invitation_id, now)
-        if not await users_db.join_region(conn, p.user_id, row["region_id"]):
-            raise Conflict("other-region", "You belong to another region; a user belongs to one region only.")
+        await identity.join_region(conn, p.user_id, row["region_id"])
         org = {"id": row["organisation_id"], "region_id": row["region_id"]}
         if row["kind"] == "worker":
             if await workers_db.by_user(conn, p.user_id) is not None:

@@ -12,8 +12,8 @@ from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.domain import waves
-from flexpool.services import candidates
-from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
+from flexpool.services import candidates, identity
+from flexpool.services.errors import Forbidden, Invalid, NotFound
 from flexpool.services.principal import Principal
 
 STILL_OPEN_AHEAD = timedelta(hours=4)
@@ -24,8 +24,7 @@ async def add_region_planner(conn, p: Principal, *, email: str, name: str, now: 
     p.require_coordinator()
     async with conn.transaction():
         user = await users_db.get_or_create(conn, email, name)
-        if not await users_db.join_region(conn, user["id"], p.region_id):
-            raise Conflict("other-region", "This person belongs to another region; a user belongs to one region only.")
+        await identity.join_region(conn, user["id"], p.region_id)
         await users_db.grant(conn, user["id"], p.region_id, None, "regionPlanner")
         await audit_db.record(conn, organisation_id=None, shift_id=None, subject_type="user", subject_id=user["id"],
                               action="region-planner-added", actor=p.user_id, at=now, region_id=p.region_id)

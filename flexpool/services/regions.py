@@ -6,7 +6,8 @@ from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
 from flexpool.domain import policy as region_policy
 from flexpool.domain.policy import RegionPolicy
-from flexpool.services.errors import Conflict, Invalid, NotFound
+from flexpool.services import identity
+from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
 
 
@@ -14,9 +15,7 @@ async def create_region(conn, name: str, coordinator_email: str):
     async with conn.transaction():
         region = await regions_db.by_name(conn, name) or await regions_db.create(conn, name)
         user = await users_db.get_or_create(conn, coordinator_email, coordinator_email.split("@")[0].title())
-        if not await users_db.join_region(conn, user["id"], region["id"]):
-            raise Conflict("other-region", f"{coordinator_email} belongs to another region; a user belongs to one "
-                                           f"region only.")
+        await identity.join_region(conn, user["id"], region["id"])
         await users_db.grant(conn, user["id"], region["id"], None, "coordinator")
     return region
 

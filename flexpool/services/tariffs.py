@@ -6,7 +6,6 @@ from uuid import UUID
 
 import msgspec
 
-from flexpool.db import organisations as orgs_db
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
