@@ -47,6 +47,10 @@ async def test_a_workers_import_dry_run_then_for_real_then_again(client, region)
     changed = WORKERS.replace("Anna Jansen;Verzorgende IG;28", "Anna de Jong;Verzorgende IG;24")
     r = await client.post(url(region, "workers"), content=changed.encode(), headers=admin)
     assert (r.json()["updated"], r.json()["unchanged"]) == (1, 1)
+    # Without a personnel number the e-mail address matches: nothing changes, nothing doubles.
+    by_email = "e-mail;naam;functie;contracturen\r\nbram@zon.test;Bram de Vries;helpende;32,5\r\n"
+    r = await client.post(url(region, "workers"), content=by_email.encode(), headers=admin)
+    assert (r.json()["unchanged"], r.json()["created"]) == (1, 0), r.text
     # Someone of another organisation is invited, never silently added.
     other = "e-mail;naam;functie;contracturen\r\nlender@mail.test;X;helpende;10\r\n"
     r = await client.post(url(region, "workers"), content=other.encode(), headers=admin)

@@ -69,10 +69,13 @@ async def test_the_planning_desk_acts_for_delegating_organisations(client, pool)
     second = await client.post("/v1/shifts", headers=auth(west["planner"]), json={
         **other, "startsAt": future(5, 7).isoformat(), "endsAt": (future(5, 7) + timedelta(hours=8)).isoformat()})
     assert second.status_code == 201
+    later = await client.post("/v1/shifts", headers=auth(zon["planner"]), json={
+        **body, "startsAt": future(9, 7).isoformat(), "endsAt": (future(9, 7) + timedelta(hours=8)).isoformat()})
     board = await client.get("/v1/region/board", headers=desk)
     assert board.status_code == 200, board.text
     rows = board.json()["items"]
-    assert [row["shiftId"] for row in rows] == [second.json()["id"]]  # the first one is full
+    # Most urgent first; the first shift is full and not on the board.
+    assert [row["shiftId"] for row in rows] == [second.json()["id"], later.json()["id"]]
     assert rows[0]["placesOpen"] == 1 and rows[0]["minutesToStart"] > 0 and rows[0]["acceptableBy"] >= 1
     assert "name" not in str(rows[0].keys()).lower().replace("organisationname", "").replace("sitename", "")
     assert (await client.get("/v1/region/board", headers=auth(zon["planner"]))).status_code == 403

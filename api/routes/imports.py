@@ -10,6 +10,7 @@ from asyncpg import Connection
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
+from api.downloads import attachment
 from flexpool.domain import imports as rules
 from flexpool.services import imports
 from flexpool.services.principal import Principal
@@ -46,7 +47,7 @@ async def _run(importer, request: Request, conn: Connection, p: Principal, now: 
 
 def _template(kind: str) -> Response[bytes]:
     return Response(imports.template(kind), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="flexpool-{kind}-template.csv"'})
+                    headers={"Content-Disposition": attachment(f"flexpool-{kind}-template.csv")})
 
 
 class ImportController(Controller):

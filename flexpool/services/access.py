@@ -58,6 +58,13 @@ async def shift(conn, p: Principal, shift_id: UUID, *roles: str, coordinator: bo
     row = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
     if row is None:
         raise NotFound("shift")
+    await shift_allowed(conn, p, row, *roles, coordinator=coordinator, delegated=delegated)
+    return row
+
+
+async def shift_allowed(conn, p: Principal, row, *roles: str, coordinator: bool = False,
+                        delegated: bool = False) -> None:
+    """The gate of `shift` for a shift row already loaded."""
     if delegated and p.is_region_planner:
         delegated = bool((await orgs_db.get(conn, row["organisation_id"], p.region_id))["delegates_planning"])
     try:
@@ -65,7 +72,6 @@ async def shift(conn, p: Principal, shift_id: UUID, *roles: str, coordinator: bo
                     delegated=delegated)
     except NotFound:
         raise NotFound("shift") from None
-    return row
 
 
 async def assignment(conn, p: Principal, assignment_id: UUID, *roles: str, delegated: bool = False):

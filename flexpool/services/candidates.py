@@ -15,11 +15,11 @@ from flexpool.services.offers import suits
 from flexpool.services.principal import Principal
 
 
-async def acceptable_by(conn, shift, now: datetime, cap: int = 100) -> int:
+async def acceptable_by(conn, shift, now: datetime, rules, cap: int = 100) -> int:
     """How many pool workers could accept the shift now (every check of an accept, the wave included),
-    among the `cap` nearest who pass the wave's prefilter: a count for the region's board, never names."""
+    among the `cap` nearest who pass the wave's prefilter: a count for the region's board, never names.
+    `rules`: the region's working-time rules, read once for the whole board."""
     partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
-    rules = (await regions.policy(conn, shift["region_id"])).rules
     rows = await audience_db.candidates(conn, shift, partner_ids=partner_ids, limit=cap,
                                         **audience_terms(shift, rules))
     count = 0

@@ -12,7 +12,7 @@ from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.domain import waves
-from flexpool.services import candidates, identity
+from flexpool.services import candidates, identity, regions
 from flexpool.services.errors import Forbidden, Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -56,9 +56,10 @@ async def board(conn, p: Principal, lo: datetime | None, hi: datetime | None, no
     if hi <= lo or hi - lo > timedelta(days=92):
         raise Invalid([("to", "after from, at most 92 days later")])
     rows = await shifts_db.board(conn, p.region_id, lo, hi, limit=limit, after=after)
+    rules = (await regions.policy(conn, p.region_id)).rules
     out = []
     for shift in rows:
-        count = await candidates.acceptable_by(conn, shift, now, cap=BOARD_CANDIDATES)
+        count = await candidates.acceptable_by(conn, shift, now, rules, cap=BOARD_CANDIDATES)
         out.append((shift, shift["places"] - shift["places_filled"],
                     int((shift["starts_at"] - now).total_seconds() // 60), count,
                     waves.tier(waves.WaveSchedule(shift["partners_at"], shift["region_at"]), now)))

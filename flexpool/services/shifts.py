@@ -87,12 +87,15 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
 
 async def visible_shift(conn, p: Principal, shift_id: UUID, now: datetime):
     """The shift if the caller may see it: its organisation's staff, or a worker it is offered to or booked on."""
+    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
+    if shift is None:
+        raise NotFound("shift")
     try:
-        return await access.shift(conn, p, shift_id, *access.STAFF, coordinator=True, delegated=True), True
+        await access.shift_allowed(conn, p, shift, *access.STAFF, coordinator=True, delegated=True)
+        return shift, True
     except (NotFound, Forbidden):
         pass
-    shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
-    if shift is not None and await may_see(conn, p, shift, now):
+    if await may_see(conn, p, shift, now):
         return shift, False
     raise NotFound("shift")
 
