@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+import os
 from contextlib import asynccontextmanager
 
 from litestar.connection import ASGIConnection
@@ -9,6 +10,8 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusController
 from prometheus_client import Counter, start_http_server
+
+from flexpool.metrics import SUPERVISED
 
 ACCEPTS = Counter("flexpool_accepts", "Accepts by outcome", ["outcome"])
 REFUSALS = Counter("flexpool_refusals", "Refused accepts by the first blocker's problem type", ["type"])
@@ -37,7 +40,7 @@ def metrics_routes(settings) -> list:
 @asynccontextmanager
 async def metrics_port(settings):
     """`/metrics` on its own port (FLEXPOOL_METRICS_PORT), for a scraper on the internal network only."""
-    if settings.metrics_port is None:
+    if settings.metrics_port is None or os.environ.get(SUPERVISED):  # served by `flexpool serve` itself
         yield
         return
     server, thread = start_http_server(settings.metrics_port, addr=settings.host)

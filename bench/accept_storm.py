@@ -1,125 +1,177 @@
-"""N workers race for M shifts over HTTP; baseline: the same accept transactions straight on asyncpg.
+"""The accept storm: workers racing for single-place shifts over many connections, against the floor.
 
-    .venv/bin/python -m bench.accept_storm [--workers 400] [--shifts 100] [--connections 64]
+    .venv/bin/python -m bench.accept_storm [--workers 400] [--shifts 100] [--connections 64] [--seconds 10]
 
-Reports accepts per second, p50/p99 latency and double bookings (must be 0) for both, and the ratio
-service/baseline. Then times GET /v1/offers for one worker in a region of 20,000 workers and 2,000 open
-shifts (p50, p99).
+Two runs on identical fresh databases, at the same concurrency and for the same time:
+- floor: pgbench running the minimal accept transaction (lock worker, lock shift, count the worker's
+  overlapping bookings, insert into the exclusion-constrained assignments, whose trigger updates the shift);
+- service: `flexpool serve` with its defaults, loaded by wrk (C, two threads: it leaves the cores to the
+  service) posting `/v1/shifts/{id}/accept` with a bearer token and an Idempotency-Key, as the app does.
+
+Reports requests/s, p50/p99, outcomes, transport errors and double bookings (both must be 0), and the ratio
+service/floor. Then times GET /v1/offers for one worker in a region of 20,000 workers and 2,000 open shifts.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
-import random
+import json
+import re
+import shutil
+import subprocess
+import tempfile
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
 
 from bench import seed
 from bench.common import SECRET, ApiProcess, Timer, fresh_database, percentiles, server_url
 from flexpool.db.pool import create_pool
-from flexpool.services import booking
-from flexpool.services.errors import ServiceError
-from flexpool.services.principal import Principal, Role
 from flexpool.tokens import issue
 
+FLOOR = """
+\\set w random(1, :workers)
+\\set s random(1, :shifts)
+BEGIN;
+SELECT w.id AS wid, w.no AS wno, w.organisation_id AS home FROM workers w
+ WHERE w.id = (SELECT id FROM bench_workers WHERE n = :w) FOR UPDATE \\gset
+SELECT s.id AS sid, s.places - s.places_filled AS free, s.organisation_id AS org, s.starts_at AS st,
+       s.ends_at AS en FROM shifts s WHERE s.id = (SELECT id FROM bench_shifts WHERE n = :s) FOR UPDATE \\gset
+SELECT (:free::int > 0 AND count(*) = 0)::int AS ok FROM assignments
+ WHERE worker_id = :wid AND status = 'booked' AND starts_at < :en::timestamptz AND ends_at > :st::timestamptz \\gset
+\\if :ok
+INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at, ends_at,
+                         break_minutes, booked_at)
+VALUES (:sid, :wid, :wno, :org, :home, :st, :en, 30, now());
+\\endif
+END;
+"""
 
-def attempts_for(workers: int, shift_ids: list, per_worker: int, rng: random.Random) -> list[tuple[int, object]]:
-    plan = [(w, s) for w in range(1, workers + 1) for s in rng.sample(shift_ids, per_worker)]
-    rng.shuffle(plan)
-    return plan
+WRK_SCRIPT = """
+local pairs_ = %(pairs)s
+counts = {}
+local n = 0
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+request = function()
+  local p = pairs_[math.random(#pairs_)]
+  n = n + 1
+  return wrk.format("POST", "/v1/shifts/" .. p[2] .. "/accept",
+                    {["Authorization"] = "Bearer " .. p[1], ["Idempotency-Key"] = tostring(math.random(1e9)) .. "-" .. n})
+end
+response = function(status, headers, body)
+  counts[status] = (counts[status] or 0) + 1
+end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+done = function(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("counts")) do total[k] = (total[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(total) do table.insert(parts, '"' .. k .. '": ' .. v) end
+  io.write("OUTCOMES {" .. table.concat(parts, ", ") .. "}\\n")
+  io.write(string.format("ERRORS %%d %%d %%d %%d %%d\\n", summary.errors.connect, summary.errors.read,
+                         summary.errors.write, summary.errors.timeout, summary.errors.status))
+  io.write(string.format("LATENCY %%d %%d\\n", latency:percentile(50), latency:percentile(99)))
+end
+"""
 
 
-async def double_bookings(pool) -> int:
-    async with pool.acquire() as conn:
-        overfull = await conn.fetchval(
-            "SELECT count(*) FROM (SELECT s.id FROM shifts s JOIN assignments a ON a.shift_id = s.id "
-            "AND a.status = 'booked' GROUP BY s.id, s.places HAVING count(*) > s.places) x")
-        overlapping = await conn.fetchval(
-            "SELECT count(*) FROM assignments a JOIN assignments b ON a.worker_id = b.worker_id AND a.id < b.id "
-            "AND a.status = 'booked' AND b.status = 'booked' AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")
+async def double_bookings(conn) -> int:
+    overfull = await conn.fetchval(
+        "SELECT count(*) FROM (SELECT s.id FROM shifts s JOIN assignments a ON a.shift_id = s.id "
+        "AND a.status = 'booked' GROUP BY s.id, s.places HAVING count(*) > s.places) x")
+    overlapping = await conn.fetchval(
+        "SELECT count(*) FROM assignments a JOIN assignments b ON a.worker_id = b.worker_id AND a.id < b.id "
+        "AND a.status = 'booked' AND b.status = 'booked' AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at")
     return overfull + overlapping
 
 
-async def run_plan(plan, connections: int, call) -> tuple[float, list[float], dict[int, int]]:
-    queue: asyncio.Queue = asyncio.Queue()
-    for item in plan:
-        queue.put_nowait(item)
-    latencies: list[float] = []
-    outcomes: dict[int, int] = {}
-
-    async def worker():
-        while not queue.empty():
-            w, s = queue.get_nowait()
-            t = time.perf_counter()
-            status = await call(w, s)
-            latencies.append(time.perf_counter() - t)
-            outcomes[status] = outcomes.get(status, 0) + 1
-
-    with Timer() as timer:
-        await asyncio.gather(*[worker() for _ in range(connections)])
-    return timer.elapsed, latencies, outcomes
-
-
-async def principals(pool) -> dict[int, Principal]:
+async def seeded(server: str, name: str, workers: int, shifts: int) -> tuple[str, list]:
+    url = await fresh_database(server, name)
+    pool = await create_pool(url, max_size=2)
     async with pool.acquire() as conn:
-        rows = await conn.fetch("SELECT u.id, u.email, m.organisation_id, m.region_id FROM users u "
-                                "JOIN memberships m ON m.user_id = u.id AND m.role = 'worker'")
-    out = {}
-    for r in rows:
-        n = int(r["email"][1:].split("@")[0])
-        out[n] = Principal(r["id"], r["email"], r["email"], "nl", (Role("worker", r["organisation_id"], r["region_id"]),))
-    return out
+        region_id, orgs = await seed.region(conn, organisations=4, workers=workers)
+        shift_ids = await seed.open_shifts(conn, region_id, orgs, count=shifts, now=datetime.now(timezone.utc),
+                                           spread_hours=24 * 3)
+        await conn.execute("ANALYZE")
+    await pool.close()
+    return url, shift_ids
 
 
-def report(name: str, elapsed: float, latencies: list[float], outcomes: dict[int, int], doubles: int) -> float:
-    p50, p99 = percentiles(latencies)
-    rate = len(latencies) / elapsed
-    print(f"{name:9} {len(latencies):5} accepts in {elapsed:6.2f} s = {rate:7.1f}/s   p50 {p50 * 1000:6.1f} ms   "
-          f"p99 {p99 * 1000:6.1f} ms   outcomes {dict(sorted(outcomes.items()))}   double bookings {doubles}")
+async def booked(url: str) -> tuple[int, int]:
+    pool = await create_pool(url, max_size=2)
+    async with pool.acquire() as conn:
+        count = await conn.fetchval("SELECT count(*) FROM assignments WHERE status = 'booked'")
+        doubles = await double_bookings(conn)
+    await pool.close()
+    return count, doubles
+
+
+async def floor(server: str, workers: int, shifts: int, connections: int, seconds: int, folder: Path) -> float:
+    url, _ = await seeded(server, "bench_storm_floor", workers, shifts)
+    pool = await create_pool(url, max_size=2)
+    async with pool.acquire() as conn:
+        await conn.execute("CREATE TABLE bench_workers AS SELECT row_number() OVER (ORDER BY no) AS n, id FROM workers;"
+                           "CREATE TABLE bench_shifts AS SELECT row_number() OVER (ORDER BY starts_at, id) AS n, id "
+                           "FROM shifts; CREATE UNIQUE INDEX ON bench_workers (n); CREATE UNIQUE INDEX ON bench_shifts (n)")
+    await pool.close()
+    script = folder / "accept.sql"
+    script.write_text(FLOOR)
+    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", "2", "-T", str(seconds), "-f", str(script),
+                          "-D", f"workers={workers}", "-D", f"shifts={shifts}", url],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    tps = float(re.search(r"tps = ([\d.]+)", out.stdout).group(1))
+    avg = float(re.search(r"latency average = ([\d.]+) ms", out.stdout).group(1))
+    count, doubles = await booked(url)
+    print(f"floor    pgbench, {connections} connections, {seconds} s: {tps:8.1f} transactions/s   "
+          f"latency avg {avg:6.1f} ms   booked {count}   double bookings {doubles}")
+    return tps
+
+
+async def service(server: str, workers: int, shifts: int, connections: int, seconds: int, folder: Path,
+                  processes: int | None) -> float:
+    url, shift_ids = await seeded(server, "bench_storm_service", workers, shifts)
+    tokens = [issue(SECRET, f"w{w}@bench.test") for w in range(1, workers + 1)]
+    # Every worker tries a few shifts, as in a storm: most of them are full by the time the tap arrives.
+    pairs = [(tokens[(i * 7919) % workers], str(shift_ids[i % shifts])) for i in range(workers * 3)]
+    script = folder / "accept.lua"
+    script.write_text(WRK_SCRIPT % {"pairs": "{" + ",".join(f'{{"{t}","{s}"}}' for t, s in pairs) + "}"})
+    api = ApiProcess(url, workers=processes)
+    try:
+        await api.ready()
+        async with httpx.AsyncClient() as c:  # one request first, so the storm does not measure the start-up
+            await c.get(api.url + "/health/ready")
+        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
+                              "-s", str(script), api.url], capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr)
+    finally:
+        api.stop()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out.stdout).group(1))
+    outcomes = json.loads(re.search(r"OUTCOMES (\{.*\})", out.stdout).group(1))
+    errors = [int(x) for x in re.search(r"ERRORS ([\d ]+)", out.stdout).group(1).split()]
+    p50, p99 = (int(x) / 1000 for x in re.search(r"LATENCY (\d+) (\d+)", out.stdout).group(1, 2))
+    count, doubles = await booked(url)
+    transport = sum(errors[:4])
+    print(f"service  flexpool serve{f' --workers {processes}' if processes else ''}, wrk {connections} connections, "
+          f"{seconds} s: {rate:8.1f} requests/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
+          f"outcomes {dict(sorted(outcomes.items()))}   booked {count}   transport errors {transport} "
+          f"(connect/read/write/timeout {errors[:4]})   double bookings {doubles}")
     return rate
 
 
-async def storm(server: str, workers: int, shifts: int, connections: int, per_worker: int) -> None:
-    now = datetime.now(timezone.utc)
-    rng = random.Random(7)
-    results = {}
-    for mode in ("baseline", "service"):
-        url = await fresh_database(server, f"bench_storm_{mode}")
-        pool = await create_pool(url, min_size=4, max_size=connections + 4)
-        async with pool.acquire() as conn:
-            region_id, orgs = await seed.region(conn, organisations=4, workers=workers)
-            shift_ids = await seed.open_shifts(conn, region_id, orgs, count=shifts, now=now, spread_hours=24 * 3)
-        plan = attempts_for(workers, shift_ids, per_worker, random.Random(11))
-        if mode == "baseline":
-            people = await principals(pool)
-
-            async def call(w, s):
-                async with pool.acquire() as conn:
-                    try:
-                        await booking.accept(conn, people[w], s, datetime.now(timezone.utc))
-                        return 201
-                    except ServiceError as exc:
-                        return exc.status
-            elapsed, lat, out = await run_plan(plan, connections, call)
-        else:
-            api = ApiProcess(url, pool_size=connections + 4)  # the same pool as the baseline
-            try:
-                await api.ready()
-                tokens = {w: {"Authorization": f"Bearer {issue(SECRET, f'w{w}@bench.test')}"}
-                          for w in range(1, workers + 1)}
-                limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-                async with httpx.AsyncClient(base_url=api.url, limits=limits, timeout=120) as http:
-                    async def call(w, s):
-                        return (await http.post(f"/v1/shifts/{s}/accept", headers=tokens[w])).status_code
-                    elapsed, lat, out = await run_plan(plan, connections, call)
-            finally:
-                api.stop()
-        results[mode] = report(mode, elapsed, lat, out, await double_bookings(pool))
-        await pool.close()
-    print(f"ratio service/baseline (accepts per second): {results['service'] / results['baseline']:.2f}")
-    del rng
+async def storm(server: str, args) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        base = await floor(server, args.workers, args.shifts, args.connections, args.seconds, Path(folder))
+        rate = await service(server, args.workers, args.shifts, args.connections, args.seconds, Path(folder),
+                             args.processes)
+    print(f"ratio service/floor (requests per second): {rate / base:.2f}")
 
 
 async def offers(server: str, samples: int) -> None:
@@ -165,12 +217,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=400)
     parser.add_argument("--shifts", type=int, default=100)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--per-worker", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--processes", type=int, default=None, help="flexpool serve --workers (default: its own)")
     parser.add_argument("--offer-samples", type=int, default=200)
+    parser.add_argument("--skip-offers", action="store_true")
     args = parser.parse_args()
+    for tool in ("wrk", "pgbench"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is needed (apt-get install wrk postgresql-client)")
     handle, server = server_url()
-    asyncio.run(storm(server, args.workers, args.shifts, args.connections, args.per_worker))
-    asyncio.run(offers(server, args.offer_samples))
+    asyncio.run(storm(server, args))
+    if not args.skip_offers:
+        asyncio.run(offers(server, args.offer_samples))
     del handle
 
 

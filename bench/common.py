@@ -15,7 +15,6 @@ import asyncpg
 import httpx
 
 from flexpool import embedded
-from flexpool.config import KEEP_ALIVE_SECONDS
 from flexpool.db import migrations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,21 +40,27 @@ async def fresh_database(server: str, name: str) -> str:
     return url
 
 
+SERVE = [sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())", "serve"]
+
+
 class ApiProcess:
-    def __init__(self, database_url: str, workers: int = 1, pool_size: int = 20):
+    """`flexpool serve` as the README starts it (its defaults: every core, scheduler and write limit on),
+    on the bench's database."""
+
+    def __init__(self, database_url: str, workers: int | None = None, **env: str):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_SCHEDULER="0",
-                   FLEXPOOL_WRITE_RATE_PER_MINUTE="1000000", FLEXPOOL_JWT_SECRET=SECRET,
-                   FLEXPOOL_DB_POOL_SIZE=str(pool_size))
-        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "flexpool.serve:app", "--factory", "--port",
-                                      str(self.port), "--log-level", "warning", "--workers", str(workers), "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)], env=env)
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("FLEXPOOL_")}
+        environ.update(FLEXPOOL_DATABASE_URL=database_url, FLEXPOOL_JWT_SECRET=SECRET, **env)
+        extra = ["--workers", str(workers)] if workers else []
+        self.proc = subprocess.Popen([*SERVE, "--port", str(self.port), *extra], env=environ,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     async def ready(self) -> None:
         async with httpx.AsyncClient() as c:
-            for _ in range(400):
+            for _ in range(600):
                 try:
                     if (await c.get(self.url + "/health/ready")).status_code == 200:
                         return
@@ -66,7 +71,7 @@ class ApiProcess:
 
     def stop(self) -> None:
         self.proc.terminate()
-        self.proc.wait(timeout=20)
+        self.proc.wait(timeout=30)
 
 
 SECRET = "flexpool-bench-secret-at-least-32-bytes"

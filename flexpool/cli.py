@@ -10,7 +10,7 @@ import sys
 import time
 
 from flexpool import config as config_module
-from flexpool import embedded, tokens
+from flexpool import embedded, metrics, tokens
 from flexpool.db import migrations
 from flexpool.services.errors import ServiceError
 
@@ -66,9 +66,13 @@ def cmd_serve(args, settings) -> int:
     # process on the spot and leave PostgreSQL running).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    workers = args.workers or settings.workers
     try:
-        uvicorn.run("flexpool.serve:app", factory=True, host=host, port=port, log_level="info",
-                    proxy_headers=True, access_log=False, timeout_keep_alive=settings.keep_alive_seconds)
+        with metrics.shared_between(workers, settings):
+            # uvloop and httptools: the event loop and HTTP parser in C (measured in bench/accept_storm).
+            uvicorn.run("flexpool.serve:app", factory=True, host=host, port=port, workers=workers, loop="uvloop",
+                        http="httptools", log_level="info", proxy_headers=True, access_log=False,
+                        timeout_keep_alive=settings.keep_alive_seconds, backlog=4096)
     finally:
         server = getattr(database_url, "server", None)
         if server is not None:  # the embedded database ends with the service (Ctrl+C, SIGTERM)
@@ -142,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--demo", action="store_true", help="load the demo region first (once)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="HTTP processes (default: FLEXPOOL_WORKERS, else the number of cores)")
     sub.add_parser("migrate", help="apply the database migrations")
     region = sub.add_parser("region", help="manage regions")
     region_sub = region.add_subparsers(dest="region_command", required=True)

@@ -33,6 +33,9 @@ class Settings(msgspec.Struct, frozen=True):
     # connection a client is just about to reuse, so no request is reset unanswered.
     keep_alive_seconds: int = 75  # KEEP_ALIVE_SECONDS
     statement_cache_size: int = 100  # 0 behind PgBouncer < 1.21 in transaction mode
+    # Processes serving HTTP (`flexpool serve --workers`): one per core uses the machine; background work is
+    # shared between them through PostgreSQL locks.
+    workers: int = 1
 
     @property
     def production(self) -> bool:
@@ -75,14 +78,17 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         max_body = int(env.get("FLEXPOOL_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
         keep_alive = int(env.get("FLEXPOOL_KEEP_ALIVE_SECONDS", str(KEEP_ALIVE_SECONDS)))
         statement_cache = int(env.get("FLEXPOOL_DB_STATEMENT_CACHE", "100"))
+        workers = int(env.get("FLEXPOOL_WORKERS") or os.cpu_count() or 1)
     except ValueError as exc:
         raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, "
-                          f"FLEXPOOL_TOKEN_MAX_HOURS, FLEXPOOL_METRICS_PORT and FLEXPOOL_MAX_BODY_BYTES must be integers: {exc}") from None
+                          f"FLEXPOOL_TOKEN_MAX_HOURS, FLEXPOOL_METRICS_PORT, FLEXPOOL_MAX_BODY_BYTES and FLEXPOOL_WORKERS must be integers: {exc}") from None
     if not 1 <= token_max_hours <= 24 * 31:
         raise ConfigError("FLEXPOOL_TOKEN_MAX_HOURS must be between 1 and 744")
     metrics_token = env.get("FLEXPOOL_METRICS_TOKEN") or None
     if metrics_token is not None and len(metrics_token) < 16:
         raise ConfigError("FLEXPOOL_METRICS_TOKEN must be at least 16 characters")
+    if not 1 <= workers <= 64:
+        raise ConfigError("FLEXPOOL_WORKERS must be between 1 and 64")
     if not 2 <= pool_size <= 500:
         raise ConfigError("FLEXPOOL_DB_POOL_SIZE must be between 2 and 500")
     host = env.get("FLEXPOOL_HOST", "127.0.0.1")
@@ -107,4 +113,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         max_body_bytes=max(1024, max_body),
         keep_alive_seconds=max(1, keep_alive),
         statement_cache_size=max(0, statement_cache),
+        workers=workers,
     )
