@@ -37,7 +37,11 @@ async def run_locked(pool, name: str, job, now: datetime | None = None) -> bool:
             await job(conn, now or datetime.now(timezone.utc))
             return True
         finally:
-            await conn.execute("SELECT pg_advisory_unlock($1)", lock_key(name))
+            try:
+                await conn.execute("SELECT pg_advisory_unlock($1)", lock_key(name))
+            except BaseException:
+                conn.terminate()  # the pool must never hand out a connection that still holds the lock
+                raise
 
 
 async def forget_idle_rate_limits(conn, now: datetime) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
+from flexpool.db import accepts as accepts_db
 from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
@@ -18,7 +19,11 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
+from flexpool.domain import policy as region_policy
 from flexpool.domain import worktime
+from flexpool.domain.booking import assess
+from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.clock import local
 from flexpool.domain.eligibility import never_reaches
 from flexpool.domain.model import UNAVAILABLE, Blocker, towards_other_organisation
 from flexpool.services import access, announcements, conflicts, regions
@@ -116,43 +121,91 @@ async def _withdraw_conflicting_applications(conn, worker, booked_shift_id, now:
                                   at=now, reason="conflicts with another booked shift")
 
 
+def _split(facts) -> tuple[dict, dict | None]:
+    """The worker and the shift of a facts row (`w_*`, `s_*`), shaped as the conflict checks read them."""
+    worker = {k[2:]: v for k, v in facts.items() if k.startswith("w_")}
+    shift = {k[2:]: v for k, v in facts.items() if k.startswith("s_")} if facts["s_id"] is not None else None
+    return worker, shift
+
+
+def _decide(facts, worker: dict, shift: dict, now: datetime) -> list[Blocker]:
+    """Every check of an accept over the loaded facts: the pure domain, no database."""
+    existing = [worktime.Interval(a, b, m) for a, b, m, sid in
+                zip(facts["timeline_starts"], facts["timeline_ends"], facts["timeline_breaks"],
+                    facts["timeline_shifts"]) if sid != shift["id"]]
+    rules = region_policy.from_settings(facts["region_settings"]).rules
+    return assess(shift=conflicts.offer(shift, facts["partner_ids"]), shift_status=shift["status"],
+                  places=shift["places"], places_filled=shift["places_filled"], worker=conflicts.candidate(worker),
+                  person=conflicts.person(worker, local(shift["starts_at"]).date()), existing=existing,
+                  break_minutes=shift["break_minutes"], loaned_minutes_that_month=facts["loaned_minutes"], now=now,
+                  catalogue=CATALOGUE, rules=rules)
+
+
 async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key: str | None = None):
     """('assignment', row) for instant booking, ('application', row) for approval booking. A retry of a
-    committed request (same Idempotency-Key) gets that booking back instead of "already booked"."""
-    worker = await workers_db.by_user(conn, p.user_id)
-    if worker is None:  # not a worker: 403 for the shift's own organisation, 404 for everyone else
+    committed request (same Idempotency-Key) gets that booking back instead of "already booked".
+
+    Instant booking is the accept storm's path: one read decides most taps (a full shift, a refusal) with no
+    lock; a place that looks free is locked, decided again on fresh facts and booked in one write."""
+    facts = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
+    if facts is None:  # not a worker: 403 for the shift's own organisation, 404 for everyone else
         await access.shift(conn, p, shift_id)
-    shift = await shifts_db.get(conn, shift_id, worker["region_id"])
+        raise Forbidden("Only pool workers accept shifts.")
+    worker, shift = _split(facts)
     if shift is None or never_reaches(conflicts.candidate(worker), conflicts.offer(shift, ())):
         raise NotFound("shift")
+    if shift["booking"] == "approval":
+        return await _apply(conn, p, await workers_db.by_user(conn, p.user_id), shift_id, now)
+    if facts["done_id"] is not None:
+        return "assignment", await assignments_db.get(conn, facts["done_id"])
+    if facts["already_booked"]:
+        raise _refuse([Blocker("overlap", "already-booked")])
+    blockers = _decide(facts, worker, shift, now)
+    if blockers:
+        raise _refuse(blockers)
     async with conn.transaction():
-        if shift["booking"] == "approval":
-            await workers_db.lock(conn, worker["id"])
-            await shifts_db.lock(conn, shift_id)
-            existing = await applications_db.pending(conn, shift_id, worker["id"])
-            if existing:
-                return "application", existing
-            shift = await shifts_db.get(conn, shift_id, worker["region_id"])
-            ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
-            blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker["region_id"]))
-            if blockers:
-                raise _refuse(blockers)
-            app_id = await applications_db.insert(conn, shift_id, worker["id"], now)
-            await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
-                                  subject_type="application", subject_id=app_id, action="applied", actor=p.user_id,
-                                  at=now)
-            await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, shift["organisation_id"]),
-                                 kind="application", dedupe_key=f"application:{app_id}", now=now,
-                                 data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"]))
-            return "application", await applications_db.get(conn, app_id)
-        if request_key:
-            done = await assignments_db.by_request(conn, p.user_id, request_key, shift_id)
-            if done is not None:
-                return "assignment", done
-        assignment_id = await _book(conn, p.user_id, worker["id"], shift_id, now, check_audience=True,
-                                    action="booked", region_id=worker["region_id"], request_key=request_key)
-        # Read back before the commit: once committed, nothing may turn the answer into an error.
-        return "assignment", await assignments_db.get(conn, assignment_id)
+        await accepts_db.lock(conn, worker["id"], shift_id)
+        facts = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
+        worker, shift = _split(facts)
+        if facts["already_booked"]:
+            raise _refuse([Blocker("overlap", "already-booked")])
+        blockers = _decide(facts, worker, shift, now)
+        if blockers:
+            raise _refuse(blockers)
+        data = outbox.shift_data(shift, workerName=worker["name"])
+        try:
+            assignment = await accepts_db.book(conn, worker=worker, shift_id=shift_id, now=now, booked_by=p.user_id,
+                                               request_key=request_key, data=data)
+        except asyncpg.CheckViolationError:
+            raise _refuse([Blocker("shift-full", "full")]) from None
+        except asyncpg.ExclusionViolationError:
+            raise _refuse([Blocker("overlap", "overlap")]) from None
+        if facts["other_applications"]:
+            await _withdraw_conflicting_applications(conn, worker, shift_id, now, worker["region_id"])
+        return "assignment", assignment
+
+
+async def _apply(conn, p: Principal, worker, shift_id: UUID, now: datetime):
+    """Approval booking: the worker applies, the shift's planners decide."""
+    async with conn.transaction():
+        await workers_db.lock(conn, worker["id"])
+        await shifts_db.lock(conn, shift_id)
+        existing = await applications_db.pending(conn, shift_id, worker["id"])
+        if existing:
+            return "application", existing
+        shift = await shifts_db.get(conn, shift_id, worker["region_id"])
+        ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+        blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker["region_id"]))
+        if blockers:
+            raise _refuse(blockers)
+        app_id = await applications_db.insert(conn, shift_id, worker["id"], now)
+        await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
+                              subject_type="application", subject_id=app_id, action="applied", actor=p.user_id,
+                              at=now)
+        await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, shift["organisation_id"]),
+                             kind="application", dedupe_key=f"application:{app_id}", now=now,
+                             data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"]))
+        return "application", await applications_db.get(conn, app_id)
 
 
 async def planned_shift(conn, p: Principal, shift_id: UUID):

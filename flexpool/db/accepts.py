@@ -1,0 +1,135 @@
+"""The accept path in three statements: load every fact of a decision, lock, and book in one write.
+
+An accept storm is mostly taps on shifts that are already full: `facts` answers those from one read without
+a lock or a transaction. When a place looks free the service locks (worker first, then shift, as every
+booking path does), reads the facts again, decides again, and `book` writes the assignment, its audit event
+and its notifications in one statement. The lock is its own statement: in READ COMMITTED a statement's
+snapshot is taken before it waits for a lock, so facts read by the locking statement could miss the booking
+it waited for.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from flexpool.db.outbox import CHANNEL
+from flexpool.db.shifts import SHIFT_SELECT
+
+# The worker's timeline spans HORIZON around the shift (the longest rule looks 16 weeks back and ahead).
+FACTS = f"""
+WITH wk AS (
+    SELECT w.id, w.no, w.user_id, w.organisation_id, w.region_id, w.function, w.skills, w.opted_in,
+           w.max_loan_minutes_per_month, w.home_latitude, w.home_longitude, w.max_travel_km, w.date_of_birth,
+           w.nights, u.name,
+           coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'number', c.number, 'validUntil', c.valid_until)
+                                     ORDER BY c.kind, c.valid_until)
+                     FROM credentials c WHERE c.worker_id = w.id), '[]') AS credentials,
+           ARRAY(SELECT e.organisation_id FROM worker_excluded_organisations e WHERE e.worker_id = w.id)
+               AS excluded_organisation_ids,
+           ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id) AS blocked_by,
+           ARRAY(SELECT f.organisation_id FROM favourites f WHERE f.worker_id = w.id) AS favourite_of
+    FROM workers w JOIN users u ON u.id = w.user_id
+    WHERE w.user_id = $1 AND w.ended_at IS NULL
+), sh AS (
+    {SHIFT_SELECT} WHERE s.id = $2 AND s.region_id = (SELECT region_id FROM wk)
+), timeline AS (
+    SELECT r.starts_at, r.ends_at, 0 AS break_minutes, NULL::uuid AS shift_id FROM roster_blocks r, wk, sh
+    WHERE r.worker_id = wk.id AND r.ends_at > sh.starts_at - $3::interval AND r.starts_at < sh.ends_at + $3::interval
+    UNION ALL
+    SELECT a.starts_at, a.ends_at, a.break_minutes, a.shift_id FROM assignments a, wk, sh
+    WHERE a.worker_id = wk.id AND a.status = 'booked' AND a.ends_at > sh.starts_at - $3::interval
+      AND a.starts_at < sh.ends_at + $3::interval
+)
+SELECT wk.id AS w_id, wk.no AS w_no, wk.user_id AS w_user_id, wk.organisation_id AS w_organisation_id,
+       wk.region_id AS w_region_id, wk.function AS w_function, wk.skills AS w_skills, wk.opted_in AS w_opted_in,
+       wk.max_loan_minutes_per_month AS w_max_loan_minutes_per_month, wk.home_latitude AS w_home_latitude,
+       wk.home_longitude AS w_home_longitude, wk.max_travel_km AS w_max_travel_km,
+       wk.date_of_birth AS w_date_of_birth, wk.nights AS w_nights, wk.name AS w_name,
+       wk.credentials AS w_credentials, wk.excluded_organisation_ids AS w_excluded_organisation_ids,
+       wk.blocked_by AS w_blocked_by, wk.favourite_of AS w_favourite_of,
+       sh.id AS s_id, sh.organisation_id AS s_organisation_id, sh.function AS s_function, sh.skills AS s_skills,
+       sh.starts_at AS s_starts_at, sh.ends_at AS s_ends_at, sh.break_minutes AS s_break_minutes,
+       sh.places AS s_places, sh.places_filled AS s_places_filled, sh.status AS s_status, sh.booking AS s_booking,
+       sh.partners_at AS s_partners_at, sh.region_at AS s_region_at, sh.site_name AS s_site_name,
+       sh.site_latitude AS s_site_latitude, sh.site_longitude AS s_site_longitude,
+       ARRAY(SELECT p.partner_id FROM partners p WHERE p.organisation_id = sh.organisation_id) AS partner_ids,
+       (SELECT settings FROM regions WHERE id = wk.region_id) AS region_settings,
+       ARRAY(SELECT t.starts_at FROM timeline t ORDER BY t.starts_at) AS timeline_starts,
+       ARRAY(SELECT t.ends_at FROM timeline t ORDER BY t.starts_at) AS timeline_ends,
+       ARRAY(SELECT t.break_minutes FROM timeline t ORDER BY t.starts_at) AS timeline_breaks,
+       ARRAY(SELECT t.shift_id FROM timeline t ORDER BY t.starts_at) AS timeline_shifts,
+       (SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
+        FROM assignments a WHERE a.worker_id = wk.id AND a.status = 'booked'
+          AND a.organisation_id <> wk.organisation_id
+          AND a.starts_at >= date_trunc('month', sh.starts_at AT TIME ZONE 'Europe/Amsterdam')
+                             AT TIME ZONE 'Europe/Amsterdam'
+          AND a.starts_at < (date_trunc('month', sh.starts_at AT TIME ZONE 'Europe/Amsterdam') + interval '1 month')
+                            AT TIME ZONE 'Europe/Amsterdam')::int AS loaned_minutes,
+       EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = sh.id AND a.worker_id = wk.id AND a.status = 'booked')
+           AS already_booked,
+       (SELECT a.id FROM assignments a WHERE a.booked_by = $1 AND a.request_key = $4 AND a.shift_id = sh.id)
+           AS done_id,
+       EXISTS (SELECT 1 FROM applications ap WHERE ap.worker_id = wk.id AND ap.status = 'pending'
+                 AND ap.shift_id <> sh.id) AS other_applications
+FROM wk LEFT JOIN sh ON true
+"""
+
+
+async def facts(conn, user_id, shift_id, horizon, request_key: str | None):
+    """One row: the caller's worker profile (`w_*`, none when they are not a worker), the shift in the
+    worker's region (`s_*`, NULL when there is none), and everything around them a decision needs."""
+    return await conn.fetchrow(FACTS, user_id, shift_id, horizon, request_key)
+
+
+LOCK = """
+WITH worker AS (SELECT id FROM workers WHERE id = $1 FOR UPDATE)
+SELECT 1 FROM shifts s, worker WHERE s.id = $2 FOR UPDATE OF s
+"""
+
+
+async def lock(conn, worker_id, shift_id) -> None:
+    """The worker's row, then the shift's: the CTE runs before the outer row is locked."""
+    await conn.execute(LOCK, worker_id, shift_id)
+
+
+BOOK = f"""
+WITH a AS (
+    INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at,
+                             ends_at, break_minutes, booked_at, booked_by, request_key)
+    SELECT s.id, $1, $2, s.organisation_id, $3, s.starts_at, s.ends_at, s.break_minutes, $4, $5, $6
+    FROM shifts s WHERE s.id = $7
+    RETURNING *
+), audit AS (
+    INSERT INTO audit_events (organisation_id, shift_id, subject_type, subject_id, action, actor_user_id, data, at)
+    SELECT a.organisation_id, a.shift_id, 'assignment', a.id, 'booked', $5, jsonb_build_object('workerId', $1::text), $4
+    FROM a
+), told AS (
+    SELECT $8::uuid AS user_id, 'booked' AS kind
+    UNION
+    SELECT m.user_id, 'accepted' FROM memberships m, a WHERE m.organisation_id = a.organisation_id
+                                                        AND m.role = 'planner'
+), outbox AS (
+    INSERT INTO notifications (user_id, kind, dedupe_key, urgent, data, created_at, due_at)
+    SELECT told.user_id, told.kind, told.kind || ':' || a.id::text, false,
+           $9::jsonb || jsonb_build_object('assignmentId', a.id::text), $4, $4
+    FROM told, a
+    ON CONFLICT (user_id, dedupe_key) DO NOTHING
+), wake AS (
+    SELECT pg_notify('{CHANNEL}', '')
+)
+SELECT a.*, $10::text AS worker_name, $11::text AS worker_function, s.site_id, s.function,
+       CASE WHEN s.places_filled + 1 >= s.places THEN 'filled' ELSE s.status END AS shift_status,
+       si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name,
+       o.worker_cancel_window_minutes
+FROM a CROSS JOIN wake JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id
+JOIN organisations o ON o.id = a.organisation_id
+"""
+
+
+async def book(conn, *, worker, shift_id, now: datetime, booked_by, request_key: str | None, data: dict):
+    """The assignment with its audit event and its notifications (the worker's "booked", the shift's
+    planners' "accepted"), written together and read back as ASSIGNMENT_SELECT reads it. The fill trigger
+    and the exclusion constraint raise here when the database refuses."""
+    return await conn.fetchrow(BOOK, worker["id"], worker["no"], worker["organisation_id"], now, booked_by,
+                               request_key, shift_id, worker["user_id"], json.loads(json.dumps(data, default=str)),
+                               worker["name"], worker["function"])
