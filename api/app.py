@@ -1,6 +1,7 @@
 """The Litestar application factory: routes, auth, problem details, OpenAPI, CORS, limits, metrics."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from contextlib import asynccontextmanager
@@ -24,6 +25,8 @@ from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
 from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
 from api.input import query_problems, strict_body_problems
+from api.request_connection import RequestConnectionMiddleware
+from api.principals import Principals
 from api.metrics import metrics_port, metrics_routes
 from api.rate_limit import RateLimitMiddleware
 from api.security_headers import security_headers
@@ -69,10 +72,14 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         app.state.settings = settings
         app.state.verifier = TokenVerifier(settings)
         app.state.migration_head = database.schema_head()
+        app.state.principals = Principals(settings.database_url)
+        listening = asyncio.create_task(app.state.principals.listen())
         try:
             async with metrics_port(settings), _hooks(app, lifespan_hooks):
                 yield
         finally:
+            listening.cancel()
+            await asyncio.gather(listening, return_exceptions=True)
             if own_pool:
                 await app.state.pool.close()
 
@@ -88,6 +95,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
         before_request=check_input,
         middleware=[
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
+            RequestConnectionMiddleware,
             DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             DefineMiddleware(RateLimitMiddleware, exclude=PUBLIC_PATHS),
             IdempotencyMiddleware,

@@ -15,12 +15,14 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
+from api import request_connection
 from flexpool.config import Settings
-from flexpool.services.identity import principal_for
 
 log = logging.getLogger("flexpool.auth")
 
 LEEWAY = 60  # seconds of clock skew between issuer and service
+
+VERIFIED_TOKENS = 50_000  # tokens remembered as verified (a few MB), forgotten all at once beyond that
 
 PUBLIC_PATHS = ["^/health", "^/schema", "^/problems", "^/metrics", "^/v1/calendar/"]
 
@@ -31,6 +33,7 @@ class TokenVerifier:
         self.issuer = settings.oidc_issuer
         self.audience = settings.oidc_audience
         self.max_lifetime = settings.token_max_hours * 3600
+        self._verified: dict[str, tuple[str, float]] = {}
 
     @cached_property
     def _jwks(self) -> jwt.PyJWKClient:
@@ -40,6 +43,22 @@ class TokenVerifier:
         return jwt.PyJWKClient(jwks_uri, cache_keys=True, lifespan=3600)
 
     def subject(self, token: str) -> str:
+        """The verified subject. A token seen before is not verified again (a signature check and a JSON
+        parse per request otherwise): what was verified once stays true until its `exp`, checked here."""
+        known = self._verified.get(token)
+        if known is not None:
+            sub, exp = known
+            if time.time() < exp:
+                return sub
+            del self._verified[token]
+            raise NotAuthorizedException("The token has expired; sign in again.")
+        sub, exp = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS:
+            self._verified.clear()
+        self._verified[token] = (sub, exp)
+        return sub
+
+    def _verify(self, token: str) -> tuple[str, float]:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") == "HS256" and self.secret:
@@ -59,7 +78,7 @@ class TokenVerifier:
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub:
             raise NotAuthorizedException("The token names no user.")
-        return sub
+        return sub, float(claims["exp"])
 
 
     def _check_lifetime(self, claims: dict) -> None:
@@ -80,8 +99,8 @@ class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException("Sign in: send Authorization: Bearer <token>.")
         verifier: TokenVerifier = connection.app.state.verifier
         subject = verifier.subject(token.strip())
-        async with connection.app.state.pool.acquire() as conn:
-            principal = await principal_for(conn, subject)
+        principals = connection.app.state.principals
+        principal = await principals.get(await request_connection.of(connection.scope).get(), subject)
         if principal is None:
             raise NotAuthorizedException("This user is not known to FlexPool.")
         return AuthenticationResult(user=principal, auth=token)

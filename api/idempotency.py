@@ -12,6 +12,7 @@ import logging
 import asyncpg
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import request_connection
 from api.problems import MEDIA_TYPE, problem_body
 from flexpool.db import idempotency as keys
 
@@ -43,12 +44,11 @@ class IdempotencyMiddleware:
                                                                   f"{_limit(scope) // 1024} KiB."))
             return
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
-        pool = scope["app"].state.pool
-
-        async with pool.acquire() as conn:
-            claimed = await keys.claim(conn, user.user_id, key, digest)
-            if not claimed:
-                row = await keys.get(conn, user.user_id, key)
+        holder = request_connection.of(scope)
+        conn = await holder.get()
+        claimed = await keys.claim(conn, user.user_id, key, digest)
+        if not claimed:
+            row = await keys.get(conn, user.user_id, key)
         if not claimed:
             if row is None:  # expired and removed between the two statements
                 await _send(send, 409, problem_body("idempotency-in-progress", 409, "Retry the request."),
@@ -90,19 +90,19 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay, capture)
         finally:
-            await _keep(pool, user.user_id, key, status, content_type, b"".join(out))
+            await _keep(holder, user.user_id, key, status, content_type, b"".join(out))
 
 
-async def _keep(pool, user_id, key: str, status: int, content_type: str, body: bytes) -> None:
+async def _keep(holder, user_id, key: str, status: int, content_type: str, body: bytes) -> None:
     """Keep the answer for repeats; a 5xx is forgotten, so a retry runs again (and the use case gives back
     what was committed). When the database is away the answer has gone out all the same: the key stays
     unanswered and a retry takes it over after `ABANDONED`."""
     try:
-        async with pool.acquire() as conn:
-            if status >= 500:
-                await keys.forget(conn, user_id, key)
-            else:
-                await keys.answer(conn, user_id, key, status, content_type, body)
+        conn = await holder.get()
+        if status >= 500:
+            await keys.forget(conn, user_id, key)
+        else:
+            await keys.answer(conn, user_id, key, status, content_type, body)
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         log.debug("the answer to Idempotency-Key %r could not be kept (%s)", key[:40], exc)
 

@@ -8,6 +8,7 @@ import re
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from api import request_connection
 from api.problems import problem_body
 from flexpool.db import rate_limits
 
@@ -27,8 +28,7 @@ class RateLimitMiddleware:
         per_minute = state.settings.write_rate_per_minute
         user = scope.get("user")
         subject = f"user:{user.user_id}" if user is not None else f"ip:{(scope.get('client') or ('unknown',))[0]}"
-        async with state.pool.acquire() as conn:
-            left = await rate_limits.take(conn, subject, per_minute)
+        left = await rate_limits.take(await request_connection.of(scope).get(), subject, per_minute)
         if left >= 0:
             await self.app(scope, receive, send)
             return

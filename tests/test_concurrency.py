@@ -92,3 +92,25 @@ async def test_constraints_hold_for_code_that_forgets_the_lock(client, pool):
         await conn.execute("UPDATE assignments SET status = 'cancelled', cancelled_at = now() WHERE shift_id = $1",
                            a["id"])
         assert await conn.fetchval("SELECT (places_filled, status) = (0, 'open') FROM shifts WHERE id = $1", a["id"])
+
+
+async def test_one_worker_races_for_shifts_too_close_to_rest_between(client, pool, servers):
+    """No overlap for the exclusion constraint to catch: only the worker lock and facts read after it keep
+    the 11 h rest. Pairs of shifts two hours apart, each pair accepted at once on two processes."""
+    region = await Region(client).setup(pool)
+    await region.worker("Zonnehuis", "eager", function="helpende")
+    pairs = []
+    for day in (2, 4, 6, 8, 10, 12):
+        early = await _shift(client, region, "Zonnehuis", places=3, days=day, hour=6)  # 06:00-14:00
+        late = await _shift(client, region, "Thuiszorg West", places=3, days=day, hour=16)  # 16:00-00:00
+        pairs.append((early, late))
+    async with httpx.AsyncClient(timeout=60) as http:
+        results = await asyncio.gather(*[
+            http.post(f"{servers[k]}/v1/shifts/{s['id']}/accept", headers=auth("eager@mail.test"))
+            for pair in pairs for k, s in enumerate(pair)])
+    for i in range(len(pairs)):
+        codes = sorted(r.status_code for r in results[2 * i:2 * i + 2])
+        assert codes == [201, 409], codes
+    assert {r.json()["type"] for r in results if r.status_code == 409} == {"/problems/rest-period"}
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM assignments WHERE status = 'booked'") == len(pairs)

@@ -67,3 +67,29 @@ async def test_security_headers(client, pool):
         assert r.headers["x-content-type-options"] == "nosniff", path
         if path.startswith("/v1/"):
             assert r.headers["cache-control"] == "no-store", path
+
+
+def test_a_remembered_token_still_expires(monkeypatch):
+    """The verifier remembers tokens it verified; the remembered one ends at its `exp` all the same, and a
+    forged token is never taken for a remembered one."""
+    import time
+
+    import pytest
+    from litestar.exceptions import NotAuthorizedException
+
+    from api import auth as auth_module
+    from flexpool import config as config_module
+    from flexpool.tokens import issue
+
+    verifier = auth_module.TokenVerifier(config_module.load({"FLEXPOOL_JWT_SECRET": SECRET}))
+    token = issue(SECRET, "late@mail.test", hours=1)
+    assert verifier.subject(token) == "late@mail.test"
+    assert token in verifier._verified
+    assert verifier.subject(token) == "late@mail.test"
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    with pytest.raises(NotAuthorizedException):
+        verifier.subject(forged)
+    later = time.time() + 3601
+    monkeypatch.setattr(auth_module.time, "time", lambda: later)
+    with pytest.raises(NotAuthorizedException, match="expired"):
+        verifier.subject(token)

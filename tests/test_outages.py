@@ -3,7 +3,6 @@ readiness that tells busy from down, and the embedded database that ends with `f
 import asyncio
 import logging
 import signal
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -23,14 +22,23 @@ class FailingPool:
         return getattr(self.pool, name)
 
     def acquire(self, *args, **kwargs):
-        error = self.error
+        """Like asyncpg's: awaited (api.request_connection) or used with `async with` (health)."""
+        return Failing(self.error)
 
-        @asynccontextmanager
-        async def failing():
-            raise error
-            yield
 
-        return failing()
+class Failing:
+    def __init__(self, error):
+        self.error = error
+
+    def __await__(self):
+        raise self.error
+        yield
+
+    async def __aenter__(self):
+        raise self.error
+
+    async def __aexit__(self, *exc):
+        return False
 
 
 class Lines(logging.Handler):

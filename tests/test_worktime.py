@@ -1,8 +1,9 @@
 """Working-time law at every boundary, DST nights included; plus properties with hypothesis."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import given, settings, strategies as st
 
+from flexpool.domain import worktime
 from flexpool.domain.clock import AMSTERDAM
 from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.worktime import Interval, Person, Rules, check, is_night
@@ -216,3 +217,13 @@ def test_far_away_work_never_blocks_a_short_day_shift(existing, candidate):
            for e in existing]
     day = Interval(BASE + timedelta(hours=9), BASE + timedelta(hours=13))
     assert check(day, far, ADULT) == []
+
+
+@given(st.dictionaries(st.integers(-40, 40), st.integers(0, 3000), max_size=30), st.sampled_from([4, 16]))
+def test_window_sums_are_the_sums_of_every_window_containing_the_week(offsets, span):
+    """The prefix-sum shortcut equals summing each window week by week."""
+    monday = date(2026, 3, 2)
+    per_week = {monday + timedelta(weeks=k): v for k, v in offsets.items()}
+    naive = [sum(per_week.get(monday - timedelta(weeks=k) + timedelta(weeks=j), 0) for j in range(span))
+             for k in range(span)]
+    assert worktime._window_sums(per_week, monday, span) == naive

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import msgspec
 
@@ -75,18 +76,25 @@ class Duty(msgspec.Struct, frozen=True):
     candidate: bool
 
 
-def _nights_of(d: Duty | Interval) -> list[tuple[date, int]]:
+def _nights_of(d: Duty | Interval) -> tuple[tuple[date, int], ...]:
     """Local days whose 00:00–06:00 this work overlaps, with the minutes of overlap."""
+    return _nights_between(d.starts_at, d.ends_at)
+
+
+@lru_cache(maxsize=8192)
+def _nights_between(starts_at: datetime, ends_at: datetime) -> tuple[tuple[date, int], ...]:
+    """Cached: one accept asks this of the same duties dozens of times (every rule about nights), and the
+    answer depends on the two instants alone."""
     out = []
-    day = local(d.starts_at).date() - timedelta(days=1)
-    last = local(d.ends_at).date()
+    day = local(starts_at).date() - timedelta(days=1)
+    last = local(ends_at).date()
     while day <= last:
         lo, hi = at_local(day, time(0)), at_local(day, time(6))
-        overlap = minutes_between(max(lo, d.starts_at), min(hi, d.ends_at))
+        overlap = minutes_between(max(lo, starts_at), min(hi, ends_at))
         if overlap > 0:
             out.append((day, overlap))
         day += timedelta(days=1)
-    return out
+    return tuple(out)
 
 
 def is_night(d: Duty | Interval, rules: Rules) -> bool:
@@ -281,20 +289,29 @@ def _week_checks(candidate: Interval, ds: list[Duty], person: Person, rules: Rul
                 nights_by_week[week_start(d.starts_at)] += 1
         for monday in touched:
             for span, cap in ((4, rules.avg_4_weeks), (16, rules.avg_16_weeks)):
+                totals = _window_sums(weeks, monday, span)
+                nights = _window_sums(nights_by_week, monday, span)
                 for offset in range(span):
-                    first = monday - timedelta(days=7 * offset)
-                    window = [first + timedelta(days=7 * k) for k in range(span)]
-                    total = sum(weeks.get(w, 0) for w in window)
                     average_cap = cap
-                    if span == 16 and sum(nights_by_week.get(w, 0) for w in window) >= rules.nights_for_lower_average:
+                    if span == 16 and nights[offset] >= rules.nights_for_lower_average:
                         average_cap = rules.avg_16_weeks_nights
-                    if total > average_cap * span:
+                    if totals[offset] > average_cap * span:
                         out.append(("week-average", {"hours": average_cap // 60, "weeks": span}))
                         break
     for monday in touched:
         if not _weekly_rest_ok(ds, monday, rules):
             out.append(("weekly-rest", {"week": f"{monday:%d-%m}", "hours": rules.weekly_rest // 60}))
     return out
+
+
+def _window_sums(per_week: dict[date, int], monday: date, span: int) -> list[int]:
+    """The sums of the `span`-week windows that contain `monday`: entry k is the window starting k weeks
+    before it. Prefix sums over the 2·span−1 weeks involved, so a 16-week rule costs 31 lookups, not 256."""
+    series = [per_week.get(monday + timedelta(days=7 * k), 0) for k in range(1 - span, span)]
+    prefix = [0]
+    for value in series:
+        prefix.append(prefix[-1] + value)
+    return [prefix[2 * span - 1 - k] - prefix[span - 1 - k] for k in range(span)]
 
 
 def _night_checks(candidate: Interval, duty: Duty, ds: list[Duty], new_pairs: set[tuple], person: Person,
@@ -321,9 +338,6 @@ def _night_checks(candidate: Interval, duty: Duty, ds: list[Duty], new_pairs: se
         for d in ds:
             if ends_late_night(d, rules):
                 late[week_start(d.starts_at)] += 1
-        for offset in range(16):
-            first = monday - timedelta(days=7 * offset)
-            if sum(late.get(first + timedelta(days=7 * k), 0) for k in range(16)) > rules.max_late_nights_16_weeks:
-                out.append(("late-nights", {"count": rules.max_late_nights_16_weeks}))
-                break
+        if any(total > rules.max_late_nights_16_weeks for total in _window_sums(late, monday, 16)):
+            out.append(("late-nights", {"count": rules.max_late_nights_16_weeks}))
     return out

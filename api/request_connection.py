@@ -1,0 +1,64 @@
+"""One pooled connection per request, shared by every layer that needs the database.
+
+Authentication, the write limit, the Idempotency-Key and the handler each used to take a connection of
+their own from the pool: four checkouts and four give-backs per write. The outermost middleware puts a
+`RequestConnection` in the ASGI scope; whoever needs the database first takes the connection (after the
+body has been read, so a slow upload never holds one), everyone after reuses it, and it goes back to the
+pool when the answer has been sent.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import asyncpg
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger("flexpool.api")
+
+KEY = "flexpool.connection"
+
+
+class RequestConnection:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self.conn: asyncpg.Connection | None = None
+
+    async def get(self) -> asyncpg.Connection:
+        if self.conn is None:
+            self.conn = await self.pool.acquire()
+        return self.conn
+
+    async def release(self) -> None:
+        """Giving it back can fail when the database went away after the handler's commit: the answer
+        stands, the pool drops that connection."""
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        try:
+            await self.pool.release(conn)
+        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("a connection could not be given back (%s); the pool replaces it", exc)
+
+
+def of(scope: Scope) -> RequestConnection:
+    """The request's connection holder (a fresh one outside the middleware, e.g. in-process test apps)."""
+    holder = scope.get(KEY)
+    if holder is None:
+        holder = scope[KEY] = RequestConnection(scope["app"].state.pool)
+    return holder
+
+
+class RequestConnectionMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        holder = scope[KEY] = RequestConnection(scope["app"].state.pool)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            await holder.release()
