@@ -12,7 +12,7 @@ import logging
 import asyncpg
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import request_connection
+from api import rate_limit, request_connection
 from api.problems import MEDIA_TYPE, problem_body
 from flexpool.db import idempotency as keys
 
@@ -45,12 +45,14 @@ class IdempotencyMiddleware:
             return
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
         holder = request_connection.of(scope)
-        conn = await holder.get()
-        claimed = await keys.claim(conn, user.user_id, key, digest)
+        per_minute = scope["app"].state.settings.write_rate_per_minute
+        left, claimed, row = await keys.take_and_claim(await holder.get(), user.user_id, key, digest,
+                                                       rate_limit.subject_of(scope), per_minute)
+        if left < 0:
+            await rate_limit.refuse(send, left, per_minute)
+            return
         if not claimed:
-            row = await keys.get(conn, user.user_id, key)
-        if not claimed:
-            if row is None:  # expired and removed between the two statements
+            if row is None:  # claimed by a request that committed after this statement began
                 await _send(send, 409, problem_body("idempotency-in-progress", 409, "Retry the request."),
                             [(b"retry-after", b"1")])
             elif row["request_hash"] != digest:

@@ -45,6 +45,29 @@ async def test_writes_are_rate_limited_per_user(database_url, pool):
         assert (await c.get("/v1/organisations", headers=auth("coord@r.test"))).status_code == 200  # reads are free
 
 
+async def test_writes_with_an_idempotency_key_count_once_and_a_refused_one_claims_nothing(database_url, pool):
+    """With a key, the token is taken together with the claim: a replay costs a token like any request,
+    and a request refused by the limit leaves its key free for the retry after Retry-After."""
+    async with pool.acquire() as conn:
+        await create_region(conn, "Regio", "coord@r.test")
+    async with AsyncTestClient(app=app_with(database_url, FLEXPOOL_WRITE_RATE_PER_MINUTE="2")) as c:
+        first = await c.post("/v1/organisations", json={"name": "Org a"},
+                             headers={**auth("coord@r.test"), "Idempotency-Key": "a"})
+        replay = await c.post("/v1/organisations", json={"name": "Org a"},
+                              headers={**auth("coord@r.test"), "Idempotency-Key": "a"})
+        assert first.status_code == replay.status_code == 201 and replay.headers["idempotent-replay"] == "true"
+        assert replay.json() == first.json()
+        refused = await c.post("/v1/organisations", json={"name": "Org b"},
+                               headers={**auth("coord@r.test"), "Idempotency-Key": "b"})
+        assert refused.status_code == 429 and refused.json()["type"] == "/problems/rate-limited"
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'b'") == 0
+            await conn.execute("UPDATE rate_limits SET tokens = 2")  # the minute has passed
+        retried = await c.post("/v1/organisations", json={"name": "Org b"},
+                               headers={**auth("coord@r.test"), "Idempotency-Key": "b"})
+        assert retried.status_code == 201 and retried.json()["name"] == "Org b"
+
+
 async def test_cors_for_the_planners_web_client(database_url):
     async with AsyncTestClient(app=app_with(database_url, FLEXPOOL_CORS_ORIGINS="https://planning.example.nl")) as c:
         r = await c.options("/v1/shifts", headers={"Origin": "https://planning.example.nl",

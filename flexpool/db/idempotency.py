@@ -3,25 +3,40 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flexpool.db import rate_limits
+
 TTL = timedelta(hours=24)
 # A key claimed this long ago without an answer belongs to a request that died with its process or lost its
 # database: a retry takes it over instead of waiting 24 h.
 ABANDONED = timedelta(seconds=15)
 
 
-async def claim(conn, user_id, key: str, digest: str) -> bool:
-    """True when this request may run: a new key, an expired one, or one abandoned without an answer."""
-    await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < now() - $3::interval",
-                       user_id, key, TTL)
-    return bool(await conn.fetchval(
-        "INSERT INTO idempotency_keys AS k (user_id, key, request_hash) VALUES ($1, $2, $3) "
-        "ON CONFLICT (user_id, key) DO UPDATE SET created_at = now() "
-        "WHERE k.status_code IS NULL AND k.request_hash = EXCLUDED.request_hash AND k.created_at < now() - $4::interval "
-        "RETURNING true", user_id, key, digest, ABANDONED))
+# Who may run: a new key, an expired one (a new request), or one abandoned without an answer by the same request.
+_CLAIM = """
+    INSERT INTO idempotency_keys AS k (user_id, key, request_hash) {source}
+    ON CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status_code = NULL,
+        content_type = NULL, body = NULL, created_at = now()
+    WHERE k.created_at < now() - $4::interval
+       OR (k.status_code IS NULL AND k.request_hash = EXCLUDED.request_hash AND k.created_at < now() - $5::interval)
+    RETURNING true
+"""
+
+# The write limit's token and the claim in one statement (one round trip for both): no token, no claim.
+TAKE_AND_CLAIM = f"""
+WITH bucket AS ({rate_limits.TAKE.replace("$1", "$6").replace("$2", "$7")}
+), claimed AS ({_CLAIM.format(source="SELECT $1, $2, $3 FROM bucket WHERE bucket.tokens >= 0")})
+SELECT (SELECT tokens FROM bucket) AS tokens, EXISTS (SELECT 1 FROM claimed) AS claimed,
+       k.request_hash, k.status_code, k.content_type, k.body
+FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.user_id = $1 AND k.key = $2
+"""
 
 
-async def get(conn, user_id, key: str):
-    return await conn.fetchrow("SELECT * FROM idempotency_keys WHERE user_id = $1 AND key = $2", user_id, key)
+async def take_and_claim(conn, user_id, key: str, digest: str, subject: str, per_minute: int):
+    """(tokens left, claimed, the key's earlier row or None): a negative token count is a refusal by the
+    write limit, and then nothing is claimed. The earlier row is as it was before this statement."""
+    row = await conn.fetchrow(TAKE_AND_CLAIM, user_id, key, digest, TTL, ABANDONED, subject, float(per_minute))
+    earlier = row if row["request_hash"] is not None else None
+    return row["tokens"], row["claimed"], earlier
 
 
 async def forget(conn, user_id, key: str) -> None:

@@ -167,6 +167,8 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key:
         await accepts_db.lock(conn, worker["id"], shift_id)
         facts = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
         worker, shift = _split(facts)
+        if facts["done_id"] is not None:  # the same request, committed while this one waited for the lock
+            return "assignment", await assignments_db.get(conn, facts["done_id"])
         if facts["already_booked"]:
             raise _refuse([Blocker("overlap", "already-booked")])
         blockers = _decide(facts, worker, shift, now)
