@@ -5,13 +5,13 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
 import sys
 import time
 
 from flexpool import config as config_module
 from flexpool import embedded, metrics, tokens
 from flexpool.db import migrations
+from flexpool.serve import SUPERVISOR
 from flexpool.services.errors import ServiceError
 
 log = logging.getLogger("flexpool")
@@ -48,7 +48,8 @@ def _migrate(url: str) -> None:
 
 
 def cmd_serve(args, settings) -> int:
-    import uvicorn
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
 
     url = database_url(settings)
     if args.demo:
@@ -58,26 +59,26 @@ def cmd_serve(args, settings) -> int:
     os.environ["FLEXPOOL_DATABASE_URL"] = url
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = args.workers or settings.workers
     # The app reads its settings itself: links it hands out (calendar feeds) use the port it listens on.
     os.environ["FLEXPOOL_HOST"], os.environ["FLEXPOOL_PORT"] = host, str(port)
-    print(f"FlexPool on http://{host}:{port}  (API docs: /schema, readiness: /health/ready)", flush=True)
-    # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again: with these handlers that
-    # is an ordinary exit, so the embedded database below is stopped too (default handlers would end the
-    # process on the spot and leave PostgreSQL running).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
-    workers = args.workers or settings.workers
+    print(f"FlexPool on http://{host}:{port} with {workers} worker process{'es' if workers > 1 else ''}  "
+          f"(API docs: /schema, readiness: /health/ready)", flush=True)
+    # Granian (HTTP in Rust) on uvloop: measured against uvicorn with uvloop and httptools in bench/accept_storm
+    # (README, "Speed"). It never closes an idle keep-alive connection itself, so a client reusing one is never
+    # reset unanswered. It stops gracefully on SIGTERM/SIGINT and returns, and the embedded database below stops.
+    server = Granian("flexpool.serve:app", factory=True, address=host, port=port, interface=Interfaces.ASGI,
+                     workers=workers, loop=Loops.uvloop, backlog=4096, log_access=False,
+                     respawn_failed_workers=True)
+    os.environ[SUPERVISOR] = str(os.getpid())  # the workers end with this process (flexpool.serve)
     try:
         with metrics.shared_between(workers, settings):
-            # uvloop and httptools: the event loop and HTTP parser in C (measured in bench/accept_storm).
-            uvicorn.run("flexpool.serve:app", factory=True, host=host, port=port, workers=workers, loop="uvloop",
-                        http="httptools", log_level="info", proxy_headers=True, access_log=False,
-                        timeout_keep_alive=settings.keep_alive_seconds, backlog=4096)
+            server.serve()
     finally:
-        server = getattr(database_url, "server", None)
-        if server is not None:  # the embedded database ends with the service (Ctrl+C, SIGTERM)
+        embedded_server = getattr(database_url, "server", None)
+        if embedded_server is not None:  # the embedded database ends with the service (Ctrl+C, SIGTERM)
             with _step("stopping embedded PostgreSQL"):
-                embedded.stop(server)
+                embedded.stop(embedded_server)
     return 0
 
 

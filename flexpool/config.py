@@ -29,9 +29,6 @@ class Settings(msgspec.Struct, frozen=True):
     metrics_token: str | None = None
     metrics_port: int | None = None
     max_body_bytes: int = 5 * 1024 * 1024
-    # Longer than load balancers' and clients' idle timeouts (60 s is common): the server never closes a
-    # connection a client is just about to reuse, so no request is reset unanswered.
-    keep_alive_seconds: int = 75  # KEEP_ALIVE_SECONDS
     statement_cache_size: int = 100  # 0 behind PgBouncer < 1.21 in transaction mode
     # Processes serving HTTP (`flexpool serve --workers`): one per core uses the machine; background work is
     # shared between them through PostgreSQL locks.
@@ -43,7 +40,6 @@ class Settings(msgspec.Struct, frozen=True):
 
 
 DEV_SECRET = "flexpool-development-secret-change-me"
-KEEP_ALIVE_SECONDS = 75
 MIN_SECRET_BYTES = 32  # HS256 with a shorter secret can be brute-forced offline from one token (RFC 7518 3.2)
 
 
@@ -76,7 +72,6 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         token_max_hours = int(env.get("FLEXPOOL_TOKEN_MAX_HOURS", "24"))
         metrics_port = int(env["FLEXPOOL_METRICS_PORT"]) if env.get("FLEXPOOL_METRICS_PORT") else None
         max_body = int(env.get("FLEXPOOL_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
-        keep_alive = int(env.get("FLEXPOOL_KEEP_ALIVE_SECONDS", str(KEEP_ALIVE_SECONDS)))
         statement_cache = int(env.get("FLEXPOOL_DB_STATEMENT_CACHE", "100"))
         workers = int(env.get("FLEXPOOL_WORKERS") or os.cpu_count() or 1)
     except ValueError as exc:
@@ -111,7 +106,6 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         metrics_token=metrics_token,
         metrics_port=metrics_port,
         max_body_bytes=max(1024, max_body),
-        keep_alive_seconds=max(1, keep_alive),
         statement_cache_size=max(0, statement_cache),
         workers=workers,
     )

@@ -9,6 +9,7 @@ import random
 import signal
 import time
 import urllib.parse
+from pathlib import Path
 from datetime import timedelta
 
 import asyncpg
@@ -47,6 +48,20 @@ def database(server, name: str) -> str:
     url = f"postgresql://postgres@/{name}?host={urllib.parse.quote(host)}"
     migrations.upgrade(url)
     return url
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 class Service:
@@ -203,7 +218,16 @@ async def test_the_service_killed_mid_storm(own_postgres):
     url = database(own_postgres, "killed")
     service, storm, running = await storm_started(url, share=3)
     try:
+        workers = children(service.proc.pid)
+        assert workers, "flexpool serve runs its HTTP workers as processes of their own"
         service.kill()
+        for _ in range(200):  # the kernel ends them with their supervisor (PR_SET_PDEATHSIG)
+            if not any(Path(f"/proc/{pid}").exists() and "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+                       for pid in workers):
+                break
+            await asyncio.sleep(0.01)
+        else:
+            raise AssertionError(f"workers {workers} outlived their killed supervisor")
         service.start()
         back = await service.ready()
         await asyncio.wait_for(running, 120)
