@@ -1,5 +1,6 @@
-"""The wave prefilter rules out only workers the full checks of an accept would refuse, and it does rule
-out the definite cases (close work, expired certificates, ages, the loan limit)."""
+"""A wave notifies exactly the workers the full checks of an accept let take the shift: the SQL prefilter
+rules out the definite cases (close work, expired certificates, ages, the loan limit), and the full
+working-time judgement runs on its candidates before anyone is notified."""
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -108,12 +109,44 @@ async def test_the_prefilter_is_sound_and_rules_out_the_definite_cases(client, p
     # Sound: whoever the wave leaves out, the full checks refuse.
     for user in refused:
         assert user in reached or refused[user], f"left out but could accept: {user}"
+    # Exact: whoever the wave notifies, the full checks let accept (no push ends in "cannot accept").
+    for user in reached:
+        assert not refused[user], f"notified but refused: {refused[user]}"
     # Useful: the definite cases are left out, and the full checks agree they are refused.
     for user, key in definite.items():
         assert user not in reached and refused[user], key
     night = (start, end) == NIGHT
     assert (over_55 in reached) is not night and bool(refused[over_55]) is night  # 55+: nights only by choice
     assert (minor in reached) is not night and bool(refused[minor]) is night      # minors: no work 23:00–06:00
-    assert over_55_by_choice in reached and touching in reached and rested in reached
+    assert over_55_by_choice in reached and touching in reached
+    # 8 h after a home shift: the weekly short rest, unless that shift was a night ending after 02:00 (14 h).
+    assert (rested in reached) is not night and bool(refused[rested]) is night
     left_out = [u for u in randoms if u not in reached]
     assert left_out and len(left_out) < len(randoms)
+
+
+async def test_a_week_already_full_at_home_gets_no_push(client, pool):
+    """DOMAIN.md, audience and waves: 60 hours rostered at home that week, so the shift would make 67.5:
+    the wave leaves that worker out, and a colleague with 30 hours hears of it."""
+    region = await Region(client).setup(pool)
+    start, end = DAY  # Tuesday 16 March 2027, 07:00–15:30
+    monday = datetime(2027, 3, 15, tzinfo=AMSTERDAM)
+    full = [(monday + timedelta(days=d, hours=h), monday + timedelta(days=d, hours=h + 10))
+            for d, h in ((0, -4), (2, 8), (3, 8), (4, 8), (5, 8), (6, 8))]  # 6 x 10 h, rested
+    half = full[3:]
+    async with pool.acquire() as conn:
+        region_id = await conn.fetchval("SELECT id FROM regions")
+        west = region.orgs["Thuiszorg West"]["id"]
+        planner = await principal_for(conn, region.orgs["Zonnehuis"]["planner"])
+        busy = (await add_worker(conn, region_id, west, "busy", blocks=full))[0]
+        free = (await add_worker(conn, region_id, west, "free", blocks=half))[0]
+        [shift] = await publish(conn, planner, [ShiftDraft(
+            site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig", skills=["bhv"], starts_at=start,
+            ends_at=end, break_minutes=30, places=1, booking="instant", description=None, urgent=True)], NOW)
+        shift = await shifts_db.by_id(conn, shift["id"])
+        reached = set(await announcements.audience_of(conn, shift, "region"))
+        busy_worker = await workers_db.by_user(conn, busy)
+        ctx = await WorkerContext.load(conn, busy_worker, start, end)
+        blockers = await conflicts.blockers(conn, ctx, shift, NOW + timedelta(hours=1), rules=Rules(), partner_ids=[])
+    assert [b.type for b in blockers] == ["week-hours"]
+    assert busy not in reached and free in reached

@@ -80,13 +80,29 @@ async def _fetch(conn, shift, tier: str, partner_ids: list, terms: AudienceTerms
 
 async def reached(conn, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
                   month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list:
-    """The users a wave of this tier notifies."""
-    rows = await _fetch(conn, shift, tier, partner_ids, terms, month, week, True)
-    return [r["user_id"] for r in rows]
+    """The workers a wave of this tier may notify, before the working-time judgement: (worker_id, user_id)."""
+    return await _fetch(conn, shift, tier, partner_ids, terms, month, week, True)
 
 
-async def candidates(conn, shift, *, partner_ids: list, terms: AudienceTerms, month: tuple[datetime, datetime],
-                     week: tuple[datetime, datetime], limit: int) -> list:
-    """Workers a planner could book directly, nearest first: (worker_id, user_id, km)."""
-    return await _fetch(conn, shift, "any", partner_ids, terms, month, week, False,
-                        " ORDER BY km NULLS LAST, w.id LIMIT $29", limit)
+async def timelines(conn, worker_ids: list, lo: datetime, hi: datetime):
+    """For each worker: what the working-time rules need (age, nights by choice) and all their work in
+    [lo, hi), home roster and bookings anywhere, as parallel arrays. One query for a whole batch."""
+    return await conn.fetch("""
+        WITH work AS (
+            SELECT r.worker_id, r.starts_at, r.ends_at, 0 AS break_minutes FROM roster_blocks r
+            WHERE r.worker_id = ANY($1::uuid[]) AND r.ends_at > $2 AND r.starts_at < $3
+            UNION ALL
+            SELECT a.worker_id, a.starts_at, a.ends_at, a.break_minutes FROM assignments a
+            WHERE a.worker_id = ANY($1::uuid[]) AND a.status = 'booked' AND a.ends_at > $2 AND a.starts_at < $3
+        )
+        SELECT w.id AS worker_id, w.date_of_birth, w.nights,
+               coalesce(array_agg(x.starts_at ORDER BY x.starts_at) FILTER (WHERE x.worker_id IS NOT NULL), '{}')
+                   AS starts,
+               coalesce(array_agg(x.ends_at ORDER BY x.starts_at) FILTER (WHERE x.worker_id IS NOT NULL), '{}')
+                   AS ends,
+               coalesce(array_agg(x.break_minutes ORDER BY x.starts_at) FILTER (WHERE x.worker_id IS NOT NULL), '{}')
+                   AS breaks
+        FROM workers w LEFT JOIN work x ON x.worker_id = w.id
+        WHERE w.id = ANY($1::uuid[])
+        GROUP BY w.id
+    """, worker_ids, lo, hi)

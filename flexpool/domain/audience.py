@@ -18,7 +18,7 @@ from flexpool.domain.catalogue import Catalogue
 from flexpool.domain.clock import local, wall_minutes, week_start
 from flexpool.domain.eligibility import month_of
 from flexpool.domain.shifts import paid_minutes
-from flexpool.domain.worktime import Interval, Rules, is_night, touches_minor_night
+from flexpool.domain.worktime import Interval, Person, Rules, check, is_night, touches_minor_night
 
 
 class AudienceTerms(msgspec.Struct, frozen=True):
@@ -66,3 +66,21 @@ def terms(*, function: str, skills: list[str], starts_at, ends_at, break_minutes
         born_by_55=born_by(start.date(), 55), born_by_18=born_by(start.date(), 18),
         weekday=start.weekday(), start_minute=start.hour * 60 + start.minute,
         clock_minutes=wall_minutes(starts_at, ends_at), week=week_start(starts_at))
+
+
+def who_may_work(shift: Interval, workers, rules: Rules) -> list:
+    """The keys of the workers whom the full working-time judgement lets take `shift`, given
+    (key, Person, their work around it) each: the same `worktime.check` an accept runs, so a wave notifies
+    nobody who would then read "cannot accept". Workers with no work around the shift differ only in age and
+    choice of nights, so their judgement is made once per kind of person."""
+    alone: dict[Person, bool] = {}
+    out = []
+    for key, person, existing in workers:
+        if not existing:
+            if person not in alone:
+                alone[person] = not check(shift, [], person, rules)
+            if alone[person]:
+                out.append(key)
+        elif not check(shift, existing, person, rules):
+            out.append(key)
+    return out

@@ -9,14 +9,15 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import waves as waves_db
-from flexpool.domain import audience
+from flexpool.domain import audience, worktime
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.clock import at_local
+from flexpool.domain.clock import age_on, at_local, local
 from flexpool.domain.settlement import month_bounds
 from flexpool.domain.worktime import Rules
-from flexpool.services import regions
+from flexpool.services import conflicts, regions
 
 URGENT_REOPEN = timedelta(hours=48)
+JUDGED_TOGETHER = 2000  # workers whose work is loaded in one query when a wave is judged in full
 
 
 def _reached_tiers(shift, now: datetime) -> list[str]:
@@ -41,11 +42,29 @@ def audience_terms(shift, rules: Rules) -> dict:
 async def _shift_audience(conn, shift) -> tuple[list, dict]:
     """The partners and audience terms of an open shift, loaded once for all its tiers."""
     rules = (await regions.policy(conn, shift["region_id"])).rules
-    return await orgs_db.partners(conn, shift["organisation_id"]), audience_terms(shift, rules)
+    return await orgs_db.partners(conn, shift["organisation_id"]), {**audience_terms(shift, rules), "rules": rules}
 
 
 async def _audience(conn, shift, tier: str, partner_ids, terms: dict) -> list:
-    return await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, **terms)
+    """The users a wave of this tier notifies: the query's candidates, then the full working-time judgement
+    on each, in batches (their work around the shift loaded in one query per batch)."""
+    terms = dict(terms)
+    rules = terms.pop("rules")
+    candidates = await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, **terms)
+    user_of = {r["worker_id"]: r["user_id"] for r in candidates}
+    ids = list(user_of)
+    interval = worktime.Interval(shift["starts_at"], shift["ends_at"], shift["break_minutes"])
+    lo, hi = shift["starts_at"] - conflicts.HORIZON, shift["ends_at"] + conflicts.HORIZON
+    users = []
+    for first in range(0, len(ids), JUDGED_TOGETHER):
+        rows = await audience_db.timelines(conn, ids[first:first + JUDGED_TOGETHER], lo, hi)
+        day = local(shift["starts_at"]).date()
+        workers = ((r["worker_id"], worktime.Person(age=age_on(r["date_of_birth"], day) if r["date_of_birth"] else None,
+                                                    nights=r["nights"]),
+                    [worktime.Interval(a, b, m) for a, b, m in zip(r["starts"], r["ends"], r["breaks"])])
+                   for r in rows)
+        users += [user_of[w] for w in audience.who_may_work(interval, workers, rules)]
+    return users
 
 
 async def audience_of(conn, shift, tier: str) -> list:
