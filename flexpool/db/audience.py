@@ -106,3 +106,10 @@ async def timelines(conn, worker_ids: list, lo: datetime, hi: datetime):
         WHERE w.id = ANY($1::uuid[])
         GROUP BY w.id
     """, worker_ids, lo, hi)
+
+
+async def candidates(conn, shift, *, partner_ids: list, terms: AudienceTerms, month: tuple[datetime, datetime],
+                     week: tuple[datetime, datetime], limit: int) -> list:
+    """Workers a planner could book directly, nearest first: (worker_id, user_id, km)."""
+    return await _fetch(conn, shift, "any", partner_ids, terms, month, week, False,
+                        " ORDER BY km NULLS LAST, w.id LIMIT $29", limit)
