@@ -1,51 +1,76 @@
-"""Publish an urgent shift to a region of 20,000 workers with a few devices each; push it through the
-outbox and dispatchers to the fake FCM server. Baseline: firebase-admin sending the same number of
-messages straight to the fake (no database), in the same run.
+"""An urgent shift published to a region of 20,000 workers with two devices each, through `flexpool serve`
+(its default worker processes, each with its dispatcher) to a fake FCM in processes of its own.
 
-    .venv/bin/python -m bench.push_fanout [--workers 20000] [--devices 2] [--dispatchers 2]
+    .venv/bin/python -m bench.push_fanout [--workers 20000] [--devices 2]
+
+Reports: the publish request (the wave's prefilter, the full working-time judgement of every candidate and
+the outbox rows, in one transaction), when the first and the last push reached the fake, messages per second,
+and duplicates (must be 0). Baseline in the same run: firebase-admin sending the same number of messages
+from one process straight to the same fake, no database.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import httpx
+
 from bench import seed
-from bench.common import Timer, fresh_database, server_url
+from bench.common import SECRET, ApiProcess, Timer, fresh_database, server_url
 from flexpool.db.pool import create_pool
-from flexpool.services import shifts as shift_service
-from flexpool.services.principal import Principal, Role
-from flexpool.services.shifts import ShiftDraft
-from notifications.dispatcher import Dispatcher
+from flexpool.tokens import issue
 from notifications.fcm import FcmSender, Push
-from tests.fake_fcm import FakeFcm, service_account
+from notifications.local_fcm import service_account
 
 
-class TimedFake(FakeFcm):
-    """Remembers when each message was answered."""
+class Fake:
+    """bench.fake_fcm_server in two processes; what it answered, read from its files."""
 
-    def __init__(self):
-        super().__init__()
-        self.times: list[float] = []
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.fake_fcm_server", str(self.port), str(folder), "2"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    async def app(self, scope, receive, send):
-        await super().app(scope, receive, send)
-        if scope["path"].endswith("messages:send"):
-            self.times.append(time.perf_counter())
+    async def ready(self) -> None:
+        async with httpx.AsyncClient() as c:
+            for _ in range(200):
+                try:
+                    await c.post(self.url + "/token")
+                    return
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+        raise RuntimeError("the fake FCM did not start")
+
+    def sent(self) -> list[tuple[float, str]]:
+        out = []
+        for f in self.folder.glob("sent-*.txt"):
+            for line in f.read_text().splitlines():
+                at, device = line.split(" ", 1)
+                out.append((float(at), device))
+        return out
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
 
 
-def sender_for(fake: FakeFcm, directory: Path) -> FcmSender:
-    path = service_account(directory / "sa.json", fake.url + "/token")
-    return FcmSender.from_environment({"GOOGLE_APPLICATION_CREDENTIALS": path, "FLEXPOOL_FCM_ENDPOINT": fake.url,
-                                       "FLEXPOOL_FCM_TIMEOUT": "60"})
-
-
-async def baseline(count: int, directory: Path) -> float:
-    fake = TimedFake().start()
-    sender = sender_for(fake, directory)
+async def baseline(count: int, folder: Path) -> float:
+    fake = Fake(folder / "baseline")
+    await fake.ready()
+    sender = FcmSender.from_environment({"GOOGLE_APPLICATION_CREDENTIALS": service_account(
+        folder / "sa-baseline.json", fake.url + "/token"), "FLEXPOOL_FCM_ENDPOINT": fake.url, "FLEXPOOL_FCM_TIMEOUT": "60"})
     try:
         pushes = [Push(f"token-{i}", "Nieuwe dienst", "body", {"type": "offer"}, True, f"c{i}") for i in range(count)]
         with Timer() as t:
@@ -57,64 +82,61 @@ async def baseline(count: int, directory: Path) -> float:
         fake.stop()
 
 
-async def fanout(server: str, workers: int, devices: int, dispatchers: int, directory: Path) -> tuple[float, int]:
+async def fanout(server: str, workers: int, devices: int, folder: Path) -> tuple[float, int]:
     url = await fresh_database(server, "bench_fanout")
-    pool = await create_pool(url, min_size=2, max_size=10)
+    pool = await create_pool(url, min_size=1, max_size=2)
     async with pool.acquire() as conn:
         region_id, orgs = await seed.region(conn, organisations=12, workers=workers)
         await conn.execute("INSERT INTO devices (token, user_id, platform) SELECT 'dev-' || w.no || '-' || d, "
                            "w.user_id, 'android' FROM workers w, generate_series(1, $1) d", devices)
-        planner = await conn.fetchrow("SELECT u.id, u.email, m.organisation_id FROM users u JOIN memberships m "
-                                      "ON m.user_id = u.id WHERE m.role = 'planner' LIMIT 1")
-        site = await conn.fetchval("SELECT id FROM sites WHERE organisation_id = $1", planner["organisation_id"])
+        site = await conn.fetchval("SELECT id FROM sites WHERE organisation_id = $1", orgs[0])
         await conn.execute("ANALYZE")
-    p = Principal(planner["id"], planner["email"], "Planner", "nl",
-                  (Role("planner", planner["organisation_id"], region_id),))
-    fake = TimedFake().start()
-    sender = sender_for(fake, directory)
+    await pool.close()
+    fake = Fake(folder / "service")
+    await fake.ready()
+    api = ApiProcess(url, GOOGLE_APPLICATION_CREDENTIALS=service_account(folder / "sa.json", fake.url + "/token"),
+                     FLEXPOOL_FCM_ENDPOINT=fake.url, FLEXPOOL_FCM_TIMEOUT="60")
+    expected = workers * devices
     try:
-        now = datetime.now(timezone.utc)
-        start = now + timedelta(days=3)
-        t0 = time.perf_counter()
-        async with pool.acquire() as conn:
-            await shift_service.publish(conn, p, [ShiftDraft(
-                site_id=site, function="helpende", skills=[], starts_at=start, ends_at=start + timedelta(hours=8),
-                break_minutes=30, places=1, booking="instant", description=None, urgent=True)], now)
-        published = time.perf_counter() - t0
-
-        async def drain(d: Dispatcher):
-            while await d.run_once() > 0:
-                pass
-
-        await asyncio.gather(*[drain(Dispatcher(pool, sender, batch=500)) for _ in range(dispatchers)])
-        total = len(fake.times)
-        first, last = min(fake.times) - t0, max(fake.times) - t0
-        rate = total / (max(fake.times) - min(fake.times))
-        print(f"fan-out: {workers} workers × {devices} devices: publish+enqueue {published:.2f} s, first push after "
-              f"{first:.2f} s, last after {last:.2f} s, {total} messages, {rate:.0f} messages/s "
-              f"({dispatchers} dispatchers)")
-        async with pool.acquire() as conn:
-            dup = await conn.fetchval("SELECT count(*) FROM (SELECT 1 FROM notification_deliveries "
-                                      "GROUP BY notification_id, token HAVING count(*) > 1) x")
-        assert len({m["token"] for m in fake.delivered}) == total and dup == 0, "duplicate pushes"
-        return rate, total
+        await api.ready()
+        start = datetime.now(timezone.utc) + timedelta(days=3)
+        async with httpx.AsyncClient(base_url=api.url, timeout=120) as http:
+            t0 = time.time()
+            r = await http.post("/v1/shifts", headers={"Authorization": f"Bearer {issue(SECRET, 'planner0@bench.test')}"},
+                                json={"siteId": str(site), "function": "helpende", "startsAt": start.isoformat(),
+                                      "endsAt": (start + timedelta(hours=8)).isoformat(), "breakMinutes": 30,
+                                      "places": 1, "urgent": True})
+            published = time.time() - t0
+            assert r.status_code == 201, r.text
+        deadline = time.time() + 600
+        sent = fake.sent()
+        while len(sent) < expected and time.time() < deadline:
+            await asyncio.sleep(0.25)  # polling the fake's files for the last push, the thing measured
+            sent = fake.sent()
     finally:
-        await sender.aclose()
+        api.stop()
         fake.stop()
-        await pool.close()
+    sent = fake.sent()
+    times = sorted(at for at, _ in sent)
+    duplicates = len(sent) - len({device for _, device in sent})
+    first, last = times[0] - t0, times[-1] - t0
+    rate = len(sent) / (times[-1] - times[0])
+    print(f"fan-out: {workers} workers × {devices} devices through flexpool serve: publish request (prefilter, "
+          f"full judgement, outbox) {published:.2f} s, first push after {first:.2f} s, last after {last:.2f} s, "
+          f"{len(sent)} of {expected} messages, {rate:.0f} messages/s, duplicates {duplicates}")
+    return rate, len(sent)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=20_000)
     parser.add_argument("--devices", type=int, default=2)
-    parser.add_argument("--dispatchers", type=int, default=2)
     args = parser.parse_args()
     handle, server = server_url()
     with tempfile.TemporaryDirectory() as tmp:
-        rate, total = asyncio.run(fanout(server, args.workers, args.devices, args.dispatchers, Path(tmp)))
+        rate, total = asyncio.run(fanout(server, args.workers, args.devices, Path(tmp)))
         base = asyncio.run(baseline(total, Path(tmp)))
-    print(f"baseline: firebase-admin straight to the fake, {total} messages: {base:.0f} messages/s")
+    print(f"baseline: firebase-admin from one process straight to the fake, {total} messages: {base:.0f} messages/s")
     print(f"ratio service/baseline (messages per second): {rate / base:.2f}")
     del handle
 

@@ -14,7 +14,11 @@ import uuid
 from dataclasses import dataclass
 
 import firebase_admin
-from firebase_admin import credentials, exceptions, messaging
+import httpx
+from firebase_admin import _http_client, credentials, exceptions, messaging
+from firebase_admin._retry import HttpxRetry
+
+from notifications.transport import AiohttpTransport
 
 log = logging.getLogger("flexpool.fcm")
 
@@ -47,6 +51,17 @@ def _point_at(endpoint: str) -> None:
     messaging._MessagingService.FCM_URL = endpoint.rstrip("/") + "/v1/projects/{0}/messages:send"
 
 
+class _FastClient(_http_client.HttpxAsyncClient):
+    """firebase-admin's async HTTP client (OAuth flow, headers, request building as it does them) on the
+    aiohttp transport (notifications.transport); its own retries off, the dispatcher retries."""
+
+    def __init__(self, credential, timeout: float, connections: int = 100) -> None:
+        super().__init__(credential=credential, timeout=timeout, retry_config=HttpxRetry(max_retries=0), http2=False)
+        self.transport = AiohttpTransport(connections=connections, timeout=timeout)
+        self._async_client = httpx.AsyncClient(timeout=timeout, headers=self._headers, transport=self.transport,
+                                               auth=_http_client.GoogleAuthCredentialFlow(credential))
+
+
 class FcmSender:
     """Sends pushes; one firebase-admin app per sender."""
 
@@ -58,10 +73,8 @@ class FcmSender:
             options["projectId"] = project_id
         self.app = firebase_admin.initialize_app(credential, options, name=f"flexpool-{uuid.uuid4().hex[:8]}")
         service = messaging._get_messaging_service(self.app)
-        from firebase_admin import _http_client
-        from firebase_admin._retry import HttpxRetry
-        service._async_client = _http_client.HttpxAsyncClient(
-            credential=service._credential, timeout=timeout, retry_config=HttpxRetry(max_retries=0), http2=False)
+        self._client = _FastClient(service._credential, timeout)
+        service._async_client = self._client
         self._credential = service._credential
         self._refresh_lock = asyncio.Lock()
         # One batch in flight per process: more only queue inside httpx's pool (100 connections), and a few
@@ -88,7 +101,9 @@ class FcmSender:
         firebase_admin.delete_app(self.app)
 
     async def aclose(self) -> None:
-        """firebase-admin closes its async client with asyncio.run(): do that off the running loop."""
+        """firebase-admin closes its async client with asyncio.run(): do that off the running loop, after
+        the connections were closed on the loop that opened them."""
+        await self._client.transport.aclose()
         await asyncio.to_thread(firebase_admin.delete_app, self.app)
 
     async def _fresh_token(self) -> None:

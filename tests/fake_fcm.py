@@ -15,6 +15,8 @@ from collections import defaultdict
 
 import uvicorn
 
+from notifications.local_fcm import service_account  # noqa: F401 - the tests' way to reach it
+
 
 class FakeFcm:
     def __init__(self):
@@ -115,16 +117,3 @@ def _error(code: int, status: str, fcm_code: str | None) -> dict:
     return {"error": error}
 
 
-def service_account(path, token_uri: str) -> str:
-    """A service-account file with a fresh RSA key whose token_uri points at the fake."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
-    path.write_text(json.dumps({
-        "type": "service_account", "project_id": "flexpool-test", "private_key_id": "test-key",
-        "private_key": pem, "client_email": "push@flexpool-test.iam.gserviceaccount.com", "client_id": "1",
-        "token_uri": token_uri}))
-    return str(path)
