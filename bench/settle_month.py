@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import pstats
 from datetime import date
 
 import msgspec
@@ -71,7 +73,7 @@ GROUP BY 1, 2
 """
 
 
-async def main_async(assignments: int) -> None:
+async def main_async(assignments: int, profile: bool = False) -> None:
     handle, server = server_url()
     url = await fresh_database(server, "bench_settle")
     pool = await create_pool(url, max_size=4)
@@ -84,8 +86,14 @@ async def main_async(assignments: int) -> None:
         lo, hi = settlement.month_instants(MONTH)
         with Timer() as base:
             rows = await conn.fetch(BASELINE, region_id, lo, hi)
+        prof = cProfile.Profile() if profile else None
+        if prof:
+            prof.enable()
         with Timer() as full:
             book = await settlement.month_book(conn, region_id, MONTH)
+        if prof:
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(20)
         lines = sum(s.totals.line_count for s in book.statements)
         assert lines == count and sum(p.net_cents for p in book.positions) == 0
         print(f"baseline: one SQL aggregate over the same rows: {base.elapsed:.3f} s ({len(rows)} pairs)")
@@ -105,7 +113,9 @@ async def main_async(assignments: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assignments", type=int, default=100_000)
-    asyncio.run(main_async(parser.parse_args().assignments))
+    parser.add_argument("--profile", action="store_true", help="where the settlement's time goes (cProfile)")
+    args = parser.parse_args()
+    asyncio.run(main_async(args.assignments, args.profile))
 
 
 if __name__ == "__main__":

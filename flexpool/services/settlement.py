@@ -57,6 +57,7 @@ class Pricing:
         self.orgs = orgs
         self.clock_face = clock_face
         self.ort = ort_tables(ort)
+        self._amounts: dict[tuple, money.LineAmount] = {}
 
     @classmethod
     async def load(cls, conn, region_id) -> "Pricing":
@@ -72,6 +73,20 @@ class Pricing:
                       (await regions.policy(conn, region_id)).settle_clock_face, row["ort"] if row else None)
         pricing.vat_percent = vat_percent
         return pricing
+
+    def work_amount(self, tariff: int, worked: int, started: datetime, ended: datetime, break_minutes: int,
+                    cao: str) -> money.LineAmount:
+        """A work line's money: ORT bands of the CAO minus the break, at the tariff. Pure in its arguments, so
+        remembered for the computation: a month repeats the same shift times (07:00–15:00 every day, across
+        hundreds of workers) and each is worked out once."""
+        key = (tariff, worked, started, ended, break_minutes, cao)
+        amount = self._amounts.get(key)
+        if amount is None:
+            span = wall_minutes if self.clock_face else minutes_between
+            ort = deduct_break_minutes(span(started, ended), ort_minutes(started, ended, cao, self.clock_face,
+                                                                         self.ort), break_minutes)
+            amount = self._amounts[key] = money.work_line(tariff, worked, ort)
+        return amount
 
     def tariff(self, lender_id, function: str) -> int:
         return int(self.overrides.get(lender_id, {}).get(function, self.table.get(function, 0)))
@@ -117,10 +132,7 @@ def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
     else:
         started, ended, brk = row["started_at"], row["ended_at"], row["worked_break"]
         worked = span(started, ended) - brk if pricing.clock_face else row["worked_minutes"]
-    total = span(started, ended)
-    ort = deduct_break_minutes(total, ort_minutes(started, ended, row["borrower_cao"], pricing.clock_face,
-                                                  pricing.ort), brk)
-    amount = money.work_line(tariff, worked, ort)
+    amount = pricing.work_amount(tariff, worked, started, ended, brk, row["borrower_cao"])
     return Line(id=str(line_id("work", row["assignment_id"])), kind="work", worked_minutes=worked,
                 base_cents=amount.base_cents, ort=amount.ort, amount_cents=amount.amount_cents, **common)
 
