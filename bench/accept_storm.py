@@ -221,12 +221,14 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=None, help="flexpool serve --workers (default: its own)")
     parser.add_argument("--offer-samples", type=int, default=200)
     parser.add_argument("--skip-offers", action="store_true")
+    parser.add_argument("--skip-storm", action="store_true")
     args = parser.parse_args()
     for tool in ("wrk", "pgbench"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed (apt-get install wrk postgresql-client)")
     handle, server = server_url()
-    asyncio.run(storm(server, args))
+    if not args.skip_storm:
+        asyncio.run(storm(server, args))
     if not args.skip_offers:
         asyncio.run(offers(server, args.offer_samples))
     del handle

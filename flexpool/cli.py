@@ -47,6 +47,11 @@ def _migrate(url: str) -> None:
         migrations.upgrade(url)
 
 
+# A worker that has not stopped this long after SIGTERM is killed: after an accept storm one of Granian's
+# workers can miss the stop signal and would hold the shutdown (and the embedded database) forever.
+KILL_AFTER_SECONDS = 10
+
+
 def cmd_serve(args, settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces, Loops
@@ -69,7 +74,7 @@ def cmd_serve(args, settings) -> int:
     # reset unanswered. It stops gracefully on SIGTERM/SIGINT and returns, and the embedded database below stops.
     server = Granian("flexpool.serve:app", factory=True, address=host, port=port, interface=Interfaces.ASGI,
                      workers=workers, loop=Loops.uvloop, backlog=4096, log_access=False,
-                     respawn_failed_workers=True)
+                     respawn_failed_workers=True, workers_kill_timeout=KILL_AFTER_SECONDS)
     os.environ[SUPERVISOR] = str(os.getpid())  # the workers end with this process (flexpool.serve)
     try:
         with metrics.shared_between(workers, settings):
