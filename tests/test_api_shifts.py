@@ -29,7 +29,9 @@ async def publish(client, region, org="Zonnehuis", **kw):
 
 async def test_publish_and_validation(client, region):
     zon = region.orgs["Zonnehuis"]
-    s = await publish(client, region, places=2, skills=["medicatie"], description="Afdeling Linde")
+    # Three days ahead: the first wave is the organisation's own at any time of day the suite runs (a shift
+    # starting within hours goes to the region at once).
+    s = await publish(client, region, days=3, places=2, skills=["medicatie"], description="Afdeling Linde")
     assert s["status"] == "open" and s["paidMinutes"] == 450 and s["places"] == 2 and s["placesFilled"] == 0
     assert s["tier"] == "organisation" and s["organisationId"] == zon["id"]
     # Break rules: 8 h with 15 minutes of break is refused with a field error.

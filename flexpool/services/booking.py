@@ -141,6 +141,19 @@ def _decide(facts, worker: dict, shift: dict, now: datetime) -> list[Blocker]:
                   catalogue=CATALOGUE, rules=rules)
 
 
+async def _done_or_refused(conn, facts, worker: dict, shift: dict, now: datetime):
+    """The booking this request (its Idempotency-Key) already made, or None when the worker may book now;
+    a refusal otherwise."""
+    if facts["done_id"] is not None:
+        return await assignments_db.get(conn, facts["done_id"])
+    if facts["already_booked"]:
+        raise _refuse([Blocker("overlap", "already-booked")])
+    blockers = _decide(facts, worker, shift, now)
+    if blockers:
+        raise _refuse(blockers)
+    return None
+
+
 async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key: str | None = None):
     """('assignment', row) for instant booking, ('application', row) for approval booking. A retry of a
     committed request (same Idempotency-Key) gets that booking back instead of "already booked".
@@ -156,24 +169,16 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key:
         raise NotFound("shift")
     if shift["booking"] == "approval":
         return await _apply(conn, p, await workers_db.by_user(conn, p.user_id), shift_id, now)
-    if facts["done_id"] is not None:
-        return "assignment", await assignments_db.get(conn, facts["done_id"])
-    if facts["already_booked"]:
-        raise _refuse([Blocker("overlap", "already-booked")])
-    blockers = _decide(facts, worker, shift, now)
-    if blockers:
-        raise _refuse(blockers)
+    done = await _done_or_refused(conn, facts, worker, shift, now)
+    if done is not None:
+        return "assignment", done
     async with conn.transaction():
         await accepts_db.lock(conn, worker["id"], shift_id)
         facts = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
         worker, shift = _split(facts)
-        if facts["done_id"] is not None:  # the same request, committed while this one waited for the lock
-            return "assignment", await assignments_db.get(conn, facts["done_id"])
-        if facts["already_booked"]:
-            raise _refuse([Blocker("overlap", "already-booked")])
-        blockers = _decide(facts, worker, shift, now)
-        if blockers:
-            raise _refuse(blockers)
+        done = await _done_or_refused(conn, facts, worker, shift, now)  # again, on what the lock let through
+        if done is not None:
+            return "assignment", done
         data = outbox.shift_data(shift, workerName=worker["name"])
         try:
             assignment = await accepts_db.book(conn, worker=worker, shift_id=shift_id, now=now, booked_by=p.user_id,
