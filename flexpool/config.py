@@ -43,6 +43,15 @@ DEV_SECRET = "flexpool-development-secret-change-me"
 MIN_SECRET_BYTES = 32  # HS256 with a shorter secret can be brute-forced offline from one token (RFC 7518 3.2)
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (a cpuset narrows them); a container's CPU quota is not seen here,
+    so deployments set FLEXPOOL_WORKERS to their CPU limit (deploy/k8s)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def load(environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     mode = env.get("FLEXPOOL_ENV", "development")
@@ -73,7 +82,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         metrics_port = int(env["FLEXPOOL_METRICS_PORT"]) if env.get("FLEXPOOL_METRICS_PORT") else None
         max_body = int(env.get("FLEXPOOL_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
         statement_cache = int(env.get("FLEXPOOL_DB_STATEMENT_CACHE", "100"))
-        workers = int(env.get("FLEXPOOL_WORKERS") or os.cpu_count() or 1)
+        workers = int(env.get("FLEXPOOL_WORKERS") or _usable_cores())
     except ValueError as exc:
         raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, "
                           f"FLEXPOOL_TOKEN_MAX_HOURS, FLEXPOOL_METRICS_PORT, FLEXPOOL_MAX_BODY_BYTES and FLEXPOOL_WORKERS must be integers: {exc}") from None

@@ -49,3 +49,13 @@ def test_token_lifetime_and_metrics_settings_are_checked():
         load({"FLEXPOOL_TOKEN_MAX_HOURS": "0"})
     with pytest.raises(ConfigError, match="FLEXPOOL_METRICS_TOKEN"):
         load({"FLEXPOOL_METRICS_TOKEN": "short"})
+
+
+def test_workers_default_to_the_usable_cores_and_are_bounded():
+    import os
+
+    assert load({}).workers == len(os.sched_getaffinity(0))
+    assert load({"FLEXPOOL_WORKERS": "3"}).workers == 3
+    for bad in ("0", "65", "many"):
+        with pytest.raises(ConfigError, match="FLEXPOOL_WORKERS"):
+            load({"FLEXPOOL_WORKERS": bad})
