@@ -1,4 +1,4 @@
-"""The uvicorn entry point: builds the app with the background work attached (the composition root)."""
+"""The entry point of `flexpool serve`'s worker processes (Granian): builds the app with the background work attached (the composition root)."""
 from __future__ import annotations
 
 import importlib

@@ -15,7 +15,10 @@ import httpx
 class AiohttpTransport(httpx.AsyncBaseTransport):
     def __init__(self, *, connections: int = 100, timeout: float = 10.0) -> None:
         self.connections = connections
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        # Per operation, as HTTPX counts it: waiting for one of the pooled connections is not the request's
+        # time (a batch of 500 queues behind 100 connections), and a request that timed out while FCM was
+        # in fact answering would be sent again.
+        self.timeout = aiohttp.ClientTimeout(total=None, connect=timeout, sock_connect=timeout, sock_read=timeout)
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:
