@@ -27,6 +27,8 @@ class FakeFcm:
         self.release = threading.Event()
         self.arrived = threading.Condition()
         self.token_requests = 0
+        self.access_token = "fake-access-token"  # what the token endpoint hands out
+        self.hanging: set[str] = set()  # Authorization headers whose requests hang whatever else is planned
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -72,7 +74,7 @@ class FakeFcm:
         path = scope["path"]
         if path == "/token":
             self.token_requests += 1
-            return await self._json(send, 200, {"access_token": "fake-access-token", "expires_in": 3600,
+            return await self._json(send, 200, {"access_token": self.access_token, "expires_in": 3600,
                                                 "token_type": "Bearer"})
         if not (path.startswith("/v1/projects/") and path.endswith("/messages:send")):
             return await self._json(send, 404, {"error": {"code": 404, "status": "NOT_FOUND"}})
@@ -84,6 +86,8 @@ class FakeFcm:
             self.received.append(record)
             self.arrived.notify_all()
         answer = self.plans[token].pop(0) if self.plans[token] else self.default
+        if record["authorization"] in self.hanging:
+            answer = "hang"
         if answer == "hang":
             while not self.release.is_set():
                 await asyncio.sleep(0.01)
