@@ -47,9 +47,10 @@ def _migrate(url: str) -> None:
         migrations.upgrade(url)
 
 
-# A worker that has not stopped this long after SIGTERM is killed: after an accept storm one of Granian's
-# workers can miss the stop signal and would hold the shutdown (and the embedded database) forever.
-KILL_AFTER_SECONDS = 10
+# A worker that has not stopped this long after SIGTERM is killed: now and then (most often right after a
+# burst of requests) one of Granian's workers misses the stop and would hold the shutdown, and the embedded
+# database, forever. Requests are short; Kubernetes allows 30 s in all.
+KILL_AFTER_SECONDS = 5
 
 
 def cmd_serve(args, settings) -> int:
