@@ -77,8 +77,8 @@ class FcmSender:
         service._async_client = self._client
         self._credential = service._credential
         self._refresh_lock = asyncio.Lock()
-        # One batch in flight per process: more only queue inside httpx's pool (100 connections), and a few
-        # hundred waiting requests make the pool stall for the length of the timeout (seen at 1,000).
+        # One batch (up to 500 messages) in flight per process: they queue for the transport's 100 connections;
+        # more batches at once would only lengthen that queue.
         self._in_flight = asyncio.Semaphore(1)
 
     @classmethod

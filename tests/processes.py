@@ -1,5 +1,5 @@
 """Real API processes on a test database, like replicas behind a load balancer, started as users start them:
-`flexpool serve` with its own defaults (keep-alive included)."""
+`flexpool serve` with its own defaults."""
 from __future__ import annotations
 
 import asyncio
@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from contextlib import asynccontextmanager
 
 import httpx
@@ -25,6 +26,15 @@ def user_environment(**env: str) -> dict[str, str]:
 def serve(port: int, env: dict[str, str], log=subprocess.DEVNULL) -> subprocess.Popen:
     """`flexpool serve --port PORT`, the README's way to start the service."""
     return subprocess.Popen([*SERVE, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie has ended; it only waits for its parent to read its status)."""
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "\nState:\tZ" not in status.read_text()
+    except OSError:
+        return False
 
 
 def free_port() -> int:

@@ -19,7 +19,7 @@ import pytest
 from flexpool.db import migrations
 from flexpool.db.pool import create_pool
 from tests.helpers import Region, auth, future
-from tests.processes import free_port, serve, user_environment
+from tests.processes import alive, free_port, serve, user_environment
 
 pytestmark = pytest.mark.slow
 
@@ -222,8 +222,7 @@ async def test_the_service_killed_mid_storm(own_postgres):
         assert workers, "flexpool serve runs its HTTP workers as processes of their own"
         service.kill()
         for _ in range(200):  # the kernel ends them with their supervisor (PR_SET_PDEATHSIG)
-            if not any(Path(f"/proc/{pid}").exists() and "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-                       for pid in workers):
+            if not any(alive(pid) for pid in workers):
                 break
             await asyncio.sleep(0.01)
         else:

@@ -3,13 +3,12 @@ readiness that tells busy from down, and the embedded database that ends with `f
 import asyncio
 import logging
 import signal
-from pathlib import Path
 
 import httpx
 
 from flexpool.services.regions import create_region
 from tests.helpers import auth
-from tests.processes import free_port, serve, user_environment
+from tests.processes import alive, free_port, serve, user_environment
 
 
 class FailingPool:
@@ -98,9 +97,7 @@ async def test_the_embedded_database_stops_with_the_service(tmp_path):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
         assert not pid_file.exists()
-        status = Path(f"/proc/{postmaster}/status")
-        alive = status.exists() and "\nState:\tZ" not in status.read_text()  # a zombie has ended
-        assert not alive
+        assert not alive(postmaster)
     finally:
         if proc.poll() is None:
             proc.kill()

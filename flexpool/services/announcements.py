@@ -11,7 +11,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import waves as waves_db
 from flexpool.domain import audience, worktime
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.clock import age_on, at_local, local
+from flexpool.domain.clock import at_local, local
 from flexpool.domain.settlement import month_bounds
 from flexpool.domain.worktime import Rules
 from flexpool.services import conflicts, regions
@@ -59,8 +59,7 @@ async def _audience(conn, shift, tier: str, partner_ids, terms: dict) -> list:
     for first in range(0, len(ids), JUDGED_TOGETHER):
         rows = await audience_db.timelines(conn, ids[first:first + JUDGED_TOGETHER], lo, hi)
         day = local(shift["starts_at"]).date()
-        workers = ((r["worker_id"], worktime.Person(age=age_on(r["date_of_birth"], day) if r["date_of_birth"] else None,
-                                                    nights=r["nights"]),
+        workers = ((r["worker_id"], conflicts.person(r, day),
                     [worktime.Interval(a, b, m) for a, b, m in zip(r["starts"], r["ends"], r["breaks"])])
                    for r in rows)
         users += [user_of[w] for w in audience.who_may_work(interval, workers, rules)]
