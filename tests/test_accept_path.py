@@ -120,3 +120,33 @@ async def test_a_read_that_raced_a_change_is_not_kept(pool):
         assert "racer@mail.test" not in principals.entries
         await principals.get(conn, "racer@mail.test")
         assert "racer@mail.test" in principals.entries
+
+
+async def test_the_loan_limit_counts_the_calendar_month_of_the_shift(client, pool):
+    """DOMAIN.md, the home employer's limit: minutes lent out per month, counted in the one read of an accept.
+    A second loan in the same month passes 480 minutes and is refused; one in the next month is not."""
+    from datetime import date, time
+
+    from flexpool.domain.clock import AMSTERDAM
+
+    region = await Region(client).setup(pool)
+    await region.worker("Thuiszorg West", "lender", function="helpende")
+    today = datetime.now(AMSTERDAM).date()
+    first = date(today.year + (today.month == 12), today.month % 12 + 1, 1)  # next month
+    after = date(first.year + (first.month == 12), first.month % 12 + 1, 1)  # the month after
+    ids = []
+    for day in (first.replace(day=10), first.replace(day=12), after.replace(day=10)):
+        start = datetime.combine(day, time(7), tzinfo=AMSTERDAM)
+        r = await client.post("/v1/shifts", headers=auth(region.orgs["Zonnehuis"]["planner"]), json={
+            "siteId": region.sites["Zonnehuis"]["id"], "function": "helpende", "startsAt": start.isoformat(),
+            "endsAt": (start + timedelta(hours=8)).isoformat(), "breakMinutes": 30, "places": 1})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    async with pool.acquire() as conn:  # every wave reached; a limit of 480 lent minutes a month
+        await conn.execute("UPDATE shifts SET partners_at = now(), region_at = now()")
+        await conn.execute("UPDATE workers SET max_loan_minutes_per_month = 480")
+    codes = []
+    for shift_id in ids:
+        r = await client.post(f"/v1/shifts/{shift_id}/accept", headers=auth("lender@mail.test"))
+        codes.append((r.status_code, r.json().get("type")))
+    assert codes == [(201, None), (409, "/problems/loan-limit"), (201, None)]
