@@ -1,9 +1,9 @@
 """Alembic environment: hand-written SQL revisions, run over psycopg (multi-statement SQL is allowed there)."""
 import os
 
-from alembic import context
 from sqlalchemy import create_engine, pool
 
+from alembic import context
 from flexpool.db.urls import sqlalchemy_url
 
 

@@ -3,21 +3,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
 from litestar import Litestar, Request
-from litestar.exceptions import ValidationException
+
 # Litestar's own msgspec schema plugin is not public API (pinned <3); the schema test guards the import.
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.config.cors import CORSConfig
+from litestar.exceptions import ValidationException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.plugins.prometheus import PrometheusConfig
+from litestar.static_files import create_static_files_router
 
 from api import openapi_docs
 from api.allow import complete_allow
@@ -25,13 +26,13 @@ from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
 from api.deps import DEPENDENCIES
 from api.idempotency import IdempotencyMiddleware
 from api.input import query_problems, strict_body_problems
-from api.request_connection import RequestConnectionMiddleware
-from api.principals import Principals
 from api.metrics import metrics_port, metrics_routes
-from api.rate_limit import RateLimitMiddleware
-from api.security_headers import security_headers
+from api.principals import Principals
 from api.problems import EXCEPTION_HANDLERS, problem_page
+from api.rate_limit import RateLimitMiddleware
+from api.request_connection import RequestConnectionMiddleware
 from api.routes import ROUTES
+from api.security_headers import security_headers
 from flexpool import config as config_module
 from flexpool.config import Settings
 

@@ -1,7 +1,7 @@
 """Dependencies every handler may ask for: a pooled connection and the authenticated caller."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import asyncpg
 from litestar import Request
@@ -23,7 +23,7 @@ async def provide_principal(request: Request) -> Principal:
 
 async def provide_now() -> datetime:
     """The one place the HTTP layer reads the clock; everything below takes `now` as an argument."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 DEPENDENCIES = {"conn": Provide(provide_conn), "p": Provide(provide_principal), "now": Provide(provide_now)}

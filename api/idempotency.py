@@ -5,7 +5,6 @@ sees the row without an answer yet and gets 409 idempotency-in-progress.
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 
@@ -105,7 +104,7 @@ async def _keep(holder, user_id, key: str, status: int, content_type: str, body:
             await keys.forget(conn, user_id, key)
         else:
             await keys.answer(conn, user_id, key, status, content_type, body)
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         log.debug("the answer to Idempotency-Key %r could not be kept (%s)", key[:40], exc)
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import msgspec
 from litestar.params import Parameter
-from typing_extensions import Annotated
 
 from flexpool.services.errors import Invalid
 
@@ -35,7 +34,7 @@ def decode_cursor(cursor: str | None, *types: type) -> tuple | None:
         parts = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), type=list[str])
         if len(parts) != len(types) or len(cursor) > 512:
             raise ValueError("wrong shape")
-        values = tuple(_convert(t, v) for t, v in zip(types, parts))
+        values = tuple(_convert(t, v) for t, v in zip(types, parts, strict=True))
     except Exception:
         raise Invalid([("cursor", "not a cursor this service issued")]) from None
     return values

@@ -67,7 +67,7 @@ class Principals:
                 self.wake.clear()
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=5 if listener is None else 30)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             self.listening = False
@@ -81,7 +81,7 @@ class Principals:
             listener = await connect(self.database_url)
             await listener.add_listener(CHANNEL, self.forget)
             listener.add_termination_listener(self._lost)
-        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.info("not caching callers until the database can be listened to (%s)", exc)
             return None
         self.forget()  # whatever changed while nobody listened

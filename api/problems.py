@@ -8,8 +8,14 @@ import time
 import asyncpg
 import msgspec
 from litestar import Request, Response, get
-from litestar.exceptions import (HTTPException, NotAuthorizedException, NotFoundException,
-                                 PermissionDeniedException, TooManyRequestsException, ValidationException)
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+    ValidationException,
+)
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from api.schemas import BlockerOut
@@ -202,9 +208,18 @@ def handle_internal(request: Request, exc: Exception) -> Response:
 
 
 # FileNotFoundError: the server's Unix socket is gone while it restarts (the embedded and local setups).
-UNAVAILABLE = (ConnectionError, TimeoutError, FileNotFoundError, asyncpg.PostgresConnectionError, asyncpg.ConnectionDoesNotExistError,
-               asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError,
-               asyncpg.TooManyConnectionsError, asyncpg.InternalClientError)
+UNAVAILABLE = (
+    ConnectionError,
+    TimeoutError,
+    FileNotFoundError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InternalClientError,
+)
 _last_outage_log = [0.0]
 
 

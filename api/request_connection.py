@@ -8,7 +8,6 @@ pool when the answer has been sent.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import asyncpg
@@ -37,7 +36,7 @@ class RequestConnection:
             return
         try:
             await self.pool.release(conn)
-        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("a connection could not be given back (%s); the pool replaces it", exc)
 
 

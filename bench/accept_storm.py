@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -95,7 +95,7 @@ async def seeded(server: str, name: str, workers: int, shifts: int) -> tuple[str
     pool = await create_pool(url, max_size=2)
     async with pool.acquire() as conn:
         region_id, orgs = await seed.region(conn, organisations=4, workers=workers)
-        shift_ids = await seed.open_shifts(conn, region_id, orgs, count=shifts, now=datetime.now(timezone.utc),
+        shift_ids = await seed.open_shifts(conn, region_id, orgs, count=shifts, now=datetime.now(UTC),
                                            spread_hours=24 * 3)
         await conn.execute("ANALYZE")
     await pool.close()
@@ -121,9 +121,29 @@ async def floor(server: str, workers: int, shifts: int, connections: int, second
     await pool.close()
     script = folder / "accept.sql"
     script.write_text(FLOOR)
-    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", "2", "-T", str(seconds), "-f", str(script),
-                          "-D", f"workers={workers}", "-D", f"shifts={shifts}", url],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            "pgbench",
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            str(connections),
+            "-j",
+            "2",
+            "-T",
+            str(seconds),
+            "-f",
+            str(script),
+            "-D",
+            f"workers={workers}",
+            "-D",
+            f"shifts={shifts}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         raise RuntimeError(out.stderr)
     tps = float(re.search(r"tps = ([\d.]+)", out.stdout).group(1))
@@ -175,7 +195,7 @@ async def storm(server: str, args) -> None:
 
 
 async def offers(server: str, samples: int) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     url = await fresh_database(server, "bench_offers")
     pool = await create_pool(url)
     async with pool.acquire() as conn:

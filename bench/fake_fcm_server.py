@@ -37,7 +37,7 @@ async def app(scope, receive, send):
         message = json.loads(body)["message"]
         device = message.get("fid") or message.get("token")
         if _log is None:
-            _log = open(os.path.join(FOLDER, f"sent-{os.getpid()}.txt"), "a", buffering=1 << 16)  # noqa: SIM115
+            _log = open(os.path.join(FOLDER, f"sent-{os.getpid()}.txt"), "a", buffering=1 << 16)
         _log.write(f"{time.time():.6f} {device}\n")
         answer = {"name": f"projects/bench/messages/{device}"}
     payload = json.dumps(answer).encode()

@@ -24,8 +24,11 @@ START = date(2027, 2, 1)
 
 def workers_csv(n: int) -> bytes:
     lines = ["personeelsnummer;e-mail;naam;functie;contracturen;geboortedatum;postcode;bekwaamheden;flexpool"]
-    lines += [f"{100000 + i};w{i}@import.test;Werker {i};verzorgende-ig;{24 + i % 12};{1 + i % 28:02d}-0{1 + i % 9}-19{60 + i % 40};"
-              f"3511 AB;medicatie;ja" for i in range(n)]
+    lines += [
+        f"{100000 + i};w{i}@import.test;Werker {i};verzorgende-ig;{24 + i % 12};{1 + i % 28:02d}-0{1 + i % 9}-19{60 + i % 40};"
+        f"3511 AB;medicatie;ja"
+        for i in range(n)
+    ]
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
 
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -99,7 +99,7 @@ async def fanout(server: str, workers: int, devices: int, folder: Path) -> tuple
     expected = workers * devices
     try:
         await api.ready()
-        start = datetime.now(timezone.utc) + timedelta(days=3)
+        start = datetime.now(UTC) + timedelta(days=3)
         async with httpx.AsyncClient(base_url=api.url, timeout=120) as http:
             t0 = time.time()
             r = await http.post("/v1/shifts", headers={"Authorization": f"Bearer {issue(SECRET, 'planner0@bench.test')}"},

@@ -84,8 +84,10 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         statement_cache = int(env.get("FLEXPOOL_DB_STATEMENT_CACHE", "100"))
         workers = int(env.get("FLEXPOOL_WORKERS") or _usable_cores())
     except ValueError as exc:
-        raise ConfigError(f"FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, "
-                          f"FLEXPOOL_TOKEN_MAX_HOURS, FLEXPOOL_METRICS_PORT, FLEXPOOL_MAX_BODY_BYTES and FLEXPOOL_WORKERS must be integers: {exc}") from None
+        raise ConfigError(
+            "FLEXPOOL_PORT, FLEXPOOL_WRITE_RATE_PER_MINUTE, FLEXPOOL_DB_POOL_SIZE, FLEXPOOL_TOKEN_MAX_HOURS, "
+            f"FLEXPOOL_METRICS_PORT, FLEXPOOL_MAX_BODY_BYTES and FLEXPOOL_WORKERS must be integers: {exc}"
+        ) from None
     if not 1 <= token_max_hours <= 24 * 31:
         raise ConfigError("FLEXPOOL_TOKEN_MAX_HOURS must be between 1 and 744")
     metrics_token = env.get("FLEXPOOL_METRICS_TOKEN") or None

@@ -5,7 +5,7 @@ Deterministic (seeded), so every newcomer sees the same region. Dates are relati
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flexpool.db import organisations as orgs_db
 from flexpool.db import regions as regions_db
@@ -15,8 +15,8 @@ from flexpool.db.pool import connect
 from flexpool.domain.clock import AMSTERDAM, at_local
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
 from flexpool.services import booking, hours, settlement
-from flexpool.services import tariffs as tariff_service
 from flexpool.services import shifts as shift_service
+from flexpool.services import tariffs as tariff_service
 from flexpool.services.errors import ServiceError
 from flexpool.services.identity import principal_for
 from flexpool.services.shifts import ShiftDraft
@@ -72,7 +72,7 @@ def _pick(rng: random.Random, table):
 
 async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 50) -> dict | None:
     """Load the region once; None when it already exists."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rng = random.Random(20261124)
     conn = await connect(url)
     try:

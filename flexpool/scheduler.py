@@ -10,7 +10,7 @@ import logging
 import os
 import zlib
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -34,7 +34,7 @@ async def run_locked(pool, name: str, job, now: datetime | None = None) -> bool:
         if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(name)):
             return False
         try:
-            await job(conn, now or datetime.now(timezone.utc))
+            await job(conn, now or datetime.now(UTC))
             return True
         finally:
             try:
@@ -77,7 +77,7 @@ def build(pool, jobs=None, clock=None) -> AsyncIOScheduler:
 async def _tick(pool, name, job, clock) -> None:
     try:
         await run_locked(pool, name, job, clock() if clock else None)
-    except Exception:  # noqa: BLE001 - one failed round is logged; the next round tries again
+    except Exception:
         log.exception("job %s failed", name)
 
 

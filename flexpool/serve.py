@@ -1,4 +1,6 @@
-"""The entry point of `flexpool serve`'s worker processes (Granian): builds the app with the background work attached (the composition root)."""
+"""The entry point of `flexpool serve`'s worker processes (Granian): builds the app with the background work
+attached (the composition root)."""
+
 from __future__ import annotations
 
 import importlib

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-
-import asyncpg
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
 
 from flexpool.db import outbox
 from flexpool.domain import delivery
@@ -50,7 +50,7 @@ class Dispatcher:
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Claim, send and record one batch; the number of notifications handled."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         async with self.pool.acquire() as conn:
             async with conn.transaction():
                 rows = await conn.fetch(CLAIM, now, self.batch)
@@ -72,8 +72,8 @@ class Dispatcher:
             await asyncio.sleep(HEARTBEAT)
             try:
                 async with self.pool.acquire() as conn:
-                    await outbox.extend_lease(conn, claimed, datetime.now(timezone.utc) + self.lease)
-            except Exception as exc:  # noqa: BLE001 - the database may be away; the next beat tries again
+                    await outbox.extend_lease(conn, claimed, datetime.now(UTC) + self.lease)
+            except Exception as exc:
                 log.warning("lease heartbeat failed: %s", exc)
 
     async def _record_durably(self, claimed, pushes, outcomes, now) -> None:
@@ -84,8 +84,14 @@ class Dispatcher:
             try:
                 await self._record(claimed, pushes, outcomes, now)
                 return
-            except (OSError, asyncio.TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                    asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError) as exc:
+            except (
+                TimeoutError,
+                OSError,
+                asyncpg.PostgresConnectionError,
+                asyncpg.InterfaceError,
+                asyncpg.CannotConnectNowError,
+                asyncpg.AdminShutdownError,
+            ) as exc:
                 log.warning("recording %d push outcomes failed (%s); retrying", len(outcomes), exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
@@ -177,7 +183,7 @@ class Dispatcher:
     async def _record(self, claimed: list[int], pushes: list[Push], outcomes: list[Outcome], now: datetime) -> None:
         """Each device's outcome, then each notification's: sent, retried later, or dead-lettered."""
         per_notification: dict[int, list[Outcome]] = defaultdict(list)
-        for push, outcome in zip(pushes, outcomes):
+        for push, outcome in zip(pushes, outcomes, strict=True):
             per_notification[int(push.data["notificationId"])].append(outcome)
         async with self.pool.acquire() as conn:
             async with conn.transaction():
@@ -238,16 +244,16 @@ class Dispatcher:
                     while await self.run_once() >= self.batch:
                         pass
                     async with self.pool.acquire() as conn:
-                        BACKLOG.set(await outbox.due_count(conn, datetime.now(timezone.utc)))
+                        BACKLOG.set(await outbox.due_count(conn, datetime.now(UTC)))
                         RETRIES_WAITING.set(await outbox.retries_waiting(conn))
-                except Exception:  # noqa: BLE001 - a bad round must not stop the loop
+                except Exception:
                     log.exception("dispatch round failed")
                 if stop.is_set():
                     break
                 try:
                     # Without a listener (the database restarted), poll every second until it is back.
                     await asyncio.wait_for(self.wake.wait(), timeout=poll if listener is not None else 1.0)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             if listener is not None and not listener.is_closed():
@@ -266,6 +272,6 @@ class Dispatcher:
             listener.add_termination_listener(lambda *_: self.wake.set())
             self.listens += 1
             return listener
-        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("cannot LISTEN for new notifications yet (%s); polling", exc)
             return None

@@ -82,7 +82,7 @@ class FcmSender:
         self._in_flight = asyncio.Semaphore(1)
 
     @classmethod
-    def from_environment(cls, environ=None) -> "FcmSender | None":
+    def from_environment(cls, environ=None) -> FcmSender | None:
         """GOOGLE_APPLICATION_CREDENTIALS (a service-account file, its token_uri honoured) or application
         default credentials; None when there are none: pushes are then recorded, not sent."""
         env = os.environ if environ is None else environ
@@ -93,7 +93,7 @@ class FcmSender:
             if not path:
                 credential.get_credential()  # raises when no application default credentials exist
             return cls(credential, endpoint=endpoint, timeout=float(env.get("FLEXPOOL_FCM_TIMEOUT", "10")))
-        except Exception as exc:  # noqa: BLE001 - any failure means: no push, but the service runs
+        except Exception as exc:
             log.warning("no Firebase credentials (%s): pushes are recorded in the inbox but not sent", exc)
             return None
 
@@ -119,7 +119,7 @@ class FcmSender:
         outcomes: list[Outcome] = []
         try:
             await self._fresh_token()
-        except Exception as exc:  # noqa: BLE001 - the token endpoint failing is a transient failure of every push
+        except Exception as exc:
             return [Outcome(p.token, False, error=f"token refresh failed: {exc}"[:500]) for p in pushes]
         for i in range(0, len(pushes), BATCH):
             chunk = pushes[i:i + BATCH]
@@ -131,7 +131,7 @@ class FcmSender:
             except exceptions.FirebaseError as exc:  # the batch as a whole failed
                 outcomes += [self._failure(p.token, exc) for p in chunk]
                 continue
-            for push, response in zip(chunk, responses):
+            for push, response in zip(chunk, responses, strict=True):
                 if response.success:
                     outcomes.append(Outcome(push.token, True, message_id=response.message_id))
                 else:

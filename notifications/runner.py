@@ -28,7 +28,7 @@ async def running(app):
         dispatcher.wake.set()
         try:
             await asyncio.wait_for(task, timeout=10)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             task.cancel()
         if sender is not None:
             await sender.aclose()

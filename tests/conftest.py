@@ -16,9 +16,10 @@ os.environ.setdefault("FLEXPOOL_JWT_SECRET", "flexpool-test-secret-at-least-32-b
 os.environ.setdefault("FLEXPOOL_SCHEDULER", "0")
 os.environ.setdefault("FLEXPOOL_WRITE_RATE_PER_MINUTE", "100000")
 
-from flexpool import config as config_module, embedded  # noqa: E402
-from flexpool.db import migrations  # noqa: E402
-from flexpool.db.pool import create_pool  # noqa: E402
+from flexpool import config as config_module
+from flexpool import embedded
+from flexpool.db import migrations
+from flexpool.db.pool import create_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = "flexpool_test_template"
@@ -119,3 +120,12 @@ def fcm_sender(fake_fcm, tmp_path):
     assert sender is not None
     yield sender
     sender.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests in tests/service start `flexpool serve` as a user would, in processes of their own: they take
+    minutes together, so they are `slow` and `-m "not slow"` leaves them out of the fast loop."""
+    service = ROOT / "tests" / "service"
+    for item in items:
+        if service in Path(item.path).parents:
+            item.add_marker(pytest.mark.slow)

@@ -38,7 +38,7 @@ class FakeFcm:
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     # --- control -------------------------------------------------------------------------------------
-    def start(self) -> "FakeFcm":
+    def start(self) -> FakeFcm:
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:

@@ -28,7 +28,7 @@ class Region:
         self.workers: dict[str, dict] = {}
         self.coordinator = "coord@region.test"
 
-    async def setup(self, pool, names=("Zonnehuis", "Thuiszorg West")) -> "Region":
+    async def setup(self, pool, names=("Zonnehuis", "Thuiszorg West")) -> Region:
         async with pool.acquire() as conn:
             await create_region(conn, "Testregio", self.coordinator)
         for name in names:

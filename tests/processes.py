@@ -7,11 +7,10 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
-
 
 SERVE = [sys.executable, "-c", "import sys; from flexpool.cli import main; sys.exit(main())", "serve"]
 # What the suite sets for its in-process apps (tests/conftest.py) and a user would not have.

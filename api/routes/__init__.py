@@ -6,11 +6,28 @@ from api.routes.offers import AssignmentController, OfferController
 from api.routes.operations import OperationsController
 from api.routes.organisations import OrganisationController
 from api.routes.region import PlanningDeskController, RegionController
-from api.routes.settlements import (HoursController, ReportController, SettlementController,
-                                    TariffController)
+from api.routes.settlements import HoursController, ReportController, SettlementController, TariffController
 from api.routes.shifts import ApplicationController, ShiftController
 from api.routes.workers import WorkerController
 
-ROUTES = [live, ready, OrganisationController, ImportController, WorkerController, MeController, InvitationController, ShiftController,
-          ApplicationController, OfferController, AssignmentController, HoursController, TariffController,
-          SettlementController, ReportController, OperationsController, RegionController, PlanningDeskController, calendar_feed]
+ROUTES = [
+    live,
+    ready,
+    OrganisationController,
+    ImportController,
+    WorkerController,
+    MeController,
+    InvitationController,
+    ShiftController,
+    ApplicationController,
+    OfferController,
+    AssignmentController,
+    HoursController,
+    TariffController,
+    SettlementController,
+    ReportController,
+    OperationsController,
+    RegionController,
+    PlanningDeskController,
+    calendar_feed,
+]

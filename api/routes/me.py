@@ -12,8 +12,22 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.schemas import (AvailabilityOut, Invitation, invitation_out, CalendarLink, Device, DeviceIn, Me, NotificationOut, Preferences, PreferencesIn, QuietHoursOut,
-                         RoleOut, at, worker_out)
+from api.schemas import (
+    AvailabilityOut,
+    CalendarLink,
+    Device,
+    DeviceIn,
+    Invitation,
+    Me,
+    NotificationOut,
+    Preferences,
+    PreferencesIn,
+    QuietHoursOut,
+    RoleOut,
+    at,
+    invitation_out,
+    worker_out,
+)
 from flexpool.domain import availability
 from flexpool.domain.messages import render
 from flexpool.services import calendar as calendar_service

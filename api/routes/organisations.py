@@ -5,15 +5,31 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from asyncpg import Connection
 import msgspec
+from asyncpg import Connection
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, page_of
-from api.schemas import (INVITED, BlockedWorker, BlockedWorkerIn, Favourite, FavouritesIn, Invitation, Member, MemberIn, Organisation, OrganisationIn,
-                         OrganisationPatch, Partners,
-                         PartnersIn, Site, SiteIn, at, invitation_out)
+from api.schemas import (
+    INVITED,
+    BlockedWorker,
+    BlockedWorkerIn,
+    Favourite,
+    FavouritesIn,
+    Invitation,
+    Member,
+    MemberIn,
+    Organisation,
+    OrganisationIn,
+    OrganisationPatch,
+    Partners,
+    PartnersIn,
+    Site,
+    SiteIn,
+    at,
+    invitation_out,
+)
 from flexpool.services import directory, invitations
 from flexpool.services.principal import Principal
 
@@ -84,12 +100,16 @@ class OrganisationController(Controller):
                         status_code=HTTP_201_CREATED)
 
     @get("/{org_id:uuid}/invitations", summary="Invitations this organisation sent (orgAdmin, coordinator)")
-    async def invitations(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Invitation]:
+    async def invitations(
+        self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[Invitation]:
         rows = await invitations.organisation_invitations(conn, p, org_id)
         return page_of([invitation_out(r) for r in rows], limit, cursor, lambda i: (i.created_at.isoformat(), str(i.id)))
 
     @get("/{org_id:uuid}/members", summary="Members and their roles (orgAdmin, coordinator)")
-    async def members(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Member]:
+    async def members(
+        self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[Member]:
         rows = await directory.members(conn, p, org_id)
         return page_of([Member(r["id"], r["email"], r["name"], list(r["roles"])) for r in rows], limit, cursor,
                        lambda m: (m.name, str(m.id)))
@@ -140,7 +160,9 @@ class OrganisationController(Controller):
         return BlockedWorker(row["organisation_id"], row["worker_id"], row["reason"], at(row["created_at"]))
 
     @get("/{org_id:uuid}/blocked-workers", summary="Workers this organisation blocked")
-    async def blocked(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[BlockedWorker]:
+    async def blocked(
+        self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[BlockedWorker]:
         rows = await directory.blocked_workers(conn, p, org_id)
         return page_of([BlockedWorker(r["organisation_id"], r["worker_id"], r["reason"], at(r["created_at"]))
                         for r in rows], limit, cursor, lambda b: (b.created_at.isoformat(), str(b.worker_id)))

@@ -11,8 +11,8 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.routes.shifts import When
 from api.region_shapes import policy_of, settings_of
+from api.routes.shifts import When
 from api.schemas import BoardRow, HistoryEvent, Member, Region, RegionPlannerIn, RegionSettings, at
 from api.shapes import history_out
 from flexpool.services import planning_desk, regions

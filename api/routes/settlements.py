@@ -12,10 +12,30 @@ from litestar.params import Parameter
 from api.downloads import attachment
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.routes.shifts import When
-from api.schemas import (Balance, BalanceRow, FillRate, LoanRow, LoansReport, OrganisationTariffs, OrganisationTariffsIn, OrtBandOut,
-                         PositionOut, Settlement, StatementLineOut, StatementOut, StatementSummary,
-                         Tariffs, TariffsIn, Timesheet, TimesheetIn, TimesheetRow, TransferOut, VatExemption, VatOut,
-                         at)
+from api.schemas import (
+    Balance,
+    BalanceRow,
+    FillRate,
+    LoanRow,
+    LoansReport,
+    OrganisationTariffs,
+    OrganisationTariffsIn,
+    OrtBandOut,
+    PositionOut,
+    Settlement,
+    StatementLineOut,
+    StatementOut,
+    StatementSummary,
+    Tariffs,
+    TariffsIn,
+    Timesheet,
+    TimesheetIn,
+    TimesheetRow,
+    TransferOut,
+    VatExemption,
+    VatOut,
+    at,
+)
 from flexpool.domain.clock import local
 from flexpool.domain.statements import Statement
 from flexpool.domain.tariffs import Band

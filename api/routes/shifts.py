@@ -12,13 +12,24 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 
 from api.metrics import ACCEPTS, REFUSALS
 from api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page, page_of
-from api.schemas import (ApplicationOut, AssignIn, AssignmentOut, Candidate, HistoryEvent, OptionalReason, Reason,
-                         Shift, ShiftBatchIn, ShiftIn)
+from api.schemas import (
+    ApplicationOut,
+    AssignIn,
+    AssignmentOut,
+    Candidate,
+    HistoryEvent,
+    OptionalReason,
+    Reason,
+    Shift,
+    ShiftBatchIn,
+    ShiftIn,
+)
 from api.shapes import application_out, assignment_out, history_out, shift_out
 from flexpool.services import booking, shifts
 from flexpool.services import candidates as candidates_service
 from flexpool.services.errors import Conflict, Invalid
 from flexpool.services.principal import Principal
+
 
 # An instant in a query must carry its offset (RFC 3339), like every instant of the API: api.input's
 # `instants_have_offsets` refuses a naive one with 422 before any handler runs.
@@ -76,7 +87,9 @@ class ShiftController(Controller):
         return shift_out(shift, now, assignments, applications)
 
     @get("/{shift_id:uuid}/history", summary="Audit trail of the shift (its organisation only)")
-    async def history(self, conn: Connection, p: Principal, shift_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[HistoryEvent]:
+    async def history(
+        self, conn: Connection, p: Principal, shift_id: UUID, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[HistoryEvent]:
         return page_of([history_out(r) for r in await shifts.history(conn, p, shift_id)], limit, cursor,
                        lambda e: (f"{e.id:013d}",), parts=1)
 
@@ -121,7 +134,9 @@ class ShiftController(Controller):
         return Response(assignment_out(row), status_code=HTTP_201_CREATED)
 
     @get("/{shift_id:uuid}/applications", summary="Applications for the shift (planner)")
-    async def applications(self, conn: Connection, p: Principal, shift_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[ApplicationOut]:
+    async def applications(
+        self, conn: Connection, p: Principal, shift_id: UUID, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[ApplicationOut]:
         rows = await booking.applications_for_shift(conn, p, shift_id)
         return page_of([application_out(r) for r in rows], limit, cursor,
                        lambda a: (a.created_at.isoformat(), str(a.id)))

@@ -7,13 +7,25 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from litestar.params import Parameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.routes.shifts import When
-from api.schemas import (INVITED, Block, Erasure, Invitation, Roster, RosterIn, Worker, WorkerIn, WorkerPatch, at,
-                         invitation_out, worker_out)
+from api.schemas import (
+    INVITED,
+    Block,
+    Erasure,
+    Invitation,
+    Roster,
+    RosterIn,
+    Worker,
+    WorkerIn,
+    WorkerPatch,
+    at,
+    invitation_out,
+    worker_out,
+)
 from flexpool.services import directory, leavers
 from flexpool.services.principal import Principal
 

@@ -141,7 +141,7 @@ async def workers_booked_over(conn, blocks: list[tuple]) -> set:
     for a whole roster import)."""
     if not blocks:
         return set()
-    workers, starts, ends = zip(*blocks)
+    workers, starts, ends = zip(*blocks, strict=True)
     return {r["worker_id"] for r in await conn.fetch(
         "SELECT DISTINCT a.worker_id FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS b(w, s, e) "
         "JOIN assignments a ON a.worker_id = b.w AND a.status = 'booked' AND b.s < a.ends_at AND a.starts_at < b.e",

@@ -72,5 +72,9 @@ async def awaiting_confirmation(conn, now, within):
     return await conn.fetch(
         "SELECT a.id, a.organisation_id, s.id AS sid, s.starts_at, s.ends_at, s.function, u.name AS worker_name "
         "FROM assignments a JOIN shifts s ON s.id = a.shift_id JOIN workers w ON w.id = a.worker_id "
-        "JOIN users u ON u.id = w.user_id WHERE a.status = 'booked' AND a.ends_at <= $1 AND a.ends_at > $1::timestamptz - $2::interval "
-        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", now, within)
+        "JOIN users u ON u.id = w.user_id "
+        "WHERE a.status = 'booked' AND a.ends_at <= $1 AND a.ends_at > $1::timestamptz - $2::interval "
+        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)",
+        now,
+        within,
+    )

@@ -62,7 +62,10 @@ async def belongs_elsewhere(conn, user_id, organisation_id) -> bool:
     """Whether the user has any role or worker profile at an organisation other than this one."""
     return await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id IS DISTINCT FROM $2) "
-        "OR EXISTS (SELECT 1 FROM workers WHERE user_id = $1 AND organisation_id <> $2 AND ended_at IS NULL)", user_id, organisation_id)
+        "OR EXISTS (SELECT 1 FROM workers WHERE user_id = $1 AND organisation_id <> $2 AND ended_at IS NULL)",
+        user_id,
+        organisation_id,
+    )
 
 
 async def grant(conn, user_id, region_id, organisation_id, role: str) -> None:
@@ -138,7 +141,7 @@ async def insert_many(conn, region_id, people: list[tuple[str, str]]) -> list:
     """New accounts (email, name) of one region; returns (id, key)."""
     if not people:
         return []
-    emails, names = zip(*people)
+    emails, names = zip(*people, strict=True)
     return await conn.fetch(
         "INSERT INTO users (email, name, region_id) SELECT e, n, $1 FROM unnest($2::text[], $3::text[]) AS t(e, n) "
         "RETURNING id, lower(email) AS key", region_id, list(emails), list(names))

@@ -1,9 +1,22 @@
 """Workers (pool members), their credentials, exclusions and home roster blocks."""
 from __future__ import annotations
 
-WORKER_COLUMNS = ("date_of_birth", "home_postcode", "home_latitude", "home_longitude", "function", "skills",
-                  "contract_minutes_per_week", "employer_opt_in", "worker_opt_in", "employee_number", "max_loan_minutes_per_month", "nights", "max_travel_km",
-                  "max_extra_minutes_per_week")
+WORKER_COLUMNS = (
+    "date_of_birth",
+    "home_postcode",
+    "home_latitude",
+    "home_longitude",
+    "function",
+    "skills",
+    "contract_minutes_per_week",
+    "employer_opt_in",
+    "worker_opt_in",
+    "employee_number",
+    "max_loan_minutes_per_month",
+    "nights",
+    "max_travel_km",
+    "max_extra_minutes_per_week",
+)
 
 
 async def insert(conn, *, user_id, organisation_id, region_id, fields: dict):
@@ -142,7 +155,7 @@ async def insert_many(conn, organisation_id, region_id, rows: list[tuple]) -> li
     employer_opt_in); one statement for the whole file. Returns (id, user_id)."""
     if not rows:
         return []
-    columns = list(zip(*rows))
+    columns = list(zip(*rows, strict=True))
     return await conn.fetch(
         "INSERT INTO workers (user_id, organisation_id, region_id, employee_number, function, "
         "contract_minutes_per_week, date_of_birth, home_postcode, skills, employer_opt_in) "

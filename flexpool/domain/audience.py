@@ -4,9 +4,10 @@ A wave reaches thousands of workers at once, so it cannot run the whole working-
 It applies everything that is decided by the shift and a few columns of the worker: the function ladder,
 skills and their credentials, BIG, VOG, exclusions, distance, age rules, the loan limit, and work that
 overlaps or leaves less than the shortest rest the law ever allows; and the worker's own wishes (availability
-windows, a weekly cap of extra minutes), so nobody hears of shifts they said they do not want. What remains (the 11-hour rest and its
-weekly exception, weekly hours, night series) is judged in full when the worker opens the offer and at
-accept. Only definite failures are ruled out, so nobody who could accept is left unnotified.
+windows, a weekly cap of extra minutes), so nobody hears of shifts they said they do not want. Only definite
+failures are ruled out here, so nobody who could accept is left out; the candidates that remain then get the
+full working-time judgement of an accept (the 11-hour rest and its weekly exception, weekly hours, night
+series) before anyone is notified.
 """
 from __future__ import annotations
 

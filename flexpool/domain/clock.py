@@ -1,7 +1,7 @@
 """Local time of the region: calendar rules (days, weeks, nights) are judged in Europe/Amsterdam."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -14,7 +14,7 @@ def local(instant: datetime) -> datetime:
 def utc(instant: datetime) -> datetime:
     """Normalise to UTC: Python compares and subtracts datetimes of the same tzinfo by wall clock, which is
     wrong across a DST change; in UTC, arithmetic is absolute time."""
-    return instant.astimezone(timezone.utc)
+    return instant.astimezone(UTC)
 
 
 def at_local(day: date, clock: time) -> datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -109,6 +110,30 @@ def _cell(row: list, index: dict[str, int], field: str):
     return value
 
 
+class _RowReader:
+    """Reads one row's cells by field, collecting every problem of the row instead of stopping at the first,
+    so a file comes back with all its errors at once."""
+
+    def __init__(self, number: int, row: list, index: dict[str, int]):
+        self.number, self.row, self.index = number, row, index
+        self.problems: list[Problem] = []
+
+    def cell(self, field: str):
+        return _cell(self.row, self.index, field)
+
+    def take(self, field: str, parse, required: bool = False):
+        value = self.cell(field)
+        if value is None:
+            if required:
+                self.problems.append((self.number, field, "required"))
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.problems.append((self.number, field, str(exc).strip("`").replace("` ", " ")))
+            return None
+
+
 DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 
@@ -181,20 +206,8 @@ def parse_workers(header: list[str], rows: list[tuple[int, list]],
     records, seen = [], {}
     for number, row in rows:
         found: dict = {}
-        row_problems: list[Problem] = []
-
-        def take(field, parse, required=False):
-            value = _cell(row, index, field)
-            if value is None:
-                if required:
-                    row_problems.append((number, field, "required"))
-                return None
-            try:
-                return parse(value)
-            except ValueError as exc:
-                row_problems.append((number, field, str(exc).strip("`").replace("` ", " ")))
-                return None
-
+        reader = _RowReader(number, row, index)
+        take = reader.take
         found["email"] = take("email", lambda v: _email(v), True)
         found["name"] = take("name", lambda v: _text(v, "name", 200), True)
         found["function"] = take("function", lambda v: _choice(v, functions, "function"), True)
@@ -206,8 +219,8 @@ def parse_workers(header: list[str], rows: list[tuple[int, list]],
                                                          for s in re.split(r"[,;/]", str(v)) if s.strip())) or ()
         found["opted_in"] = take("pool", parse_yes_no)
         found["vog_valid_until"] = take("vogValidUntil", parse_date)
-        if row_problems:
-            problems += row_problems
+        if reader.problems:
+            problems += reader.problems
             continue
         record = WorkerRecord(row=number, contract_minutes_per_week=round(hours * 60), **found)
         for key in filter(None, (record.employee_number and f"#{record.employee_number}", record.email.lower())):
@@ -230,22 +243,15 @@ def parse_roster(header: list[str], rows: list[tuple[int, list]]) -> tuple[list[
         return [], problems
     records = []
     for number, row in rows:
-        row_problems: list[Problem] = []
-        values = {}
-        for field, parse in (("date", parse_date), ("start", parse_time), ("end", parse_time)):
-            value = _cell(row, index, field)
-            try:
-                values[field] = parse(value) if value is not None else None
-                if value is None:
-                    row_problems.append((number, field, "required"))
-            except ValueError as exc:
-                row_problems.append((number, field, str(exc)))
-        employee = _cell(row, index, "employeeNumber")
-        email = _cell(row, index, "email")
+        reader = _RowReader(number, row, index)
+        values = {field: reader.take(field, parse, required=True)
+                  for field, parse in (("date", parse_date), ("start", parse_time), ("end", parse_time))}
+        employee = reader.cell("employeeNumber")
+        email = reader.cell("email")
         if employee is None and email is None:
-            row_problems.append((number, "employeeNumber", "personeelsnummer or e-mail is required"))
-        if row_problems:
-            problems += row_problems
+            reader.problems.append((number, "employeeNumber", "personeelsnummer or e-mail is required"))
+        if reader.problems:
+            problems += reader.problems
             continue
         try:
             starts_at, ends_at = local_block(values["date"], values["start"], values["end"])
@@ -283,7 +289,7 @@ def roster_problems(records: list[RosterRecord]) -> list[Problem]:
         by_worker.setdefault(r.key, []).append(r)
     for blocks in by_worker.values():
         ordered = sorted(blocks, key=lambda b: b.starts_at)
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in pairwise(ordered):
             if b.starts_at < a.ends_at:
                 problems.append((b.row, "start", f"overlaps row {a.row} of the same person"))
     return problems

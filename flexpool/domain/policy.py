@@ -7,6 +7,7 @@ set there is the default, so a region only ever records what it changed.
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import msgspec
 
@@ -73,7 +74,7 @@ def problems(policy: RegionPolicy) -> list[tuple[str, str]]:
     if r.minor_max_shift > r.max_shift or r.minor_max_week > r.max_week:
         out.append(("worktime", "minors cannot get higher limits than adults"))
     leads = [lead for lead, _, _ in policy.waves.rows]
-    if any(a <= b for a, b in zip(leads, leads[1:])):
+    if any(a <= b for a, b in pairwise(leads)):
         out.append(("waves", "rows go from the longest lead time to the shortest, each lead time once"))
     for i, (lead, own, partners) in enumerate(policy.waves.rows):
         if lead <= timedelta(0) or own < timedelta(0) or partners < timedelta(0):

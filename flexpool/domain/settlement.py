@@ -52,7 +52,7 @@ def work_line(tariff_cents_per_hour: int, worked_minutes: int, paid_ort: list[Or
     amount = round_half_up(base + sum(bands, Fraction(0)))
     parts = _share_out(amount, [base, *bands])
     return LineAmount(base_cents=parts[0],
-                      ort=tuple(OrtPart(o.label, o.percent, o.minutes, c) for o, c in zip(paid_ort, parts[1:])),
+                      ort=tuple(OrtPart(o.label, o.percent, o.minutes, c) for o, c in zip(paid_ort, parts[1:], strict=True)),
                       amount_cents=amount)
 
 

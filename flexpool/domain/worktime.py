@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
 import msgspec
 
@@ -150,7 +151,7 @@ def _pair_violations(ds: list[Duty], person: Person, rules: Rules) -> set[tuple]
     """Rules about consecutive duties; each violation keyed by the instants that witness it."""
     found: set[tuple] = set()
     short_rests: list[datetime] = []
-    for a, b in zip(ds, ds[1:]):
+    for a, b in pairwise(ds):
         gap = _gap(a, b)
         if person.minor:
             if gap < rules.minor_rest:

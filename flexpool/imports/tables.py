@@ -40,7 +40,7 @@ def _xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list[Cell]]]]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable workbook is the same answer to the person
+    except Exception:
         raise UnreadableFile("the file is not a readable XLSX workbook") from None
     sheet = book.worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]

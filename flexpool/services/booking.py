@@ -132,7 +132,7 @@ def _decide(facts, worker: dict, shift: dict, now: datetime) -> list[Blocker]:
     """Every check of an accept over the loaded facts: the pure domain, no database."""
     existing = [worktime.Interval(a, b, m) for a, b, m, sid in
                 zip(facts["timeline_starts"], facts["timeline_ends"], facts["timeline_breaks"],
-                    facts["timeline_shifts"]) if sid != shift["id"]]
+                    facts["timeline_shifts"], strict=True) if sid != shift["id"]]
     rules = region_policy.from_settings(facts["region_settings"]).rules
     return assess(shift=conflicts.offer(shift, facts["partner_ids"]), shift_status=shift["status"],
                   places=shift["places"], places_filled=shift["places_filled"], worker=conflicts.candidate(worker),

@@ -52,7 +52,7 @@ class WorkerContext:
         self.loans = loans
 
     @classmethod
-    async def load(cls, conn, worker, lo: datetime, hi: datetime) -> "WorkerContext":
+    async def load(cls, conn, worker, lo: datetime, hi: datetime) -> WorkerContext:
         rows = await assignments_db.timeline(conn, worker["id"], lo - HORIZON, hi + HORIZON)
         return cls(worker, rows, {})
 

@@ -29,12 +29,12 @@ async def reachable(url: str | None, timeout: float) -> bool:
         return False
     try:
         conn = await asyncio.wait_for(connect(url), timeout)
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
         return False
     try:
         await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout)
         return True
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
         return False
     finally:
         await conn.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 from uuid import UUID
 
 import asyncpg
@@ -12,7 +13,8 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import identifiers
-from flexpool.domain.catalogue import CREDENTIAL_KINDS, DEFAULT as CATALOGUE
+from flexpool.domain.catalogue import CREDENTIAL_KINDS
+from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.services import access, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -43,9 +45,21 @@ async def organisation(conn, p: Principal, organisation_id: UUID):
     return row
 
 
-ORGANISATION_FIELDS = {"kvk_number", "iban", "vat_number", "address", "postcode", "city", "cao", "waadi_registered", "waadi_exempt",
-                       "worker_cancel_window_minutes", "late_cancel_window_minutes", "late_cancellation_percent",
-                       "delegates_planning"}
+ORGANISATION_FIELDS = {
+    "kvk_number",
+    "iban",
+    "vat_number",
+    "address",
+    "postcode",
+    "city",
+    "cao",
+    "waadi_registered",
+    "waadi_exempt",
+    "worker_cancel_window_minutes",
+    "late_cancel_window_minutes",
+    "late_cancellation_percent",
+    "delegates_planning",
+}
 
 
 async def update_organisation(conn, p: Principal, organisation_id: UUID, changes: dict, now: datetime):
@@ -242,7 +256,7 @@ async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: U
         if not (lo <= s < hi):
             errors.append((f"blocks[{i}].startsAt", "must lie inside [from, to)"))
     ordered = sorted(blocks)
-    for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+    for (_, e1), (s2, _) in pairwise(ordered):
         if s2 < e1:
             errors.append(("blocks", f"two blocks overlap at {s2.isoformat()}"))
     if errors:

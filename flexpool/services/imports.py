@@ -118,10 +118,10 @@ async def import_workers(conn, p: Principal, organisation_id: UUID, content: byt
         user_ids = [account["id"] if account else fresh[r.email.lower()] for r, account in new]
         await users_db.rename_many(conn, [(account["id"], r.name) for r, account in new if account] + renames)
         created = await workers_db.insert_many(conn, organisation_id, org["region_id"], [
-            (uid, *_as_row(_worker_fields(r, None))) for (r, _), uid in zip(new, user_ids)])
+            (uid, *_as_row(_worker_fields(r, None))) for (r, _), uid in zip(new, user_ids, strict=True)])
         await users_db.grant_many(conn, org["region_id"], organisation_id, "worker", user_ids)
         worker_of = {row["user_id"]: row["id"] for row in created}
-        vogs += [(worker_of[uid], r.vog_valid_until) for (r, _), uid in zip(new, user_ids) if r.vog_valid_until]
+        vogs += [(worker_of[uid], r.vog_valid_until) for (r, _), uid in zip(new, user_ids, strict=True) if r.vog_valid_until]
         await workers_db.update_many(conn, changed)
         await workers_db.set_vog_many(conn, vogs)
         for r, account in invite:

@@ -60,7 +60,7 @@ class Pricing:
         self._amounts: dict[tuple, money.LineAmount] = {}
 
     @classmethod
-    async def load(cls, conn, region_id) -> "Pricing":
+    async def load(cls, conn, region_id) -> Pricing:
         row = await tariffs_db.region_table(conn, region_id)
         table = dict(DEFAULT_TARIFFS)
         vat_percent = 21
