@@ -3,6 +3,7 @@
 
     python3 run.py serve --demo     # the service on an embedded PostgreSQL with the demo region
     python3 run.py test             # the test suite (pytest, real PostgreSQL)
+    python3 run.py check            # the gates CI runs before the tests: ruff (lint, import order) and mypy
     python3 run.py <anything else>  # any `flexpool` subcommand
 """
 import hashlib
@@ -36,6 +37,11 @@ def main() -> int:
     args = sys.argv[1:] or ["serve", "--demo"]
     if args[0] == "test":
         cmd = [str(BIN / "python"), "-m", "pytest", *args[1:]]
+    elif args[0] == "check":
+        os.chdir(ROOT)
+        lint = subprocess.call([str(BIN / "ruff"), "check", "."])
+        types = subprocess.call([str(BIN / "mypy")])
+        return lint or types
     else:
         cmd = [str(BIN / "flexpool"), *args]
     os.chdir(ROOT)

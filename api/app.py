@@ -24,15 +24,14 @@ from api import openapi_docs
 from api.allow import complete_allow
 from api.auth import PUBLIC_PATHS, JWTAuthenticationMiddleware, TokenVerifier
 from api.deps import DEPENDENCIES
-from api.idempotency import IdempotencyMiddleware
 from api.input import query_problems, strict_body_problems
 from api.metrics import metrics_port, metrics_routes
 from api.principals import Principals
 from api.problems import EXCEPTION_HANDLERS, problem_page
-from api.rate_limit import RateLimitMiddleware
 from api.request_connection import RequestConnectionMiddleware
 from api.routes import ROUTES
 from api.security_headers import security_headers
+from api.write_gate import WriteGateMiddleware
 from flexpool import config as config_module
 from flexpool.config import Settings
 
@@ -68,6 +67,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
     @asynccontextmanager
     async def lifespan(app: Litestar):
         own_pool = pool is None
+        assert settings.database_url, "the CLI resolves the embedded database before the app starts"
         app.state.pool = pool or await database.open_pool(settings.database_url, settings.db_pool_size,
                                                           settings.statement_cache_size)
         app.state.settings = settings
@@ -98,8 +98,7 @@ def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()
             PrometheusConfig(app_name="flexpool", prefix="flexpool", group_path=True).middleware,
             RequestConnectionMiddleware,
             DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
-            DefineMiddleware(RateLimitMiddleware, exclude=PUBLIC_PATHS),
-            IdempotencyMiddleware,
+            DefineMiddleware(WriteGateMiddleware, exclude=PUBLIC_PATHS),
         ],
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins), allow_credentials=True,
                                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
@@ -125,7 +124,7 @@ class ClosedStructSchemaPlugin(StructSchemaPlugin):
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
-        if msgspec.inspect.type_info(field_definition.type_).forbid_unknown_fields:
+        if getattr(msgspec.inspect.type_info(field_definition.type_), "forbid_unknown_fields", False):
             schema.additional_properties = False
         return schema
 

@@ -37,7 +37,7 @@ class TokenVerifier:
 
     @cached_property
     def _jwks(self) -> jwt.PyJWKClient:
-        url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        url = (self.issuer or "").rstrip("/") + "/.well-known/openid-configuration"
         with urllib.request.urlopen(url, timeout=5) as resp:
             jwks_uri = json.load(resp)["jwks_uri"]
         return jwt.PyJWKClient(jwks_uri, cache_keys=True, lifespan=3600)

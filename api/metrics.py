@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusController
+from litestar.types import ControllerRouterHandler
 from prometheus_client import Counter, start_http_server
 
 from flexpool.metrics import SUPERVISED
@@ -17,7 +18,7 @@ ACCEPTS = Counter("flexpool_accepts", "Accepts by outcome", ["outcome"])
 REFUSALS = Counter("flexpool_refusals", "Refused accepts by the first blocker's problem type", ["type"])
 
 
-def metrics_routes(settings) -> list:
+def metrics_routes(settings) -> list[ControllerRouterHandler]:
     """`/metrics` on the API port: open in development, behind `FLEXPOOL_METRICS_TOKEN` when set; with
     `FLEXPOOL_METRICS_PORT` it is served on that port instead (`flexpool serve` starts it) and not here."""
     if settings.metrics_port is not None:
@@ -26,7 +27,7 @@ def metrics_routes(settings) -> list:
         return [PrometheusController]
     expected = settings.metrics_token.encode()
 
-    def bearer_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    def bearer_token(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
             raise NotAuthorizedException("The metrics need Authorization: Bearer <FLEXPOOL_METRICS_TOKEN>.")

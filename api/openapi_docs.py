@@ -50,7 +50,7 @@ WHY = {
     "503": "The database is unreachable for the moment; see Retry-After.",
 }
 
-STATEMENT_MEDIA = {
+STATEMENT_MEDIA: dict[str, dict[str, Any]] = {
     "text/csv": {"schema": {"type": "string"}, "description": "Dutch Excel CSV (semicolons, decimal commas)"},
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
                                                                                      "format": "binary"}},
@@ -131,7 +131,7 @@ def _accept(schema: dict) -> None:
 
 
 def _statement(schema: dict) -> None:
-    operation = schema["paths"]["/v1/settlements/{month}/statements/{statement_id}"]["get"]
+    operation: dict[str, Any] = schema["paths"]["/v1/settlements/{month}/statements/{statement_id}"]["get"]
     ok = operation["responses"]["200"]
     ok["description"] = "The statement, in the media type asked for with Accept (or ?format=)"
     ok["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/StatementOut"}},

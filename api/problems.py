@@ -17,9 +17,11 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
 
 from api.schemas import BlockerOut
 from flexpool.domain.model import Blocker
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Invalid, ServiceError
 
 log = logging.getLogger("flexpool.api")
@@ -119,7 +121,8 @@ def _field_errors(exc: ValidationException) -> list[tuple[str, str]]:
         key = item.get("key") if isinstance(item, dict) else None
         m = _PATH.search(message)
         field = _camel_path(m.group(1)) if m else (key or "body")
-        text = _MSGSPEC.match(message).group(1) if message else "invalid"  # DOTALL: always matches
+        whole = _MSGSPEC.match(message)  # DOTALL: matches every message
+        text = whole.group(1) if whole and message else "invalid"
         unknown = _UNKNOWN.match(text)
         inner = _INNER.match(text)
         if unknown:  # name the unknown field itself, not the object holding it
@@ -153,33 +156,33 @@ def handle_validation(request: Request, exc: ValidationException) -> Response:
     errors = _field_errors(exc)
     if any("malformed" in m.lower() or "json is malformed" in m.lower() for _, m in errors) or \
             "malformed" in (exc.detail or "").lower():
-        return problem("malformed-request", 400, "The request body is not valid JSON.", request)
+        return problem(ProblemType.MALFORMED_REQUEST, 400, "The request body is not valid JSON.", request)
     if not errors:
         errors = [("body", exc.detail or "invalid")]
-    return problem("validation", 422, "; ".join(f"{f}: {m}" for f, m in errors), request, errors=errors)
+    return problem(ProblemType.VALIDATION, 422, "; ".join(f"{f}: {m}" for f, m in errors), request, errors=errors)
 
 
 def handle_http(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
-        return problem("unauthenticated", 401, exc.detail or "Sign in with a bearer token.", request,
+        return problem(ProblemType.UNAUTHENTICATED, 401, exc.detail or "Sign in with a bearer token.", request,
                        headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, PermissionDeniedException):
-        return problem("forbidden", 403, exc.detail or "Your role does not allow this.", request)
+        return problem(ProblemType.FORBIDDEN, 403, exc.detail or "Your role does not allow this.", request)
     if isinstance(exc, NotFoundException):
-        return problem("not-found", 404, "The resource does not exist, or you may not see it.", request)
+        return problem(ProblemType.NOT_FOUND, 404, "The resource does not exist, or you may not see it.", request)
     if isinstance(exc, TooManyRequestsException):
         headers = dict(exc.headers or {})
         headers["Retry-After"] = str(headers.get("RateLimit-Reset") or headers.get("ratelimit-reset") or 60)
-        return problem("rate-limited", 429, "Too many changes in a short time; try again shortly.", request,
+        return problem(ProblemType.RATE_LIMITED, 429, "Too many changes in a short time; try again shortly.", request,
                        headers=headers)
     if exc.status_code == 405:
-        return problem("method-not-allowed", 405, exc.detail or "Method not allowed.", request,
+        return problem(ProblemType.METHOD_NOT_ALLOWED, 405, exc.detail or "Method not allowed.", request,
                        headers=exc.headers)
     if exc.status_code == 400:
-        return problem("malformed-request", 400, exc.detail or "The request could not be read.", request)
+        return problem(ProblemType.MALFORMED_REQUEST, 400, exc.detail or "The request could not be read.", request)
     if exc.status_code >= 500:
         log.error("HTTP %s on %s: %s", exc.status_code, request.url.path, exc.detail)
-        return problem("internal", exc.status_code, "Something went wrong on our side.", request)
+        return problem(ProblemType.INTERNAL, exc.status_code, "Something went wrong on our side.", request)
     slug = {409: "conflict", 415: "malformed-request", 413: "too-large"}.get(exc.status_code, "conflict")
     return problem(slug, exc.status_code, exc.detail or "", request)
 
@@ -187,10 +190,10 @@ def handle_http(request: Request, exc: HTTPException) -> Response:
 def handle_database(request: Request, exc: asyncpg.PostgresError) -> Response:
     """A constraint the domain checks missed is still a client-facing 409/422, not a 500."""
     if isinstance(exc, (asyncpg.UniqueViolationError, asyncpg.ExclusionViolationError)):
-        return problem("conflict", 409, "This conflicts with something that already exists.", request)
+        return problem(ProblemType.CONFLICT, 409, "This conflicts with something that already exists.", request)
     if isinstance(exc, (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError,
                         asyncpg.NotNullViolationError, asyncpg.DataError)):
-        return problem("validation", 422, "A value is out of range or refers to something unknown.", request,
+        return problem(ProblemType.VALIDATION, 422, "A value is out of range or refers to something unknown.", request,
                        errors=[("body", getattr(exc, "constraint_name", None) or "invalid value")])
     return handle_internal(request, exc)
 
@@ -198,13 +201,13 @@ def handle_database(request: Request, exc: asyncpg.PostgresError) -> Response:
 def handle_overflow(request: Request, exc: OverflowError) -> Response:
     """A date at the edge of the calendar (year 1 or 9999 with an offset) cannot be converted: bad input."""
     log.info("out-of-range value on %s %s: %s", request.method, request.url.path, exc)
-    return problem("validation", 422, "A date or number lies outside the range FlexPool works with.", request,
+    return problem(ProblemType.VALIDATION, 422, "A date or number lies outside the range FlexPool works with.", request,
                    errors=[("body", "a date or number is out of range")])
 
 
 def handle_internal(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem("internal", HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", request)
+    return problem(ProblemType.INTERNAL, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.", request)
 
 
 # FileNotFoundError: the server's Unix socket is gone while it restarts (the embedded and local setups).
@@ -230,7 +233,7 @@ def handle_unavailable(request: Request, exc: Exception) -> Response:
     if now - _last_outage_log[0] > 10:
         _last_outage_log[0] = now
         log.warning("database unavailable (%s: %s); answering 503", type(exc).__name__, exc)
-    return problem("unavailable", 503, "The service cannot reach its database right now; try again in a moment.",
+    return problem(ProblemType.UNAVAILABLE, 503, "The service cannot reach its database right now; try again in a moment.",
                    request, headers={"Retry-After": "2"})
 
 
@@ -254,10 +257,10 @@ def handle_interface(request: Request, exc: asyncpg.InterfaceError) -> Response:
 
 def handle_too_deep(request: Request, exc: RecursionError) -> Response:
     """JSON nested deeper than any FlexPool shape: the decoder gives up; the client gets a 400."""
-    return problem("malformed-request", 400, "The body is nested too deeply to be a FlexPool request.", request)
+    return problem(ProblemType.MALFORMED_REQUEST, 400, "The body is nested too deeply to be a FlexPool request.", request)
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ServiceError: handle_service_error,
     ValidationException: handle_validation,
     HTTPException: handle_http,

@@ -13,7 +13,7 @@ MINUTE = timedelta(minutes=1)
 
 
 def policy_of(data: RegionSettings) -> RegionPolicy:
-    given = {}
+    given: dict[str, int] = {}
     if data.worktime is not None:
         given = {rule: getattr(data.worktime, _wire(rule)) for rule in Rules.__struct_fields__
                  if getattr(data.worktime, _wire(rule)) is not None}

@@ -9,6 +9,7 @@ pool when the answer has been sent.
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 import asyncpg
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -42,10 +43,11 @@ class RequestConnection:
 
 def of(scope: Scope) -> RequestConnection:
     """The request's connection holder (a fresh one outside the middleware, e.g. in-process test apps)."""
-    holder = scope.get(KEY)
+    extras = cast(dict[str, Any], scope)  # the ASGI scope is a dict; this key is ours
+    holder = extras.get(KEY)
     if holder is None:
-        holder = scope[KEY] = RequestConnection(scope["app"].state.pool)
-    return holder
+        holder = extras[KEY] = RequestConnection(scope["app"].state.pool)
+    return cast(RequestConnection, holder)
 
 
 class RequestConnectionMiddleware:
@@ -56,7 +58,7 @@ class RequestConnectionMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        holder = scope[KEY] = RequestConnection(scope["app"].state.pool)
+        holder = cast(dict[str, Any], scope)[KEY] = RequestConnection(scope["app"].state.pool)
         try:
             await self.app(scope, receive, send)
         finally:

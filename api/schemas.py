@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, overload
 from uuid import UUID
 
 import msgspec
@@ -11,6 +11,25 @@ from litestar.openapi import ResponseSpec
 from api.input import Input
 from flexpool.domain.clock import local
 from flexpool.domain.policy import COUNT_RULES, MAX_MINUTES
+from flexpool.domain.vocabulary import (
+    ApplicationStatus,
+    AssignmentStatus,
+    BookingMode,
+    Cao,
+    Digest,
+    InvitationKind,
+    InvitationStatus,
+    Language,
+    LineKind,
+    NotificationKind,
+    NotificationStatus,
+    OrganisationKind,
+    Platform,
+    Role,
+    SettleHours,
+    ShiftStatus,
+    Tier,
+)
 from flexpool.domain.worktime import Rules
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -33,6 +52,10 @@ class Out(msgspec.Struct, rename="camel"):
     pass
 
 
+@overload
+def at(instant: datetime) -> datetime: ...
+@overload
+def at(instant: None) -> None: ...
 def at(instant: datetime | None) -> datetime | None:
     """Answers use the region's local offset."""
     return local(instant) if instant is not None else None
@@ -42,15 +65,15 @@ class OrganisationIn(Camel):
     name: Name
     kvk_number: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{8}$")] | None = None
     iban: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")] | None = None
-    kind: Literal["vvt", "ghz", "welzijn"] = "vvt"
-    cao: Literal["vvt", "ghz", "sociaal-werk"] | None = None
+    kind: OrganisationKind = OrganisationKind.VVT
+    cao: Cao | None = None
 
 
 class Organisation(Out, omit_defaults=True):
     id: UUID
     name: str
-    kind: str | None = None
-    cao: str | None = None
+    kind: OrganisationKind | None = None
+    cao: Cao | None = None
     kvk_number: str | None = None
     iban: str | None = None
     vat_number: str | None = None
@@ -75,7 +98,7 @@ class Member(Out):
     id: UUID
     email: str
     name: str
-    roles: list[str]
+    roles: list[Role]
 
 
 class Invitation(Out):
@@ -83,9 +106,9 @@ class Invitation(Out):
     id: UUID
     organisation_id: UUID
     organisation_name: str
-    kind: Literal["member", "worker"]
-    roles: list[str]
-    status: Literal["pending", "accepted", "declined", "revoked"]
+    kind: InvitationKind
+    roles: list[Role]
+    status: InvitationStatus
     created_at: datetime
     expires_at: datetime
     decided_at: datetime | None
@@ -134,7 +157,7 @@ class BoardRow(Out):
     starts_at: datetime
     ends_at: datetime
     urgent: bool
-    tier: str
+    tier: Tier
     places_open: int
     minutes_to_start: int
     acceptable_by: int
@@ -359,9 +382,9 @@ class PreferencesIn(Camel):
     opted_in: bool | msgspec.UnsetType = msgspec.UNSET
     nights: bool | msgspec.UnsetType = msgspec.UNSET
     quiet_hours: QuietHours | None | msgspec.UnsetType = msgspec.UNSET
-    digest: Literal["none", "daily"] | msgspec.UnsetType = msgspec.UNSET
+    digest: Digest | msgspec.UnsetType = msgspec.UNSET
     max_travel_km: Annotated[int, msgspec.Meta(ge=0, le=1000)] | None | msgspec.UnsetType = msgspec.UNSET
-    language: Literal["nl", "en"] | msgspec.UnsetType = msgspec.UNSET
+    language: Language | msgspec.UnsetType = msgspec.UNSET
     # When extra shifts suit: waves notify only shifts inside a window (none: any time), and not beyond the
     # weekly cap of extra minutes. A wish, not a rule: a shift outside it can still be accepted.
     availability: Annotated[list[AvailabilityIn], msgspec.Meta(max_length=28)] | None | msgspec.UnsetType = \
@@ -387,7 +410,7 @@ class Preferences(Out):
 
 
 class RoleOut(Out):
-    role: str
+    role: Role
     organisation_id: UUID | None
     organisation_name: str | None
     region_id: UUID
@@ -404,7 +427,7 @@ class Me(Out):
 
 
 class DeviceIn(Camel):
-    platform: Literal["android", "ios", "web"]
+    platform: Platform
 
 
 class Device(Out):
@@ -423,7 +446,7 @@ class ShiftIn(Camel):
     break_minutes: Annotated[int, msgspec.Meta(ge=0, le=720)]
     skills: Annotated[list[SkillCode], msgspec.Meta(max_length=50)] = []
     places: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
-    booking: Literal["instant", "approval"] = "instant"
+    booking: BookingMode = BookingMode.INSTANT
     description: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     urgent: bool = False
     organisation_id: UUID | None = None
@@ -467,7 +490,7 @@ class AssignmentOut(Out):
     home_organisation_id: UUID
     site: SiteRef
     function: Code
-    status: str
+    status: AssignmentStatus
     starts_at: datetime
     ends_at: datetime
     break_minutes: int
@@ -485,7 +508,7 @@ class ApplicationOut(Out):
     worker_id: UUID
     worker_name: str
     worker_function: str
-    status: str
+    status: ApplicationStatus
     created_at: datetime
     decided_at: datetime | None
     reason: str | None
@@ -505,9 +528,9 @@ class Shift(Out, omit_defaults=True):
     paid_minutes: int
     places: int
     places_filled: int
-    booking: str
-    status: str
-    tier: str
+    booking: BookingMode
+    status: ShiftStatus
+    tier: Tier
     urgent: bool
     published_at: datetime
     partners_at: datetime
@@ -552,12 +575,12 @@ class HistoryEvent(Out):
 
 class NotificationOut(Out):
     id: int
-    kind: str
+    kind: NotificationKind
     title: str
     body: str
     data: dict
     urgent: bool
-    status: str
+    status: NotificationStatus
     created_at: datetime
     sent_at: datetime | None
 
@@ -635,7 +658,7 @@ class TariffsIn(Camel):
     functions: FunctionPrices
     vat: VatIn = msgspec.field(default_factory=VatIn)
     # The CAO tables this region replaces, each whole; left out: the CAO's default bands (DOMAIN.md).
-    ort: Annotated[dict[Literal["vvt", "ghz", "sociaal-werk"], Annotated[list[OrtBandIn], msgspec.Meta(max_length=50)]],
+    ort: Annotated[dict[Cao, Annotated[list[OrtBandIn], msgspec.Meta(max_length=50)]],
                    msgspec.Meta(max_length=3)] | None = None
 
 
@@ -689,7 +712,7 @@ class OrganisationPatch(Camel):
     delegates_planning: Annotated[bool, msgspec.Meta(description="the region's planning desk may publish, assign, "
                                                      "cancel and confirm hours for this organisation")] | \
         msgspec.UnsetType = msgspec.UNSET
-    cao: Literal["vvt", "ghz", "sociaal-werk"] | msgspec.UnsetType = msgspec.UNSET
+    cao: Cao | msgspec.UnsetType = msgspec.UNSET
     waadi_registered: bool | msgspec.UnsetType = msgspec.UNSET
     waadi_exempt: bool | msgspec.UnsetType = msgspec.UNSET
     # The cancellation policy for this organisation's own shifts (DOMAIN.md, Cancellation).
@@ -739,7 +762,7 @@ class StatementSummary(Out):
 class StatementLineOut(Out):
     id: UUID
     position: int
-    kind: str
+    kind: LineKind
     work_date: date
     worker_name: str
     site_name: str
@@ -788,8 +811,8 @@ class CalendarLink(Out):
 class DeadLetter(Out):
     id: int
     user_id: UUID
-    kind: str
-    status: str
+    kind: NotificationKind
+    status: NotificationStatus
     attempts: int
     last_error: str | None
     created_at: datetime
@@ -824,7 +847,7 @@ class RegionSettings(Camel):
 
     worktime: WorktimeSettings | None = None  # type: ignore[valid-type]
     waves: Annotated[list[WaveRow], msgspec.Meta(max_length=10)] | None = None
-    settle_hours: Literal["absolute", "clock-face"] = "absolute"
+    settle_hours: SettleHours = SettleHours.ABSOLUTE
 
 
 class Region(Out):

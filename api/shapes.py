@@ -6,14 +6,15 @@ from datetime import datetime, timedelta
 from api.schemas import ApplicationOut, AssignmentOut, HistoryEvent, Shift, SiteRef, at
 from flexpool.domain import waves
 from flexpool.domain.shifts import paid_minutes
+from flexpool.domain.vocabulary import ShiftStatus
 
 
-def shift_status(row, now: datetime) -> str:
-    if row["status"] == "cancelled":
-        return "cancelled"
+def shift_status(row, now: datetime) -> ShiftStatus:
+    if row["status"] == ShiftStatus.CANCELLED:
+        return ShiftStatus.CANCELLED
     if row["ends_at"] <= now:
-        return "completed"
-    return row["status"]
+        return ShiftStatus.COMPLETED
+    return ShiftStatus(row["status"])
 
 
 def shift_out(row, now: datetime, assignments=None, applications=None) -> Shift:

@@ -32,13 +32,16 @@ def _step(message: str):
     return _Step()
 
 
+_EMBEDDED: list[object] = []
+
+
 def database_url(settings) -> str:
     """The configured URL, or the embedded PostgreSQL under the data folder (started if needed)."""
     if settings.database_url:
         return settings.database_url
     with _step(f"starting embedded PostgreSQL in {settings.data_dir}"):
         server, url = embedded.start(settings.data_dir)
-    database_url.server = server  # keep a reference: the server stops when the last user exits
+    _EMBEDDED.append(server)  # keep a reference: the server stops when the last user exits
     return url
 
 

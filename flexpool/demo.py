@@ -149,7 +149,7 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
                      if rng.random() < (0.7 if s in ("medicatie", "wondzorg") else 0.3)})
     if first:
         skills = ["medicatie", "wondzorg"]
-    credentials = [{"kind": "vog", "number": f"VOG-{rng.randint(100000, 999999)}", "valid_until": None}]
+    credentials: list[dict[str, object]] = [{"kind": "vog", "number": f"VOG-{rng.randint(100000, 999999)}", "valid_until": None}]
     for skill in skills:
         if skill != "wondzorg":
             # Some certificates expire within the coming weeks: the demo shows those refusals too.
@@ -179,7 +179,7 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
         await workers_db.replace_availability(conn, row["id"], windows)
         await workers_db.update(conn, row["id"], {"max_extra_minutes_per_week": rng.choice([480, 720])})
     # Home roster for the next four weeks: early, late or night blocks on 3 to 4 days a week.
-    blocks = []
+    blocks: list[tuple[datetime, datetime]] = []
     patterns = [(time(7), 8.5), (time(15), 8.0), (time(23), 8.0)] if kind == "vvt" else \
         [(time(8), 8.0), (time(14), 8.0), (time(22), 9.0)]
     for week in range(4):
@@ -246,6 +246,7 @@ async def _last_month(conn, rng: random.Random, region_id, now: datetime) -> Non
     first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     days = (today.replace(day=1) - first).days
     coordinator = await principal_for(conn, COORDINATOR)
+    assert coordinator is not None, "the demo region was created with its coordinator"
     ghz = [o["id"] for o in await orgs_db.list_in_region(conn, region_id) if o["kind"] == "ghz"]
     await tariff_service.put_region(conn, coordinator, functions=DEFAULT_TARIFFS, vat_percent=21, now=now, exemptions=[
         {"lender_id": ghz[0], "borrower_id": ghz[1],

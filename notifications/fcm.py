@@ -68,7 +68,7 @@ class FcmSender:
     def __init__(self, credential, *, endpoint: str = DEFAULT_ENDPOINT, timeout: float = 10.0,
                  project_id: str | None = None):
         _point_at(endpoint)
-        options = {"httpTimeout": timeout}
+        options: dict[str, object] = {"httpTimeout": timeout}
         if project_id:
             options["projectId"] = project_id
         self.app = firebase_admin.initialize_app(credential, options, name=f"flexpool-{uuid.uuid4().hex[:8]}")

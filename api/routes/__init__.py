@@ -1,4 +1,6 @@
 """Every route handler of the API, one module per area."""
+from litestar.types import ControllerRouterHandler
+
 from api.routes.health import live, ready
 from api.routes.imports import ImportController
 from api.routes.me import InvitationController, MeController, calendar_feed
@@ -10,7 +12,7 @@ from api.routes.settlements import HoursController, ReportController, Settlement
 from api.routes.shifts import ApplicationController, ShiftController
 from api.routes.workers import WorkerController
 
-ROUTES = [
+ROUTES: list[ControllerRouterHandler] = [
     live,
     ready,
     OrganisationController,

@@ -30,6 +30,7 @@ from api.schemas import (
 )
 from flexpool.domain import availability
 from flexpool.domain.messages import render
+from flexpool.domain.vocabulary import Role
 from flexpool.services import calendar as calendar_service
 from flexpool.services import invitations as invitations_service
 from flexpool.services import leavers
@@ -48,7 +49,7 @@ def me_out(p: Principal, user, worker) -> Me:
                         availability=[_availability_out(w) for w in worker["availability"]] if worker else None,
                         max_extra_minutes_per_week=worker["max_extra_minutes_per_week"] if worker else None)
     return Me(id=user["id"], email=user["email"], name=user["name"],
-              roles=[RoleOut(r.role, r.organisation_id, r.organisation_name, r.region_id) for r in p.roles],
+              roles=[RoleOut(Role(r.role), r.organisation_id, r.organisation_name, r.region_id) for r in p.roles],
               organisations=p.organisations(), preferences=prefs, worker=worker_out(worker) if worker else None)
 
 

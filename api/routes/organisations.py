@@ -1,6 +1,7 @@
 """Organisations, members, sites, partners and blocked workers."""
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
@@ -117,7 +118,7 @@ class OrganisationController(Controller):
     @delete("/{org_id:uuid}/members/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT,
             summary="End a member's roles here (all staff roles, or ?role=planner); not the last orgAdmin")
     async def remove_member(self, conn: Connection, p: Principal, now: datetime, org_id: UUID, user_id: UUID,
-                            role: list[Literal["orgAdmin", "planner", "finance"]] | None = None) -> None:
+                            role: builtins.list[Literal["orgAdmin", "planner", "finance"]] | None = None) -> None:
         await directory.remove_member(conn, p, org_id, user_id, role, now)
 
     @post("/{org_id:uuid}/sites", summary="Add a site (orgAdmin, coordinator)")

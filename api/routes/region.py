@@ -15,6 +15,7 @@ from api.region_shapes import policy_of, settings_of
 from api.routes.shifts import When
 from api.schemas import BoardRow, HistoryEvent, Member, Region, RegionPlannerIn, RegionSettings, at
 from api.shapes import history_out
+from flexpool.domain.vocabulary import Role
 from flexpool.services import planning_desk, regions
 from flexpool.services.principal import Principal
 
@@ -50,12 +51,12 @@ class PlanningDeskController(Controller):
     @post("/planners", summary="Make someone a region planner (coordinator): plans for organisations that delegate")
     async def add_planner(self, conn: Connection, p: Principal, now: datetime, data: RegionPlannerIn) -> Member:
         user = await planning_desk.add_region_planner(conn, p, email=data.email, name=data.name, now=now)
-        return Member(id=user["id"], email=user["email"], name=user["name"], roles=["regionPlanner"])
+        return Member(id=user["id"], email=user["email"], name=user["name"], roles=[Role.REGION_PLANNER])
 
     @get("/planners", summary="The region planners (coordinator, region planners)")
     async def planners(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Member]:
         rows = await planning_desk.region_planners(conn, p)
-        return page_of([Member(r["id"], r["email"], r["name"], ["regionPlanner"]) for r in rows], limit, cursor,
+        return page_of([Member(r["id"], r["email"], r["name"], [Role.REGION_PLANNER]) for r in rows], limit, cursor,
                        lambda m: (m.name, str(m.id)))
 
     @delete("/planners/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="End a region planner's role")

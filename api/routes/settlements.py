@@ -39,6 +39,7 @@ from api.schemas import (
 from flexpool.domain.clock import local
 from flexpool.domain.statements import Statement
 from flexpool.domain.tariffs import Band
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.exports import csv_export, ubl, xlsx_export
 from flexpool.services import hours, reports, settlement, tariffs
 from flexpool.services.errors import Conflict, Invalid
@@ -188,7 +189,7 @@ class SettlementController(Controller):
          media_type="application/json")
     async def statement(self, request: Request, conn: Connection, p: Principal, now: datetime, month: Month,
                         statement_id: UUID,
-                        format: Literal["json", "csv", "xlsx", "xml"] | None = None) -> Response[StatementOut]:
+                        format: Literal["json", "csv", "xlsx", "xml"] | None = None) -> Response[StatementOut | bytes]:
         st = await settlement.statement(conn, p, parse_month(month), statement_id)
         accept = (request.headers.get("accept") or "").lower()
         wanted = format or ("csv" if "text/csv" in accept else "xlsx" if XLSX in accept
@@ -202,7 +203,7 @@ class SettlementController(Controller):
                             headers={"Content-Disposition": attachment(f"{name}.xlsx")})
         if wanted == "xml":
             if ubl.missing(st):
-                raise Conflict("invoice-incomplete", "A valid e-invoice needs " + "; ".join(ubl.missing(st)) +
+                raise Conflict(ProblemType.INVOICE_INCOMPLETE, "A valid e-invoice needs " + "; ".join(ubl.missing(st)) +
                                ". The lender's orgAdmin adds it with PATCH /v1/organisations/{orgId}.")
             return Response(ubl.render(st, st.issued_on or local(now).date()), media_type="application/xml",
                             headers={"Content-Disposition": attachment(f"{name}.xml")})

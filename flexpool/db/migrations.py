@@ -28,7 +28,9 @@ def downgrade(url: str, revision: str = "base") -> None:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(config("")).get_current_head()
+    current = ScriptDirectory.from_config(config("")).get_current_head()
+    assert current is not None, "alembic/versions has no head"
+    return current
 
 
 async def current(conn) -> str | None:

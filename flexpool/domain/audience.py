@@ -11,7 +11,9 @@ series) before anyone is notified.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Hashable, Iterable
+from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import msgspec
 
@@ -20,6 +22,8 @@ from flexpool.domain.clock import local, wall_minutes, week_start
 from flexpool.domain.eligibility import month_of
 from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.worktime import Interval, Person, Rules, check, is_night, touches_minor_night
+
+K = TypeVar("K", bound=Hashable)  # how the caller knows a worker
 
 
 class AudienceTerms(msgspec.Struct, frozen=True):
@@ -50,7 +54,7 @@ def born_by(day: date, years: int) -> date:
         return date(day.year - years, 2, 28)
 
 
-def terms(*, function: str, skills: list[str], starts_at, ends_at, break_minutes: int, catalogue: Catalogue,
+def terms(*, function: str, skills: list[str], starts_at: datetime, ends_at: datetime, break_minutes: int, catalogue: Catalogue,
           rules: Rules) -> AudienceTerms:
     wanted = catalogue.function(function)
     kinds = sorted({s.credential_kind for code in skills if (s := catalogue.skills.get(code)) and s.credential_kind})
@@ -69,13 +73,13 @@ def terms(*, function: str, skills: list[str], starts_at, ends_at, break_minutes
         clock_minutes=wall_minutes(starts_at, ends_at), week=week_start(starts_at))
 
 
-def who_may_work(shift: Interval, workers, rules: Rules) -> list:
+def who_may_work(shift: Interval, workers: Iterable[tuple[K, Person, list[Interval]]], rules: Rules) -> list[K]:
     """The keys of the workers whom the full working-time judgement lets take `shift`, given
     (key, Person, their work around it) each: the same `worktime.check` an accept runs, so a wave notifies
     nobody who would then read "cannot accept". Workers with no work around the shift differ only in age and
     choice of nights, so their judgement is made once per kind of person."""
     alone: dict[Person, bool] = {}
-    out = []
+    out: list[K] = []
     for key, person, existing in workers:
         if not existing:
             if person not in alone:

@@ -7,6 +7,7 @@ from flexpool.domain import eligibility, worktime
 from flexpool.domain.catalogue import Catalogue
 from flexpool.domain.eligibility import Candidate, Offer
 from flexpool.domain.model import Blocker, ordered
+from flexpool.domain.vocabulary import BlockerType, Reason
 
 
 def assess(*, shift: Offer, shift_status: str, places: int, places_filled: int, worker: Candidate,
@@ -16,9 +17,9 @@ def assess(*, shift: Offer, shift_status: str, places: int, places_filled: int, 
     """All blockers, first one first; empty when the worker may take the shift now."""
     blockers: list[Blocker] = []
     if shift_status == "cancelled" or shift.starts_at <= now:
-        blockers.append(Blocker("shift-not-open", "not-open"))
+        blockers.append(Blocker(BlockerType.SHIFT_NOT_OPEN, Reason.NOT_OPEN))
     elif places_filled >= places:
-        blockers.append(Blocker("shift-full", "full"))
+        blockers.append(Blocker(BlockerType.SHIFT_FULL, Reason.FULL))
     if check_audience:
         blockers += eligibility.audience_blockers(worker, shift, now)
     candidate = worktime.Interval(shift.starts_at, shift.ends_at, break_minutes)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from flexpool.domain.clock import at_local, local
 
@@ -24,7 +25,7 @@ def in_quiet_hours(now: datetime, quiet_from: time | None, quiet_to: time | None
 
 def quiet_hours_end(now: datetime, quiet_from: time | None, quiet_to: time | None) -> datetime:
     """The first instant at or after `now` outside the quiet hours (local wall clock, DST aware)."""
-    if not in_quiet_hours(now, quiet_from, quiet_to):
+    if quiet_to is None or not in_quiet_hours(now, quiet_from, quiet_to):
         return now
     today = local(now).date()
     end = at_local(today, quiet_to)
@@ -60,7 +61,7 @@ RELEVANT_FOR = {"hours-to-confirm": timedelta(hours=72), "credential-expiry": ti
 DEFAULT_RELEVANCE = timedelta(hours=24)
 
 
-def relevant_until(kind: str, data: dict, created_at: datetime) -> datetime:
+def relevant_until(kind: str, data: dict[str, Any], created_at: datetime) -> datetime:
     """Until when a notification is worth delivering: temporary failures are retried until then, however
     many attempts that takes (an FCM outage of an hour must not lose a booking confirmation)."""
     if kind in SHIFT_BOUND and data.get("startsAt"):

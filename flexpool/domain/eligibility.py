@@ -9,6 +9,7 @@ import msgspec
 from flexpool.domain.catalogue import Catalogue
 from flexpool.domain.clock import local
 from flexpool.domain.model import Blocker, Credential
+from flexpool.domain.vocabulary import BlockerType, Reason
 
 
 class Candidate(msgspec.Struct, frozen=True):
@@ -74,11 +75,11 @@ def never_reaches(worker: Candidate, shift: Offer) -> bool:
 
 def audience_blockers(worker: Candidate, shift: Offer, now: datetime) -> list[Blocker]:
     if not worker.opted_in:
-        return [Blocker("not-in-audience", "opted-out")]
+        return [Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.OPTED_OUT)]
     if too_far(worker, shift):
-        return [Blocker("not-in-audience", "too-far")]
+        return [Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.TOO_FAR)]
     if not reached(worker, shift, now):
-        return [Blocker("not-in-audience", "not-reached-yet")]
+        return [Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.NOT_REACHED_YET)]
     return []
 
 
@@ -87,12 +88,12 @@ def qualification_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue
     wanted = catalogue.function(shift.function)
     if not catalogue.may_take(worker.function, shift.function):
         label = wanted.label if wanted else shift.function
-        out.append(Blocker("qualification", "function", {"function": label}))
+        out.append(Blocker(BlockerType.QUALIFICATION, Reason.FUNCTION, {"function": label}))
     elif wanted is not None and wanted.needs_big:
         day = local(shift.starts_at).date()
         if not any(c.kind == "big" and c.number and len(c.number) == 11 and c.number.isdigit() and c.valid_on(day)
                    for c in worker.credentials):
-            out.append(Blocker("qualification", "big"))
+            out.append(Blocker(BlockerType.QUALIFICATION, Reason.BIG))
     return out
 
 
@@ -103,12 +104,12 @@ def credential_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue) -
         skill = catalogue.skills.get(code)
         label = skill.label if skill else code
         if code not in worker.skills:
-            out.append(Blocker("credential", "skill", {"skill": label}))
+            out.append(Blocker(BlockerType.CREDENTIAL, Reason.SKILL, {"skill": label}))
         elif skill is not None and skill.credential_kind and not any(
                 c.kind == skill.credential_kind and c.valid_on(last_day) for c in worker.credentials):
-            out.append(Blocker("credential", "certificate", {"skill": label}))
+            out.append(Blocker(BlockerType.CREDENTIAL, Reason.CERTIFICATE, {"skill": label}))
     if not any(c.kind == "vog" and c.valid_on(last_day) for c in worker.credentials):
-        out.append(Blocker("credential", "vog"))
+        out.append(Blocker(BlockerType.CREDENTIAL, Reason.VOG))
     return out
 
 
@@ -116,13 +117,13 @@ def loan_blockers(worker: Candidate, shift: Offer, loaned_minutes_that_month: in
     if worker.home_organisation_id == shift.organisation_id or worker.max_loan_minutes_per_month is None:
         return []
     if loaned_minutes_that_month + shift.paid_minutes > worker.max_loan_minutes_per_month:
-        return [Blocker("loan-limit", "loan-limit")]
+        return [Blocker(BlockerType.LOAN_LIMIT, Reason.LOAN_LIMIT)]
     return []
 
 
 def exclusion_blockers(worker: Candidate, shift: Offer) -> list[Blocker]:
     if shift.organisation_id in worker.excluded_organisation_ids or shift.organisation_id in worker.blocked_by:
-        return [Blocker("excluded", "excluded")]
+        return [Blocker(BlockerType.EXCLUDED, Reason.EXCLUDED)]
     return []
 
 

@@ -9,13 +9,16 @@ README lists them. Dates: 31-12-2026, 31/12/2026, 2026-12-31 or a spreadsheet da
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 from flexpool.domain.catalogue import Catalogue
+from flexpool.domain.cells import Cell
 from flexpool.domain.text import clean
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -49,6 +52,7 @@ ROSTER_TEMPLATE = (["personeelsnummer", "e-mail", "datum", "begintijd", "eindtij
                    ["10234", "", "01-12-2026", "07:00", "15:30"])
 
 Problem = tuple[int, str, str]  # (row, column, message)
+T = TypeVar("T")
 
 
 class WorkerRecord(msgspec.Struct, frozen=True):
@@ -101,7 +105,7 @@ def columns(header: list[str], known: dict[str, tuple[str, ...]]) -> tuple[dict[
     return index, problems
 
 
-def _cell(row: list, index: dict[str, int], field: str):
+def _cell(row: list[Cell], index: dict[str, int], field: str) -> Cell:
     i = index.get(field)
     value = row[i] if i is not None and i < len(row) else None
     if isinstance(value, str):
@@ -114,14 +118,14 @@ class _RowReader:
     """Reads one row's cells by field, collecting every problem of the row instead of stopping at the first,
     so a file comes back with all its errors at once."""
 
-    def __init__(self, number: int, row: list, index: dict[str, int]):
+    def __init__(self, number: int, row: list[Cell], index: dict[str, int]) -> None:
         self.number, self.row, self.index = number, row, index
         self.problems: list[Problem] = []
 
-    def cell(self, field: str):
+    def cell(self, field: str) -> Cell:
         return _cell(self.row, self.index, field)
 
-    def take(self, field: str, parse, required: bool = False):
+    def take(self, field: str, parse: Callable[[Any], T], required: bool = False) -> T | None:
         value = self.cell(field)
         if value is None:
             if required:
@@ -138,7 +142,7 @@ DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?$")
 
 
-def parse_date(value) -> date:
+def parse_date(value: Cell) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -154,7 +158,7 @@ def parse_date(value) -> date:
     return result
 
 
-def parse_time(value) -> time:
+def parse_time(value: Cell) -> time:
     if isinstance(value, datetime):
         return value.time()
     if isinstance(value, time):
@@ -168,7 +172,7 @@ def parse_time(value) -> time:
     return time(0, 0) if int(m.group(1)) == 24 else time(int(m.group(1)), int(m.group(2)))
 
 
-def parse_hours(value) -> float:
+def parse_hours(value: Cell) -> float:
     try:
         hours = float(str(value).replace(",", ".")) if not isinstance(value, (int, float)) else float(value)
     except ValueError:
@@ -181,7 +185,7 @@ def parse_hours(value) -> float:
 YES, NO = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}, {"nee", "n", "no", "false", "onwaar", "0"}
 
 
-def parse_yes_no(value) -> bool:
+def parse_yes_no(value: Cell) -> bool:
     text = str(value).strip().lower()
     if text in YES:
         return True
@@ -193,7 +197,7 @@ def parse_yes_no(value) -> bool:
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def parse_workers(header: list[str], rows: list[tuple[int, list]],
+def parse_workers(header: list[str], rows: list[tuple[int, list[Cell]]],
                   catalogue: Catalogue) -> tuple[list[WorkerRecord], list[Problem]]:
     index, problems = columns(header, WORKER_COLUMNS)
     for required in ("email", "name", "function", "contractHoursPerWeek"):
@@ -203,9 +207,10 @@ def parse_workers(header: list[str], rows: list[tuple[int, list]],
         return [], problems
     functions = {**{c: c for c in catalogue.functions}, **{f.label.lower(): c for c, f in catalogue.functions.items()}}
     skills = {**{c: c for c in catalogue.skills}, **{s.label.lower(): c for c, s in catalogue.skills.items()}}
-    records, seen = [], {}
+    records: list[WorkerRecord] = []
+    seen: dict[str, int] = {}
     for number, row in rows:
-        found: dict = {}
+        found: dict[str, Any] = {}
         reader = _RowReader(number, row, index)
         take = reader.take
         found["email"] = take("email", lambda v: _email(v), True)
@@ -219,7 +224,7 @@ def parse_workers(header: list[str], rows: list[tuple[int, list]],
                                                          for s in re.split(r"[,;/]", str(v)) if s.strip())) or ()
         found["opted_in"] = take("pool", parse_yes_no)
         found["vog_valid_until"] = take("vogValidUntil", parse_date)
-        if reader.problems:
+        if reader.problems or hours is None:
             problems += reader.problems
             continue
         record = WorkerRecord(row=number, contract_minutes_per_week=round(hours * 60), **found)
@@ -232,7 +237,7 @@ def parse_workers(header: list[str], rows: list[tuple[int, list]],
     return records, problems
 
 
-def parse_roster(header: list[str], rows: list[tuple[int, list]]) -> tuple[list[RosterRecord], list[Problem]]:
+def parse_roster(header: list[str], rows: list[tuple[int, list[Cell]]]) -> tuple[list[RosterRecord], list[Problem]]:
     index, problems = columns(header, ROSTER_COLUMNS)
     if "employeeNumber" not in index and "email" not in index:
         problems.append((1, "employeeNumber", "a column personeelsnummer or e-mail is needed"))
@@ -244,17 +249,18 @@ def parse_roster(header: list[str], rows: list[tuple[int, list]]) -> tuple[list[
     records = []
     for number, row in rows:
         reader = _RowReader(number, row, index)
-        values = {field: reader.take(field, parse, required=True)
-                  for field, parse in (("date", parse_date), ("start", parse_time), ("end", parse_time))}
+        day = reader.take("date", parse_date, required=True)
+        start = reader.take("start", parse_time, required=True)
+        end = reader.take("end", parse_time, required=True)
         employee = reader.cell("employeeNumber")
         email = reader.cell("email")
         if employee is None and email is None:
             reader.problems.append((number, "employeeNumber", "personeelsnummer or e-mail is required"))
-        if reader.problems:
+        if reader.problems or day is None or start is None or end is None:
             problems += reader.problems
             continue
         try:
-            starts_at, ends_at = local_block(values["date"], values["start"], values["end"])
+            starts_at, ends_at = local_block(day, start, end)
         except ValueError as exc:
             problems.append((number, "start", str(exc)))
             continue
@@ -295,28 +301,28 @@ def roster_problems(records: list[RosterRecord]) -> list[Problem]:
     return problems
 
 
-def _email(value) -> str:
+def _email(value: Cell) -> str:
     text = clean(str(value), "email")
     if len(text) > 320 or not EMAIL.match(text):
         raise ValueError("not an e-mail address")
     return text
 
 
-def _text(value, field: str, longest: int) -> str:
+def _text(value: Cell, field: str, longest: int) -> str:
     text = clean(str(value), field)
     if len(text) > longest:
         raise ValueError(f"at most {longest} characters")
     return text
 
 
-def _number_text(value) -> str:
+def _number_text(value: Cell) -> str:
     """A personnel number a spreadsheet turned into 10234.0 is 10234 again."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
-def _choice(value, known: dict[str, str], what: str) -> str:
+def _choice(value: Cell, known: dict[str, str], what: str) -> str:
     code = known.get(str(value).strip().lower())
     if code is None:
         raise ValueError(f"unknown {what}; one of: {', '.join(sorted(set(known.values())))}")

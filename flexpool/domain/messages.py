@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local
@@ -34,7 +35,7 @@ def when(starts_at: datetime, ends_at: datetime, language: str) -> str:
     return f"{DAYS[lang][s.weekday()]} {s.day} {MONTHS[lang][s.month - 1]} {s:%H:%M}–{e:%H:%M}"
 
 
-def shift_line(data: dict, language: str) -> str:
+def shift_line(data: dict[str, Any], language: str) -> str:
     function = CATALOGUE.functions.get(data.get("function", ""))
     parts = [when(datetime.fromisoformat(data["startsAt"]), datetime.fromisoformat(data["endsAt"]), language)]
     if function:
@@ -44,7 +45,7 @@ def shift_line(data: dict, language: str) -> str:
     return ", ".join(parts)
 
 
-def render(kind: str, data: dict, language: str, folded: int = 1) -> tuple[str, str]:
+def render(kind: str, data: dict[str, Any], language: str, folded: int = 1) -> tuple[str, str]:
     """(title, body) of one notification; `folded` > 1 when several offers go out as one."""
     en = language == "en"
     if kind == "offer" and folded > 1:

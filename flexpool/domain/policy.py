@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from itertools import pairwise
+from typing import Any
 
 import msgspec
 
+from flexpool.domain.vocabulary import SettleHours
 from flexpool.domain.waves import WaveTable
 from flexpool.domain.worktime import Rules
 
-SETTLE_HOURS = ("absolute", "clock-face")
 COUNT_RULES = frozenset({"nights_for_lower_average", "night_series", "max_series_with_night",
                          "max_late_nights_16_weeks"})
 MAX_MINUTES = 16 * 7 * 24 * 60  # nothing in the rules spans more than 16 weeks
@@ -23,14 +24,14 @@ MAX_MINUTES = 16 * 7 * 24 * 60  # nothing in the rules spans more than 16 weeks
 class RegionPolicy(msgspec.Struct, frozen=True):
     rules: Rules = Rules()
     waves: WaveTable = WaveTable()
-    settle_hours: str = "absolute"
+    settle_hours: SettleHours = SettleHours.ABSOLUTE
 
     @property
     def settle_clock_face(self) -> bool:
-        return self.settle_hours == "clock-face"
+        return self.settle_hours == SettleHours.CLOCK_FACE
 
 
-def from_settings(settings: dict | None) -> RegionPolicy:
+def from_settings(settings: dict[str, Any] | None) -> RegionPolicy:
     """The region's stored settings over the defaults; unknown keys (older or newer versions) are ignored."""
     settings = settings or {}
     worktime = {k: v for k, v in settings.get("worktime", {}).items() if k in Rules.__struct_fields__}
@@ -38,13 +39,14 @@ def from_settings(settings: dict | None) -> RegionPolicy:
     waves = WaveTable(tuple((timedelta(minutes=lead), timedelta(minutes=own), timedelta(minutes=partners))
                             for lead, own, partners in rows)) if rows else WaveTable()
     hours = settings.get("settleHours", "absolute")
-    return RegionPolicy(Rules(**worktime), waves, hours if hours in SETTLE_HOURS else "absolute")
+    return RegionPolicy(Rules(**worktime), waves,
+                        SettleHours(hours) if hours in set(SettleHours) else SettleHours.ABSOLUTE)
 
 
-def to_settings(policy: RegionPolicy) -> dict:
+def to_settings(policy: RegionPolicy) -> dict[str, Any]:
     """Only what differs from the defaults, so a later change of a default reaches every region that kept it."""
     defaults = Rules()
-    out: dict = {}
+    out: dict[str, Any] = {}
     worktime = {f: getattr(policy.rules, f) for f in Rules.__struct_fields__
                 if getattr(policy.rules, f) != getattr(defaults, f)}
     if worktime:
@@ -52,8 +54,8 @@ def to_settings(policy: RegionPolicy) -> dict:
     if policy.waves != WaveTable():
         out["waves"] = [[lead // timedelta(minutes=1), own // timedelta(minutes=1), partners // timedelta(minutes=1)]
                         for lead, own, partners in policy.waves.rows]
-    if policy.settle_hours != "absolute":
-        out["settleHours"] = policy.settle_hours
+    if policy.settle_hours != SettleHours.ABSOLUTE:
+        out["settleHours"] = str(policy.settle_hours)
     return out
 
 

@@ -123,18 +123,18 @@ def transfers(nets: dict[str, int]) -> list[Transfer]:
     largest creditor until one of them is square."""
     creditors = sorted(((n, o) for o, n in nets.items() if n > 0), reverse=True)
     debtors = sorted(((-n, o) for o, n in nets.items() if n < 0), reverse=True)
+    owed = [n for n, _ in debtors]  # what each debtor still has to pay
+    due = [n for n, _ in creditors]  # what each creditor still has to receive
     out: list[Transfer] = []
     i = j = 0
-    credit = [list(c) for c in creditors]
-    debit = [list(d) for d in debtors]
-    while i < len(debit) and j < len(credit):
-        amount = min(debit[i][0], credit[j][0])
-        out.append(Transfer(debit[i][1], credit[j][1], amount))
-        debit[i][0] -= amount
-        credit[j][0] -= amount
-        if debit[i][0] == 0:
+    while i < len(owed) and j < len(due):
+        amount = min(owed[i], due[j])
+        out.append(Transfer(debtors[i][1], creditors[j][1], amount))
+        owed[i] -= amount
+        due[j] -= amount
+        if owed[i] == 0:
             i += 1
-        if credit[j][0] == 0:
+        if due[j] == 0:
             j += 1
     return out
 

@@ -7,16 +7,17 @@ from datetime import date
 import msgspec
 
 from flexpool.domain.settlement import OrtPart, StatementTotals, Vat, totals
+from flexpool.domain.vocabulary import LineKind
 
 NAMESPACE = uuid.UUID("6f1c1d0e-4a52-4a41-9d3c-0f1e3b7a5c21")
 
 
-def statement_id(region_id, month: date, lender_id, borrower_id) -> uuid.UUID:
+def statement_id(region_id: object, month: date, lender_id: object, borrower_id: object) -> uuid.UUID:
     """Stable across reads of an open month and after closing, so links keep working."""
     return uuid.uuid5(NAMESPACE, f"statement:{region_id}:{month:%Y-%m}:{lender_id}:{borrower_id}")
 
 
-def line_id(kind: str, subject, month: date | None = None) -> uuid.UUID:
+def line_id(kind: LineKind | str, subject: object, month: date | None = None) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"line:{kind}:{subject}:{month:%Y-%m}" if month else f"line:{kind}:{subject}")
 
 
@@ -33,7 +34,7 @@ class Party(msgspec.Struct, frozen=True, rename="camel"):
 
 class Line(msgspec.Struct, frozen=True, rename="camel"):
     id: str
-    kind: str  # work | late-cancellation | correction
+    kind: LineKind
     work_date: date
     worker_name: str
     site_name: str
@@ -70,7 +71,7 @@ class Statement(msgspec.Struct, frozen=True):
     issued_on: date | None = None  # the closing day of the month; None while the month is open
 
 
-def build(region_id, month: date, lender: Party, borrower: Party, vat: Vat, waadi: str,
+def build(region_id: object, month: date, lender: Party, borrower: Party, vat: Vat, waadi: str,
           lines: list[Line]) -> Statement:
     ordered = sorted(lines, key=lambda line: (line.work_date, line.kind != "work", line.worker_name, line.id))
     numbered = tuple(msgspec.structs.replace(line, position=i + 1) for i, line in enumerate(ordered))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 import msgspec
@@ -54,7 +55,7 @@ ORT_TABLES = {"vvt": OrtTable("vvt", VVT_GHZ), "ghz": OrtTable("ghz", VVT_GHZ),
 DAY_TYPES = ("weekday", "friday", "saturday", "sunday", "holiday", "dec24-31")
 
 
-def ort_tables(overrides: dict[str, list[dict]] | None) -> dict[str, OrtTable]:
+def ort_tables(overrides: dict[str, list[dict[str, Any]]] | None) -> dict[str, OrtTable]:
     """The CAO tables of DOMAIN.md with a region's replacements (per CAO, the whole table)."""
     tables = dict(ORT_TABLES)
     for cao, bands in (overrides or {}).items():
@@ -88,7 +89,7 @@ def band_problems(cao: str, bands: list[Band]) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.Netherlands(years=year).keys())
+    return frozenset(holidays.country_holidays("NL", years=year).keys())
 
 
 def is_public_holiday(day: date) -> bool:

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from flexpool.domain.vocabulary import Tier
+
 TIERS = ("organisation", "partners", "region")
 
 
@@ -37,9 +39,9 @@ def schedule(published_at: datetime, starts_at: datetime, urgent: bool, has_part
     return WaveSchedule(published_at, published_at)
 
 
-def tier(s: WaveSchedule, now: datetime) -> str:
+def tier(s: WaveSchedule, now: datetime) -> Tier:
     if now >= s.region_at:
-        return "region"
+        return Tier.REGION
     if now >= s.partners_at:
-        return "partners"
-    return "organisation"
+        return Tier.PARTNERS
+    return Tier.ORGANISATION

@@ -20,6 +20,7 @@ import msgspec
 
 from flexpool.domain.clock import at_local, local, minutes_between, utc, week_start
 from flexpool.domain.model import Blocker
+from flexpool.domain.vocabulary import BlockerType, Reason
 
 
 class Interval(msgspec.Struct, frozen=True):
@@ -147,9 +148,14 @@ def _night_tail(run: list[Duty], rules: Rules) -> int:
     return count
 
 
-def _pair_violations(ds: list[Duty], person: Person, rules: Rules) -> set[tuple]:
+# A broken rule between consecutive duties, keyed by its kind (and reason) and the instants that witness it,
+# so the same violation found twice counts once.
+Violation = tuple[str | datetime, ...]
+
+
+def _pair_violations(ds: list[Duty], person: Person, rules: Rules) -> set[Violation]:
     """Rules about consecutive duties; each violation keyed by the instants that witness it."""
-    found: set[tuple] = set()
+    found: set[Violation] = set()
     short_rests: list[datetime] = []
     for a, b in pairwise(ds):
         gap = _gap(a, b)
@@ -240,7 +246,7 @@ def check(candidate: Interval, existing: list[Interval], person: Person, rules: 
     existing = [_absolute(e) for e in existing]
     blockers: list[Blocker] = []
     if any(e.starts_at < candidate.ends_at and candidate.starts_at < e.ends_at for e in existing):
-        blockers.append(Blocker("overlap", "overlap"))
+        blockers.append(Blocker(BlockerType.OVERLAP, Reason.OVERLAP))
         existing = [e for e in existing if not (e.starts_at < candidate.ends_at and candidate.starts_at < e.ends_at)]
 
     with_c = duties(existing, candidate)
@@ -249,40 +255,40 @@ def check(candidate: Interval, existing: list[Interval], person: Person, rules: 
     kinds = {v[0] for v in new_pairs}
     if "rest-period" in kinds:
         if person.minor:
-            blockers.append(Blocker("rest-period", "rest-minor", {"hours": rules.minor_rest // 60}))
+            blockers.append(Blocker(BlockerType.REST_PERIOD, Reason.REST_MINOR, {"hours": rules.minor_rest // 60}))
         elif any(v[1] == "short-rest" for v in new_pairs if v[0] == "rest-period"):
-            blockers.append(Blocker("rest-period", "rest-short-used", {"short": rules.short_rest // 60,
+            blockers.append(Blocker(BlockerType.REST_PERIOD, Reason.REST_SHORT_USED, {"short": rules.short_rest // 60,
                                                                      "hours": rules.rest // 60}))
         else:
-            blockers.append(Blocker("rest-period", "rest", {"hours": rules.rest // 60}))
+            blockers.append(Blocker(BlockerType.REST_PERIOD, Reason.REST, {"hours": rules.rest // 60}))
 
     duty = next(d for d in with_c if d.candidate)
     limit = rules.minor_max_shift if person.minor else rules.max_shift
     if duty.worked > limit:
-        reason = "too-long-together" if duty.worked > candidate.worked_minutes else "too-long"
-        blockers.append(Blocker("shift-too-long", reason, {"hours": limit // 60}))
+        reason = Reason.TOO_LONG_TOGETHER if duty.worked > candidate.worked_minutes else Reason.TOO_LONG
+        blockers.append(Blocker(BlockerType.SHIFT_TOO_LONG, reason, {"hours": limit // 60}))
 
     week_blockers = _week_checks(candidate, with_c, person, rules)
     if week_blockers:
-        blockers.append(Blocker("week-hours", *week_blockers[0]))
+        blockers.append(Blocker(BlockerType.WEEK_HOURS, *week_blockers[0]))
 
     night = _night_checks(candidate, duty, with_c, new_pairs, person, rules)
     if night:
-        blockers.append(Blocker("night-shift-rules", *night[0]))
+        blockers.append(Blocker(BlockerType.NIGHT_SHIFT_RULES, *night[0]))
     return blockers
 
 
-Reason = tuple[str, dict[str, str | int]]  # a wording key and its numbers (flexpool.domain.wording)
+Finding = tuple[Reason, dict[str, str | int]]  # a reason and the numbers its words need (flexpool.domain.wording)
 
 
-def _week_checks(candidate: Interval, ds: list[Duty], person: Person, rules: Rules) -> list[Reason]:
-    out: list[Reason] = []
+def _week_checks(candidate: Interval, ds: list[Duty], person: Person, rules: Rules) -> list[Finding]:
+    out: list[Finding] = []
     weeks = _week_minutes(ds)
     touched = sorted({week_start(candidate.starts_at), week_start(candidate.ends_at - timedelta(seconds=1))})
     limit = rules.minor_max_week if person.minor else rules.max_week
     for monday in touched:
         if weeks.get(monday, 0) > limit:
-            out.append(("week-maximum", {"hours": limit // 60, "week": f"{monday:%d-%m}"}))
+            out.append((Reason.WEEK_MAXIMUM, {"hours": limit // 60, "week": f"{monday:%d-%m}"}))
     if not person.minor:
         nights_by_week: dict[date, int] = defaultdict(int)
         for d in ds:
@@ -297,11 +303,11 @@ def _week_checks(candidate: Interval, ds: list[Duty], person: Person, rules: Rul
                     if span == 16 and nights[offset] >= rules.nights_for_lower_average:
                         average_cap = rules.avg_16_weeks_nights
                     if totals[offset] > average_cap * span:
-                        out.append(("week-average", {"hours": average_cap // 60, "weeks": span}))
+                        out.append((Reason.WEEK_AVERAGE, {"hours": average_cap // 60, "weeks": span}))
                         break
     for monday in touched:
         if not _weekly_rest_ok(ds, monday, rules):
-            out.append(("weekly-rest", {"week": f"{monday:%d-%m}", "hours": rules.weekly_rest // 60}))
+            out.append((Reason.WEEKLY_REST, {"week": f"{monday:%d-%m}", "hours": rules.weekly_rest // 60}))
     return out
 
 
@@ -315,30 +321,30 @@ def _window_sums(per_week: dict[date, int], monday: date, span: int) -> list[int
     return [prefix[2 * span - 1 - k] - prefix[span - 1 - k] for k in range(span)]
 
 
-def _night_checks(candidate: Interval, duty: Duty, ds: list[Duty], new_pairs: set[tuple], person: Person,
-                  rules: Rules) -> list[Reason]:
-    out: list[Reason] = []
+def _night_checks(candidate: Interval, duty: Duty, ds: list[Duty], new_pairs: set[Violation], person: Person,
+                  rules: Rules) -> list[Finding]:
+    out: list[Finding] = []
     night = is_night(candidate, rules)
     if person.minor and touches_minor_night(candidate):
-        out.append(("minor-night", {}))
+        out.append((Reason.MINOR_NIGHT, {}))
     if night and person.age is not None and person.age >= 55 and not person.nights:
-        out.append(("nights-from-55", {}))
+        out.append((Reason.NIGHTS_FROM_55, {}))
     if night and duty.worked > rules.night_max_shift:
-        out.append(("night-too-long", {"hours": rules.night_max_shift // 60}))
+        out.append((Reason.NIGHT_TOO_LONG, {"hours": rules.night_max_shift // 60}))
     reasons = {v[1] for v in new_pairs if v[0] == "night-shift-rules"}
     if "rest-after-night" in reasons:
-        out.append(("rest-after-night", {"hours": rules.rest_after_late_night // 60}))
+        out.append((Reason.REST_AFTER_NIGHT, {"hours": rules.rest_after_late_night // 60}))
     if "series-rest" in reasons:
-        out.append(("rest-after-night-series", {"hours": rules.rest_after_night_series // 60,
+        out.append((Reason.REST_AFTER_NIGHT_SERIES, {"hours": rules.rest_after_night_series // 60,
                                                  "nights": rules.night_series}))
     if "series-length" in reasons:
-        out.append(("series-length", {"count": rules.max_series_with_night}))
+        out.append((Reason.SERIES_LENGTH, {"count": rules.max_series_with_night}))
     if ends_late_night(candidate, rules):
         monday = week_start(candidate.starts_at)
-        late = defaultdict(int)
+        late: defaultdict[date, int] = defaultdict(int)
         for d in ds:
             if ends_late_night(d, rules):
                 late[week_start(d.starts_at)] += 1
         if any(total > rules.max_late_nights_16_weeks for total in _window_sums(late, monday, 16)):
-            out.append(("late-nights", {"count": rules.max_late_nights_16_weeks}))
+            out.append((Reason.LATE_NIGHTS, {"count": rules.max_late_nights_16_weeks}))
     return out

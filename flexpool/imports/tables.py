@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time
+
+from flexpool.domain.cells import Cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Cell = str | int | float | date | datetime | time | None
 
 
 class UnreadableFile(ValueError):
@@ -31,7 +31,7 @@ def _csv(content: bytes) -> tuple[list[str], list[tuple[int, list[Cell]]]]:
         raise UnreadableFile("the file is not UTF-8 text (save it as 'CSV UTF-8')") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     return _split(rows)
 
 

@@ -25,7 +25,8 @@ from flexpool.domain.booking import assess
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local
 from flexpool.domain.eligibility import never_reaches
-from flexpool.domain.model import UNAVAILABLE, Blocker, towards_other_organisation
+from flexpool.domain.model import Blocker, towards_other_organisation
+from flexpool.domain.vocabulary import BlockerType, ProblemType, Reason
 from flexpool.services import access, announcements, conflicts, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
@@ -49,15 +50,16 @@ def _key(request_key: str | None) -> dict:
     return {"requestKey": request_key} if request_key else {}
 
 
-def _already(reason: str) -> Conflict:
+def _already(reason: Reason) -> Conflict:
     """A request that came too late for the state it found, in the caller's words."""
-    said = Blocker("conflict", reason)
-    return Conflict("conflict", said.detail, wording=said)
+    said = Blocker(ProblemType.CONFLICT, reason)
+    return Conflict(ProblemType.CONFLICT, said.detail, wording=said)
 
 
 def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
     first = blockers[0]
-    slug = "worker-unavailable" if first.type == UNAVAILABLE else first.type  # /problems/unavailable is the 503
+    # /problems/unavailable is the 503, so a worker who is unavailable has a problem type of its own
+    slug = ProblemType.WORKER_UNAVAILABLE if first.type == BlockerType.UNAVAILABLE else ProblemType(first.type)
     return Conflict(slug, first.detail, blockers, voice)
 
 
@@ -71,7 +73,7 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
     worker = await workers_db.get(conn, worker_id)
     shift = await shifts_db.get(conn, shift_id, region_id)
     if await assignments_db.is_booked_on(conn, shift_id, worker_id):
-        raise _refuse([Blocker("overlap", "already-booked")], voice)
+        raise _refuse([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)], voice)
     ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
                                         check_audience=check_audience)
@@ -84,9 +86,9 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
             assignment_id = await assignments_db.insert(conn, shift=shift, worker=worker, now=now, booked_by=actor_id,
                                                         request_key=request_key)
     except asyncpg.CheckViolationError:
-        raise _refuse([Blocker("shift-full", "full")], voice) from None
+        raise _refuse([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)], voice) from None
     except asyncpg.ExclusionViolationError:
-        raise _refuse([Blocker("overlap", "overlap")], voice) from None
+        raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)], voice) from None
     await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
                           subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
                           data={"workerId": str(worker_id), **(on_behalf or {})})
@@ -147,7 +149,7 @@ async def _done_or_refused(conn, facts, worker: dict, shift: dict, now: datetime
     if facts["done_id"] is not None:
         return await assignments_db.get(conn, facts["done_id"])
     if facts["already_booked"]:
-        raise _refuse([Blocker("overlap", "already-booked")])
+        raise _refuse([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)])
     blockers = _decide(facts, worker, shift, now)
     if blockers:
         raise _refuse(blockers)
@@ -176,6 +178,8 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key:
         await accepts_db.lock(conn, worker["id"], shift_id)
         facts = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
         worker, shift = _split(facts)
+        if shift is None:  # removed from the region between the first read and the lock
+            raise NotFound("shift")
         done = await _done_or_refused(conn, facts, worker, shift, now)  # again, on what the lock let through
         if done is not None:
             return "assignment", done
@@ -184,9 +188,9 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key:
             assignment = await accepts_db.book(conn, worker=worker, shift_id=shift_id, now=now, booked_by=p.user_id,
                                                request_key=request_key, data=data)
         except asyncpg.CheckViolationError:
-            raise _refuse([Blocker("shift-full", "full")]) from None
+            raise _refuse([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)]) from None
         except asyncpg.ExclusionViolationError:
-            raise _refuse([Blocker("overlap", "overlap")]) from None
+            raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)]) from None
         if facts["other_applications"]:
             await _withdraw_conflicting_applications(conn, worker, shift_id, now, worker["region_id"])
         return "assignment", assignment
@@ -227,7 +231,7 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
     if worker is None:
         raise NotFound("worker")
     if not worker["opted_in"] and worker["organisation_id"] != shift["organisation_id"]:
-        raise _refuse([Blocker("not-in-audience", "worker-not-in-pool")], "planner")
+        raise _refuse([Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.WORKER_NOT_IN_POOL)], "planner")
     async with conn.transaction():
         if request_key:
             done = await assignments_db.by_request(conn, p.user_id, request_key, shift_id)
@@ -253,7 +257,7 @@ async def approve(conn, p: Principal, application_id: UUID, now: datetime, reque
                 if request_key and ap["status"] == "approved" else None
             if done is not None:
                 return done
-            raise _already(f"application-{ap['status']}")
+            raise _already(Reason(f"application-{ap['status']}"))
         assignment_id = await _book(conn, p.user_id, ap["worker_id"], ap["shift_id"], now, check_audience=False,
                                     action="approved", region_id=p.region_id, request_key=request_key)
         await applications_db.decide(conn, application_id, "approved", now=now, by=p.user_id)
@@ -270,7 +274,7 @@ async def decline(conn, p: Principal, application_id: UUID, now: datetime, reaso
         if ap["status"] != "pending":
             if request_key and await audit_db.acted_with_key(conn, application_id, p.user_id, request_key):
                 return ap
-            raise _already(f"application-{ap['status']}")
+            raise _already(Reason(f"application-{ap['status']}"))
         await applications_db.decide(conn, application_id, "declined", now=now, by=p.user_id, reason=reason)
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
                               subject_type="application", subject_id=application_id, action="declined",
@@ -288,7 +292,7 @@ async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> N
     if ap is None or worker is None or ap["worker_id"] != worker["id"]:
         await access.application(conn, p, application_id)
     if ap["status"] != "pending":
-        raise _already(f"application-{ap['status']}")
+        raise _already(Reason(f"application-{ap['status']}"))
     async with conn.transaction():
         await applications_db.decide(conn, application_id, "withdrawn", now=now, by=p.user_id)
         await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
@@ -350,18 +354,18 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
         if a["status"] != "booked":
             if request_key and await audit_db.acted_with_key(conn, assignment_id, p.user_id, request_key):
                 return a
-            raise _already("assignment-cancelled")
+            raise _already(Reason.ASSIGNMENT_CANCELLED)
         if a["ends_at"] <= now:
-            raise _already("shift-over")
+            raise _already(Reason.SHIFT_OVER)
         shift = await shifts_db.by_id(conn, a["shift_id"])
         if is_planner:
             await release(conn, p, a, shift, reason, now, request_key=request_key)
         else:
             window = (await orgs_db.cancellation_policy(conn, a["organisation_id"]))["worker_cancel_window_minutes"]
             if a["starts_at"] - now < timedelta(minutes=window):
-                refusal = Blocker("cancellation-window", "cancellation-window",
+                refusal = Blocker(ProblemType.CANCELLATION_WINDOW, Reason.CANCELLATION_WINDOW,
                                   {"hours": window // 60, "organisation": a["organisation_name"]})
-                raise Conflict("cancellation-window", refusal.detail, wording=refusal)
+                raise Conflict(ProblemType.CANCELLATION_WINDOW, refusal.detail, wording=refusal)
             await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason)
             await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
                                   subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker",

@@ -1,6 +1,7 @@
 """Use cases of the region's directory: organisations, members, sites, workers, rosters, partners."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from itertools import pairwise
 from uuid import UUID
@@ -15,6 +16,7 @@ from flexpool.db import workers as workers_db
 from flexpool.domain import identifiers
 from flexpool.domain.catalogue import CREDENTIAL_KINDS
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services import access, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -120,7 +122,7 @@ async def _person(conn, p: Principal, org, email: str, name: str):
 STAFF_ROLES = ("orgAdmin", "planner", "finance")  # the worker role goes with the worker profile
 
 
-async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID, roles: list[str] | None,
+async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID, roles: Sequence[str] | None,
                         now: datetime) -> list[str]:
     """Someone leaves a job (a planner moves on): their roles at this organisation end at once, since roles
     come from FlexPool's data, not the token. The last orgAdmin stays, or nobody could manage the
@@ -132,7 +134,7 @@ async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID
         if not removed:
             raise NotFound("member")
         if "orgAdmin" in removed and not await users_db.count_role(conn, organisation_id, "orgAdmin"):
-            raise Conflict("conflict", "This is the organisation's last orgAdmin; add another one first.")
+            raise Conflict(ProblemType.CONFLICT, "This is the organisation's last orgAdmin; add another one first.")
         await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                               subject_id=organisation_id, action="member-removed", actor=p.user_id, at=now,
                               data={"userId": str(user_id), "roles": removed}, region_id=org["region_id"])
@@ -219,7 +221,7 @@ async def update_worker(conn, p: Principal, organisation_id: UUID, worker_id: UU
                         credentials: list[dict] | None, excluded: list[UUID] | None):
     current = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
     if current["ended_at"] is not None:
-        raise Conflict("conflict", "This worker has been ended; their profile no longer changes.")
+        raise Conflict(ProblemType.CONFLICT, "This worker has been ended; their profile no longer changes.")
     _validate_worker(fields, credentials)
     await _check_exclusions(conn, p, excluded)
     async with conn.transaction():

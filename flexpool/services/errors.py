@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flexpool.domain.model import Blocker
+from flexpool.domain.vocabulary import ProblemType
 
 
 class ServiceError(Exception):
-    slug = "internal"
+    slug: ProblemType = ProblemType.INTERNAL
     status = 500
 
     def __init__(self, detail: str):
@@ -14,21 +15,21 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    slug, status = "not-found", 404
+    slug, status = ProblemType.NOT_FOUND, 404
 
     def __init__(self, what: str = "resource"):
         super().__init__(f"The {what} does not exist or you may not see it.")
 
 
 class Forbidden(ServiceError):
-    slug, status = "forbidden", 403
+    slug, status = ProblemType.FORBIDDEN, 403
 
     def __init__(self, detail: str = "Your role does not allow this."):
         super().__init__(detail)
 
 
 class Invalid(ServiceError):
-    slug, status = "validation", 422
+    slug, status = ProblemType.VALIDATION, 422
 
     def __init__(self, errors: list[tuple[str, str]], detail: str | None = None):
         super().__init__(detail or "; ".join(f"{f}: {m}" for f, m in errors))
@@ -40,7 +41,7 @@ class Conflict(ServiceError):
 
     status = 409
 
-    def __init__(self, slug: str, detail: str, blockers: list[Blocker] | None = None, voice: str = "worker",
+    def __init__(self, slug: ProblemType, detail: str, blockers: list[Blocker] | None = None, voice: str = "worker",
                  wording: Blocker | None = None):
         super().__init__(detail)
         self.slug = slug

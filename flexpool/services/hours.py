@@ -7,6 +7,7 @@ from uuid import UUID
 from flexpool.db import audit as audit_db
 from flexpool.db import timesheets as timesheets_db
 from flexpool.domain.clock import minutes_between
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services import access
 from flexpool.services.errors import Conflict, Forbidden, Invalid
 from flexpool.services.principal import Principal
@@ -32,9 +33,9 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
                   break_minutes: int = 0, no_show: bool = False):
     a = await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
     if a["status"] != "booked":
-        raise Conflict("conflict", "This assignment was cancelled; there are no hours to confirm.")
+        raise Conflict(ProblemType.CONFLICT, "This assignment was cancelled; there are no hours to confirm.")
     if a["starts_at"] > now:
-        raise Conflict("conflict", "The shift has not started yet.")
+        raise Conflict(ProblemType.CONFLICT, "The shift has not started yet.")
     if not no_show:
         errors = []
         if started_at is None or ended_at is None:

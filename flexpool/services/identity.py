@@ -4,6 +4,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flexpool.db import users as users_db
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Conflict
 from flexpool.services.principal import Principal, Role
 
@@ -13,7 +14,7 @@ async def principal_for(conn, subject: str) -> Principal | None:
     if user is None:
         return None
     return Principal(user_id=user["id"], email=user["email"], name=user["name"], language=user["language"],
-                     roles=tuple(Role(r["role"], _uuid(r["organisation_id"]), _uuid(r["region_id"]),
+                     roles=tuple(Role(r["role"], _uuid(r["organisation_id"]), UUID(r["region_id"]),
                                       r["organisation_name"]) for r in user["roles"]),
                      home_region_id=user["region_id"])
 
@@ -23,7 +24,7 @@ def _uuid(value: str | None) -> UUID | None:
 
 
 def other_region() -> Conflict:
-    return Conflict("other-region", "This account belongs to another region; a user belongs to one region only.")
+    return Conflict(ProblemType.OTHER_REGION, "This account belongs to another region; a user belongs to one region only.")
 
 
 async def join_region(conn, user_id, region_id) -> None:

@@ -19,6 +19,7 @@ from flexpool.db import workers as workers_db
 from flexpool.domain import imports as rules
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import AMSTERDAM, local
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.imports import tables
 from flexpool.services import access, invitations
 from flexpool.services.errors import ServiceError
@@ -40,7 +41,7 @@ class ImportReport(msgspec.Struct, rename="camel"):
 class ImportRefused(ServiceError):
     """422: the file has problems; nothing was written. The report lists every row's."""
 
-    slug, status = "validation", 422
+    slug, status = ProblemType.VALIDATION, 422
 
     def __init__(self, report: ImportReport):
         super().__init__(f"{len(report.errors)} problem(s) in the file; nothing was imported.")

@@ -13,6 +13,7 @@ from flexpool.db import audit as audit_db
 from flexpool.db import invitations as invitations_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services import access, directory, identity
 from flexpool.services.errors import Conflict, NotFound
 from flexpool.services.principal import Principal
@@ -63,9 +64,9 @@ async def _own_pending(conn, p: Principal, invitation_id: UUID, now: datetime):
     if row is None or row["user_id"] != p.user_id:
         raise NotFound("invitation")
     if row["status"] != "pending":
-        raise Conflict("conflict", f"This invitation was already {row['status']}.")
+        raise Conflict(ProblemType.CONFLICT, f"This invitation was already {row['status']}.")
     if row["expires_at"] <= now:
-        raise Conflict("conflict", "This invitation has expired; ask the organisation to invite you again.")
+        raise Conflict(ProblemType.CONFLICT, "This invitation has expired; ask the organisation to invite you again.")
     return row
 
 
@@ -76,7 +77,7 @@ async def accept(conn, p: Principal, invitation_id: UUID, now: datetime):
         org = {"id": row["organisation_id"], "region_id": row["region_id"]}
         if row["kind"] == "worker":
             if await workers_db.by_user(conn, p.user_id) is not None:
-                raise Conflict("conflict", "You are a pool worker of another organisation. Ask that employer to "
+                raise Conflict(ProblemType.CONFLICT, "You are a pool worker of another organisation. Ask that employer to "
                                            "end your worker profile first; then accept this invitation.")
             fields, credentials, excluded = _from_payload(row["worker"])
             await directory.make_worker(conn, p.user_id, org, fields, credentials, excluded)

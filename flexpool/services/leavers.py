@@ -23,6 +23,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.clock import AMSTERDAM, local
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services import access, announcements
 from flexpool.services.calendar import new_calendar_secret
 from flexpool.services.errors import Conflict
@@ -76,7 +77,7 @@ def retention_start(now: datetime) -> datetime:
 async def erase_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> dict:
     w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
     if w["ended_at"] is None:
-        raise Conflict("conflict", "Only an ended worker can be erased: end the worker first "
+        raise Conflict(ProblemType.CONFLICT, "Only an ended worker can be erased: end the worker first "
                                    "(DELETE /v1/organisations/{orgId}/workers/{workerId}).")
     removed = ["profile (date of birth, home, skills, limits)", "credentials", "availability", "exclusions",
                "blocks by organisations", "home roster outside the retention period"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flexpool.db import notifications as notifications_db
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Conflict, NotFound
 from flexpool.services.principal import Principal
 
@@ -20,5 +21,5 @@ async def retry(conn, p: Principal, notification_id: int, now: datetime):
     if row is None:
         raise NotFound("notification")
     if row["status"] != "dead":
-        raise Conflict("conflict", "Only a dead-lettered notification can be retried.")
+        raise Conflict(ProblemType.CONFLICT, "Only a dead-lettered notification can be retried.")
     return await notifications_db.retry(conn, notification_id, now)

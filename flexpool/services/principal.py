@@ -40,13 +40,13 @@ class Principal(msgspec.Struct, frozen=True):
     def organisations(self, *roles: str) -> list[UUID]:
         return sorted({r.organisation_id for r in self.roles if r.organisation_id and (not roles or r.role in roles)})
 
-    def has(self, organisation_id: UUID, *roles: str) -> bool:
+    def has(self, organisation_id: UUID | None, *roles: str) -> bool:
         return any(r.organisation_id == organisation_id and r.role in roles for r in self.roles)
 
-    def is_member_of(self, organisation_id: UUID) -> bool:
+    def is_member_of(self, organisation_id: UUID | None) -> bool:
         return any(r.organisation_id == organisation_id for r in self.roles)
 
-    def authorise(self, organisation_id: UUID, *roles: str, region_id: UUID | None, coordinator: bool = False,
+    def authorise(self, organisation_id: UUID | None, *roles: str, region_id: UUID | None, coordinator: bool = False,
                   delegated: bool = False) -> None:
         """The one rule every gate applies, given the region the organisation belongs to:
         outside the caller's region 404 for everyone (coordinators included); in it, the role or (where

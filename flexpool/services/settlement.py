@@ -20,6 +20,7 @@ from flexpool.domain.clock import at_local, local, minutes_between, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
 from flexpool.domain.statements import Line, Party, Statement, build, line_id, statement_id, waadi_text
 from flexpool.domain.tariffs import DEFAULT_TARIFFS, deduct_break_minutes, ort_minutes, ort_tables
+from flexpool.domain.vocabulary import LineKind, ProblemType
 from flexpool.services import hours, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
@@ -50,7 +51,8 @@ class Pricing:
     """Tariffs, VAT and Waadi as they apply to a region, loaded once per computation."""
 
     def __init__(self, table: dict, overrides: dict, exemptions, orgs: dict, clock_face: bool = False,
-                 ort: dict | None = None):
+                 ort: dict | None = None, vat_percent: int = 21):
+        self.vat_percent = vat_percent
         self.table = table
         self.overrides = overrides
         self.exemptions = exemptions
@@ -70,8 +72,8 @@ class Pricing:
         orgs = {r["id"]: r for r in await settlement_db.organisations(conn, region_id)}
         pricing = cls(table, await tariffs_db.overrides(conn, region_id),
                       await tariffs_db.vat_exemptions(conn, region_id), orgs,
-                      (await regions.policy(conn, region_id)).settle_clock_face, row["ort"] if row else None)
-        pricing.vat_percent = vat_percent
+                      (await regions.policy(conn, region_id)).settle_clock_face, row["ort"] if row else None,
+                      vat_percent)
         return pricing
 
     def work_amount(self, tariff: int, worked: int, started: datetime, ended: datetime, break_minutes: int,
@@ -122,7 +124,7 @@ def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
                   assignment_id=str(row["assignment_id"]))
     if row["status"] == "cancelled":
         amount = money.late_cancellation_line(tariff, planned, row["late_cancellation_percent"])
-        return Line(id=str(line_id("late-cancellation", row["assignment_id"])), kind="late-cancellation",
+        return Line(id=str(line_id(LineKind.LATE_CANCELLATION, row["assignment_id"])), kind=LineKind.LATE_CANCELLATION,
                     worked_minutes=0, base_cents=amount, ort=(), amount_cents=amount,
                     late_percent=row["late_cancellation_percent"], **common)
     if row["worked_minutes"] is None:  # not confirmed yet: as planned, which is what it becomes without action
@@ -132,9 +134,9 @@ def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
     else:
         started, ended, brk = row["started_at"], row["ended_at"], row["worked_break"]
         worked = span(started, ended) - brk if pricing.clock_face else row["worked_minutes"]
-    amount = pricing.work_amount(tariff, worked, started, ended, brk, row["borrower_cao"])
-    return Line(id=str(line_id("work", row["assignment_id"])), kind="work", worked_minutes=worked,
-                base_cents=amount.base_cents, ort=amount.ort, amount_cents=amount.amount_cents, **common)
+    money_of = pricing.work_amount(tariff, worked, started, ended, brk, row["borrower_cao"])
+    return Line(id=str(line_id(LineKind.WORK, row["assignment_id"])), kind=LineKind.WORK, worked_minutes=worked,
+                base_cents=money_of.base_cents, ort=money_of.ort, amount_cents=money_of.amount_cents, **common)
 
 
 def correction_for(original, current: Line | None, month: date) -> Line | None:
@@ -146,7 +148,7 @@ def correction_for(original, current: Line | None, month: date) -> Line | None:
     if diff == 0 and diff_minutes == 0:
         return None
     source = current
-    return Line(id=str(line_id("correction", original["id"], month)), kind="correction",
+    return Line(id=str(line_id(LineKind.CORRECTION, original["id"], month)), kind=LineKind.CORRECTION,
                 work_date=source.work_date if source else original["month"], worker_name=source.worker_name if source
                 else "", site_name=source.site_name if source else "", function=source.function if source else "",
                 planned_minutes=source.planned_minutes if source else 0, worked_minutes=diff_minutes,
@@ -255,15 +257,15 @@ async def close(conn, p: Principal, month: date, now: datetime) -> MonthBook:
     p.require_coordinator()
     lo, hi = month_instants(month)
     if hi > now:
-        raise Conflict("month-not-over", f"{month:%Y-%m} is not over yet; it can be closed from {local(hi):%d-%m-%Y}.")
+        raise Conflict(ProblemType.MONTH_NOT_OVER, f"{month:%Y-%m} is not over yet; it can be closed from {local(hi):%d-%m-%Y}.")
     async with conn.transaction():
         await settlement_db.lock_closing(conn, p.region_id)
         if month in await settlement_db.closed_months(conn, p.region_id):
-            raise Conflict("month-closed", f"{month:%Y-%m} is already closed.")
+            raise Conflict(ProblemType.MONTH_CLOSED, f"{month:%Y-%m} is already closed.")
         await hours.auto_confirm(conn, now)
         waiting = await timesheets_db.unconfirmed_loans(conn, p.region_id, lo, hi)
         if waiting:
-            raise Conflict("hours-unconfirmed", f"{waiting} timesheet(s) of {month:%Y-%m} still await confirmation "
+            raise Conflict(ProblemType.HOURS_UNCONFIRMED, f"{waiting} timesheet(s) of {month:%Y-%m} still await confirmation "
                                                 f"by the planners (or 72 hours after the shift).")
         book = await month_book(conn, p.region_id, month)
         await settlement_db.freeze(conn, p.region_id, month, p.user_id, now, book.statements)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+import msgspec
+
 from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
@@ -12,6 +14,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.vocabulary import ProblemType
 from flexpool.services import access, announcements, regions
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -21,13 +24,19 @@ from flexpool.services.principal import Principal
 PLANNING = ("planner", "orgAdmin")
 
 
-class ShiftDraft:
-    __slots__ = ("site_id", "function", "skills", "starts_at", "ends_at", "break_minutes", "places", "booking",
-                 "description", "urgent")
+class ShiftDraft(msgspec.Struct, kw_only=True, frozen=True):
+    """The command to publish one shift: what a planner asks for, before the rules have judged it."""
 
-    def __init__(self, **kw):
-        for k in self.__slots__:
-            setattr(self, k, kw[k])
+    site_id: UUID
+    function: str
+    skills: list[str]
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    places: int
+    booking: str
+    description: str | None
+    urgent: bool
 
 
 async def _planner_organisation(conn, p: Principal, organisation_id: UUID | None) -> UUID:
@@ -128,9 +137,9 @@ async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime,
         if shift["status"] == "cancelled":
             if request_key and await audit_db.acted_with_key(conn, shift_id, p.user_id, request_key):
                 return shift
-            raise Conflict("shift-not-open", "This shift is already cancelled.")
+            raise Conflict(ProblemType.SHIFT_NOT_OPEN, "This shift is already cancelled.")
         if shift["ends_at"] <= now:
-            raise Conflict("shift-not-open", "This shift is over; confirm the hours instead.")
+            raise Conflict(ProblemType.SHIFT_NOT_OPEN, "This shift is over; confirm the hours instead.")
         for a in await assignments_db.booked_for_shift(conn, shift_id):
             await release(conn, p, a, shift, reason, now, shift_cancelled=True)
         for ap in await applications_db.pending_for_shift(conn, shift_id):

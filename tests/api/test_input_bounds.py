@@ -187,7 +187,7 @@ async def test_the_idempotency_layer_stops_reading_at_the_limit():
     """It pulls no more of the body than the limit allows: the rest is never buffered."""
     from types import SimpleNamespace
 
-    from api.idempotency import _read_bounded
+    from api.write_gate import _read_bounded
     pulled = []
 
     async def receive():

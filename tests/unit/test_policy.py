@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from flexpool.domain import policy
 from flexpool.domain.policy import RegionPolicy
+from flexpool.domain.vocabulary import SettleHours
 from flexpool.domain.waves import WaveTable
 from flexpool.domain.worktime import Rules
 
@@ -16,7 +17,7 @@ wave_rows = st.lists(st.tuples(st.integers(1, 30 * 24 * 60), st.integers(0, 5000
                      max_size=4, unique_by=lambda r: r[0])
 
 
-@given(rule_values, wave_rows, st.sampled_from(policy.SETTLE_HOURS))
+@given(rule_values, wave_rows, st.sampled_from(SettleHours))
 def test_settings_round_trip(rules, rows, hours):
     rows = sorted(rows, reverse=True)
     waves = WaveTable(tuple(tuple(timedelta(minutes=m) for m in row) for row in rows)) if rows else WaveTable()
