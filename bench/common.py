@@ -14,8 +14,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from flexpool import embedded
-from flexpool.db import migrations
+from flexpool.db import embedded, migrations
 
 ROOT = Path(__file__).resolve().parents[1]
 

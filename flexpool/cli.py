@@ -9,8 +9,8 @@ import sys
 import time
 
 from flexpool import config as config_module
-from flexpool import embedded, metrics, tokens
-from flexpool.db import migrations
+from flexpool import metrics, tokens
+from flexpool.db import embedded, migrations
 from flexpool.serve import SUPERVISOR
 from flexpool.services.errors import ServiceError
 

@@ -87,9 +87,9 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
             for index, (name, kind, kvk, iban, sites) in enumerate(ORGANISATIONS):
                 org = await orgs_db.create(conn, region["id"], name=name, kvk_number=kvk, iban=iban, kind=kind,
                                            cao="ghz" if kind == "ghz" else "vvt")
-                await conn.execute("UPDATE organisations SET waadi_registered = $2, waadi_exempt = $3, address = $4, "
-                                   "postcode = $5, city = $6 WHERE id = $1", org["id"], index != 4, index == 4,
-                                   f"{sites[0][0]}laan 1", f"{3500 + index * 20} AB", sites[0][1])
+                await orgs_db.update(conn, org["id"], {
+                    "waadi_registered": index != 4, "waadi_exempt": index == 4, "address": f"{sites[0][0]}laan 1",
+                    "postcode": f"{3500 + index * 20} AB", "city": sites[0][1]})
                 org_rows.append(org)
                 for site_name, city, lat, lon in sites:
                     await orgs_db.create_site(conn, org["id"], name=site_name, address=f"{site_name}laan 1",
@@ -129,9 +129,7 @@ async def _planning_desk(conn, rng: random.Random, region_id, org_rows) -> None:
     delegating = next(o for o in org_rows if o["name"] == DELEGATING)
     await orgs_db.update(conn, delegating["id"], {"delegates_planning": True})
     linde = org_rows[0]
-    others = [r["id"] for r in await conn.fetch(
-        "SELECT w.id FROM workers w JOIN organisations o ON o.id = w.organisation_id WHERE w.region_id = $1 "
-        "AND w.organisation_id <> $2 AND o.kind = 'vvt' AND w.opted_in ORDER BY w.no", region_id, linde["id"])]
+    others = await workers_db.in_pool(conn, region_id, outside=linde["id"], organisation_kind="vvt")
     await orgs_db.set_favourites(conn, linde["id"], rng.sample(others, min(6, len(others))), None)
 
 
@@ -199,8 +197,8 @@ SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (ti
 
 
 async def _planner(conn, organisation_id):
-    email = await conn.fetchval("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
-                                "WHERE m.organisation_id = $1 AND m.role = 'planner' LIMIT 1", organisation_id)
+    email = await users_db.a_planner_email(conn, organisation_id)
+    assert email is not None, "every demo organisation has a planner"
     return await principal_for(conn, email)
 
 
@@ -228,12 +226,10 @@ async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
         for shift in published:
             if shift["booking"] != "instant" or rng.random() > 0.35:
                 continue
-            candidates = await conn.fetch(
-                "SELECT id FROM workers WHERE region_id = $1 AND opted_in AND function = $2 ORDER BY no LIMIT 40",
-                region_id, shift["function"])
-            for worker in rng.sample(list(candidates), min(6, len(candidates))):
+            candidates = (await workers_db.in_pool(conn, region_id, function=shift["function"]))[:40]
+            for worker in rng.sample(candidates, min(6, len(candidates))):
                 try:
-                    await booking.assign(conn, planner, shift["id"], worker["id"], now)
+                    await booking.assign(conn, planner, shift["id"], worker, now)
                     break
                 except ServiceError:
                     continue
@@ -256,9 +252,7 @@ async def _last_month(conn, rng: random.Random, region_id, now: datetime) -> Non
         planner = await _planner(conn, org["id"])
         sites = await orgs_db.sites(conn, org["id"])
         function = "begeleider-3" if org["kind"] == "ghz" else "verzorgende-ig"
-        lenders = await conn.fetch(
-            "SELECT id FROM workers WHERE region_id = $1 AND organisation_id <> $2 AND opted_in AND function = $3 "
-            "ORDER BY no", region_id, org["id"], function)
+        lenders = await workers_db.in_pool(conn, region_id, outside=org["id"], function=function)
         for n in range(12):
             day = first + timedelta(days=rng.randrange(days))
             clock, length, brk = rng.choice(SHIFT_TIMES[:3])
@@ -268,9 +262,9 @@ async def _last_month(conn, rng: random.Random, region_id, now: datetime) -> Non
             [shift] = await shift_service.publish(conn, planner, [ShiftDraft(
                 site_id=rng.choice(sites)["id"], function=function, skills=[], starts_at=start, ends_at=end,
                 break_minutes=brk, places=1, booking="instant", description=None, urgent=True)], published)
-            for worker in rng.sample(list(lenders), min(8, len(lenders))):
+            for worker in rng.sample(lenders, min(8, len(lenders))):
                 try:
-                    assignment = await booking.assign(conn, planner, shift["id"], worker["id"],
+                    assignment = await booking.assign(conn, planner, shift["id"], worker,
                                                       published + timedelta(hours=3))
                     break
                 except ServiceError:

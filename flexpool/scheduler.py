@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from flexpool.db import rate_limits
+from flexpool.db import idempotency, locks, rate_limits
 from flexpool.services import announcements, hours, leavers, planning_desk, timed
 
 log = logging.getLogger("flexpool.scheduler")
@@ -24,21 +23,17 @@ def enabled() -> bool:
     return os.environ.get("FLEXPOOL_SCHEDULER", "1") not in ("0", "false", "no")
 
 
-def lock_key(name: str) -> int:
-    return zlib.crc32(f"flexpool:{name}".encode())
-
-
 async def run_locked(pool, name: str, job, now: datetime | None = None) -> bool:
     """Run `job(conn, now)` if no other replica is running the same job; True when it ran here."""
     async with pool.acquire() as conn:
-        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(name)):
+        if not await locks.try_session_lock(conn, name):
             return False
         try:
             await job(conn, now or datetime.now(UTC))
             return True
         finally:
             try:
-                await conn.execute("SELECT pg_advisory_unlock($1)", lock_key(name))
+                await locks.session_unlock(conn, name)
             except BaseException:
                 conn.terminate()  # the pool must never hand out a connection that still holds the lock
                 raise
@@ -49,7 +44,7 @@ async def forget_idle_rate_limits(conn, now: datetime) -> None:
 
 
 async def purge_idempotency_keys(conn, now: datetime) -> None:
-    await conn.execute("DELETE FROM idempotency_keys WHERE created_at < $1 - interval '24 hours'", now)
+    await idempotency.purge_expired(conn, now)
 
 
 JOBS = {

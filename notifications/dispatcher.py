@@ -14,7 +14,9 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import msgspec
 
+from flexpool.db import dispatch as dispatch_db
 from flexpool.db import outbox
 from flexpool.domain import delivery
 from flexpool.domain.messages import render
@@ -27,16 +29,6 @@ log = logging.getLogger("flexpool.dispatcher")
 # its notifications for at most this long.
 LEASE = timedelta(seconds=30)
 HEARTBEAT = 10.0  # seconds
-
-CLAIM = """
-SELECT n.*, u.language, u.quiet_from, u.quiet_to, u.digest
-FROM notifications n JOIN users u ON u.id = n.user_id
-WHERE (n.status = 'pending' AND n.due_at <= $1) OR (n.status = 'sending' AND n.lease_until < $1)
-ORDER BY n.due_at, n.id
-LIMIT $2
-FOR UPDATE OF n SKIP LOCKED
-"""
-
 
 class Dispatcher:
     def __init__(self, pool, sender, *, batch: int = 500, lease: timedelta = LEASE, rng: random.Random | None = None):
@@ -53,8 +45,11 @@ class Dispatcher:
         now = now or datetime.now(UTC)
         async with self.pool.acquire() as conn:
             async with conn.transaction():
-                rows = await conn.fetch(CLAIM, now, self.batch)
-                pushes, claimed = await self._prepare(conn, rows, now)
+                rows = await dispatch_db.claim(conn, now, self.batch)
+                plan = plan_batch(rows, await dispatch_db.batch_facts(conn, rows, now), now,
+                                  can_push=self.sender is not None)
+                await _write_plan(conn, plan, now, now + self.lease)
+        pushes, claimed = plan.pushes, plan.claimed
         if not claimed:
             return len(rows)
         heartbeat = asyncio.create_task(self._heartbeat(claimed))
@@ -96,140 +91,24 @@ class Dispatcher:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    async def _prepare(self, conn, rows, now):
-        """Decide for the whole claimed batch with a handful of set-based queries."""
-        ids = [n["id"] for n in rows]
-        users = list({n["user_id"] for n in rows})
-        # The 15-minute fold is decided per user under a lock every dispatcher takes: a user whose offers
-        # another dispatcher is deciding right now waits for the next round; offers being sent count as sent.
-        offer_users = list({n["user_id"] for n in rows if n["kind"] == "offer" and not n["urgent"]})
-        busy = await outbox.lock_offer_users(conn, offer_users)
-        last_offer = dict(await conn.fetch(
-            "SELECT user_id, max(CASE WHEN status = 'sending' THEN $2 ELSE sent_at END) FROM notifications "
-            "WHERE user_id = ANY($1::uuid[]) AND kind = 'offer' AND status IN ('sent', 'sending') GROUP BY user_id",
-            users, now))
-        offer_users = [u for u in offer_users if u not in busy]
-        pending_offers: dict = defaultdict(list)
-        for r in await conn.fetch(
-                "SELECT id, user_id FROM notifications WHERE user_id = ANY($1::uuid[]) AND kind = 'offer' "
-                "AND status = 'pending' AND NOT urgent ORDER BY id FOR UPDATE SKIP LOCKED", offer_users):
-            pending_offers[r["user_id"]].append(r["id"])
-        tokens: dict = defaultdict(list)
-        for r in await conn.fetch(
-                "SELECT n.id, d.token FROM unnest($1::bigint[], $2::uuid[]) AS n(id, user_id) "
-                "JOIN devices d ON d.user_id = n.user_id WHERE NOT EXISTS ("
-                "  SELECT 1 FROM notification_deliveries x WHERE x.notification_id = n.id AND x.token = d.token "
-                "  AND x.status IN ('sent', 'unregistered')) ORDER BY d.token",
-                ids, [n["user_id"] for n in rows]):
-            tokens[r["id"]].append(r["token"])
-        delivered_before = {r["notification_id"] for r in await conn.fetch(
-            "SELECT DISTINCT notification_id FROM notification_deliveries WHERE notification_id = ANY($1::bigint[]) "
-            "AND status = 'sent'", ids)}
-
-        pushes: list[Push] = []
-        claimed: list[int] = []
-        postponed, folded_rows, finished, deliveries, sending = [], [], [], [], []
-        done: set[int] = set()
-        for n in rows:
-            if n["id"] in done:
-                continue
-            fresh_offer = n["kind"] == "offer" and n["status"] == "pending"
-            if fresh_offer and not n["urgent"] and n["user_id"] in busy:
-                postponed.append((n["id"], now + timedelta(seconds=2)))
-                continue
-            if fresh_offer:
-                due = delivery.offer_due(now, created_at=n["created_at"], urgent=n["urgent"],
-                                         last_offer_sent=last_offer.get(n["user_id"]), quiet_from=n["quiet_from"],
-                                         quiet_to=n["quiet_to"], digest=n["digest"])
-                if due > now:
-                    postponed.append((n["id"], due))
-                    continue
-            folded = 1
-            if fresh_offer and not n["urgent"]:
-                others = [i for i in pending_offers.get(n["user_id"], []) if i != n["id"] and i not in done]
-                folded_rows += [(i, n["id"]) for i in others]
-                done.update(others)
-                folded += len(others)
-            title, body = (n["title"], n["body"]) if n["status"] == "sending" else \
-                render(n["kind"], n["data"], n["language"], folded)
-            targets = tokens.get(n["id"], [])
-            if self.sender is None or not targets:
-                # Kept in the inbox: no device, or no Firebase credentials in this setup.
-                finished.append((n["id"], "sent" if n["id"] in delivered_before else "recorded", title, body))
-                continue
-            deliveries += [(n["id"], t, now) for t in targets]
-            sending.append((n["id"], title, body))
-            data = {"type": n["kind"], "notificationId": str(n["id"]),
-                    **{k: str(v) for k, v in n["data"].items() if k in ("shiftId", "assignmentId", "applicationId")}}
-            if folded > 1:
-                data["count"] = str(folded)
-            pushes += [Push(t, title, body, data, n["urgent"], f"flexpool-{n['id']}") for t in targets]
-            claimed.append(n["id"])
-
-        await conn.executemany("UPDATE notifications SET due_at = $2 WHERE id = $1", postponed)
-        await conn.executemany("UPDATE notifications SET status = 'folded', folded_into = $2, sent_at = $3 "
-                               "WHERE id = $1", [(i, carrier, now) for i, carrier in folded_rows])
-        await conn.executemany("UPDATE notifications SET status = $2, title = $3, body = $4, sent_at = $5, "
-                               "lease_until = NULL WHERE id = $1", [(*f, now) for f in finished])
-        await conn.executemany(
-            "INSERT INTO notification_deliveries (notification_id, token, status, attempts, updated_at) "
-            "VALUES ($1, $2, 'sending', 1, $3) ON CONFLICT (notification_id, token) DO UPDATE "
-            "SET status = 'sending', attempts = notification_deliveries.attempts + 1, updated_at = $3", deliveries)
-        await conn.executemany("UPDATE notifications SET status = 'sending', lease_until = $2, attempts = attempts + 1, "
-                               "title = $3, body = $4 WHERE id = $1",
-                               [(i, now + self.lease, title, body) for i, title, body in sending])
-        return pushes, claimed
-
     async def _record(self, claimed: list[int], pushes: list[Push], outcomes: list[Outcome], now: datetime) -> None:
         """Each device's outcome, then each notification's: sent, retried later, or dead-lettered."""
         per_notification: dict[int, list[Outcome]] = defaultdict(list)
         for push, outcome in zip(pushes, outcomes, strict=True):
             per_notification[int(push.data["notificationId"])].append(outcome)
+        deliveries = [dispatch_db.Delivery(nid, o.token, "sent" if o.ok else "unregistered" if o.unregistered
+                                           else "failed", o.message_id, o.error)
+                      for nid, results in per_notification.items() for o in results]
         async with self.pool.acquire() as conn:
             async with conn.transaction():
-                await conn.executemany(
-                    "UPDATE notification_deliveries SET status = $3, message_id = $4, last_error = $5, updated_at = $6 "
-                    "WHERE notification_id = $1 AND token = $2",
-                    [(nid, o.token, "sent" if o.ok else "unregistered" if o.unregistered else "failed", o.message_id,
-                      o.error, now) for nid, results in per_notification.items() for o in results])
-                await conn.execute("DELETE FROM devices WHERE token = ANY($1::text[])",
-                                   [o.token for o in outcomes if o.unregistered])
-                facts = {r["id"]: r for r in await conn.fetch(
-                    "SELECT id, attempts, kind, data, created_at FROM notifications WHERE id = ANY($1::bigint[])",
-                    claimed)}
-                delivered = {r["notification_id"] for r in await conn.fetch(
-                    "SELECT DISTINCT notification_id FROM notification_deliveries "
-                    "WHERE notification_id = ANY($1::bigint[]) AND status = 'sent'", claimed)}
-                done, dead, expired, retry = [], [], [], []
-                for nid in claimed:
-                    failed = [o for o in per_notification.get(nid, []) if not o.ok and not o.unregistered]
-                    if not failed:
-                        done.append((nid, "sent" if nid in delivered else "recorded", now))
-                        continue
-                    n = facts[nid]
-                    retry_after = max((o.retry_after or 0 for o in failed), default=0) or None
-                    due = now + delivery.backoff(n["attempts"], retry_after, self.rng)
-                    verdict = delivery.after_failure(
-                        now, permanent=any(o.permanent for o in failed), next_attempt=due,
-                        relevant_until=delivery.relevant_until(n["kind"], n["data"], n["created_at"]))
-                    if verdict == "dead":
-                        dead.append((nid, failed[0].error))
-                        log.error("notification %s dead-lettered: %s", nid, failed[0].error)
-                    elif verdict == "expired":
-                        expired.append((nid, failed[0].error))
-                    else:
-                        retry.append((nid, due, failed[0].error))
-                await conn.executemany("UPDATE notifications SET status = $2, sent_at = $3, lease_until = NULL "
-                                       "WHERE id = $1", done)
-                await conn.executemany("UPDATE notifications SET status = 'dead', last_error = $2, lease_until = NULL "
-                                       "WHERE id = $1", dead)
-                await conn.executemany("UPDATE notifications SET status = 'expired', last_error = $2, "
-                                       "lease_until = NULL WHERE id = $1", expired)
-                await conn.executemany("UPDATE notifications SET status = 'pending', due_at = $2, last_error = $3, "
-                                       "lease_until = NULL WHERE id = $1", retry)
-        for o in outcomes:
-            PUSHES.labels("sent" if o.ok else "unregistered" if o.unregistered else "failed").inc()
-        DEAD_LETTERS.inc(len(dead))
+                await dispatch_db.record_deliveries(conn, deliveries, now)
+                verdicts = judge_outcomes(claimed, per_notification, await dispatch_db.attempts(conn, claimed),
+                                          await dispatch_db.delivered(conn, claimed), now, self.rng)
+                await dispatch_db.settle(conn, done=verdicts.done, dead=verdicts.dead, expired=verdicts.expired,
+                                         retry=verdicts.retry)
+        for d in deliveries:
+            PUSHES.labels(d.status).inc()
+        DEAD_LETTERS.inc(len(verdicts.dead))
 
     async def run_forever(self, database_url: str, stop: asyncio.Event, poll: float = 5.0) -> None:
         """Loop: dispatch while there is work; sleep until NOTIFY, a wake-up or the poll interval.
@@ -261,8 +140,6 @@ class Dispatcher:
 
     async def _listening(self, listener, database_url: str):
         """The LISTEN connection, opened again after the database closed it (a restart, a failover)."""
-        import asyncpg
-
         if listener is not None and not listener.is_closed():
             return listener
         try:
@@ -275,3 +152,97 @@ class Dispatcher:
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("cannot LISTEN for new notifications yet (%s); polling", exc)
             return None
+
+
+class BatchPlan(msgspec.Struct):
+    """What a dispatcher decided for a claimed batch, before anything is written or sent."""
+
+    pushes: list[Push] = msgspec.field(default_factory=list)
+    claimed: list[int] = msgspec.field(default_factory=list)  # going out now, under a lease
+    postponed: list[tuple[int, datetime]] = msgspec.field(default_factory=list)  # quiet hours, the fold, a busy user
+    folded: list[tuple[int, int]] = msgspec.field(default_factory=list)  # (offer, the offer it goes out inside)
+    finished: list[tuple[int, str, str, str]] = msgspec.field(default_factory=list)  # kept in the inbox only
+    sending: list[tuple[int, str, str]] = msgspec.field(default_factory=list)  # (id, title, body)
+    tokens: dict[int, list[str]] = msgspec.field(default_factory=dict)
+
+
+def plan_batch(rows: list, facts: dispatch_db.BatchFacts, now: datetime, *, can_push: bool) -> BatchPlan:
+    """Decide a claimed batch: postpone (quiet hours, the 15-minute fold, another dispatcher folding), fold a
+    user's pending offers into one, keep in the inbox (no device, or no FCM in this setup), or push."""
+    plan = BatchPlan(tokens=facts.tokens)
+    done: set[int] = set()
+    for n in rows:
+        if n["id"] in done:
+            continue
+        fresh_offer = n["kind"] == "offer" and n["status"] == "pending"
+        if fresh_offer and not n["urgent"] and n["user_id"] in facts.busy:
+            plan.postponed.append((n["id"], now + timedelta(seconds=2)))
+            continue
+        if fresh_offer:
+            due = delivery.offer_due(now, created_at=n["created_at"], urgent=n["urgent"],
+                                     last_offer_sent=facts.last_offer.get(n["user_id"]), quiet_from=n["quiet_from"],
+                                     quiet_to=n["quiet_to"], digest=n["digest"])
+            if due > now:
+                plan.postponed.append((n["id"], due))
+                continue
+        folded = 1
+        if fresh_offer and not n["urgent"]:
+            others = [i for i in facts.pending_offers.get(n["user_id"], []) if i != n["id"] and i not in done]
+            plan.folded += [(i, n["id"]) for i in others]
+            done.update(others)
+            folded += len(others)
+        title, body = (n["title"], n["body"]) if n["status"] == "sending" else \
+            render(n["kind"], n["data"], n["language"], folded)
+        targets = facts.tokens.get(n["id"], [])
+        if not can_push or not targets:
+            plan.finished.append((n["id"], "sent" if n["id"] in facts.delivered_before else "recorded", title, body))
+            continue
+        plan.sending.append((n["id"], title, body))
+        data = {"type": n["kind"], "notificationId": str(n["id"]),
+                **{k: str(v) for k, v in n["data"].items() if k in ("shiftId", "assignmentId", "applicationId")}}
+        if folded > 1:
+            data["count"] = str(folded)
+        plan.pushes += [Push(t, title, body, data, n["urgent"], f"flexpool-{n['id']}") for t in targets]
+        plan.claimed.append(n["id"])
+    return plan
+
+
+async def _write_plan(conn, plan: BatchPlan, now: datetime, lease_until: datetime) -> None:
+    await dispatch_db.postpone(conn, plan.postponed)
+    await dispatch_db.fold(conn, plan.folded, now)
+    await dispatch_db.finish(conn, plan.finished, now)
+    await dispatch_db.start_sending(conn, plan.sending, plan.tokens, now, lease_until)
+
+
+class Verdicts(msgspec.Struct):
+    done: list[tuple[int, str, datetime]] = msgspec.field(default_factory=list)
+    dead: list[tuple[int, str | None]] = msgspec.field(default_factory=list)
+    expired: list[tuple[int, str | None]] = msgspec.field(default_factory=list)
+    retry: list[tuple[int, datetime, str | None]] = msgspec.field(default_factory=list)
+
+
+def judge_outcomes(claimed: list[int], outcomes: dict[int, list[Outcome]], attempts: dict, delivered: set[int],
+                   now: datetime, rng: random.Random) -> Verdicts:
+    """Per notification after its devices answered: done when none failed for a reason worth retrying;
+    else dead (FCM will never take it), expired (no longer relevant by the next attempt) or due again after a
+    backoff (FCM's Retry-After when it gave one)."""
+    verdicts = Verdicts()
+    for nid in claimed:
+        failed = [o for o in outcomes.get(nid, []) if not o.ok and not o.unregistered]
+        if not failed:
+            verdicts.done.append((nid, "sent" if nid in delivered else "recorded", now))
+            continue
+        n = attempts[nid]
+        retry_after = max((o.retry_after or 0 for o in failed), default=0) or None
+        due = now + delivery.backoff(n["attempts"], retry_after, rng)
+        verdict = delivery.after_failure(
+            now, permanent=any(o.permanent for o in failed), next_attempt=due,
+            relevant_until=delivery.relevant_until(n["kind"], n["data"], n["created_at"]))
+        if verdict == "dead":
+            verdicts.dead.append((nid, failed[0].error))
+            log.error("notification %s dead-lettered: %s", nid, failed[0].error)
+        elif verdict == "expired":
+            verdicts.expired.append((nid, failed[0].error))
+        else:
+            verdicts.retry.append((nid, due, failed[0].error))
+    return verdicts

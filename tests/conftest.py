@@ -17,8 +17,7 @@ os.environ.setdefault("FLEXPOOL_SCHEDULER", "0")
 os.environ.setdefault("FLEXPOOL_WRITE_RATE_PER_MINUTE", "100000")
 
 from flexpool import config as config_module
-from flexpool import embedded
-from flexpool.db import migrations
+from flexpool.db import embedded, migrations
 from flexpool.db.pool import create_pool
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -39,6 +39,10 @@ async def take_and_claim(conn, user_id, key: str, digest: str, subject: str, per
     return row["tokens"], row["claimed"], earlier
 
 
+async def purge_expired(conn, now) -> None:
+    await conn.execute("DELETE FROM idempotency_keys WHERE created_at < $1 - $2::interval", now, TTL)
+
+
 async def forget(conn, user_id, key: str) -> None:
     await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2", user_id, key)
 

@@ -31,3 +31,8 @@ async def connect(url: str) -> asyncpg.Connection:
     conn = await asyncpg.connect(url, server_settings={"timezone": "UTC", "application_name": "flexpool"})
     await _init(conn)
     return conn
+
+
+async def ping(conn) -> None:
+    """One round trip: whether the server answers."""
+    await conn.fetchval("SELECT 1")

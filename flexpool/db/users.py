@@ -2,6 +2,12 @@
 from __future__ import annotations
 
 
+async def a_planner_email(conn, organisation_id) -> str | None:
+    return await conn.fetchval("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
+                               "WHERE m.organisation_id = $1 AND m.role = 'planner' ORDER BY u.email LIMIT 1",
+                               organisation_id)
+
+
 async def get_or_create(conn, email: str, name: str):
     row = await conn.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", email)
     if row:

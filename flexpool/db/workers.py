@@ -19,6 +19,17 @@ WORKER_COLUMNS = (
 )
 
 
+async def in_pool(conn, region_id, *, outside=None, organisation_kind: str | None = None,
+                  function: str | None = None) -> list:
+    """Ids of the region's workers in the pool (in their order of joining), optionally only those of other
+    organisations than `outside`, of one kind of organisation, or of one function."""
+    rows = await conn.fetch(
+        "SELECT w.id FROM workers w JOIN organisations o ON o.id = w.organisation_id WHERE w.region_id = $1 "
+        "AND w.opted_in AND ($2::uuid IS NULL OR w.organisation_id <> $2) AND ($3::text IS NULL OR o.kind = $3) "
+        "AND ($4::text IS NULL OR w.function = $4) ORDER BY w.no", region_id, outside, organisation_kind, function)
+    return [r["id"] for r in rows]
+
+
 async def insert(conn, *, user_id, organisation_id, region_id, fields: dict):
     cols = ["user_id", "organisation_id", "region_id", *fields]
     values = [user_id, organisation_id, region_id, *fields.values()]

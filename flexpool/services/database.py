@@ -6,6 +6,7 @@ import asyncio
 import asyncpg
 
 from flexpool.db import migrations
+from flexpool.db import pool as pool_db
 from flexpool.db.pool import connect, create_pool
 
 
@@ -32,7 +33,7 @@ async def reachable(url: str | None, timeout: float) -> bool:
     except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
         return False
     try:
-        await asyncio.wait_for(conn.fetchval("SELECT 1"), timeout)
+        await asyncio.wait_for(pool_db.ping(conn), timeout)
         return True
     except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
         return False

@@ -10,7 +10,7 @@ import os
 import urllib.parse
 from pathlib import Path
 
-log = logging.getLogger("flexpool.embedded")
+log = logging.getLogger("flexpool.db.embedded")
 
 DATABASE = "flexpool"
 
