@@ -58,7 +58,7 @@ SELECT wk.id AS w_id, wk.no AS w_no, wk.user_id AS w_user_id, wk.organisation_id
        ARRAY(SELECT t.ends_at FROM timeline t ORDER BY t.starts_at) AS timeline_ends,
        ARRAY(SELECT t.break_minutes FROM timeline t ORDER BY t.starts_at) AS timeline_breaks,
        ARRAY(SELECT t.shift_id FROM timeline t ORDER BY t.starts_at) AS timeline_shifts,
-       (SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
+       (SELECT coalesce(sum(a.paid_minutes), 0)
         FROM assignments a WHERE a.worker_id = wk.id AND a.status = 'booked'
           AND a.organisation_id <> wk.organisation_id
           AND a.starts_at >= date_trunc('month', sh.starts_at AT TIME ZONE 'Europe/Amsterdam')

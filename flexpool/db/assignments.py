@@ -64,7 +64,7 @@ async def timeline(conn, worker_id, lo, hi):
 async def loaned_minutes(conn, worker_id, home_organisation_id, month_start, month_end) -> int:
     """Minutes the worker is booked at other organisations with a start inside the month."""
     return await conn.fetchval(
-        "SELECT coalesce(sum(extract(epoch FROM ends_at - starts_at)::int / 60 - break_minutes), 0) "
+        "SELECT coalesce(sum(paid_minutes), 0) "
         "FROM assignments WHERE worker_id = $1 AND status = 'booked' AND organisation_id <> $2 "
         "AND starts_at >= $3 AND starts_at < $4", worker_id, home_organisation_id, month_start, month_end)
 
@@ -110,8 +110,7 @@ WITH a AS (
     WHERE o.region_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.home_organisation_id <> a.organisation_id
 ), worked AS (
     SELECT a.*, CASE WHEN a.status <> 'booked' OR coalesce(a.no_show, false) THEN 0
-                     ELSE coalesce(a.worked_minutes, extract(epoch FROM a.ends_at - a.starts_at)::int / 60
-                                   - a.break_minutes) END AS minutes
+                     ELSE coalesce(a.worked_minutes, a.paid_minutes) END AS minutes
     FROM a
 )
 SELECT o.id AS organisation_id, o.name,

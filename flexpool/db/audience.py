@@ -10,8 +10,7 @@ from flexpool.domain.audience import AudienceTerms
 WORK = """(SELECT r.starts_at, r.ends_at FROM roster_blocks r WHERE r.worker_id = w.id
            UNION ALL SELECT a.starts_at, a.ends_at FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked')"""
 
-DISTANCE = """2 * 6371.0088 * asin(sqrt(power(sin(radians($7 - w.home_latitude) / 2), 2) + cos(radians(w.home_latitude))
-           * cos(radians($7)) * power(sin(radians($8 - w.home_longitude) / 2), 2)))"""
+DISTANCE = "flexpool_km(w.home_latitude, w.home_longitude, $7, $8)"
 
 # $4 is the tier a wave reaches, or 'any' for a planner looking for someone to book directly (who may also
 # call in their own workers outside the pool, and for whom the worker's wishes are shown, not applied: $28).
@@ -51,7 +50,7 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
   AND (NOT $18::boolean OR w.date_of_birth IS NULL OR w.date_of_birth <= $19::date)
   -- The home employer's monthly loan limit.
   AND (w.max_loan_minutes_per_month IS NULL OR w.organisation_id = $5 OR $20::int + (
-       SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
+       SELECT coalesce(sum(a.paid_minutes), 0)
        FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked' AND a.organisation_id <> w.organisation_id
        AND a.starts_at >= $21 AND a.starts_at < $22) <= w.max_loan_minutes_per_month)
   -- The worker's wishes: inside an availability window (of that day, or the day before running past
@@ -62,7 +61,7 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
            OR (v.weekday = ($23::int + 6) % 7 AND v.start_minute <= $24 + 1440
                AND $24 + 1440 + $25 <= v.start_minute + v.length_minutes))))
   AND (NOT $28::boolean OR w.max_extra_minutes_per_week IS NULL OR $20::int + (
-       SELECT coalesce(sum(extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes), 0)
+       SELECT coalesce(sum(a.paid_minutes), 0)
        FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked'
        AND a.starts_at >= $26 AND a.starts_at < $27) <= w.max_extra_minutes_per_week)
 """

@@ -83,8 +83,7 @@ WHERE s.region_id = $1 AND s.status = 'open' AND s.starts_at > $2 AND s.starts_a
   AND NOT (s.organisation_id = ANY($7::uuid[]))
   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id AND a.worker_id = $8 AND a.status = 'booked')
   AND ($9::float8 IS NULL OR $10::float8 IS NULL OR $11::float8 IS NULL OR si.latitude IS NULL OR
-       2 * 6371.0088 * asin(sqrt(power(sin(radians(si.latitude - $9) / 2), 2) +
-           cos(radians($9)) * cos(radians(si.latitude)) * power(sin(radians(si.longitude - $10) / 2), 2))) <= $11)
+       flexpool_km($9, $10, si.latitude, si.longitude) <= $11)
   AND ($12::timestamptz IS NULL OR (s.starts_at, s.id) > ($12, $13::uuid))
 ORDER BY s.starts_at, s.id
 LIMIT $14

@@ -49,7 +49,7 @@ async def confirm_as_planned(conn, ended_before, at) -> list:
         "WITH confirmed AS ("
         "  INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, auto, "
         "  confirmed_at) SELECT a.id, a.starts_at, a.ends_at, a.break_minutes, false, "
-        "  extract(epoch FROM a.ends_at - a.starts_at)::int / 60 - a.break_minutes, true, $1 "
+        "  a.paid_minutes, true, $1 "
         "  FROM assignments a WHERE a.status = 'booked' AND a.ends_at <= $2 "
         "  AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id) "
         "  ON CONFLICT (assignment_id) DO NOTHING RETURNING assignment_id) "

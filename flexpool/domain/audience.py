@@ -18,8 +18,7 @@ from typing import TypeVar
 import msgspec
 
 from flexpool.domain.catalogue import Catalogue
-from flexpool.domain.clock import local, wall_minutes, week_start
-from flexpool.domain.eligibility import month_of
+from flexpool.domain.clock import local, month_of, wall_minutes, week_start
 from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.worktime import Interval, Person, Rules, check, is_night, touches_minor_night
 

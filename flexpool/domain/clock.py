@@ -46,3 +46,28 @@ def wall_minutes(start: datetime, end: datetime) -> int:
 
 def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# Months: settlement, the loan limit and statements all count calendar months of the Amsterdam wall clock.
+
+def month_of(instant: datetime) -> date:
+    """The first day of the Amsterdam calendar month `instant` falls in."""
+    return local(instant).date().replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """[first day, first day of the next month)."""
+    return month, next_month(month)
+
+
+def month_instants(month: date) -> tuple[datetime, datetime]:
+    """[local midnight of its first day, local midnight of the next month's first day)."""
+    return at_local(month, time(0)), at_local(next_month(month), time(0))

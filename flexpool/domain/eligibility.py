@@ -1,7 +1,7 @@
 """Who may take which shift: function ladder, BIG, skills and credentials, loan limit, exclusions, audience."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from math import asin, cos, radians, sin, sqrt
 
 import msgspec
@@ -127,6 +127,4 @@ def exclusion_blockers(worker: Candidate, shift: Offer) -> list[Blocker]:
     return []
 
 
-def month_of(instant: datetime) -> date:
-    day = local(instant).date()
-    return day.replace(day=1)
+

@@ -7,7 +7,6 @@ lines; VAT is computed once per statement on that sum, rounded half up.
 from __future__ import annotations
 
 import math
-from datetime import date
 from fractions import Fraction
 
 import msgspec
@@ -139,6 +138,4 @@ def transfers(nets: dict[str, int]) -> list[Transfer]:
     return out
 
 
-def month_bounds(month: date) -> tuple[date, date]:
-    nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return month, nxt
+

@@ -20,6 +20,7 @@ import msgspec
 
 from flexpool.domain.clock import at_local, local, minutes_between, utc, week_start
 from flexpool.domain.model import Blocker
+from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.vocabulary import BlockerType, Reason
 
 
@@ -30,7 +31,7 @@ class Interval(msgspec.Struct, frozen=True):
 
     @property
     def worked_minutes(self) -> int:
-        return max(minutes_between(self.starts_at, self.ends_at) - self.break_minutes, 0)
+        return max(paid_minutes(self.starts_at, self.ends_at, self.break_minutes), 0)
 
 
 class Person(msgspec.Struct, frozen=True):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 
+from flexpool.domain.clock import next_month
 from flexpool.domain.statements import Party, Statement
 from flexpool.exports.money import euros, hours
 
@@ -94,8 +95,7 @@ def render(st: Statement, issue_date: date) -> bytes:
     _el(root, "cbc:BuyerReference", st.id)
     period = _el(root, "cac:InvoicePeriod")
     _el(period, "cbc:StartDate", st.month.isoformat())
-    end = date(st.month.year + (st.month.month == 12), st.month.month % 12 + 1, 1)
-    _el(period, "cbc:EndDate", date.fromordinal(end.toordinal() - 1).isoformat())
+    _el(period, "cbc:EndDate", (next_month(st.month) - timedelta(days=1)).isoformat())
     _party(root, "cac:AccountingSupplierParty", st.lender)
     _party(root, "cac:AccountingCustomerParty", st.borrower)
     if st.lender.iban:

@@ -11,8 +11,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import waves as waves_db
 from flexpool.domain import audience, worktime
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.clock import at_local, local
-from flexpool.domain.settlement import month_bounds
+from flexpool.domain.clock import at_local, local, month_bounds
 from flexpool.domain.worktime import Rules
 from flexpool.services import conflicts, regions
 

@@ -8,8 +8,8 @@ from flexpool.db import organisations as orgs_db
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.clock import AMSTERDAM, age_on, local
-from flexpool.domain.eligibility import Candidate, Offer, month_of
+from flexpool.domain.clock import age_on, local, month_instants, month_of
+from flexpool.domain.eligibility import Candidate, Offer
 from flexpool.domain.model import Blocker, Credential
 
 # The longest rule looks 16 weeks back and ahead; one more week covers partial weeks at both ends.
@@ -63,8 +63,7 @@ class WorkerContext:
     async def loaned(self, conn, starts_at: datetime) -> int:
         month = month_of(starts_at)
         if month not in self.loans:
-            first = datetime(month.year, month.month, 1, tzinfo=AMSTERDAM)
-            nxt = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1, tzinfo=AMSTERDAM)
+            first, nxt = month_instants(month)
             self.loans[month] = await assignments_db.loaned_minutes(conn, self.worker["id"],
                                                                     self.worker["organisation_id"], first, nxt)
         return self.loans[month]

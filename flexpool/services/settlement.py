@@ -7,7 +7,7 @@ becomes a correction line (+ or −) in the next open month, naming the original
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
@@ -16,7 +16,7 @@ from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.db import timesheets as timesheets_db
 from flexpool.domain import settlement as money
-from flexpool.domain.clock import at_local, local, minutes_between, wall_minutes
+from flexpool.domain.clock import local, minutes_between, month_instants, previous_month, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
 from flexpool.domain.statements import Line, Party, Statement, build, line_id, statement_id, waadi_text
 from flexpool.domain.tariffs import DEFAULT_TARIFFS, deduct_break_minutes, ort_minutes, ort_tables
@@ -32,19 +32,6 @@ class MonthBook(msgspec.Struct, frozen=True):
     statements: list[Statement]
     positions: list[money.Position]
     transfers: list[money.Transfer]
-
-
-def next_month(month: date) -> date:
-    return money.month_bounds(month)[1]
-
-
-def previous_month(month: date) -> date:
-    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
-
-
-def month_instants(month: date) -> tuple[datetime, datetime]:
-    lo, hi = money.month_bounds(month)
-    return at_local(lo, time(0)), at_local(hi, time(0))
 
 
 class Pricing:
