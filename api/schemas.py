@@ -11,6 +11,7 @@ from litestar.openapi import ResponseSpec
 from api.input import Input
 from flexpool.domain.clock import local
 from flexpool.domain.policy import COUNT_RULES, MAX_MINUTES
+from flexpool.domain.statements import InvoiceDetails
 from flexpool.domain.vocabulary import (
     ApplicationStatus,
     AssignmentStatus,
@@ -69,17 +70,13 @@ class OrganisationIn(Camel):
     cao: Cao | None = None
 
 
-class Organisation(Out, omit_defaults=True):
+class Organisation(InvoiceDetails, frozen=True, rename="camel", omit_defaults=True):
+    """An organisation as the API shows it; its invoice details as statements name it (InvoiceDetails)."""
+
     id: UUID
     name: str
     kind: OrganisationKind | None = None
     cao: Cao | None = None
-    kvk_number: str | None = None
-    iban: str | None = None
-    vat_number: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    city: str | None = None
     waadi_registered: bool | None = None
     waadi_exempt: bool | None = None
     worker_cancel_window_minutes: int | None = None

@@ -8,13 +8,11 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
-import asyncpg
 import httpx
 
-from flexpool.db import embedded, migrations
+from flexpool.db import databases, embedded, migrations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,14 +25,7 @@ def server_url() -> tuple[object, str]:
 
 
 async def fresh_database(server: str, name: str) -> str:
-    conn = await asyncpg.connect(server)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    parts = urllib.parse.urlsplit(server)
-    url = urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    url = await databases.recreate(server, name)
     await asyncio.to_thread(migrations.upgrade, url)
     return url
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import urllib.parse
 import uuid
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 os.environ.setdefault("FLEXPOOL_ENV", "test")
@@ -17,16 +15,11 @@ os.environ.setdefault("FLEXPOOL_SCHEDULER", "0")
 os.environ.setdefault("FLEXPOOL_WRITE_RATE_PER_MINUTE", "100000")
 
 from flexpool import config as config_module
-from flexpool.db import embedded, migrations
+from flexpool.db import databases, embedded, migrations
 from flexpool.db.pool import create_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = "flexpool_test_template"
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 @pytest.fixture(scope="session")
@@ -43,16 +36,7 @@ def server_url():
 
 @pytest.fixture(scope="session")
 def template_url(server_url):
-    async def recreate():
-        conn = await asyncpg.connect(server_url)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(recreate())
-    url = with_database(server_url, TEMPLATE)
+    url = asyncio.run(databases.recreate(server_url, TEMPLATE))
     migrations.upgrade(url)
     return url
 
@@ -60,17 +44,8 @@ def template_url(server_url):
 @pytest.fixture
 async def database_url(server_url, template_url):
     name = f"t_{uuid.uuid4().hex[:16]}"
-    conn = await asyncpg.connect(server_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
-    finally:
-        await conn.close()
-    yield with_database(server_url, name)
-    conn = await asyncpg.connect(server_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    yield await databases.recreate(server_url, name, template=TEMPLATE)
+    await databases.drop(server_url, name)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from litestar.types import ControllerRouterHandler
 
 from api.routes.health import live, ready
-from api.routes.imports import ImportController
+from api.routes.imports import IMPORTS
 from api.routes.me import InvitationController, MeController, calendar_feed
 from api.routes.offers import AssignmentController, OfferController
 from api.routes.operations import OperationsController
@@ -16,7 +16,7 @@ ROUTES: list[ControllerRouterHandler] = [
     live,
     ready,
     OrganisationController,
-    ImportController,
+    IMPORTS,
     WorkerController,
     MeController,
     InvitationController,

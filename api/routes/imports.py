@@ -7,7 +7,8 @@ from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, Response, Router, get, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import Parameter
 
 from api.downloads import attachment
@@ -38,42 +39,35 @@ def _out(report: imports.ImportReport) -> ImportResult:
                         [{"row": r, "field": f, "message": m} for r, f, m in report.errors])
 
 
-async def _run(importer, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
-               dry_run: bool) -> ImportResult:
-    report = await importer(conn, p, org_id, await request.body(), request.headers.get("content-type", ""),
-                            dry_run=dry_run, now=now)
-    return _out(report)
+def _routes(kind: str, use_case, *, summary: str, description: str, template_summary: str,
+            names: tuple[str, str]) -> list[HTTPRouteHandler]:
+    """The import of one kind and its template; the operation ids are those the handlers had as methods."""
+    operation = "V1OrganisationsOrgId" + kind.capitalize() + "Import"
 
+    @post(f"/{kind}/import", status_code=200, summary=summary, description=description, operation_id=operation + names[0])
+    async def run(request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
+                  dry_run: bool = DryRun) -> ImportResult:
+        report = await use_case(conn, p, org_id, await request.body(), request.headers.get("content-type", ""),
+                                dry_run=dry_run, now=now)
+        return _out(report)
 
-def _template(kind: str) -> Response[bytes]:
-    return Response(imports.template(kind), media_type="text/csv",
-                    headers={"Content-Disposition": attachment(f"flexpool-{kind}-template.csv")})
-
-
-class ImportController(Controller):
-    path = "/v1/organisations/{org_id:uuid}"
-    tags = ["imports"]
-
-    @post("/workers/import", status_code=200, summary="Import workers from CSV or XLSX (orgAdmin): all rows or none",
-          description=COLUMNS_DOC["workers"] + ". Matches on personnel number, else e-mail; a re-import of the "
-                      "same file changes nothing; someone of another organisation is invited.")
-    async def import_workers(self, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
-                             dry_run: bool = DryRun) -> ImportResult:
-        return await _run(imports.import_workers, request, conn, p, now, org_id, dry_run)
-
-    @get("/workers/import", summary="The template of a workers import (CSV)", media_type="text/csv")
-    async def workers_template(self, conn: Connection, p: Principal, org_id: UUID) -> Response[bytes]:
+    @get(f"/{kind}/import", summary=template_summary, media_type="text/csv", operation_id=operation + names[1])
+    async def template(conn: Connection, p: Principal, org_id: UUID) -> Response[bytes]:
         await imports.may_import(conn, p, org_id)
-        return _template("workers")
+        return Response(imports.template(kind), media_type="text/csv",
+                        headers={"Content-Disposition": attachment(f"flexpool-{kind}-template.csv")})
 
-    @post("/rosters/import", status_code=200,
-          summary="Import home rosters from CSV or XLSX (orgAdmin): replaces each listed worker's blocks inside "
-                  "the file's date range; all rows or none", description=COLUMNS_DOC["rosters"] + ".")
-    async def import_rosters(self, request: Request, conn: Connection, p: Principal, now: datetime, org_id: UUID,
-                             dry_run: bool = DryRun) -> ImportResult:
-        return await _run(imports.import_rosters, request, conn, p, now, org_id, dry_run)
+    return [run, template]
 
-    @get("/rosters/import", summary="The template of a roster import (CSV)", media_type="text/csv")
-    async def rosters_template(self, conn: Connection, p: Principal, org_id: UUID) -> Response[bytes]:
-        await imports.may_import(conn, p, org_id)
-        return _template("rosters")
+
+IMPORTS = Router(path="/v1/organisations/{org_id:uuid}", tags=["imports"], route_handlers=[
+    *_routes("workers", imports.import_workers, names=("ImportWorkers", "WorkersTemplate"),
+             summary="Import workers from CSV or XLSX (orgAdmin): all rows or none",
+             description=COLUMNS_DOC["workers"] + ". Matches on personnel number, else e-mail; a re-import of the "
+                         "same file changes nothing; someone of another organisation is invited.",
+             template_summary="The template of a workers import (CSV)"),
+    *_routes("rosters", imports.import_rosters, names=("ImportRosters", "RostersTemplate"),
+             summary="Import home rosters from CSV or XLSX (orgAdmin): replaces each listed worker's blocks inside "
+                     "the file's date range; all rows or none", description=COLUMNS_DOC["rosters"] + ".",
+             template_summary="The template of a roster import (CSV)"),
+])

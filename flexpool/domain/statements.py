@@ -21,15 +21,20 @@ def line_id(kind: LineKind | str, subject: object, month: date | None = None) ->
     return uuid.uuid5(NAMESPACE, f"line:{kind}:{subject}:{month:%Y-%m}" if month else f"line:{kind}:{subject}")
 
 
-class Party(msgspec.Struct, frozen=True, rename="camel"):
-    id: str
-    name: str
+class InvoiceDetails(msgspec.Struct, frozen=True, kw_only=True):
+    """What an e-invoice needs to name an organisation: its registrations, bank account and address."""
+
     kvk_number: str | None = None
     iban: str | None = None
     vat_number: str | None = None
     address: str | None = None
     postcode: str | None = None
     city: str | None = None
+
+
+class Party(InvoiceDetails, frozen=True, rename="camel"):
+    id: str
+    name: str
 
 
 class Line(msgspec.Struct, frozen=True, rename="camel"):

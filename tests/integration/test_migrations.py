@@ -4,8 +4,7 @@ import uuid
 
 import asyncpg
 
-from flexpool.db import migrations
-from tests.conftest import with_database
+from flexpool.db import databases, migrations
 
 
 async def _tables(url):
@@ -19,15 +18,7 @@ async def _tables(url):
 def test_upgrade_downgrade_upgrade(server_url):
     name = f"mig_{uuid.uuid4().hex[:12]}"
 
-    async def admin(sql):
-        conn = await asyncpg.connect(server_url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = with_database(server_url, name)
+    url = asyncio.run(databases.recreate(server_url, name))
     try:
         migrations.upgrade(url)
         tables = asyncio.run(_tables(url))
@@ -37,7 +28,7 @@ def test_upgrade_downgrade_upgrade(server_url):
         migrations.upgrade(url)
         assert asyncio.run(_tables(url)) == tables
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(databases.drop(server_url, name))
 
 
 def test_head_is_the_last_revision():

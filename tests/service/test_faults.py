@@ -168,17 +168,25 @@ class Storm:
             await asyncio.gather(*(worker_loop() for _ in range(concurrency)))
 
 
-async def storm_started(url: str, share: int) -> tuple[Service, Storm, asyncio.Task]:
-    """A service on `url`, seeded, with a storm running that has already got 1/`share` of its answers."""
+async def storm_through(url: str, share: int, fault) -> tuple[Storm, float]:
+    """A service on `url`, seeded, with a storm running; once the storm has 1/`share` of its answers,
+    `fault(service)` strikes and says how long the service took to serve again. The storm then runs to its
+    end and the database is checked against every answer."""
     service = Service(url)
     service.start()
-    await service.ready()
-    workers, shifts = await seed(url, service.base)
-    storm = Storm(service.base, workers, shifts)
-    running = asyncio.create_task(storm.run())
-    while storm.done < len(workers) * len(shifts) // share:
-        await asyncio.sleep(0.01)  # let part of the storm through before the fault
-    return service, storm, running
+    try:
+        await service.ready()
+        workers, shifts = await seed(url, service.base)
+        storm = Storm(service.base, workers, shifts)
+        running = asyncio.create_task(storm.run())
+        while storm.done < len(workers) * len(shifts) // share:
+            await asyncio.sleep(0.01)  # let part of the storm through before the fault
+        back = await fault(service)
+        await asyncio.wait_for(running, 120)
+        await check(url, storm)
+        return storm, back
+    finally:
+        service.stop()
 
 
 async def check(url: str, storm: Storm) -> None:
@@ -200,24 +208,18 @@ async def check(url: str, storm: Storm) -> None:
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 async def test_postgresql_restarted_under_concurrent_accepts(own_postgres, mode):
-    url = database(own_postgres, f"restart_{mode}")
-    service, storm, running = await storm_started(url, share=4)
-    try:
+    async def restarted(service: Service) -> float:
         await asyncio.to_thread(restart, own_postgres, mode)
-        back = await service.ready(within=15)
-        assert back < 5, f"serving again {back:.1f} s after PostgreSQL was back"
-        await asyncio.wait_for(running, 120)
-        await check(url, storm)
-        print(f"restart {mode}: {len(storm.statuses)} answers, {sum(1 for s in storm.statuses if s == 503)} x 503, "
-              f"{storm.transport_errors} transport errors, serving again after {back:.2f} s")
-    finally:
-        service.stop()
+        return await service.ready(within=15)
+
+    storm, back = await storm_through(database(own_postgres, f"restart_{mode}"), 4, restarted)
+    assert back < 5, f"serving again {back:.1f} s after PostgreSQL was back"
+    print(f"restart {mode}: {len(storm.statuses)} answers, {sum(1 for s in storm.statuses if s == 503)} x 503, "
+          f"{storm.transport_errors} transport errors, serving again after {back:.2f} s")
 
 
 async def test_the_service_killed_mid_storm(own_postgres):
-    url = database(own_postgres, "killed")
-    service, storm, running = await storm_started(url, share=3)
-    try:
+    async def killed(service: Service) -> float:
         workers = children(service.proc.pid)
         assert workers, "flexpool serve runs its HTTP workers as processes of their own"
         service.kill()
@@ -228,13 +230,11 @@ async def test_the_service_killed_mid_storm(own_postgres):
         else:
             raise AssertionError(f"workers {workers} outlived their killed supervisor")
         service.start()
-        back = await service.ready()
-        await asyncio.wait_for(running, 120)
-        await check(url, storm)
-        print(f"SIGKILL: {len(storm.statuses)} answers, {storm.transport_errors} transport errors, "
-              f"serving again after {back:.2f} s")
-    finally:
-        service.stop()
+        return await service.ready()
+
+    storm, back = await storm_through(database(own_postgres, "killed"), 3, killed)
+    print(f"SIGKILL: {len(storm.statuses)} answers, {storm.transport_errors} transport errors, "
+          f"serving again after {back:.2f} s")
 
 
 async def test_three_api_processes_on_one_database(own_postgres):
