@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from litestar.exceptions import ValidationException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Reference, Schema
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 
@@ -34,12 +36,11 @@ from api.security_headers import security_headers
 from api.write_gate import WriteGateMiddleware
 from flexpool import config as config_module
 from flexpool.config import Settings
+from flexpool.services import database
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
-    from litestar.openapi.spec import Schema
     from litestar.typing import FieldDefinition
-from flexpool.services import database
 
 log = logging.getLogger("flexpool.api")
 
@@ -124,8 +125,16 @@ class ClosedStructSchemaPlugin(StructSchemaPlugin):
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
-        if getattr(msgspec.inspect.type_info(field_definition.type_), "forbid_unknown_fields", False):
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if getattr(info, "forbid_unknown_fields", False):
             schema.additional_properties = False
+        # A field of a vocabulary (an enum component) keeps its default: Litestar writes the bare $ref.
+        for field in getattr(info, "fields", ()):
+            if isinstance(field.default, enum.Enum) and isinstance((schema.properties or {}).get(field.encode_name),
+                                                                    Reference):
+                assert schema.properties is not None
+                schema.properties[field.encode_name] = Schema(all_of=[schema.properties[field.encode_name]],
+                                                              default=field.default.value)
         return schema
 
 

@@ -8,7 +8,8 @@ statement chosen by `Accept`.
 """
 from __future__ import annotations
 
-import copy
+import json
+import re
 from typing import Any
 
 from litestar._openapi.plugin import OpenAPIPlugin
@@ -82,8 +83,13 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     return codes
 
 
+# Litestar names a page's component after the module of its items (`Page_api.shifts.schemas.Shift_`). Clients
+# generate type names from these, so they keep the names they had before the shapes moved to their areas.
+_PAGE_NAME = re.compile(r"Page_api\.\w+\.schemas\.(\w+)_")
+
+
 def complete(schema: dict) -> dict:
-    schema = copy.deepcopy(schema)
+    schema = json.loads(_PAGE_NAME.sub(r"Page_api.schemas.\1_", json.dumps(schema)))
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",

@@ -19,7 +19,7 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
-from api.schemas import BlockerOut
+from api.wire import BlockerOut
 from flexpool.domain.model import Blocker
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Invalid, ServiceError

@@ -21,7 +21,7 @@ def line_id(kind: LineKind | str, subject: object, month: date | None = None) ->
     return uuid.uuid5(NAMESPACE, f"line:{kind}:{subject}:{month:%Y-%m}" if month else f"line:{kind}:{subject}")
 
 
-class InvoiceDetails(msgspec.Struct, frozen=True, kw_only=True):
+class InvoiceDetails(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """What an e-invoice needs to name an organisation: its registrations, bank account and address."""
 
     kvk_number: str | None = None

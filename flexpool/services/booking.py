@@ -25,9 +25,10 @@ from flexpool.domain.booking import assess
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local
 from flexpool.domain.eligibility import never_reaches
-from flexpool.domain.model import Blocker, towards_other_organisation
-from flexpool.domain.vocabulary import BlockerType, ProblemType, Reason
-from flexpool.services import access, announcements, conflicts, regions
+from flexpool.domain.events import Event, Notice, Planners, Users, WorkerOf
+from flexpool.domain.model import OTHER_WORK, Blocker, towards_other_organisation
+from flexpool.domain.vocabulary import BlockerType, NotificationKind, ProblemType, Reason
+from flexpool.services import access, announcements, conflicts, effects, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
 
@@ -89,15 +90,16 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
         raise _refuse([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)], voice) from None
     except asyncpg.ExclusionViolationError:
         raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)], voice) from None
-    await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
-                          subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
-                          data={"workerId": str(worker_id), **(on_behalf or {})})
     data = outbox.shift_data(shift, assignmentId=assignment_id, workerName=worker["name"])
-    await outbox.enqueue(conn, user_ids=[worker["user_id"]], kind="approved" if action == "approved" else "booked",
-                         dedupe_key=f"booked:{assignment_id}", data=data, now=now)
+    notices = [Notice(to=Users((worker["user_id"],)), key=f"booked:{assignment_id}", data=data,
+                      kind=NotificationKind.APPROVED if action == "approved" else NotificationKind.BOOKED)]
     if action == "booked":  # the worker accepted: the shift's planners hear of it
-        await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, shift["organisation_id"]), kind="accepted",
-                             dedupe_key=f"accepted:{assignment_id}", data=data, now=now)
+        notices.append(Notice(to=Planners(shift["organisation_id"]), kind=NotificationKind.ACCEPTED,
+                              key=f"accepted:{assignment_id}", data=data))
+    await effects.record(conn, Event(
+        subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
+        organisation_id=shift["organisation_id"], shift_id=shift_id,
+        data={"workerId": str(worker_id), **(on_behalf or {})}, notices=tuple(notices)))
     await _withdraw_conflicting_applications(conn, worker, shift_id, now, region_id)
     return assignment_id
 
@@ -113,14 +115,14 @@ async def _withdraw_conflicting_applications(conn, worker, booked_shift_id, now:
         shift = await shifts_db.get(conn, ap["shift_id"], region_id)
         ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
         working_time = [b for b in await conflicts.blockers(conn, ctx, shift, now, rules=rules, check_audience=False)
-                        if b.type in ("overlap", "rest-period", "shift-too-long", "week-hours", "night-shift-rules",
-                                      "loan-limit")]
+                        if b.type in OTHER_WORK or b.type == BlockerType.SHIFT_TOO_LONG]
         if working_time:
             await applications_db.decide(conn, ap["id"], "withdrawn", now=now, by=None,
                                          reason="conflicts with a booked shift")
-            await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
-                                  subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None,
-                                  at=now, reason="conflicts with another booked shift")
+            await effects.record(conn, Event(
+                subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None, at=now,
+                organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                reason="conflicts with another booked shift"))
 
 
 def _split(facts) -> tuple[dict, dict | None]:
@@ -210,12 +212,12 @@ async def _apply(conn, p: Principal, worker, shift_id: UUID, now: datetime):
         if blockers:
             raise _refuse(blockers)
         app_id = await applications_db.insert(conn, shift_id, worker["id"], now)
-        await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
-                              subject_type="application", subject_id=app_id, action="applied", actor=p.user_id,
-                              at=now)
-        await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, shift["organisation_id"]),
-                             kind="application", dedupe_key=f"application:{app_id}", now=now,
-                             data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"]))
+        await effects.record(conn, Event(
+            subject_type="application", subject_id=app_id, action="applied", actor=p.user_id, at=now,
+            organisation_id=shift["organisation_id"], shift_id=shift_id,
+            notices=(Notice(to=Planners(shift["organisation_id"]), kind=NotificationKind.APPLICATION,
+                            key=f"application:{app_id}",
+                            data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"])),)))
         return "application", await applications_db.get(conn, app_id)
 
 
@@ -261,9 +263,9 @@ async def approve(conn, p: Principal, application_id: UUID, now: datetime, reque
         assignment_id = await _book(conn, p.user_id, ap["worker_id"], ap["shift_id"], now, check_audience=False,
                                     action="approved", region_id=p.region_id, request_key=request_key)
         await applications_db.decide(conn, application_id, "approved", now=now, by=p.user_id)
-        await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
-                              subject_type="application", subject_id=application_id, action="approved",
-                              actor=p.user_id, at=now)
+        await effects.record(conn, Event(
+            subject_type="application", subject_id=application_id, action="approved", actor=p.user_id, at=now,
+            organisation_id=ap["organisation_id"], shift_id=ap["shift_id"]))
         return await assignments_db.get(conn, assignment_id)
 
 
@@ -276,13 +278,13 @@ async def decline(conn, p: Principal, application_id: UUID, now: datetime, reaso
                 return ap
             raise _already(Reason(f"application-{ap['status']}"))
         await applications_db.decide(conn, application_id, "declined", now=now, by=p.user_id, reason=reason)
-        await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
-                              subject_type="application", subject_id=application_id, action="declined",
-                              actor=p.user_id, at=now, reason=reason, data=_key(request_key))
         shift = await shifts_db.get(conn, ap["shift_id"], p.region_id)
-        await outbox.enqueue(conn, user_ids=[await outbox.user_of_worker(conn, ap["worker_id"])], kind="declined",
-                             dedupe_key=f"declined:{application_id}", now=now,
-                             data=outbox.shift_data(shift, applicationId=application_id))
+        await effects.record(conn, Event(
+            subject_type="application", subject_id=application_id, action="declined", actor=p.user_id, at=now,
+            organisation_id=ap["organisation_id"], shift_id=ap["shift_id"], reason=reason, data=_key(request_key),
+            notices=(Notice(to=WorkerOf(ap["worker_id"]), kind=NotificationKind.DECLINED,
+                            key=f"declined:{application_id}",
+                            data=outbox.shift_data(shift, applicationId=application_id)),)))
         return await applications_db.get(conn, application_id)
 
 
@@ -295,13 +297,13 @@ async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> N
         raise _already(Reason(f"application-{ap['status']}"))
     async with conn.transaction():
         await applications_db.decide(conn, application_id, "withdrawn", now=now, by=p.user_id)
-        await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
-                              subject_type="application", subject_id=application_id, action="withdrawn",
-                              actor=p.user_id, at=now)
         shift = await shifts_db.get(conn, ap["shift_id"], worker["region_id"])
-        await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, ap["organisation_id"]), kind="withdrawn",
-                             dedupe_key=f"withdrawn:{application_id}", now=now,
-                             data=outbox.shift_data(shift, applicationId=application_id, workerName=worker["name"]))
+        await effects.record(conn, Event(
+            subject_type="application", subject_id=application_id, action="withdrawn", actor=p.user_id, at=now,
+            organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+            notices=(Notice(to=Planners(ap["organisation_id"]), kind=NotificationKind.WITHDRAWN,
+                            key=f"withdrawn:{application_id}",
+                            data=outbox.shift_data(shift, applicationId=application_id, workerName=worker["name"])),)))
 
 
 async def applications_for_shift(conn, p: Principal, shift_id: UUID):
@@ -318,14 +320,13 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
             and assignment["starts_at"] - now < timedelta(minutes=org["late_cancel_window_minutes"]))
     await assignments_db.cancel(conn, assignment["id"], now=now, by=p.user_id, reason=reason,
                                 late_percent=org["late_cancellation_percent"] if late else None)
-    await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift["id"],
-                          subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id,
-                          at=now, reason=reason, data={"lateCancellation": late, **_key(request_key),
-                                                       **access.on_behalf(p, shift["organisation_id"])})
-    kind = "shift-cancelled" if shift_cancelled else "released"
-    await outbox.enqueue(conn, user_ids=[await outbox.user_of_worker(conn, assignment["worker_id"])], kind=kind,
-                         dedupe_key=f"{kind}:{assignment['id']}", now=now, urgent=True,
-                         data=outbox.shift_data(shift, assignmentId=assignment["id"], reason=reason))
+    kind = NotificationKind.SHIFT_CANCELLED if shift_cancelled else NotificationKind.RELEASED
+    await effects.record(conn, Event(
+        subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id, at=now,
+        organisation_id=shift["organisation_id"], shift_id=shift["id"], reason=reason,
+        data={"lateCancellation": late, **_key(request_key), **access.on_behalf(p, shift["organisation_id"])},
+        notices=(Notice(to=WorkerOf(assignment["worker_id"]), kind=kind, key=f"{kind}:{assignment['id']}",
+                        urgent=True, data=outbox.shift_data(shift, assignmentId=assignment["id"], reason=reason)),)))
     if not shift_cancelled:
         await announcements.announce_reopened(conn, shift["id"], assignment["id"], now)
 
@@ -367,13 +368,14 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
                                   {"hours": window // 60, "organisation": a["organisation_name"]})
                 raise Conflict(ProblemType.CANCELLATION_WINDOW, refusal.detail, wording=refusal)
             await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason)
-            await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
-                                  subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker",
-                                  actor=p.user_id, at=now, reason=reason, data=_key(request_key))
-            await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, a["organisation_id"]),
-                                 kind="worker-cancelled", dedupe_key=f"worker-cancelled:{assignment_id}", now=now,
-                                 data=outbox.shift_data(shift, assignmentId=assignment_id, workerName=a["worker_name"],
-                                                        reason=reason))
+            await effects.record(conn, Event(
+                subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker", actor=p.user_id,
+                at=now, organisation_id=a["organisation_id"], shift_id=a["shift_id"], reason=reason,
+                data=_key(request_key),
+                notices=(Notice(to=Planners(a["organisation_id"]), kind=NotificationKind.WORKER_CANCELLED,
+                                key=f"worker-cancelled:{assignment_id}",
+                                data=outbox.shift_data(shift, assignmentId=assignment_id, workerName=a["worker_name"],
+                                                       reason=reason)),)))
             await announcements.announce_reopened(conn, a["shift_id"], assignment_id, now)
         return await assignments_db.get(conn, assignment_id)
 

@@ -9,15 +9,15 @@ from uuid import UUID
 import asyncpg
 
 from flexpool.db import assignments as assignments_db
-from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import identifiers
 from flexpool.domain.catalogue import CREDENTIAL_KINDS
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import ProblemType
-from flexpool.services import access, identity, invitations
+from flexpool.services import access, effects, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -81,10 +81,10 @@ async def update_organisation(conn, p: Principal, organisation_id: UUID, changes
             except asyncpg.CheckViolationError:
                 raise Invalid([("waadiExempt", "an organisation is either registered under the Waadi or exempt, "
                                                "not both")]) from None
-            await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
-                                  subject_id=organisation_id, action="settings-changed", actor=p.user_id, at=now,
-                                  data={k: {"from": before[k], "to": v} for k, v in changes.items()},
-                                  region_id=before["region_id"])
+            await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                                             subject_id=organisation_id, action="settings-changed", actor=p.user_id, at=now,
+                                             data={k: {"from": before[k], "to": v} for k, v in changes.items()},
+                                             region_id=before["region_id"]))
     return await organisation(conn, p, organisation_id)
 
 
@@ -135,9 +135,9 @@ async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID
             raise NotFound("member")
         if "orgAdmin" in removed and not await users_db.count_role(conn, organisation_id, "orgAdmin"):
             raise Conflict(ProblemType.CONFLICT, "This is the organisation's last orgAdmin; add another one first.")
-        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
-                              subject_id=organisation_id, action="member-removed", actor=p.user_id, at=now,
-                              data={"userId": str(user_id), "roles": removed}, region_id=org["region_id"])
+        await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                                         subject_id=organisation_id, action="member-removed", actor=p.user_id, at=now,
+                                         data={"userId": str(user_id), "roles": removed}, region_id=org["region_id"]))
     return removed
 
 
@@ -315,9 +315,9 @@ async def set_favourites(conn, p: Principal, organisation_id: UUID, worker_ids: 
         raise Invalid(bad)
     async with conn.transaction():
         await orgs_db.set_favourites(conn, organisation_id, sorted(set(worker_ids)), p.user_id)
-        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
-                              subject_id=organisation_id, action="favourites-set", actor=p.user_id, at=now,
-                              data={"workers": len(set(worker_ids))}, region_id=org["region_id"])
+        await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                                         subject_id=organisation_id, action="favourites-set", actor=p.user_id, at=now,
+                                         data={"workers": len(set(worker_ids))}, region_id=org["region_id"]))
     return await orgs_db.favourites(conn, organisation_id)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from flexpool.db import audit as audit_db
 from flexpool.db import timesheets as timesheets_db
 from flexpool.domain.clock import minutes_between
+from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import ProblemType
-from flexpool.services import access
+from flexpool.services import access, effects
 from flexpool.services.errors import Conflict, Forbidden, Invalid
 from flexpool.services.principal import Principal
 
@@ -59,13 +59,13 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
         await timesheets_db.confirm(conn, assignment_id, started_at=None if no_show else started_at,
                                     ended_at=None if no_show else ended_at, break_minutes=0 if no_show else break_minutes,
                                     no_show=no_show, worked_minutes=worked, by=p.user_id, at=now)
-        await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
-                              subject_type="assignment", subject_id=assignment_id,
-                              action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
-                              actor=p.user_id, at=now,
-                              data={"workedMinutes": worked,
-                                    "previousWorkedMinutes": before["worked_minutes"] if before else None,
-                                    **access.on_behalf(p, a["organisation_id"])})
+        await effects.record(conn, Event(organisation_id=a["organisation_id"], shift_id=a["shift_id"],
+                                         subject_type="assignment", subject_id=assignment_id,
+                                         action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
+                                         actor=p.user_id, at=now,
+                                         data={"workedMinutes": worked,
+                                               "previousWorkedMinutes": before["worked_minutes"] if before else None,
+                                               **access.on_behalf(p, a["organisation_id"])}))
     return await timesheets_db.get(conn, assignment_id)
 
 
@@ -73,7 +73,7 @@ async def auto_confirm(conn, now: datetime) -> int:
     """Unconfirmed timesheets become the planned hours 72 h after the end (written once)."""
     rows = await timesheets_db.confirm_as_planned(conn, now - AUTO_CONFIRM_AFTER, now)
     for r in rows:
-        await audit_db.record(conn, organisation_id=r["organisation_id"], shift_id=r["shift_id"],
-                              subject_type="assignment", subject_id=r["assignment_id"], action="hours-auto-confirmed",
-                              actor=None, at=now)
+        await effects.record(conn, Event(organisation_id=r["organisation_id"], shift_id=r["shift_id"],
+                                         subject_type="assignment", subject_id=r["assignment_id"], action="hours-auto-confirmed",
+                                         actor=None, at=now))
     return len(rows)

@@ -13,15 +13,15 @@ from uuid import UUID
 import msgspec
 
 from flexpool.db import assignments as assignments_db
-from flexpool.db import audit as audit_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain import imports as rules
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import AMSTERDAM, local
+from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.imports import tables
-from flexpool.services import access, invitations
+from flexpool.services import access, effects, invitations
 from flexpool.services.errors import ServiceError
 from flexpool.services.principal import Principal
 
@@ -130,11 +130,11 @@ async def import_workers(conn, p: Principal, organisation_id: UUID, content: byt
                                                                         "valid_until": r.vog_valid_until}]
                                                  if r.vog_valid_until else [], [])
             await invitations.invite(conn, p, org, account, kind="worker", roles=[], worker=payload, now=now)
-        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
-                              subject_id=organisation_id, action="workers-imported", actor=p.user_id, at=now,
-                              data={"created": report.created, "updated": report.updated,
-                                    "unchanged": report.unchanged, "invited": report.invited},
-                              region_id=org["region_id"])
+        await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                                         subject_id=organisation_id, action="workers-imported", actor=p.user_id, at=now,
+                                         data={"created": report.created, "updated": report.updated,
+                                               "unchanged": report.unchanged, "invited": report.invited},
+                                         region_id=org["region_id"]))
     return report
 
 
@@ -218,10 +218,10 @@ async def import_rosters(conn, p: Principal, organisation_id: UUID, content: byt
             await workers_db.lock(conn, worker_id)
         await workers_db.replace_rosters(conn, changed, lo, hi, [(w, numbers[w], s, e) for w in changed
                                                                   for s, e, _ in blocks[w]])
-        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="organisation",
-                              subject_id=organisation_id, action="rosters-imported", actor=p.user_id, at=now,
-                              data={"from": lo.isoformat(), "to": hi.isoformat(), "workers": len(changed),
-                                    "blocks": sum(len(blocks[w]) for w in changed)}, region_id=org["region_id"])
+        await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
+                                         subject_id=organisation_id, action="rosters-imported", actor=p.user_id, at=now,
+                                         data={"from": lo.isoformat(), "to": hi.isoformat(), "workers": len(changed),
+                                               "blocks": sum(len(blocks[w]) for w in changed)}, region_id=org["region_id"]))
     return report
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from flexpool.db import audit as audit_db
 from flexpool.db import invitations as invitations_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import ProblemType
-from flexpool.services import access, directory, identity
+from flexpool.services import access, directory, effects, identity
 from flexpool.services.errors import Conflict, NotFound
 from flexpool.services.principal import Principal
 
@@ -43,9 +43,9 @@ async def invite(conn, p: Principal, org, user, *, kind: str, roles: list[str], 
     invitation_id = await invitations_db.upsert_pending(
         conn, region_id=org["region_id"], organisation_id=org["id"], user_id=user["id"], kind=kind,
         roles=sorted(set(roles)), worker=worker, invited_by=p.user_id, now=now, expires_at=now + VALID_FOR)
-    await audit_db.record(conn, organisation_id=org["id"], shift_id=None, subject_type="invitation",
-                          subject_id=invitation_id, action="invited", actor=p.user_id, at=now,
-                          data={"kind": kind, "roles": sorted(set(roles))})
+    await effects.record(conn, Event(organisation_id=org["id"], shift_id=None, subject_type="invitation",
+                                     subject_id=invitation_id, action="invited", actor=p.user_id, at=now,
+                                     data={"kind": kind, "roles": sorted(set(roles))}))
     return await invitations_db.get(conn, invitation_id)
 
 
@@ -84,8 +84,8 @@ async def accept(conn, p: Principal, invitation_id: UUID, now: datetime):
         for role in row["roles"]:
             await users_db.grant(conn, p.user_id, row["region_id"], row["organisation_id"], role)
         await invitations_db.decide(conn, invitation_id, "accepted", now)
-        await audit_db.record(conn, organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
-                              subject_id=invitation_id, action="accepted", actor=p.user_id, at=now)
+        await effects.record(conn, Event(organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
+                                         subject_id=invitation_id, action="accepted", actor=p.user_id, at=now))
     return await invitations_db.get(conn, invitation_id)
 
 
@@ -93,6 +93,6 @@ async def decline(conn, p: Principal, invitation_id: UUID, now: datetime):
     async with conn.transaction():
         row = await _own_pending(conn, p, invitation_id, now)
         await invitations_db.decide(conn, invitation_id, "declined", now)
-        await audit_db.record(conn, organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
-                              subject_id=invitation_id, action="declined", actor=p.user_id, at=now)
+        await effects.record(conn, Event(organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
+                                         subject_id=invitation_id, action="declined", actor=p.user_id, at=now))
     return await invitations_db.get(conn, invitation_id)

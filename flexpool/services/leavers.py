@@ -16,15 +16,15 @@ from uuid import UUID
 
 from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
-from flexpool.db import audit as audit_db
 from flexpool.db import outbox
 from flexpool.db import personal_data as personal_data_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.clock import AMSTERDAM, local
-from flexpool.domain.vocabulary import ProblemType
-from flexpool.services import access, announcements
+from flexpool.domain.events import Event, Notice, Planners
+from flexpool.domain.vocabulary import NotificationKind, ProblemType
+from flexpool.services import access, announcements, effects
 from flexpool.services.calendar import new_calendar_secret
 from flexpool.services.errors import Conflict
 from flexpool.services.principal import Principal
@@ -46,11 +46,11 @@ async def end_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID,
             await _release_for_leaver(conn, p, a, w, now)
         for ap in await applications_db.pending_for_worker(conn, worker_id):
             await applications_db.decide(conn, ap["id"], "withdrawn", now=now, by=None, reason=LEFT)
-            await audit_db.record(conn, organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
-                                  subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None,
-                                  at=now, reason=LEFT)
-        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="worker",
-                              subject_id=worker_id, action="ended", actor=p.user_id, at=now)
+            await effects.record(conn, Event(organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                                             subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None,
+                                             at=now, reason=LEFT))
+        await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="worker",
+                                         subject_id=worker_id, action="ended", actor=p.user_id, at=now))
 
 
 async def _release_for_leaver(conn, p: Principal, a, worker, now: datetime) -> None:
@@ -58,12 +58,12 @@ async def _release_for_leaver(conn, p: Principal, a, worker, now: datetime) -> N
     goes out again."""
     await assignments_db.cancel(conn, a["id"], now=now, by=p.user_id, reason=LEFT, late_percent=None)
     shift = await shifts_db.by_id(conn, a["shift_id"])
-    await audit_db.record(conn, organisation_id=a["organisation_id"], shift_id=a["shift_id"],
-                          subject_type="assignment", subject_id=a["id"], action="released", actor=p.user_id, at=now,
-                          reason=LEFT, data={"lateCancellation": False, "workerEnded": True})
-    await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, a["organisation_id"]), kind="worker-cancelled",
-                         dedupe_key=f"worker-cancelled:{a['id']}", now=now, urgent=True,
-                         data=outbox.shift_data(shift, assignmentId=a["id"], workerName=worker["name"], reason=LEFT))
+    await effects.record(conn, Event(
+        organisation_id=a["organisation_id"], shift_id=a["shift_id"], subject_type="assignment", subject_id=a["id"],
+        action="released", actor=p.user_id, at=now, reason=LEFT, data={"lateCancellation": False, "workerEnded": True},
+        notices=(Notice(to=Planners(a["organisation_id"]), kind=NotificationKind.WORKER_CANCELLED,
+                        key=f"worker-cancelled:{a['id']}", urgent=True,
+                        data=outbox.shift_data(shift, assignmentId=a["id"], workerName=worker["name"], reason=LEFT)),)))
     await announcements.announce_reopened(conn, a["shift_id"], a["id"], now)
 
 
@@ -89,9 +89,9 @@ async def erase_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUI
             await personal_data_db.erase_account(conn, w["user_id"], PSEUDONYM, new_calendar_secret(), now)
             removed += ["name and e-mail address", "devices", "notifications", "invitations",
                         "calendar subscription"]
-        await audit_db.record(conn, organisation_id=organisation_id, shift_id=None, subject_type="worker",
-                              subject_id=worker_id, action="erased", actor=p.user_id, at=now,
-                              data={"account": account})
+        await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="worker",
+                                         subject_id=worker_id, action="erased", actor=p.user_id, at=now,
+                                         data={"account": account}))
     kept = ["home roster blocks of the current and past 52 weeks (working-time records)",
             "assignments and confirmed hours, pseudonymised (working-time records and settlement)",
             "statement lines of closed months for 7 years (fiscal records)"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time
 
-from flexpool.db import audit as audit_db
 from flexpool.db import devices as devices_db
 from flexpool.db import notifications as notifications_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.domain.events import Event
+from flexpool.services import effects
 from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -62,10 +63,10 @@ async def register_device(conn, p: Principal, token: str, platform: str, now: da
         if previous is not None:
             region = p.region_id or previous["region_id"]
             if region is not None:
-                await audit_db.record(conn, organisation_id=None, shift_id=None, subject_type="device",
-                                      subject_id=p.user_id, action="device-reregistered", actor=p.user_id, at=now,
-                                      data={"fromUserId": str(previous["user_id"]), "platform": platform},
-                                      region_id=region)
+                await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="device",
+                                                 subject_id=p.user_id, action="device-reregistered", actor=p.user_id, at=now,
+                                                 data={"fromUserId": str(previous["user_id"]), "platform": platform},
+                                                 region_id=region))
             log.warning("device token moved from user %s to user %s", previous["user_id"], p.user_id)
         await devices_db.keep_newest(conn, p.user_id, MAX_DEVICES_PER_USER)
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from flexpool.db import audit as audit_db
 from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.domain import waves
-from flexpool.services import candidates, identity, regions
+from flexpool.domain.events import Event
+from flexpool.services import candidates, effects, identity, regions
 from flexpool.services.errors import Forbidden, Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -26,8 +26,8 @@ async def add_region_planner(conn, p: Principal, *, email: str, name: str, now: 
         user = await users_db.get_or_create(conn, email, name)
         await identity.join_region(conn, user["id"], p.region_id)
         await users_db.grant(conn, user["id"], p.region_id, None, "regionPlanner")
-        await audit_db.record(conn, organisation_id=None, shift_id=None, subject_type="user", subject_id=user["id"],
-                              action="region-planner-added", actor=p.user_id, at=now, region_id=p.region_id)
+        await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="user", subject_id=user["id"],
+                                         action="region-planner-added", actor=p.user_id, at=now, region_id=p.region_id))
     return {**dict(user), "name": user["name"] if user["name"] == name else name}
 
 
@@ -42,8 +42,8 @@ async def remove_region_planner(conn, p: Principal, user_id: UUID, now: datetime
     async with conn.transaction():
         if not await users_db.revoke_region_role(conn, user_id, p.region_id, "regionPlanner"):
             raise NotFound("region planner")
-        await audit_db.record(conn, organisation_id=None, shift_id=None, subject_type="user", subject_id=user_id,
-                              action="region-planner-removed", actor=p.user_id, at=now, region_id=p.region_id)
+        await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="user", subject_id=user_id,
+                                         action="region-planner-removed", actor=p.user_id, at=now, region_id=p.region_id))
 
 
 async def board(conn, p: Principal, lo: datetime | None, hi: datetime | None, now: datetime, *, after=None,

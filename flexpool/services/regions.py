@@ -5,8 +5,9 @@ from flexpool.db import audit as audit_db
 from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
 from flexpool.domain import policy as region_policy
+from flexpool.domain.events import Event
 from flexpool.domain.policy import RegionPolicy
-from flexpool.services import identity
+from flexpool.services import effects, identity
 from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
 
@@ -38,14 +39,15 @@ async def set_policy(conn, p: Principal, new: RegionPolicy, now) -> tuple:
     """Applies to what happens from now on: shifts already published keep their waves, closed months their
     statements; open months are recomputed with it."""
     p.require_coordinator()
+    assert p.region_id is not None, "a coordinator belongs to a region"
     errors = region_policy.problems(new)
     if errors:
         raise Invalid(errors)
     async with conn.transaction():
         await regions_db.set_settings(conn, p.region_id, region_policy.to_settings(new))
-        await audit_db.record(conn, organisation_id=None, shift_id=None, subject_type="region",
-                              subject_id=p.region_id, action="settings-changed", actor=p.user_id, at=now,
-                              data=region_policy.to_settings(new), region_id=p.region_id)
+        await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="region",
+                                         subject_id=p.region_id, action="settings-changed", actor=p.user_id, at=now,
+                                         data=region_policy.to_settings(new), region_id=p.region_id))
     return await region(conn, p)
 
 

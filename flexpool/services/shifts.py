@@ -14,8 +14,9 @@ from flexpool.db import shifts as shifts_db
 from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import ProblemType
-from flexpool.services import access, announcements, regions
+from flexpool.services import access, announcements, effects, regions
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
 from flexpool.services.offers import may_see
@@ -84,9 +85,9 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
                 places=d.places, booking=d.booking, description=d.description, urgent=d.urgent, published_at=now,
                 partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id,
                 request_key=request_key)
-            await audit_db.record(conn, organisation_id=org_id, shift_id=shift_id, subject_type="shift",
-                                  subject_id=shift_id, action="published", actor=p.user_id, at=now,
-                                  data={"places": d.places, "urgent": d.urgent, **access.on_behalf(p, org_id)})
+            await effects.record(conn, Event(organisation_id=org_id, shift_id=shift_id, subject_type="shift",
+                                             subject_id=shift_id, action="published", actor=p.user_id, at=now,
+                                             data={"places": d.places, "urgent": d.urgent, **access.on_behalf(p, org_id)}))
             ids.append(shift_id)
         for shift_id in ids:
             await announcements.announce(conn, shift_id, now)
@@ -144,12 +145,12 @@ async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime,
             await release(conn, p, a, shift, reason, now, shift_cancelled=True)
         for ap in await applications_db.pending_for_shift(conn, shift_id):
             await applications_db.decide(conn, ap["id"], "declined", now=now, by=p.user_id, reason="shift cancelled")
-            await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id,
-                                  subject_type="application", subject_id=ap["id"], action="declined",
-                                  actor=p.user_id, at=now, reason="shift cancelled")
+            await effects.record(conn, Event(organisation_id=shift["organisation_id"], shift_id=shift_id,
+                                             subject_type="application", subject_id=ap["id"], action="declined",
+                                             actor=p.user_id, at=now, reason="shift cancelled"))
         await shifts_db.cancel(conn, shift_id, now, reason)
-        await audit_db.record(conn, organisation_id=shift["organisation_id"], shift_id=shift_id, subject_type="shift",
-                              subject_id=shift_id, action="cancelled", actor=p.user_id, at=now, reason=reason,
-                              data={**access.on_behalf(p, shift["organisation_id"]),
-                                    **({"requestKey": request_key} if request_key else {})})
+        await effects.record(conn, Event(organisation_id=shift["organisation_id"], shift_id=shift_id, subject_type="shift",
+                                         subject_id=shift_id, action="cancelled", actor=p.user_id, at=now, reason=reason,
+                                         data={**access.on_behalf(p, shift["organisation_id"]),
+                                               **({"requestKey": request_key} if request_key else {})}))
     return await shifts_db.get(conn, shift_id, p.region_id)

@@ -40,3 +40,13 @@ def test_imports_point_inwards():
              for prefix, forbidden in rules.items() if name.startswith(prefix)
              for module in imported(tree) if module.split(".")[0] in forbidden or module.startswith(forbidden)]
     assert wrong == []
+
+
+def test_use_cases_hand_their_events_to_one_place():
+    """Audit rows are written by flexpool.services.effects alone (and by the accept's single statement,
+    flexpool/db/accepts.py, which writes the booking, its audit row and its notifications at once)."""
+    writers = {name for name, tree in modules("flexpool", "api", "notifications")
+               for node in ast.walk(tree)
+               if isinstance(node, ast.Attribute) and node.attr == "record"
+               and isinstance(node.value, ast.Name) and node.value.id == "audit_db"}
+    assert writers == {"flexpool/services/effects.py"}

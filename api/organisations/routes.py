@@ -11,8 +11,7 @@ from asyncpg import Connection
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from api.pagination import Cursor, Limit, Page, page_of
-from api.schemas import (
+from api.organisations.schemas import (
     INVITED,
     BlockedWorker,
     BlockedWorkerIn,
@@ -28,9 +27,10 @@ from api.schemas import (
     PartnersIn,
     Site,
     SiteIn,
-    at,
     invitation_out,
 )
+from api.pagination import Cursor, Limit, Page, page_of
+from api.wire import at
 from flexpool.services import directory, invitations
 from flexpool.services.principal import Principal
 

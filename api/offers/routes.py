@@ -9,10 +9,11 @@ from asyncpg import Connection
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
+from api.offers.schemas import Offer
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.routes.shifts import When, request_key
-from api.schemas import AssignmentOut, BlockerOut, Offer, Reason
-from api.shapes import assignment_out, shift_out
+from api.shifts.routes import When, request_key
+from api.shifts.schemas import AssignmentOut, assignment_out, shift_out
+from api.wire import BlockerOut, Reason
 from flexpool.services import booking, offers
 from flexpool.services.principal import Principal
 

@@ -6,8 +6,9 @@ from datetime import datetime
 from asyncpg import Connection
 from litestar import Controller, get, post
 
+from api.operations.schemas import DeadLetter
 from api.pagination import Cursor, Limit, Page, page_of
-from api.schemas import DeadLetter, at
+from api.wire import at
 from flexpool.services import operations
 from flexpool.services.principal import Principal
 

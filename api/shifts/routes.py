@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 from asyncpg import Connection
@@ -12,19 +12,21 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 
 from api.metrics import ACCEPTS, REFUSALS
 from api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page, page_of
-from api.schemas import (
+from api.shifts.schemas import (
     ApplicationOut,
     AssignIn,
     AssignmentOut,
     Candidate,
     HistoryEvent,
-    OptionalReason,
-    Reason,
     Shift,
     ShiftBatchIn,
     ShiftIn,
+    application_out,
+    assignment_out,
+    history_out,
+    shift_out,
 )
-from api.shapes import application_out, assignment_out, history_out, shift_out
+from api.wire import OptionalReason, Reason, When
 from flexpool.services import booking, shifts
 from flexpool.services import candidates as candidates_service
 from flexpool.services.errors import Conflict, Invalid
@@ -39,7 +41,6 @@ def request_key(request: Request) -> str | None:
     return key if key and len(key) <= 255 else None
 
 
-When = Annotated[datetime | None, Parameter(description="RFC 3339 instant with offset")]
 
 
 def _draft(s: ShiftIn) -> shifts.ShiftDraft:

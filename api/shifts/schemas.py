@@ -1,12 +1,137 @@
-"""Database rows to wire shapes for shifts, assignments and applications."""
+"""Shifts, assignments, applications and their history on the wire, and the mappers from rows to them."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Annotated
+from uuid import UUID
 
-from api.schemas import ApplicationOut, AssignmentOut, HistoryEvent, Shift, SiteRef, at
+import msgspec
+
+from api.wire import Camel, Code, Instant, Out, SkillCode, at
 from flexpool.domain import waves
 from flexpool.domain.shifts import paid_minutes
-from flexpool.domain.vocabulary import ShiftStatus
+from flexpool.domain.vocabulary import (
+    ApplicationStatus,
+    AssignmentStatus,
+    BookingMode,
+    ShiftStatus,
+    Tier,
+)
+
+
+class ShiftIn(Camel):
+    site_id: UUID
+    function: Code
+    starts_at: Instant
+    ends_at: Instant
+    break_minutes: Annotated[int, msgspec.Meta(ge=0, le=720)]
+    skills: Annotated[list[SkillCode], msgspec.Meta(max_length=50)] = []
+    places: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
+    booking: BookingMode = BookingMode.INSTANT
+    description: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    urgent: bool = False
+    organisation_id: UUID | None = None
+
+
+class ShiftBatchIn(Camel):
+    shifts: Annotated[list[ShiftIn], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class AssignIn(Camel):
+    worker_id: UUID
+
+
+class SiteRef(Out):
+    id: UUID
+    name: str
+    address: str | None
+    city: str | None
+
+
+class AssignmentOut(Out):
+    id: UUID
+    shift_id: UUID
+    worker_id: UUID
+    worker_name: str
+    organisation_id: UUID
+    organisation_name: str
+    home_organisation_id: UUID
+    site: SiteRef
+    function: Code
+    status: AssignmentStatus
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    paid_minutes: int
+    booked_at: datetime
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    late_cancellation: bool
+    cancellable_until: datetime | None = msgspec.field(default=None)  # the worker may cancel until then
+
+
+class ApplicationOut(Out):
+    id: UUID
+    shift_id: UUID
+    worker_id: UUID
+    worker_name: str
+    worker_function: str
+    status: ApplicationStatus
+    created_at: datetime
+    decided_at: datetime | None
+    reason: str | None
+
+
+class Shift(Out, omit_defaults=True):
+    id: UUID
+    organisation_id: UUID
+    organisation_name: str
+    site_id: UUID
+    site: SiteRef
+    function: Code
+    skills: list[str]
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    paid_minutes: int
+    places: int
+    places_filled: int
+    booking: BookingMode
+    status: ShiftStatus
+    tier: Tier
+    urgent: bool
+    published_at: datetime
+    partners_at: datetime
+    region_at: datetime
+    description: str | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    assignments: list[AssignmentOut] | None = None
+    applications: list[ApplicationOut] | None = None
+
+
+class Candidate(Out):
+    """A worker who passes every check of an accept for this shift now (all but the tier)."""
+
+    worker_id: UUID
+    name: str
+    function: Code
+    home_organisation_id: UUID
+    home_organisation_name: str | None
+    distance_km: int | None  # whole kilometres at best: never a finer location of a person
+    within_availability: bool
+
+
+class HistoryEvent(Out):
+    id: int
+    subject_type: str
+    subject_id: UUID
+    action: str
+    actor_user_id: UUID | None
+    actor_name: str | None
+    reason: str | None
+    data: dict
+    at: datetime
 
 
 def shift_status(row, now: datetime) -> ShiftStatus:

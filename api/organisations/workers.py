@@ -10,9 +10,7 @@ from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from api.pagination import Cursor, Limit, Page, decode_cursor, page
-from api.routes.shifts import When
-from api.schemas import (
+from api.organisations.schemas import (
     INVITED,
     Block,
     Erasure,
@@ -22,10 +20,12 @@ from api.schemas import (
     Worker,
     WorkerIn,
     WorkerPatch,
-    at,
     invitation_out,
     worker_out,
 )
+from api.pagination import Cursor, Limit, Page, decode_cursor, page
+from api.shifts.routes import When
+from api.wire import at
 from flexpool.services import directory, leavers
 from flexpool.services.principal import Principal
 

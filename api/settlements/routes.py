@@ -1,7 +1,7 @@
-"""Hours, tariffs, monthly settlement with its exports, and reports."""
+"""Tariffs, monthly settlement with its exports, and reports."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -10,9 +10,8 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 
 from api.downloads import attachment
-from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.routes.shifts import When
-from api.schemas import (
+from api.pagination import Cursor, Limit, Page, page_of
+from api.settlements.schemas import (
     Balance,
     BalanceRow,
     FillRate,
@@ -28,20 +27,17 @@ from api.schemas import (
     StatementSummary,
     Tariffs,
     TariffsIn,
-    Timesheet,
-    TimesheetIn,
-    TimesheetRow,
     TransferOut,
     VatExemption,
     VatOut,
-    at,
 )
+from api.wire import at
 from flexpool.domain.clock import local
 from flexpool.domain.statements import Statement
 from flexpool.domain.tariffs import Band
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.exports import csv_export, ubl, xlsx_export
-from flexpool.services import hours, reports, settlement, tariffs
+from flexpool.services import reports, settlement, tariffs
 from flexpool.services.errors import Conflict, Invalid
 from flexpool.services.principal import Principal
 
@@ -90,50 +86,6 @@ def _tariffs_out(table: dict) -> Tariffs:
                    vat=VatOut(table["vat_percent"], [VatExemption(e["lender_id"], e["borrower_id"], e["basis"],
                                                                   e["code"])
                                                      for e in table["exemptions"]]))
-
-
-def _timesheet_out(t, break_field: str = "break_minutes") -> Timesheet:
-    return Timesheet(assignment_id=t["assignment_id"], status="confirmed", started_at=at(t["started_at"]),
-                     ended_at=at(t["ended_at"]), break_minutes=t[break_field], no_show=t["no_show"],
-                     worked_minutes=t["worked_minutes"], auto=t["auto"], confirmed_at=at(t["confirmed_at"]))
-
-
-def _timesheet_row(r) -> TimesheetRow:
-    confirmed = r["confirmed_at"] is not None
-    return TimesheetRow(
-        assignment_id=r["assignment_id"], shift_id=r["shift_id"], worker_id=r["worker_id"],
-        worker_name=r["worker_name"], home_organisation_id=r["home_organisation_id"],
-        home_organisation_name=r["home_organisation_name"], site_name=r["site_name"], function=r["function"],
-        starts_at=at(r["starts_at"]), ends_at=at(r["ends_at"]), break_minutes=r["break_minutes"],
-        status="confirmed" if confirmed else "unconfirmed",
-        auto_confirm_at=None if confirmed else at(r["ends_at"] + hours.AUTO_CONFIRM_AFTER),
-        timesheet=_timesheet_out(r, "worked_break") if confirmed else None)
-
-
-class HoursController(Controller):
-    path = "/v1"
-    tags = ["hours"]
-
-    @put("/assignments/{assignment_id:uuid}/timesheet",
-         summary="Confirm the hours worked, or a no-show (borrower's planner)")
-    async def timesheet(self, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
-                        data: TimesheetIn) -> Timesheet:
-        t = await hours.confirm(conn, p, assignment_id, now, started_at=data.started_at, ended_at=data.ended_at,
-                                break_minutes=data.break_minutes, no_show=data.no_show)
-        return _timesheet_out(t)
-
-    @get("/timesheets", summary="Hours to confirm (or confirmed) at the planner's organisation, oldest first")
-    async def timesheets(self, conn: Connection, p: Principal, now: datetime,
-                         status: Literal["unconfirmed", "confirmed", "all"] = "unconfirmed",
-                         from_: When = Parameter(query="from", default=None), to: When = None,
-                         organisation_id: UUID | None = Parameter(query="organisationId", default=None),
-                         limit: Limit = 50, cursor: Cursor = None) -> Page[TimesheetRow]:
-        after = decode_cursor(cursor, datetime, UUID)
-        rows = await hours.timesheets(conn, p, lo=from_ or now - timedelta(days=62), hi=to or now, now=now,
-                                      state=status, organisation_id=organisation_id,
-                                      after=after,
-                                      limit=limit + 1)
-        return page(rows, limit, _timesheet_row, lambda r: (r["starts_at"].isoformat(), r["assignment_id"]))
 
 
 class TariffController(Controller):

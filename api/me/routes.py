@@ -11,23 +11,21 @@ from litestar import Controller, Request, Response, delete, get, patch, post, pu
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.schemas import (
+from api.me.schemas import (
     AvailabilityOut,
     CalendarLink,
     Device,
     DeviceIn,
-    Invitation,
     Me,
     NotificationOut,
     Preferences,
     PreferencesIn,
     QuietHoursOut,
     RoleOut,
-    at,
-    invitation_out,
-    worker_out,
 )
+from api.organisations.schemas import Invitation, invitation_out, worker_out
+from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
+from api.wire import at
 from flexpool.domain import availability
 from flexpool.domain.messages import render
 from flexpool.domain.vocabulary import Role

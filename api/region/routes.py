@@ -10,11 +10,12 @@ from litestar import Controller, delete, get, post, put
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from api.organisations.schemas import Member
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.region_shapes import policy_of, settings_of
-from api.routes.shifts import When
-from api.schemas import BoardRow, HistoryEvent, Member, Region, RegionPlannerIn, RegionSettings, at
-from api.shapes import history_out
+from api.region.schemas import BoardRow, Region, RegionPlannerIn, RegionSettings, policy_of, settings_of
+from api.shifts.routes import When
+from api.shifts.schemas import HistoryEvent, history_out
+from api.wire import at
 from flexpool.domain.vocabulary import Role
 from flexpool.services import planning_desk, regions
 from flexpool.services.principal import Principal
