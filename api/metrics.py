@@ -5,17 +5,28 @@ import hmac
 import os
 from contextlib import asynccontextmanager
 
+from litestar import Controller, Response, get
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.plugins.prometheus import PrometheusController
 from litestar.types import ControllerRouterHandler
-from prometheus_client import Counter, start_http_server
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest, start_http_server
 
+from flexpool import metrics
 from flexpool.metrics import SUPERVISED
 
 ACCEPTS = Counter("flexpool_accepts", "Accepts by outcome", ["outcome"])
 REFUSALS = Counter("flexpool_refusals", "Refused accepts by the first blocker's problem type", ["type"])
+
+
+class MetricsController(Controller):
+    """Prometheus text format; under `flexpool serve` the sum of every worker (flexpool.metrics)."""
+
+    path = "/metrics"
+
+    @get(media_type="text/plain", operation_id="MetricsGet", summary="Get")
+    async def scrape(self) -> Response[str]:
+        return Response(generate_latest(metrics.registry()).decode(), media_type=CONTENT_TYPE_LATEST)
 
 
 def metrics_routes(settings) -> list[ControllerRouterHandler]:
@@ -24,7 +35,7 @@ def metrics_routes(settings) -> list[ControllerRouterHandler]:
     if settings.metrics_port is not None:
         return []
     if not settings.metrics_token:
-        return [PrometheusController]
+        return [MetricsController]
     expected = settings.metrics_token.encode()
 
     def bearer_token(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
@@ -32,7 +43,7 @@ def metrics_routes(settings) -> list[ControllerRouterHandler]:
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
             raise NotAuthorizedException("The metrics need Authorization: Bearer <FLEXPOOL_METRICS_TOKEN>.")
 
-    class GuardedMetrics(PrometheusController):
+    class GuardedMetrics(MetricsController):
         guards = [bearer_token]
 
     return [GuardedMetrics]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from asyncpg import Connection
+
 from flexpool.db import organisations as orgs_db
 from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
@@ -121,7 +123,7 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
         await conn.close()
 
 
-async def _planning_desk(conn, rng: random.Random, region_id, org_rows) -> None:
+async def _planning_desk(conn: Connection, rng: random.Random, region_id, org_rows) -> None:
     """The region's planning desk (regio@demo.test), one organisation that delegates its planning to it, and
     favourites of De Linde: a handful of pool workers of the other VVT organisations."""
     desk = await users_db.get_or_create(conn, PEOPLE["regionPlanner"], "Rick Regioplanner")
@@ -137,7 +139,7 @@ async def people(url: str) -> dict:
     return PEOPLE
 
 
-async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: str, today: date, first: bool):
+async def _worker(conn: Connection, rng: random.Random, region_id, org, email: str, kind: str, today: date, first: bool):
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     if first:
         name = "Wendy Werker"
@@ -196,13 +198,13 @@ async def _worker(conn, rng: random.Random, region_id, org, email: str, kind: st
 SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (time(9), 4.0, 0), (time(17), 5.0, 0)]
 
 
-async def _planner(conn, organisation_id):
+async def _planner(conn: Connection, organisation_id):
     email = await users_db.a_planner_email(conn, organisation_id)
     assert email is not None, "every demo organisation has a planner"
     return await principal_for(conn, email)
 
 
-async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
+async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime) -> None:
     """Open shifts over the next two weeks in every organisation; about a third already taken."""
     today = now.astimezone(AMSTERDAM).date()
     orgs = await orgs_db.list_in_region(conn, region_id)
@@ -235,7 +237,7 @@ async def _shifts(conn, rng: random.Random, region_id, now: datetime) -> None:
                     continue
 
 
-async def _last_month(conn, rng: random.Random, region_id, now: datetime) -> None:
+async def _last_month(conn: Connection, rng: random.Random, region_id, now: datetime) -> None:
     """Last month, worked: loans between the organisations, hours confirmed (one no-show, some overtime,
     a late cancellation), and the month closed, so finance sees statements, positions and transfers."""
     today = now.astimezone(AMSTERDAM).date()

@@ -6,11 +6,45 @@ With `FLEXPOOL_METRICS_PORT` the supervising process serves that port (the worke
 """
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from contextlib import contextmanager
 
+# prometheus_client is imported where it is used, never at import time: it chooses between in-process and shared
+# values when first imported, and `flexpool serve` must set the shared folder before that happens in any process.
+
 SUPERVISED = "FLEXPOOL_METRICS_SUPERVISED"
+
+
+def registry():
+    """What a scrape reads: this process's values, or every worker's added up under `flexpool serve`."""
+    from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
+
+    if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        return REGISTRY
+
+    class ScrapeSafeCollector(multiprocess.MultiProcessCollector):
+        """prometheus_client's multiprocess collector, minus the files another process is creating right now.
+
+        A process creates its values file and only then sizes it, so a scrape at that moment finds a 0-byte
+        file and the whole collection fails (`struct.error`, a 500 on /metrics: prometheus/client_python#1199,
+        seen here under the fuzzer). An empty file holds no values yet: leaving it out loses nothing."""
+
+        def collect(self):
+            files = [f for f in glob.glob(os.path.join(self._path, "*.db")) if _holds_values(f)]
+            return self.merge(files, accumulate=True)
+
+    merged = CollectorRegistry()
+    ScrapeSafeCollector(merged)
+    return merged
+
+
+def _holds_values(path: str) -> bool:
+    try:
+        return os.path.getsize(path) > 0
+    except FileNotFoundError:  # its process ended and the file went with it
+        return False
 
 
 @contextmanager
@@ -26,11 +60,9 @@ def shared_between(workers: int, settings):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     server = None
     if settings.metrics_port is not None:
-        from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+        from prometheus_client import start_http_server
 
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        server, thread = start_http_server(settings.metrics_port, addr=settings.host, registry=registry)
+        server, thread = start_http_server(settings.metrics_port, addr=settings.host, registry=registry())
         os.environ[SUPERVISED] = "1"
     try:
         yield

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from asyncpg import Connection
 
 from flexpool.db import idempotency, locks, rate_limits
 from flexpool.services import announcements, hours, leavers, planning_desk, timed
@@ -39,11 +40,11 @@ async def run_locked(pool, name: str, job, now: datetime | None = None) -> bool:
                 raise
 
 
-async def forget_idle_rate_limits(conn, now: datetime) -> None:
+async def forget_idle_rate_limits(conn: Connection, now: datetime) -> None:
     await rate_limits.forget_idle(conn, 600)
 
 
-async def purge_idempotency_keys(conn, now: datetime) -> None:
+async def purge_idempotency_keys(conn: Connection, now: datetime) -> None:
     await idempotency.purge_expired(conn, now)
 
 

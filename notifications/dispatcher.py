@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import msgspec
+from asyncpg import Connection
 
 from flexpool.db import dispatch as dispatch_db
 from flexpool.db import outbox
@@ -207,7 +208,7 @@ def plan_batch(rows: list, facts: dispatch_db.BatchFacts, now: datetime, *, can_
     return plan
 
 
-async def _write_plan(conn, plan: BatchPlan, now: datetime, lease_until: datetime) -> None:
+async def _write_plan(conn: Connection, plan: BatchPlan, now: datetime, lease_until: datetime) -> None:
     await dispatch_db.postpone(conn, plan.postponed)
     await dispatch_db.fold(conn, plan.folded, now)
     await dispatch_db.finish(conn, plan.finished, now)

@@ -26,6 +26,7 @@ from api.me.schemas import (
 from api.organisations.schemas import Invitation, invitation_out, worker_out
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.wire import at
+from flexpool.db.notifications import Notification
 from flexpool.domain import availability
 from flexpool.domain.messages import render
 from flexpool.domain.vocabulary import Role
@@ -90,7 +91,7 @@ class MeController(Controller):
     @get("/devices", summary="The caller's devices")
     async def devices(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Device]:
         rows = await me_service.devices(conn, p)
-        return page_of([Device(r["token"], r["platform"], at(r["last_seen_at"])) for r in rows], limit, cursor,
+        return page_of([Device(d.token, d.platform, at(d.last_seen_at)) for d in rows], limit, cursor,
                        lambda d: (d.token,), parts=1)
 
     @get("/notifications", summary="What was sent or held for the caller, newest first")
@@ -99,13 +100,11 @@ class MeController(Controller):
         after = decode_cursor(cursor, int)
         rows = await me_service.notifications(conn, p, before_id=after[0] if after else None, limit=limit + 1)
 
-        def shape(r) -> NotificationOut:
-            title, body = (r["title"], r["body"]) if r["title"] is not None else render(r["kind"], r["data"],
-                                                                                          p.language)
-            return NotificationOut(id=r["id"], kind=r["kind"], title=title, body=body or "", data=r["data"],
-                                   urgent=r["urgent"], status=r["status"], created_at=at(r["created_at"]),
-                                   sent_at=at(r["sent_at"]))
-        return page(rows, limit, shape, lambda r: (r["id"],))
+        def shape(n: Notification) -> NotificationOut:
+            title, body = (n.title, n.body) if n.title is not None else render(n.kind, n.data, p.language)
+            return NotificationOut(id=n.id, kind=n.kind, title=title, body=body or "", data=n.data, urgent=n.urgent,
+                                   status=n.status, created_at=at(n.created_at), sent_at=at(n.sent_at))
+        return page(rows, limit, shape, lambda n: (n.id,))
 
     @get("/invitations", summary="Invitations waiting for the caller's consent")
     async def invitations(self, conn: Connection, p: Principal, now: datetime, limit: Limit = 50,

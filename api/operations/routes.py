@@ -9,13 +9,14 @@ from litestar import Controller, get, post
 from api.operations.schemas import DeadLetter
 from api.pagination import Cursor, Limit, Page, page_of
 from api.wire import at
+from flexpool.db.notifications import Notification
 from flexpool.services import operations
 from flexpool.services.principal import Principal
 
 
-def dead_letter_out(r) -> DeadLetter:
-    return DeadLetter(id=r["id"], user_id=r["user_id"], kind=r["kind"], status=r["status"], attempts=r["attempts"],
-                      last_error=r["last_error"], created_at=at(r["created_at"]), data=r["data"])
+def dead_letter_out(n: Notification) -> DeadLetter:
+    return DeadLetter(id=n.id, user_id=n.user_id, kind=n.kind, status=n.status, attempts=n.attempts,
+                      last_error=n.last_error, created_at=at(n.created_at), data=n.data)
 
 
 class OperationsController(Controller):

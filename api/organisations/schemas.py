@@ -26,6 +26,7 @@ from api.wire import (
     Text,
     at,
 )
+from flexpool.db import invitations as invitations_db
 from flexpool.domain.statements import InvoiceDetails
 from flexpool.domain.vocabulary import (
     Cao,
@@ -89,9 +90,9 @@ INVITED = {202: ResponseSpec(Invitation, description="the account belongs to ano
                                                      "invited and has no rights here until they accept")}
 
 
-def invitation_out(row) -> Invitation:
-    return Invitation(row["id"], row["organisation_id"], row["organisation_name"], row["kind"], list(row["roles"]),
-                      row["status"], at(row["created_at"]), at(row["expires_at"]), at(row["decided_at"]))
+def invitation_out(i: invitations_db.Invitation) -> Invitation:
+    return Invitation(i.id, i.organisation_id, i.organisation_name, i.kind, list(i.roles), i.status,
+                      at(i.created_at), at(i.expires_at), at(i.decided_at))
 
 
 class Erasure(Out):

@@ -40,7 +40,7 @@ class RegionController(Controller):
                       cursor: Cursor = None) -> Page[HistoryEvent]:
         after = decode_cursor(cursor, int)
         rows = await regions.history(conn, p, before_id=after[0] if after else None, limit=limit + 1)
-        return page(rows, limit, history_out, lambda r: (r["id"],))
+        return page(rows, limit, history_out, lambda e: (e.id,))
 
 
 class PlanningDeskController(Controller):

@@ -8,6 +8,8 @@ from uuid import UUID
 import msgspec
 
 from api.wire import Camel, Code, Instant, Out, SkillCode, at
+from flexpool.db.applications import Application
+from flexpool.db.audit import AuditEvent
 from flexpool.domain import waves
 from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.vocabulary import (
@@ -172,13 +174,13 @@ def assignment_out(row) -> AssignmentOut:
         if row["status"] == "booked" and row.get("worker_cancel_window_minutes") is not None else None)
 
 
-def application_out(row) -> ApplicationOut:
-    return ApplicationOut(id=row["id"], shift_id=row["shift_id"], worker_id=row["worker_id"],
-                          worker_name=row["worker_name"], worker_function=row["worker_function"], status=row["status"],
-                          created_at=at(row["created_at"]), decided_at=at(row["decided_at"]), reason=row["reason"])
+def application_out(a: Application) -> ApplicationOut:
+    return ApplicationOut(id=a.id, shift_id=a.shift_id, worker_id=a.worker_id, worker_name=a.worker_name,
+                          worker_function=a.worker_function, status=a.status, created_at=at(a.created_at),
+                          decided_at=at(a.decided_at), reason=a.reason)
 
 
-def history_out(row) -> HistoryEvent:
-    return HistoryEvent(id=row["id"], subject_type=row["subject_type"], subject_id=row["subject_id"],
-                        action=row["action"], actor_user_id=row["actor_user_id"], actor_name=row["actor_name"],
-                        reason=row["reason"], data=row["data"], at=at(row["at"]))
+def history_out(e: AuditEvent) -> HistoryEvent:
+    return HistoryEvent(id=e.id, subject_type=e.subject_type, subject_id=e.subject_id, action=e.action,
+                        actor_user_id=e.actor_user_id, actor_name=e.actor_name, reason=e.reason, data=e.data,
+                        at=at(e.at))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from asyncpg import Connection
+
 from flexpool.db.outbox import CHANNEL
 from flexpool.db.shifts import SHIFT_SELECT
 
@@ -75,7 +77,7 @@ FROM wk LEFT JOIN sh ON true
 """
 
 
-async def facts(conn, user_id, shift_id, horizon, request_key: str | None):
+async def facts(conn: Connection, user_id, shift_id, horizon, request_key: str | None):
     """One row: the caller's worker profile (`w_*`, none when they are not a worker), the shift in the
     worker's region (`s_*`, NULL when there is none), and everything around them a decision needs."""
     return await conn.fetchrow(FACTS, user_id, shift_id, horizon, request_key)
@@ -87,7 +89,7 @@ SELECT 1 FROM shifts s, worker WHERE s.id = $2 FOR UPDATE OF s
 """
 
 
-async def lock(conn, worker_id, shift_id) -> None:
+async def lock(conn: Connection, worker_id, shift_id) -> None:
     """The worker's row, then the shift's: the CTE runs before the outer row is locked."""
     await conn.execute(LOCK, worker_id, shift_id)
 
@@ -126,7 +128,7 @@ JOIN organisations o ON o.id = a.organisation_id
 """
 
 
-async def book(conn, *, worker, shift_id, now: datetime, booked_by, request_key: str | None, data: dict):
+async def book(conn: Connection, *, worker, shift_id, now: datetime, booked_by, request_key: str | None, data: dict):
     """The assignment with its audit event and its notifications (the worker's "booked", the shift's
     planners' "accepted"), written together and read back as ASSIGNMENT_SELECT reads it. The fill trigger
     and the exclusion constraint raise here when the database refuses."""

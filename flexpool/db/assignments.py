@@ -2,6 +2,8 @@
 the schema are the last guard; this module only writes and reads."""
 from __future__ import annotations
 
+from asyncpg import Connection
+
 ASSIGNMENT_SELECT = """
 SELECT a.*, u.name AS worker_name, w.function AS worker_function, s.site_id, s.function, s.status AS shift_status,
        si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name,
@@ -11,7 +13,7 @@ JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organ
 """
 
 
-async def insert(conn, *, shift, worker, now, booked_by, request_key=None):
+async def insert(conn: Connection, *, shift, worker, now, booked_by, request_key=None):
     return await conn.fetchval(
         "INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at, "
         "ends_at, break_minutes, booked_at, booked_by, request_key) "
@@ -20,31 +22,31 @@ async def insert(conn, *, shift, worker, now, booked_by, request_key=None):
         shift["starts_at"], shift["ends_at"], shift["break_minutes"], now, booked_by, request_key)
 
 
-async def by_request(conn, booked_by, request_key: str, shift_id):
+async def by_request(conn: Connection, booked_by, request_key: str, shift_id):
     """The booking an earlier request with this Idempotency-Key made on this shift (its committed result)."""
     return await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.booked_by = $1 AND a.request_key = $2 AND a.shift_id = $3",
                                booked_by, request_key, shift_id)
 
 
-async def get(conn, assignment_id):
+async def get(conn: Connection, assignment_id):
     return await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.id = $1", assignment_id)
 
 
-async def for_shift(conn, shift_id):
+async def for_shift(conn: Connection, shift_id):
     return await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.shift_id = $1 ORDER BY a.booked_at, a.id", shift_id)
 
 
-async def for_worker(conn, worker_id, lo, hi, statuses=("booked",)):
+async def for_worker(conn: Connection, worker_id, lo, hi, statuses=("booked",)):
     return await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.worker_id = $1 AND a.ends_at > $2 AND a.starts_at < $3 "
                             "AND a.status = ANY($4::text[]) ORDER BY a.starts_at, a.id", worker_id, lo, hi,
                             list(statuses))
 
 
-async def booked_for_shift(conn, shift_id):
+async def booked_for_shift(conn: Connection, shift_id):
     return await conn.fetch("SELECT * FROM assignments WHERE shift_id = $1 AND status = 'booked'", shift_id)
 
 
-async def cancel(conn, assignment_id, *, now, by, reason, late_percent: int | None = None) -> None:
+async def cancel(conn: Connection, assignment_id, *, now, by, reason, late_percent: int | None = None) -> None:
     """`late_percent`: the share of the planned minutes the lender is owed (None: not a late cancellation)."""
     await conn.execute(
         "UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4, "
@@ -52,7 +54,7 @@ async def cancel(conn, assignment_id, *, now, by, reason, late_percent: int | No
         assignment_id, now, by, reason, late_percent)
 
 
-async def timeline(conn, worker_id, lo, hi):
+async def timeline(conn: Connection, worker_id, lo, hi):
     """Everything the worker works in [lo, hi): home roster blocks and booked assignments anywhere."""
     return await conn.fetch(
         "SELECT starts_at, ends_at, 0 AS break_minutes, NULL::uuid AS shift_id FROM roster_blocks "
@@ -61,7 +63,7 @@ async def timeline(conn, worker_id, lo, hi):
         "WHERE worker_id = $1 AND status = 'booked' AND ends_at > $2 AND starts_at < $3", worker_id, lo, hi)
 
 
-async def loaned_minutes(conn, worker_id, home_organisation_id, month_start, month_end) -> int:
+async def loaned_minutes(conn: Connection, worker_id, home_organisation_id, month_start, month_end) -> int:
     """Minutes the worker is booked at other organisations with a start inside the month."""
     return await conn.fetchval(
         "SELECT coalesce(sum(paid_minutes), 0) "
@@ -69,12 +71,12 @@ async def loaned_minutes(conn, worker_id, home_organisation_id, month_start, mon
         "AND starts_at >= $3 AND starts_at < $4", worker_id, home_organisation_id, month_start, month_end)
 
 
-async def is_booked_on(conn, shift_id, worker_id) -> bool:
+async def is_booked_on(conn: Connection, shift_id, worker_id) -> bool:
     return bool(await conn.fetchval(
         "SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 AND status = 'booked'", shift_id, worker_id))
 
 
-async def ever_on(conn, shift_id, worker_id) -> bool:
+async def ever_on(conn: Connection, shift_id, worker_id) -> bool:
     """Booked, cancelled, applied or withdrawn: the worker has had something to do with this shift."""
     return bool(await conn.fetchval(
         "SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 UNION ALL "
@@ -82,7 +84,7 @@ async def ever_on(conn, shift_id, worker_id) -> bool:
 
 
 
-async def starting_unreminded(conn, lo, hi):
+async def starting_unreminded(conn: Connection, lo, hi):
     """Booked assignments starting in (lo, hi] whose worker has no reminder for them yet."""
     return await conn.fetch(
         "SELECT a.id, a.shift_id, w.user_id, s.id AS sid, s.starts_at, s.ends_at, s.function, si.name AS site_name "
@@ -93,7 +95,7 @@ async def starting_unreminded(conn, lo, hi):
 
 
 
-async def booked_overlapping(conn, worker_id, blocks: list[tuple]) -> int:
+async def booked_overlapping(conn: Connection, worker_id, blocks: list[tuple]) -> int:
     """How many of the worker's bookings overlap any of the (start, end) blocks."""
     return await conn.fetchval(
         "SELECT count(*) FROM assignments a WHERE a.worker_id = $1 AND a.status = 'booked' AND "
@@ -130,12 +132,12 @@ ORDER BY o.name, o.id
 """
 
 
-async def balance(conn, region_id, lo, hi, organisation_ids=None):
+async def balance(conn: Connection, region_id, lo, hi, organisation_ids=None):
     """Per organisation, between lo and hi: whether the exchange is mutual (loans only, not own staff)."""
     return await conn.fetch(BALANCE, region_id, lo, hi, organisation_ids)
 
 
-async def workers_booked_over(conn, blocks: list[tuple]) -> set:
+async def workers_booked_over(conn: Connection, blocks: list[tuple]) -> set:
     """Of (worker_id, start, end) blocks: the workers with a booking that overlaps one of theirs (one query
     for a whole roster import)."""
     if not blocks:

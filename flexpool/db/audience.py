@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from asyncpg import Connection
+
 from flexpool.domain.audience import AudienceTerms
 
 WORK = """(SELECT r.starts_at, r.ends_at FROM roster_blocks r WHERE r.worker_id = w.id
@@ -67,7 +69,7 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
 """
 
 
-async def _fetch(conn, shift, tier: str, partner_ids: list, terms: AudienceTerms, month, week, wishes: bool,
+async def _fetch(conn: Connection, shift, tier: str, partner_ids: list, terms: AudienceTerms, month, week, wishes: bool,
                  tail: str = "", *extra):
     return await conn.fetch(
         AUDIENCE + tail, shift["region_id"], terms.functions, list(shift["skills"]), tier, shift["organisation_id"],
@@ -77,13 +79,13 @@ async def _fetch(conn, shift, tier: str, partner_ids: list, terms: AudienceTerms
         terms.start_minute, terms.clock_minutes, *week, wishes, *extra)
 
 
-async def reached(conn, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
+async def reached(conn: Connection, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
                   month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list:
     """The workers a wave of this tier may notify, before the working-time judgement: (worker_id, user_id)."""
     return await _fetch(conn, shift, tier, partner_ids, terms, month, week, True)
 
 
-async def timelines(conn, worker_ids: list, lo: datetime, hi: datetime):
+async def timelines(conn: Connection, worker_ids: list, lo: datetime, hi: datetime):
     """For each worker: what the working-time rules need (age, nights by choice) and all their work in
     [lo, hi), home roster and bookings anywhere, as parallel arrays. One query for a whole batch."""
     return await conn.fetch("""
@@ -107,7 +109,7 @@ async def timelines(conn, worker_ids: list, lo: datetime, hi: datetime):
     """, worker_ids, lo, hi)
 
 
-async def candidates(conn, shift, *, partner_ids: list, terms: AudienceTerms, month: tuple[datetime, datetime],
+async def candidates(conn: Connection, shift, *, partner_ids: list, terms: AudienceTerms, month: tuple[datetime, datetime],
                      week: tuple[datetime, datetime], limit: int) -> list:
     """Workers a planner could book directly, nearest first: (worker_id, user_id, km)."""
     return await _fetch(conn, shift, "any", partner_ids, terms, month, week, False,

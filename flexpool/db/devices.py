@@ -1,8 +1,17 @@
 """FCM device tokens of a user; a token belongs to one user at a time (a phone changes hands)."""
 from __future__ import annotations
 
+from datetime import datetime
+from uuid import UUID
 
-async def upsert(conn, user_id, token: str, platform: str):
+import msgspec
+from asyncpg import Connection
+
+from flexpool.db.rows import many
+from flexpool.domain.vocabulary import Platform
+
+
+async def upsert(conn: Connection, user_id, token: str, platform: str):
     """Registers or refreshes the token; returns the previous owner (and region) when it belonged to
     someone else."""
     previous = await conn.fetchrow(
@@ -15,12 +24,12 @@ async def upsert(conn, user_id, token: str, platform: str):
     return previous if previous is not None and previous["user_id"] != user_id else None
 
 
-async def lock_user(conn, user_id) -> None:
+async def lock_user(conn: Connection, user_id) -> None:
     """Serialises one user's registrations, so the bound on devices holds under concurrent calls."""
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext('devices:' || $1::text))", str(user_id))
 
 
-async def keep_newest(conn, user_id, limit: int) -> int:
+async def keep_newest(conn: Connection, user_id, limit: int) -> int:
     """Forgets the user's least recently seen devices beyond `limit`; returns how many."""
     result = await conn.execute(
         "DELETE FROM devices WHERE token IN (SELECT token FROM devices WHERE user_id = $1 "
@@ -28,10 +37,16 @@ async def keep_newest(conn, user_id, limit: int) -> int:
     return int(result.split()[-1])
 
 
-async def delete(conn, user_id, token: str) -> bool:
+async def delete(conn: Connection, user_id, token: str) -> bool:
     return await conn.execute("DELETE FROM devices WHERE token = $1 AND user_id = $2", token, user_id) != "DELETE 0"
 
 
-async def list_for_user(conn, user_id):
-    return await conn.fetch("SELECT token, platform, last_seen_at FROM devices WHERE user_id = $1 "
-                            "ORDER BY last_seen_at DESC", user_id)
+class Device(msgspec.Struct, frozen=True):
+    token: str
+    platform: Platform
+    last_seen_at: datetime
+
+
+async def list_for_user(conn: Connection, user_id: UUID) -> list[Device]:
+    return many(Device, await conn.fetch("SELECT token, platform, last_seen_at FROM devices WHERE user_id = $1 "
+                                         "ORDER BY last_seen_at DESC", user_id))

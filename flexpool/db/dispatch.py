@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
+from asyncpg import Connection
 
 from flexpool.db import outbox
 
@@ -40,13 +41,13 @@ class Delivery(msgspec.Struct, frozen=True):
     error: str | None
 
 
-async def claim(conn, now: datetime, limit: int) -> list:
+async def claim(conn: Connection, now: datetime, limit: int) -> list:
     """Due notifications and those whose lease ran out, locked for this transaction (SKIP LOCKED: any
     number of dispatchers)."""
     return await conn.fetch(CLAIM, now, limit)
 
 
-async def batch_facts(conn, rows: list, now: datetime) -> BatchFacts:
+async def batch_facts(conn: Connection, rows: list, now: datetime) -> BatchFacts:
     ids = [n["id"] for n in rows]
     users = list({n["user_id"] for n in rows})
     # The 15-minute fold is decided per user under a lock every dispatcher takes: a user whose offers
@@ -74,30 +75,30 @@ async def batch_facts(conn, rows: list, now: datetime) -> BatchFacts:
     return BatchFacts(busy, last_offer, dict(pending_offers), dict(tokens), await delivered(conn, ids))
 
 
-async def delivered(conn, ids: list[int]) -> set[int]:
+async def delivered(conn: Connection, ids: list[int]) -> set[int]:
     """Those of `ids` that reached at least one device."""
     return {r["notification_id"] for r in await conn.fetch(
         "SELECT DISTINCT notification_id FROM notification_deliveries WHERE notification_id = ANY($1::bigint[]) "
         "AND status = 'sent'", ids)}
 
 
-async def postpone(conn, due: list[tuple[int, datetime]]) -> None:
+async def postpone(conn: Connection, due: list[tuple[int, datetime]]) -> None:
     await conn.executemany("UPDATE notifications SET due_at = $2 WHERE id = $1", due)
 
 
-async def fold(conn, folded: list[tuple[int, int]], now: datetime) -> None:
+async def fold(conn: Connection, folded: list[tuple[int, int]], now: datetime) -> None:
     """(notification, the one it went out inside)."""
     await conn.executemany("UPDATE notifications SET status = 'folded', folded_into = $2, sent_at = $3 "
                            "WHERE id = $1", [(i, carrier, now) for i, carrier in folded])
 
 
-async def finish(conn, finished: list[tuple[int, str, str, str]], now: datetime) -> None:
+async def finish(conn: Connection, finished: list[tuple[int, str, str, str]], now: datetime) -> None:
     """(notification, status, title, body): kept in the inbox without (another) push."""
     await conn.executemany("UPDATE notifications SET status = $2, title = $3, body = $4, sent_at = $5, "
                            "lease_until = NULL WHERE id = $1", [(*f, now) for f in finished])
 
 
-async def start_sending(conn, sending: list[tuple[int, str, str]], tokens: dict[int, list[str]], now: datetime,
+async def start_sending(conn: Connection, sending: list[tuple[int, str, str]], tokens: dict[int, list[str]], now: datetime,
                         lease_until: datetime) -> None:
     """Commit the claim before anything leaves: per device `sending`, per notification a lease."""
     await conn.executemany(
@@ -110,7 +111,7 @@ async def start_sending(conn, sending: list[tuple[int, str, str]], tokens: dict[
                            [(nid, lease_until, title, body) for nid, title, body in sending])
 
 
-async def record_deliveries(conn, deliveries: list[Delivery], now: datetime) -> None:
+async def record_deliveries(conn: Connection, deliveries: list[Delivery], now: datetime) -> None:
     """Each device's outcome; devices FCM no longer knows are forgotten."""
     await conn.executemany(
         "UPDATE notification_deliveries SET status = $3, message_id = $4, last_error = $5, updated_at = $6 "
@@ -120,13 +121,13 @@ async def record_deliveries(conn, deliveries: list[Delivery], now: datetime) -> 
                        [d.token for d in deliveries if d.status == "unregistered"])
 
 
-async def attempts(conn, ids: list[int]) -> dict:
+async def attempts(conn: Connection, ids: list[int]) -> dict:
     """What deciding a failure needs, per notification."""
     return {r["id"]: r for r in await conn.fetch(
         "SELECT id, attempts, kind, data, created_at FROM notifications WHERE id = ANY($1::bigint[])", ids)}
 
 
-async def settle(conn, *, done: list[tuple[int, str, datetime]], dead: list[tuple[int, str | None]],
+async def settle(conn: Connection, *, done: list[tuple[int, str, datetime]], dead: list[tuple[int, str | None]],
                  expired: list[tuple[int, str | None]], retry: list[tuple[int, datetime, str | None]]) -> None:
     """Each notification of a batch after its devices' outcomes: sent (or recorded), dead-lettered, given up
     as no longer relevant, or due again later."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from asyncpg import Connection
+
 from flexpool.db import rate_limits
 
 TTL = timedelta(hours=24)
@@ -31,7 +33,7 @@ FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.user_id = $1 AND k.key 
 """
 
 
-async def take_and_claim(conn, user_id, key: str, digest: str, subject: str, per_minute: int):
+async def take_and_claim(conn: Connection, user_id, key: str, digest: str, subject: str, per_minute: int):
     """(tokens left, claimed, the key's earlier row or None): a negative token count is a refusal by the
     write limit, and then nothing is claimed. The earlier row is as it was before this statement."""
     row = await conn.fetchrow(TAKE_AND_CLAIM, user_id, key, digest, TTL, ABANDONED, subject, float(per_minute))
@@ -39,14 +41,14 @@ async def take_and_claim(conn, user_id, key: str, digest: str, subject: str, per
     return row["tokens"], row["claimed"], earlier
 
 
-async def purge_expired(conn, now) -> None:
+async def purge_expired(conn: Connection, now) -> None:
     await conn.execute("DELETE FROM idempotency_keys WHERE created_at < $1 - $2::interval", now, TTL)
 
 
-async def forget(conn, user_id, key: str) -> None:
+async def forget(conn: Connection, user_id, key: str) -> None:
     await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2", user_id, key)
 
 
-async def answer(conn, user_id, key: str, status: int, content_type: str, body: bytes) -> None:
+async def answer(conn: Connection, user_id, key: str, status: int, content_type: str, body: bytes) -> None:
     await conn.execute("UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5 "
                        "WHERE user_id = $1 AND key = $2", user_id, key, status, content_type, body)

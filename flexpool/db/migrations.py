@@ -5,6 +5,7 @@ from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from asyncpg import Connection
 
 from alembic import command
 
@@ -33,7 +34,7 @@ def head() -> str:
     return current
 
 
-async def current(conn) -> str | None:
+async def current(conn: Connection) -> str | None:
     exists = await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL")
     if not exists:
         return None

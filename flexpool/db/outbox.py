@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from asyncpg import Connection
+
 CHANNEL = "flexpool_outbox"
 HIGH_PRIORITY = frozenset({"released", "shift-cancelled"})
 
 
-async def enqueue(conn, *, user_ids, kind: str, dedupe_key: str, data: dict, now: datetime,
+async def enqueue(conn: Connection, *, user_ids, kind: str, dedupe_key: str, data: dict, now: datetime,
                   urgent: bool = False) -> int:
     """Insert one notification per user; an event already written for a user is not written again."""
     user_ids = list(dict.fromkeys(user_ids))
@@ -26,12 +28,12 @@ async def enqueue(conn, *, user_ids, kind: str, dedupe_key: str, data: dict, now
     return inserted
 
 
-async def planners_of(conn, organisation_id) -> list:
+async def planners_of(conn: Connection, organisation_id) -> list:
     return [r["user_id"] for r in await conn.fetch(
         "SELECT DISTINCT user_id FROM memberships WHERE organisation_id = $1 AND role = 'planner'", organisation_id)]
 
 
-async def user_of_worker(conn, worker_id):
+async def user_of_worker(conn: Connection, worker_id):
     return await conn.fetchval("SELECT user_id FROM workers WHERE id = $1", worker_id)
 
 
@@ -44,13 +46,13 @@ def shift_data(shift, **extra) -> dict:
     return data
 
 
-async def due_count(conn, now) -> int:
+async def due_count(conn: Connection, now) -> int:
     """Notifications due by now that have not gone out (pending, or claimed and not yet recorded)."""
     return await conn.fetchval("SELECT count(*) FROM notifications WHERE status IN ('pending', 'sending') "
                                "AND due_at <= $1", now)
 
 
-async def lock_offer_users(conn, user_ids: list) -> set:
+async def lock_offer_users(conn: Connection, user_ids: list) -> set:
     """Inside the claim's transaction: a lock per user whose offers are folded, shared by every dispatcher;
     returns the users another dispatcher holds right now."""
     if not user_ids:
@@ -60,15 +62,15 @@ async def lock_offer_users(conn, user_ids: list) -> set:
     return {r["u"] for r in rows if not r["got"]}
 
 
-async def extend_lease(conn, ids: list, until) -> None:
+async def extend_lease(conn: Connection, ids: list, until) -> None:
     await conn.execute("UPDATE notifications SET lease_until = $2 WHERE id = ANY($1::bigint[]) AND status = 'sending'",
                        ids, until)
 
 
-async def retries_waiting(conn) -> int:
+async def retries_waiting(conn: Connection) -> int:
     return await conn.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending' AND attempts > 0")
 
 
-async def region_planners_of(conn, region_id) -> list:
+async def region_planners_of(conn: Connection, region_id) -> list:
     return [r["user_id"] for r in await conn.fetch(
         "SELECT DISTINCT user_id FROM memberships WHERE region_id = $1 AND role = 'regionPlanner'", region_id)]

@@ -1,6 +1,8 @@
 """Everything FlexPool holds on one person (export), and its erasure with what the law keeps."""
 from __future__ import annotations
 
+from asyncpg import Connection
+
 # One query per kind of record: each returns JSON rows, so the export shows the data as it is stored.
 EXPORT = {
     "account": "SELECT id, email, name, language, quiet_from, quiet_to, digest, created_at FROM users WHERE id = $1",
@@ -36,14 +38,14 @@ EXPORT = {
 }
 
 
-async def export(conn, user_id) -> dict[str, list]:
+async def export(conn: Connection, user_id) -> dict[str, list]:
     out = {}
     for key, sql in EXPORT.items():
         out[key] = await conn.fetchval(f"SELECT coalesce(json_agg(x), '[]'::json) FROM ({sql}) x", user_id)
     return out
 
 
-async def erase_worker(conn, worker_id, keep_roster_from, now) -> None:
+async def erase_worker(conn: Connection, worker_id, keep_roster_from, now) -> None:
     """The worker profile: every personal detail goes; roster blocks of the retention period (working-time
     records) stay; assignments and timesheets stay, linked to a pseudonymised account."""
     for table in ("credentials", "availability_windows", "worker_excluded_organisations", "blocked_workers"):
@@ -56,14 +58,14 @@ async def erase_worker(conn, worker_id, keep_roster_from, now) -> None:
         "erased_at = $2, updated_at = $2 WHERE id = $1", worker_id, now)
 
 
-async def has_other_ties(conn, user_id) -> bool:
+async def has_other_ties(conn: Connection, user_id) -> bool:
     """Roles or an active worker profile left: the account is still someone's colleague somewhere."""
     return await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1) "
         "OR EXISTS (SELECT 1 FROM workers WHERE user_id = $1 AND ended_at IS NULL)", user_id)
 
 
-async def erase_account(conn, user_id, pseudonym: str, secret: str, now) -> None:
+async def erase_account(conn: Connection, user_id, pseudonym: str, secret: str, now) -> None:
     """Contact details, devices, the inbox and invitations go; the account row stays as a pseudonym, since
     assignments and audit trails point at it."""
     await conn.execute("DELETE FROM devices WHERE user_id = $1", user_id)
@@ -75,7 +77,7 @@ async def erase_account(conn, user_id, pseudonym: str, secret: str, now) -> None
         "quiet_to = NULL, calendar_secret = $3, erased_at = $4 WHERE id = $1", user_id, pseudonym, secret, now)
 
 
-async def purge_expired(conn, roster_before, statements_before, pseudonym: str) -> tuple[int, int]:
+async def purge_expired(conn: Connection, roster_before, statements_before, pseudonym: str) -> tuple[int, int]:
     """What the law kept of erased workers goes once its period is over: roster blocks older than the
     working-time retention, and the name on statement lines older than the fiscal one."""
     blocks = await conn.execute(

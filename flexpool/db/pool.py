@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import asyncpg
+from asyncpg import Connection
 
 
 async def _init(conn: asyncpg.Connection) -> None:
@@ -33,6 +34,6 @@ async def connect(url: str) -> asyncpg.Connection:
     return conn
 
 
-async def ping(conn) -> None:
+async def ping(conn: Connection) -> None:
     """One round trip: whether the server answers."""
     await conn.fetchval("SELECT 1")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import zlib
 
+from asyncpg import Connection
+
 WORKED = """
 SELECT a.id AS assignment_id, a.organisation_id AS borrower_id, a.home_organisation_id AS lender_id,
        a.starts_at, a.ends_at, a.break_minutes, a.status, a.late_cancellation, a.late_cancellation_percent,
@@ -18,23 +20,23 @@ WHERE b.region_id = $1 AND a.home_organisation_id <> a.organisation_id
 """
 
 
-async def month_assignments(conn, region_id, lo, hi):
+async def month_assignments(conn: Connection, region_id, lo, hi):
     """Loans with a start in [lo, hi): booked (hours as confirmed, else as planned) or cancelled late."""
     return await conn.fetch(WORKED + " AND a.starts_at >= $2 AND a.starts_at < $3 AND "
                             "(a.status = 'booked' OR (a.status = 'cancelled' AND a.late_cancellation))",
                             region_id, lo, hi)
 
 
-async def assignments_by_id(conn, ids):
+async def assignments_by_id(conn: Connection, ids):
     return await conn.fetch(WORKED.replace("WHERE b.region_id = $1", "WHERE a.id = ANY($1::uuid[])"), ids)
 
 
-async def closed_months(conn, region_id) -> set:
+async def closed_months(conn: Connection, region_id) -> set:
     return {r["month"] for r in await conn.fetch("SELECT month FROM settlement_months WHERE region_id = $1",
                                                  region_id)}
 
 
-async def frozen_work_lines_of(conn, region_id, months):
+async def frozen_work_lines_of(conn: Connection, region_id, months):
     """Work lines of the given closed months whose hours were confirmed again after the month closed, with
     the corrections already frozen for each. Only changed hours are corrected: a later change of tariffs,
     ORT tables or settling rules leaves a closed month's lines alone."""
@@ -52,22 +54,22 @@ async def frozen_work_lines_of(conn, region_id, months):
         "            AND t.confirmed_at > sm.closed_at)", region_id, months)
 
 
-async def organisations(conn, region_id):
+async def organisations(conn: Connection, region_id):
     return await conn.fetch("SELECT * FROM organisations WHERE region_id = $1 ORDER BY name, id", region_id)
 
 
-async def frozen_statements(conn, region_id, month):
+async def frozen_statements(conn: Connection, region_id, month):
     return await conn.fetch("SELECT s.*, m.closed_at FROM statements s JOIN settlement_months m "
                             "ON m.region_id = s.region_id AND m.month = s.month "
                             "WHERE s.region_id = $1 AND s.month = $2", region_id, month)
 
 
-async def frozen_lines(conn, statement_ids):
+async def frozen_lines(conn: Connection, statement_ids):
     return await conn.fetch("SELECT * FROM statement_lines WHERE statement_id = ANY($1::uuid[]) "
                             "ORDER BY statement_id, position", statement_ids)
 
 
-async def freeze(conn, region_id, month, closed_by, now, statements) -> None:
+async def freeze(conn: Connection, region_id, month, closed_by, now, statements) -> None:
     await conn.execute("INSERT INTO settlement_months (region_id, month, closed_at, closed_by) VALUES ($1, $2, $3, $4)",
                        region_id, month, now, closed_by)
     for st in statements:
@@ -91,6 +93,6 @@ async def freeze(conn, region_id, month, closed_by, now, statements) -> None:
               line.amount_cents, line.late_percent) for line in st.lines])
 
 
-async def lock_closing(conn, region_id) -> None:
+async def lock_closing(conn: Connection, region_id) -> None:
     """One closing of a region at a time (transaction-scoped advisory lock)."""
     await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"close:{region_id}".encode()))

@@ -1,6 +1,8 @@
 """Shifts: publish, read, lock, cancel, and the offers query for one worker."""
 from __future__ import annotations
 
+from asyncpg import Connection
+
 SHIFT_SELECT = """
 SELECT s.*, si.name AS site_name, si.address AS site_address, si.city AS site_city,
        si.latitude AS site_latitude, si.longitude AS site_longitude, o.name AS organisation_name
@@ -8,7 +10,7 @@ FROM shifts s JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = 
 """
 
 
-async def insert(conn, *, region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes,
+async def insert(conn: Connection, *, region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes,
                  places, booking, description, urgent, published_at, partners_at, region_at, created_by,
                  request_key=None):
     return await conn.fetchval(
@@ -19,27 +21,27 @@ async def insert(conn, *, region_id, organisation_id, site_id, function, skills,
         description, urgent, published_at, partners_at, region_at, created_by, request_key)
 
 
-async def by_request(conn, created_by, request_key: str, region_id):
+async def by_request(conn: Connection, created_by, request_key: str, region_id):
     """The shifts an earlier request with this Idempotency-Key published (its committed result)."""
     return await conn.fetch(SHIFT_SELECT + " WHERE s.created_by = $1 AND s.request_key = $2 AND s.region_id = $3 "
                             "ORDER BY s.published_at, s.starts_at, s.id", created_by, request_key, region_id)
 
 
-async def get(conn, shift_id, region_id):
+async def get(conn: Connection, shift_id, region_id):
     return await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1 AND s.region_id = $2", shift_id, region_id)
 
 
-async def by_id(conn, shift_id):
+async def by_id(conn: Connection, shift_id):
     """For background work that acts on a shift whatever its region (waves, reopening)."""
     return await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1", shift_id)
 
 
-async def lock(conn, shift_id):
+async def lock(conn: Connection, shift_id):
     """Row lock taken after the worker's lock (always in that order, so no deadlocks)."""
     await conn.execute("SELECT 1 FROM shifts WHERE id = $1 FOR UPDATE", shift_id)
 
 
-async def list_for_organisation(conn, organisation_id, *, status=None, lo=None, hi=None, site_id=None, now,
+async def list_for_organisation(conn: Connection, organisation_id, *, status=None, lo=None, hi=None, site_id=None, now,
                                 after=None, limit=50):
     clauses, args = ["s.organisation_id = $1"], [organisation_id]
 
@@ -65,7 +67,7 @@ async def list_for_organisation(conn, organisation_id, *, status=None, lo=None, 
     return await conn.fetch(sql, *args)
 
 
-async def cancel(conn, shift_id, now, reason):
+async def cancel(conn: Connection, shift_id, now, reason):
     await conn.execute("UPDATE shifts SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3 WHERE id = $1",
                        shift_id, now, reason)
 
@@ -90,7 +92,7 @@ LIMIT $14
 """
 
 
-async def offers(conn, *, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
+async def offers(conn: Connection, *, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
                  worker_id, home, max_travel_km, after, limit):
     lat, lon = home if home else (None, None)
     return await conn.fetch(OFFERS, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
@@ -99,7 +101,7 @@ async def offers(conn, *, region_id, now, lo, hi, functions, home_organisation_i
 
 
 
-async def fill_facts(conn, region_id, organisation_id, lo, hi):
+async def fill_facts(conn: Connection, region_id, organisation_id, lo, hi):
     """Per shift starting in [lo, hi): status, places, and when its last place was filled."""
     return await conn.fetch(
         "SELECT s.id, s.status, s.places, s.places_filled, s.published_at, "
@@ -108,7 +110,7 @@ async def fill_facts(conn, region_id, organisation_id, lo, hi):
         "AND s.starts_at >= $3 AND s.starts_at < $4", region_id, organisation_id, lo, hi)
 
 
-async def board(conn, region_id, lo, hi, *, limit: int, after=None):
+async def board(conn: Connection, region_id, lo, hi, *, limit: int, after=None):
     """Open shifts of the region with places left, soonest first (the region's planning board)."""
     return await conn.fetch(
         SHIFT_SELECT + " WHERE s.region_id = $1 AND s.status = 'open' AND s.places_filled < s.places "
@@ -117,7 +119,7 @@ async def board(conn, region_id, lo, hi, *, limit: int, after=None):
         after[1] if after else None, limit)
 
 
-async def open_urgent_starting(conn, lo, hi):
+async def open_urgent_starting(conn: Connection, lo, hi):
     """Urgent shifts with places still open that start in [lo, hi): the region planners hear of them."""
     return await conn.fetch(
         SHIFT_SELECT + " WHERE s.status = 'open' AND s.urgent AND s.places_filled < s.places "

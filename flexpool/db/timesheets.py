@@ -1,6 +1,8 @@
 """Timesheets (urenregistratie) of assignments, as the borrowing organisation's planners see them."""
 from __future__ import annotations
 
+from asyncpg import Connection
+
 LIST = """
 SELECT a.id AS assignment_id, a.shift_id, a.worker_id, a.organisation_id, a.home_organisation_id,
        a.starts_at, a.ends_at, a.break_minutes, u.name AS worker_name, h.name AS home_organisation_name,
@@ -21,17 +23,17 @@ LIMIT $8
 """
 
 
-async def for_organisations(conn, organisation_ids, lo, hi, now, state: str, after, limit: int):
+async def for_organisations(conn: Connection, organisation_ids, lo, hi, now, state: str, after, limit: int):
     """Booked assignments that have started, with their timesheet if any; `state`: unconfirmed, confirmed, all."""
     after_at, after_id = after if after else (None, None)
     return await conn.fetch(LIST, list(organisation_ids), lo, hi, now, state, after_at, after_id, limit)
 
 
-async def get(conn, assignment_id):
+async def get(conn: Connection, assignment_id):
     return await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id)
 
 
-async def confirm(conn, assignment_id, *, started_at, ended_at, break_minutes: int, no_show: bool,
+async def confirm(conn: Connection, assignment_id, *, started_at, ended_at, break_minutes: int, no_show: bool,
                   worked_minutes: int, by, at) -> None:
     """The planner's confirmation; a later one replaces it (the audit trail keeps both)."""
     await conn.execute(
@@ -42,7 +44,7 @@ async def confirm(conn, assignment_id, *, started_at, ended_at, break_minutes: i
         assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, by, at)
 
 
-async def confirm_as_planned(conn, ended_before, at) -> list:
+async def confirm_as_planned(conn: Connection, ended_before, at) -> list:
     """Every booked assignment that ended before `ended_before` without a timesheet gets one as planned
     (absolute minutes); written once however many schedulers run. Returns (assignment, organisation, shift)."""
     return await conn.fetch(
@@ -57,7 +59,7 @@ async def confirm_as_planned(conn, ended_before, at) -> list:
         "JOIN assignments a ON a.id = c.assignment_id", at, ended_before)
 
 
-async def unconfirmed_loans(conn, region_id, lo, hi) -> int:
+async def unconfirmed_loans(conn: Connection, region_id, lo, hi) -> int:
     """Loans starting in [lo, hi) whose hours nobody confirmed yet (a month cannot close with them)."""
     return await conn.fetchval(
         "SELECT count(*) FROM assignments a JOIN organisations o ON o.id = a.organisation_id "
@@ -67,7 +69,7 @@ async def unconfirmed_loans(conn, region_id, lo, hi) -> int:
 
 
 
-async def awaiting_confirmation(conn, now, within):
+async def awaiting_confirmation(conn: Connection, now, within):
     """Booked assignments that ended in the last `within` and have no timesheet yet."""
     return await conn.fetch(
         "SELECT a.id, a.organisation_id, s.id AS sid, s.starts_at, s.ends_at, s.function, u.name AS worker_name "

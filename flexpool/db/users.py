@@ -1,14 +1,16 @@
 """Users and their role memberships: roles come from here, never from the token."""
 from __future__ import annotations
 
+from asyncpg import Connection
 
-async def a_planner_email(conn, organisation_id) -> str | None:
+
+async def a_planner_email(conn: Connection, organisation_id) -> str | None:
     return await conn.fetchval("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
                                "WHERE m.organisation_id = $1 AND m.role = 'planner' ORDER BY u.email LIMIT 1",
                                organisation_id)
 
 
-async def get_or_create(conn, email: str, name: str):
+async def get_or_create(conn: Connection, email: str, name: str):
     row = await conn.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", email)
     if row:
         return row
@@ -17,7 +19,7 @@ async def get_or_create(conn, email: str, name: str):
         "ON CONFLICT ((lower(email))) DO UPDATE SET email = users.email RETURNING *", email, name)
 
 
-async def by_subject(conn, subject: str):
+async def by_subject(conn: Connection, subject: str):
     """The JWT `sub` is the user's id or email."""
     if "@" in subject:
         return await conn.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", subject)
@@ -29,7 +31,7 @@ async def by_subject(conn, subject: str):
     return await conn.fetchrow("SELECT * FROM users WHERE id = $1", uid)
 
 
-async def by_calendar_secret(conn, secret: str):
+async def by_calendar_secret(conn: Connection, secret: str):
     return await conn.fetchrow("SELECT * FROM users WHERE calendar_secret = $1", secret)
 
 
@@ -44,7 +46,7 @@ FROM users u
 """
 
 
-async def principal_row(conn, subject: str):
+async def principal_row(conn: Connection, subject: str):
     """The user a JWT `sub` (id or email) names, with every membership: one round trip per request."""
     if "@" in subject:
         return await conn.fetchrow(PRINCIPAL + "WHERE lower(u.email) = lower($1)", subject)
@@ -56,7 +58,7 @@ async def principal_row(conn, subject: str):
     return await conn.fetchrow(PRINCIPAL + "WHERE u.id = $1", uid)
 
 
-async def join_region(conn, user_id, region_id) -> bool:
+async def join_region(conn: Connection, user_id, region_id) -> bool:
     """A user belongs to one region: the first grant settles it; False when they belong to another one.
     (Memberships and worker profiles reference (user, region), so the database refuses it too.)"""
     return await conn.fetchval(
@@ -64,7 +66,7 @@ async def join_region(conn, user_id, region_id) -> bool:
         user_id, region_id) is not None
 
 
-async def belongs_elsewhere(conn, user_id, organisation_id) -> bool:
+async def belongs_elsewhere(conn: Connection, user_id, organisation_id) -> bool:
     """Whether the user has any role or worker profile at an organisation other than this one."""
     return await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id IS DISTINCT FROM $2) "
@@ -74,7 +76,7 @@ async def belongs_elsewhere(conn, user_id, organisation_id) -> bool:
     )
 
 
-async def grant(conn, user_id, region_id, organisation_id, role: str) -> None:
+async def grant(conn: Connection, user_id, region_id, organisation_id, role: str) -> None:
     """Settles the user's region if it was open; a user of another region fails on the foreign key
     (services ask `join_region` first to answer 409 other-region)."""
     await conn.execute("UPDATE users SET region_id = $2 WHERE id = $1 AND region_id IS NULL", user_id, region_id)
@@ -90,14 +92,14 @@ async def grant(conn, user_id, region_id, organisation_id, role: str) -> None:
             user_id, region_id, organisation_id, role)
 
 
-async def members_of(conn, organisation_id):
+async def members_of(conn: Connection, organisation_id):
     return await conn.fetch(
         "SELECT u.id, u.email, u.name, array_agg(m.role ORDER BY m.role) AS roles "
         "FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 "
         "GROUP BY u.id ORDER BY u.name, u.id", organisation_id)
 
 
-async def update_preferences(conn, user_id, *, language=None, quiet=None, digest=None) -> None:
+async def update_preferences(conn: Connection, user_id, *, language=None, quiet=None, digest=None) -> None:
     if language is not None:
         await conn.execute("UPDATE users SET language = $2 WHERE id = $1", user_id, language)
     if digest is not None:
@@ -106,35 +108,35 @@ async def update_preferences(conn, user_id, *, language=None, quiet=None, digest
         await conn.execute("UPDATE users SET quiet_from = $2, quiet_to = $3 WHERE id = $1", user_id, *quiet)
 
 
-async def rotate_calendar_secret(conn, user_id, secret: str) -> str:
+async def rotate_calendar_secret(conn: Connection, user_id, secret: str) -> str:
     return await conn.fetchval(
         "UPDATE users SET calendar_secret = $2 WHERE id = $1 RETURNING calendar_secret", user_id, secret)
 
 
 
-async def rename(conn, user_id, name: str) -> None:
+async def rename(conn: Connection, user_id, name: str) -> None:
     await conn.execute("UPDATE users SET name = $2 WHERE id = $1", user_id, name)
 
 
-async def revoke(conn, user_id, organisation_id, roles: list[str]) -> list[str]:
+async def revoke(conn: Connection, user_id, organisation_id, roles: list[str]) -> list[str]:
     """Removes those roles of the user at the organisation; returns the ones that were there."""
     rows = await conn.fetch("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 "
                             "AND role = ANY($3::text[]) RETURNING role", user_id, organisation_id, roles)
     return sorted(r["role"] for r in rows)
 
 
-async def count_role(conn, organisation_id, role: str) -> int:
+async def count_role(conn: Connection, organisation_id, role: str) -> int:
     return await conn.fetchval("SELECT count(*) FROM memberships WHERE organisation_id = $1 AND role = $2",
                                organisation_id, role)
 
 
-async def roles_at(conn, user_id, organisation_id) -> list[str]:
+async def roles_at(conn: Connection, user_id, organisation_id) -> list[str]:
     return [r["role"] for r in await conn.fetch(
         "SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2 ORDER BY role", user_id,
         organisation_id)]
 
 
-async def by_emails(conn, emails: list[str]):
+async def by_emails(conn: Connection, emails: list[str]):
     """Accounts of these addresses (lower case), with whether they hold anything at all."""
     return await conn.fetch(
         "SELECT u.id, lower(u.email) AS key, u.region_id, "
@@ -143,7 +145,7 @@ async def by_emails(conn, emails: list[str]):
         "FROM users u WHERE lower(u.email) = ANY($1::text[])", emails)
 
 
-async def insert_many(conn, region_id, people: list[tuple[str, str]]) -> list:
+async def insert_many(conn: Connection, region_id, people: list[tuple[str, str]]) -> list:
     """New accounts (email, name) of one region; returns (id, key)."""
     if not people:
         return []
@@ -153,11 +155,11 @@ async def insert_many(conn, region_id, people: list[tuple[str, str]]) -> list:
         "RETURNING id, lower(email) AS key", region_id, list(emails), list(names))
 
 
-async def rename_many(conn, rows: list[tuple]) -> None:
+async def rename_many(conn: Connection, rows: list[tuple]) -> None:
     await conn.executemany("UPDATE users SET name = $2 WHERE id = $1", rows)
 
 
-async def grant_many(conn, region_id, organisation_id, role: str, user_ids: list) -> None:
+async def grant_many(conn: Connection, region_id, organisation_id, role: str, user_ids: list) -> None:
     await conn.execute(
         "UPDATE users SET region_id = $1 WHERE id = ANY($2::uuid[]) AND region_id IS NULL", region_id, user_ids)
     await conn.execute(
@@ -166,12 +168,12 @@ async def grant_many(conn, region_id, organisation_id, role: str, user_ids: list
         "DO NOTHING", region_id, organisation_id, role, user_ids)
 
 
-async def region_role_holders(conn, region_id, role: str):
+async def region_role_holders(conn: Connection, region_id, role: str):
     return await conn.fetch(
         "SELECT u.id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id "
         "WHERE m.region_id = $1 AND m.organisation_id IS NULL AND m.role = $2 ORDER BY u.name, u.id", region_id, role)
 
 
-async def revoke_region_role(conn, user_id, region_id, role: str) -> bool:
+async def revoke_region_role(conn: Connection, user_id, region_id, role: str) -> bool:
     return await conn.execute("DELETE FROM memberships WHERE user_id = $1 AND region_id = $2 AND role = $3 "
                               "AND organisation_id IS NULL", user_id, region_id, role) != "DELETE 0"

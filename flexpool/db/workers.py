@@ -1,6 +1,8 @@
 """Workers (pool members), their credentials, exclusions and home roster blocks."""
 from __future__ import annotations
 
+from asyncpg import Connection
+
 WORKER_COLUMNS = (
     "date_of_birth",
     "home_postcode",
@@ -19,7 +21,7 @@ WORKER_COLUMNS = (
 )
 
 
-async def in_pool(conn, region_id, *, outside=None, organisation_kind: str | None = None,
+async def in_pool(conn: Connection, region_id, *, outside=None, organisation_kind: str | None = None,
                   function: str | None = None) -> list:
     """Ids of the region's workers in the pool (in their order of joining), optionally only those of other
     organisations than `outside`, of one kind of organisation, or of one function."""
@@ -30,7 +32,7 @@ async def in_pool(conn, region_id, *, outside=None, organisation_kind: str | Non
     return [r["id"] for r in rows]
 
 
-async def insert(conn, *, user_id, organisation_id, region_id, fields: dict):
+async def insert(conn: Connection, *, user_id, organisation_id, region_id, fields: dict):
     cols = ["user_id", "organisation_id", "region_id", *fields]
     values = [user_id, organisation_id, region_id, *fields.values()]
     placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
@@ -38,7 +40,7 @@ async def insert(conn, *, user_id, organisation_id, region_id, fields: dict):
                                *values)
 
 
-async def update(conn, worker_id, fields: dict) -> None:
+async def update(conn: Connection, worker_id, fields: dict) -> None:
     if not fields:
         return
     assert set(fields) <= set(WORKER_COLUMNS)
@@ -46,13 +48,13 @@ async def update(conn, worker_id, fields: dict) -> None:
     await conn.execute(f"UPDATE workers SET {sets}, updated_at = now() WHERE id = $1", worker_id, *fields.values())
 
 
-async def replace_credentials(conn, worker_id, credentials: list[dict]) -> None:
+async def replace_credentials(conn: Connection, worker_id, credentials: list[dict]) -> None:
     await conn.execute("DELETE FROM credentials WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO credentials (worker_id, kind, number, valid_until) VALUES ($1, $2, $3, $4)",
                            [(worker_id, c["kind"], c.get("number"), c.get("valid_until")) for c in credentials])
 
 
-async def replace_exclusions(conn, worker_id, organisation_ids) -> None:
+async def replace_exclusions(conn: Connection, worker_id, organisation_ids) -> None:
     await conn.execute("DELETE FROM worker_excluded_organisations WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO worker_excluded_organisations (worker_id, organisation_id) VALUES ($1, $2)",
                            [(worker_id, o) for o in organisation_ids])
@@ -74,23 +76,23 @@ FROM workers w JOIN users u ON u.id = w.user_id
 """
 
 
-async def get(conn, worker_id, organisation_id=None):
+async def get(conn: Connection, worker_id, organisation_id=None):
     if organisation_id is None:
         return await conn.fetchrow(_FULL + " WHERE w.id = $1", worker_id)
     return await conn.fetchrow(_FULL + " WHERE w.id = $1 AND w.organisation_id = $2", worker_id, organisation_id)
 
 
-async def by_user(conn, user_id):
+async def by_user(conn: Connection, user_id):
     """The user's current worker profile (an ended one is history, not a worker)."""
     return await conn.fetchrow(_FULL + " WHERE w.user_id = $1 AND w.ended_at IS NULL", user_id)
 
 
-async def lock(conn, worker_id):
+async def lock(conn: Connection, worker_id):
     """Serialise one worker's bookings: every booking path takes this row lock first."""
     return await conn.fetchrow("SELECT id, no FROM workers WHERE id = $1 FOR UPDATE", worker_id)
 
 
-async def list_for_organisation(conn, organisation_id, *, after=None, limit=50):
+async def list_for_organisation(conn: Connection, organisation_id, *, after=None, limit=50):
     if after:
         return await conn.fetch(_FULL + " WHERE w.organisation_id = $1 AND (u.name, w.id) > ($2, $3) "
                                 "ORDER BY u.name, w.id LIMIT $4", organisation_id, after[0], after[1], limit)
@@ -98,19 +100,19 @@ async def list_for_organisation(conn, organisation_id, *, after=None, limit=50):
                             organisation_id, limit)
 
 
-async def replace_roster(conn, worker_id, worker_no, lo, hi, blocks) -> None:
+async def replace_roster(conn: Connection, worker_id, worker_no, lo, hi, blocks) -> None:
     await conn.execute("DELETE FROM roster_blocks WHERE worker_id = $1 AND starts_at >= $2 AND starts_at < $3",
                        worker_id, lo, hi)
     await conn.executemany("INSERT INTO roster_blocks (worker_id, worker_no, starts_at, ends_at) VALUES ($1, $2, $3, $4)",
                            [(worker_id, worker_no, b[0], b[1]) for b in blocks])
 
 
-async def roster(conn, worker_id, lo, hi):
+async def roster(conn: Connection, worker_id, lo, hi):
     return await conn.fetch("SELECT starts_at, ends_at FROM roster_blocks WHERE worker_id = $1 "
                             "AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at", worker_id, lo, hi)
 
 
-async def in_region(conn, worker_id, region_id):
+async def in_region(conn: Connection, worker_id, region_id):
     """The few facts a planner's direct booking checks before locking anything."""
     return await conn.fetchrow("SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2 "
                                "AND ended_at IS NULL",
@@ -118,7 +120,7 @@ async def in_region(conn, worker_id, region_id):
 
 
 
-async def credentials_expiring(conn, first_day, last_day):
+async def credentials_expiring(conn: Connection, first_day, last_day):
     """Credentials whose last valid day lies in [first_day, last_day], with their worker."""
     return await conn.fetch(
         "SELECT c.id, c.kind, c.valid_until, w.user_id, w.organisation_id, u.name FROM credentials c "
@@ -127,30 +129,30 @@ async def credentials_expiring(conn, first_day, last_day):
 
 
 
-async def belongs_to(conn, worker_id, organisation_id) -> bool:
+async def belongs_to(conn: Connection, worker_id, organisation_id) -> bool:
     return bool(await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2",
                                     worker_id, organisation_id))
 
 
 
-async def replace_availability(conn, worker_id, windows: list[tuple[int, int, int]]) -> None:
+async def replace_availability(conn: Connection, worker_id, windows: list[tuple[int, int, int]]) -> None:
     """(weekday, start minute, length in minutes) per window; none: any time suits."""
     await conn.execute("DELETE FROM availability_windows WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO availability_windows (worker_id, weekday, start_minute, length_minutes) "
                            "VALUES ($1, $2, $3, $4)", [(worker_id, *w) for w in windows])
 
 
-async def end(conn, worker_id, now) -> None:
+async def end(conn: Connection, worker_id, now) -> None:
     await conn.execute("UPDATE workers SET ended_at = $2, updated_at = $2 WHERE id = $1", worker_id, now)
 
 
-async def future_bookings(conn, worker_id, now):
+async def future_bookings(conn: Connection, worker_id, now):
     """Booked assignments of the worker that have not started, at any organisation."""
     return await conn.fetch("SELECT id, shift_id, organisation_id FROM assignments WHERE worker_id = $1 "
                             "AND status = 'booked' AND starts_at > $2 ORDER BY starts_at", worker_id, now)
 
 
-async def for_import(conn, organisation_id):
+async def for_import(conn: Connection, organisation_id):
     """The organisation's current workers with what an import compares."""
     return await conn.fetch(
         "SELECT w.id, w.no, w.user_id, w.employee_number, u.email, u.name, w.function, w.contract_minutes_per_week, "
@@ -161,7 +163,7 @@ async def for_import(conn, organisation_id):
         organisation_id)
 
 
-async def insert_many(conn, organisation_id, region_id, rows: list[tuple]) -> list:
+async def insert_many(conn: Connection, organisation_id, region_id, rows: list[tuple]) -> list:
     """rows: (user_id, employee_number, function, contract minutes, date of birth, postcode, skills as text,
     employer_opt_in); one statement for the whole file. Returns (id, user_id)."""
     if not rows:
@@ -175,20 +177,20 @@ async def insert_many(conn, organisation_id, region_id, rows: list[tuple]) -> li
         "RETURNING id, user_id", organisation_id, region_id, *[list(c) for c in columns])
 
 
-async def update_many(conn, rows: list[tuple]) -> None:
+async def update_many(conn: Connection, rows: list[tuple]) -> None:
     """rows: (worker_id, employee_number, function, contract minutes, date of birth, postcode, skills, opt-in)."""
     await conn.executemany(
         "UPDATE workers SET employee_number = $2, function = $3, contract_minutes_per_week = $4, date_of_birth = $5, "
         "home_postcode = $6, skills = $7, employer_opt_in = $8, updated_at = now() WHERE id = $1", rows)
 
 
-async def set_vog_many(conn, rows: list[tuple]) -> None:
+async def set_vog_many(conn: Connection, rows: list[tuple]) -> None:
     """rows: (worker_id, valid_until): the VOG on file becomes this one."""
     await conn.executemany("DELETE FROM credentials WHERE worker_id = $1 AND kind = 'vog'", [(r[0],) for r in rows])
     await conn.executemany("INSERT INTO credentials (worker_id, kind, valid_until) VALUES ($1, 'vog', $2)", rows)
 
 
-async def by_keys(conn, organisation_id, employee_numbers: list[str], emails: list[str]):
+async def by_keys(conn: Connection, organisation_id, employee_numbers: list[str], emails: list[str]):
     """Current workers of the organisation by personnel number or e-mail (lower case), for a roster import."""
     return await conn.fetch(
         "SELECT w.id, w.no, w.employee_number, lower(u.email) AS email FROM workers w JOIN users u ON u.id = w.user_id "
@@ -197,12 +199,12 @@ async def by_keys(conn, organisation_id, employee_numbers: list[str], emails: li
         organisation_id, employee_numbers, emails)
 
 
-async def rosters_in(conn, worker_ids: list, lo, hi):
+async def rosters_in(conn: Connection, worker_ids: list, lo, hi):
     return await conn.fetch("SELECT worker_id, starts_at, ends_at FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) "
                             "AND starts_at >= $2 AND starts_at < $3 ORDER BY worker_id, starts_at", worker_ids, lo, hi)
 
 
-async def replace_rosters(conn, worker_ids: list, lo, hi, blocks: list[tuple]) -> None:
+async def replace_rosters(conn: Connection, worker_ids: list, lo, hi, blocks: list[tuple]) -> None:
     """blocks: (worker_id, worker_no, starts_at, ends_at); COPY, since a rostering export has tens of thousands."""
     await conn.execute("DELETE FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) AND starts_at >= $2 "
                        "AND starts_at < $3", worker_ids, lo, hi)

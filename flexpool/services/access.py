@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
+from flexpool.db.applications import Application
 from flexpool.services.errors import NotFound
 from flexpool.services.principal import Principal
 
@@ -24,7 +27,7 @@ PLANNING = ("planner", "orgAdmin")
 STAFF = ("planner", "orgAdmin", "finance")
 
 
-async def organisation(conn, p: Principal, organisation_id: UUID, *roles: str, coordinator: bool = False,
+async def organisation(conn: Connection, p: Principal, organisation_id: UUID, *roles: str, coordinator: bool = False,
                        delegated: bool = False):
     """The organisation row, if the caller holds one of `roles` there (or is the region's coordinator and
     `coordinator` allows it, or a region planner and `delegated` allows it for an organisation that delegates
@@ -42,7 +45,7 @@ def on_behalf(p: Principal, organisation_id) -> dict:
     return {"onBehalfOf": str(organisation_id), "as": "regionPlanner"} if p.is_region_planner else {}
 
 
-async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *roles: str,
+async def worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, *roles: str,
                  coordinator: bool = False):
     """A worker of the organisation (their home employer), for the roles given there."""
     await organisation(conn, p, organisation_id, *roles, coordinator=coordinator)
@@ -52,7 +55,7 @@ async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *ro
     return row
 
 
-async def shift(conn, p: Principal, shift_id: UUID, *roles: str, coordinator: bool = False,
+async def shift(conn: Connection, p: Principal, shift_id: UUID, *roles: str, coordinator: bool = False,
                 delegated: bool = False):
     """A shift, for the roles given at its (publishing) organisation."""
     row = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
@@ -62,7 +65,7 @@ async def shift(conn, p: Principal, shift_id: UUID, *roles: str, coordinator: bo
     return row
 
 
-async def shift_allowed(conn, p: Principal, row, *roles: str, coordinator: bool = False,
+async def shift_allowed(conn: Connection, p: Principal, row, *roles: str, coordinator: bool = False,
                         delegated: bool = False) -> None:
     """The gate of `shift` for a shift row already loaded."""
     if delegated and p.is_region_planner:
@@ -74,7 +77,7 @@ async def shift_allowed(conn, p: Principal, row, *roles: str, coordinator: bool 
         raise NotFound("shift") from None
 
 
-async def assignment(conn, p: Principal, assignment_id: UUID, *roles: str, delegated: bool = False):
+async def assignment(conn: Connection, p: Principal, assignment_id: UUID, *roles: str, delegated: bool = False):
     """An assignment, for the roles given at the borrowing organisation."""
     row = await assignments_db.get(conn, assignment_id)
     org = await orgs_db.get(conn, row["organisation_id"], p.region_id) if row and p.region_id else None
@@ -86,14 +89,16 @@ async def assignment(conn, p: Principal, assignment_id: UUID, *roles: str, deleg
     return row
 
 
-async def application(conn, p: Principal, application_id: UUID, *roles: str, delegated: bool = False):
+async def application(conn: Connection, p: Principal, application_id: UUID, *roles: str,
+                      delegated: bool = False) -> Application:
     """An application, for the roles given at the organisation of its shift."""
     row = await applications_db.get(conn, application_id)
-    if delegated and row is not None and p.is_region_planner and row["region_id"] == p.region_id:
-        delegated = bool((await orgs_db.get(conn, row["organisation_id"], p.region_id))["delegates_planning"])
+    if row is None:
+        raise NotFound("application")
+    if delegated and p.is_region_planner and row.region_id == p.region_id:
+        delegated = bool((await orgs_db.get(conn, row.organisation_id, p.region_id))["delegates_planning"])
     try:
-        p.authorise(row["organisation_id"] if row else None, *roles, region_id=row["region_id"] if row else None,
-                    delegated=delegated)
+        p.authorise(row.organisation_id, *roles, region_id=row.region_id, delegated=delegated)
     except NotFound:
         raise NotFound("application") from None
     return row

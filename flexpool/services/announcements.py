@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from asyncpg import Connection
+
 from flexpool.db import audience as audience_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
@@ -38,13 +40,13 @@ def audience_terms(shift, rules: Rules) -> dict:
             "week": (at_local(terms.week, time(0)), at_local(terms.week + timedelta(days=7), time(0)))}
 
 
-async def _shift_audience(conn, shift) -> tuple[list, dict]:
+async def _shift_audience(conn: Connection, shift) -> tuple[list, dict]:
     """The partners and audience terms of an open shift, loaded once for all its tiers."""
     rules = (await regions.policy(conn, shift["region_id"])).rules
     return await orgs_db.partners(conn, shift["organisation_id"]), {**audience_terms(shift, rules), "rules": rules}
 
 
-async def _audience(conn, shift, tier: str, partner_ids, terms: dict) -> list:
+async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict) -> list:
     """The users a wave of this tier notifies: the query's candidates, then the full working-time judgement
     on each, in batches (their work around the shift loaded in one query per batch)."""
     terms = dict(terms)
@@ -65,13 +67,13 @@ async def _audience(conn, shift, tier: str, partner_ids, terms: dict) -> list:
     return users
 
 
-async def audience_of(conn, shift, tier: str) -> list:
+async def audience_of(conn: Connection, shift, tier: str) -> list:
     """Who a wave of this tier notifies: the users, whatever was announced before."""
     partner_ids, terms = await _shift_audience(conn, shift)
     return await _audience(conn, shift, tier, partner_ids, terms)
 
 
-async def announce(conn, shift_id, now: datetime) -> int:
+async def announce(conn: Connection, shift_id, now: datetime) -> int:
     """Announce every tier the shift has reached and not yet announced; the number of workers notified."""
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:
@@ -89,7 +91,7 @@ async def announce(conn, shift_id, now: datetime) -> int:
     return notified
 
 
-async def announce_due(conn, now: datetime, limit: int = 200) -> int:
+async def announce_due(conn: Connection, now: datetime, limit: int = 200) -> int:
     """The scheduler's wave job: shifts with a reached tier that has not been announced yet."""
     total = 0
     for shift_id in await waves_db.due(conn, now, limit):
@@ -98,7 +100,7 @@ async def announce_due(conn, now: datetime, limit: int = 200) -> int:
     return total
 
 
-async def announce_reopened(conn, shift_id, assignment_id, now: datetime) -> int:
+async def announce_reopened(conn: Connection, shift_id, assignment_id, now: datetime) -> int:
     """A cancelled place reopens at the widest tier reached; pushed as urgent when the start is near."""
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
+from asyncpg import Connection
 
 from flexpool.db import accepts as accepts_db
 from flexpool.db import applications as applications_db
@@ -19,6 +20,7 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
+from flexpool.db.applications import Application
 from flexpool.domain import policy as region_policy
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
@@ -27,7 +29,7 @@ from flexpool.domain.clock import local
 from flexpool.domain.eligibility import never_reaches
 from flexpool.domain.events import Event, Notice, Planners, Users, WorkerOf
 from flexpool.domain.model import OTHER_WORK, Blocker, towards_other_organisation
-from flexpool.domain.vocabulary import BlockerType, NotificationKind, ProblemType, Reason
+from flexpool.domain.vocabulary import ApplicationStatus, BlockerType, NotificationKind, ProblemType, Reason
 from flexpool.services import access, announcements, conflicts, effects, regions
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
@@ -35,14 +37,14 @@ from flexpool.services.principal import Principal
 PLANNING = ("planner", "orgAdmin")
 
 
-async def _worker_of(conn, p: Principal):
+async def _worker_of(conn: Connection, p: Principal):
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         raise Forbidden("Only pool workers accept shifts.")
     return worker
 
 
-async def _rules(conn, region_id) -> worktime.Rules:
+async def _rules(conn: Connection, region_id) -> worktime.Rules:
     return (await regions.policy(conn, region_id)).rules
 
 
@@ -64,7 +66,7 @@ def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
     return Conflict(slug, first.detail, blockers, voice)
 
 
-async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
+async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
                 region_id, on_behalf: dict | None = None, request_key: str | None = None) -> UUID:
     """Inside a transaction: lock, check everything, write the assignment. Raises Conflict, worded for the
     worker who accepts or for the planner who assigns or approves."""
@@ -104,24 +106,24 @@ async def _book(conn, actor_id, worker_id, shift_id, now: datetime, *, check_aud
     return assignment_id
 
 
-async def _withdraw_conflicting_applications(conn, worker, booked_shift_id, now: datetime, region_id) -> None:
+async def _withdraw_conflicting_applications(conn: Connection, worker, booked_shift_id, now: datetime, region_id) -> None:
     """A booking withdraws the worker's other pending applications that now conflict with it."""
     pending = [a for a in await applications_db.pending_for_worker(conn, worker["id"])
-               if a["shift_id"] != booked_shift_id]
+               if a.shift_id != booked_shift_id]
     if not pending:
         return
     rules = await _rules(conn, region_id)
     for ap in pending:
-        shift = await shifts_db.get(conn, ap["shift_id"], region_id)
+        shift = await shifts_db.get(conn, ap.shift_id, region_id)
         ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
         working_time = [b for b in await conflicts.blockers(conn, ctx, shift, now, rules=rules, check_audience=False)
                         if b.type in OTHER_WORK or b.type == BlockerType.SHIFT_TOO_LONG]
         if working_time:
-            await applications_db.decide(conn, ap["id"], "withdrawn", now=now, by=None,
+            await applications_db.decide(conn, ap.id, ApplicationStatus.WITHDRAWN, now=now, by=None,
                                          reason="conflicts with a booked shift")
             await effects.record(conn, Event(
-                subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None, at=now,
-                organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
+                subject_type="application", subject_id=ap.id, action="withdrawn", actor=None, at=now,
+                organisation_id=ap.organisation_id, shift_id=ap.shift_id,
                 reason="conflicts with another booked shift"))
 
 
@@ -145,7 +147,7 @@ def _decide(facts, worker: dict, shift: dict, now: datetime) -> list[Blocker]:
                   catalogue=CATALOGUE, rules=rules)
 
 
-async def _done_or_refused(conn, facts, worker: dict, shift: dict, now: datetime):
+async def _done_or_refused(conn: Connection, facts, worker: dict, shift: dict, now: datetime):
     """The booking this request (its Idempotency-Key) already made, or None when the worker may book now;
     a refusal otherwise."""
     if facts["done_id"] is not None:
@@ -158,7 +160,7 @@ async def _done_or_refused(conn, facts, worker: dict, shift: dict, now: datetime
     return None
 
 
-async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key: str | None = None):
+async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, request_key: str | None = None):
     """('assignment', row) for instant booking, ('application', row) for approval booking. A retry of a
     committed request (same Idempotency-Key) gets that booking back instead of "already booked".
 
@@ -198,7 +200,7 @@ async def accept(conn, p: Principal, shift_id: UUID, now: datetime, request_key:
         return "assignment", assignment
 
 
-async def _apply(conn, p: Principal, worker, shift_id: UUID, now: datetime):
+async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: datetime):
     """Approval booking: the worker applies, the shift's planners decide."""
     async with conn.transaction():
         await workers_db.lock(conn, worker["id"])
@@ -218,15 +220,15 @@ async def _apply(conn, p: Principal, worker, shift_id: UUID, now: datetime):
             notices=(Notice(to=Planners(shift["organisation_id"]), kind=NotificationKind.APPLICATION,
                             key=f"application:{app_id}",
                             data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"])),)))
-        return "application", await applications_db.get(conn, app_id)
+        return "application", await _application(conn, app_id)
 
 
-async def planned_shift(conn, p: Principal, shift_id: UUID):
+async def planned_shift(conn: Connection, p: Principal, shift_id: UUID):
     """A shift of the caller's planning organisation: 403 for its other members, 404 for everyone else."""
     return await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
 
 
-async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime, request_key: str | None = None):
+async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime, request_key: str | None = None):
     """A planner books a pool worker directly: every check of an accept except the audience tier."""
     shift = await planned_shift(conn, p, shift_id)
     worker = await workers_db.in_region(conn, worker_id, p.region_id)
@@ -245,73 +247,81 @@ async def assign(conn, p: Principal, shift_id: UUID, worker_id: UUID, now: datet
         return await assignments_db.get(conn, assignment_id)
 
 
-async def _application_for_planner(conn, p: Principal, application_id: UUID):
+async def _application_for_planner(conn: Connection, p: Principal, application_id: UUID) -> Application:
     return await access.application(conn, p, application_id, *PLANNING, delegated=True)
 
 
-async def approve(conn, p: Principal, application_id: UUID, now: datetime, request_key: str | None = None):
+async def _application(conn: Connection, application_id: UUID) -> Application:
+    ap = await applications_db.get(conn, application_id)
+    if ap is None:
+        raise NotFound("application")
+    return ap
+
+
+async def approve(conn: Connection, p: Principal, application_id: UUID, now: datetime, request_key: str | None = None):
     ap = await _application_for_planner(conn, p, application_id)
     async with conn.transaction():
-        await workers_db.lock(conn, ap["worker_id"])
-        ap = await applications_db.get(conn, application_id)
-        if ap["status"] != "pending":
-            done = await assignments_db.by_request(conn, p.user_id, request_key, ap["shift_id"]) \
-                if request_key and ap["status"] == "approved" else None
+        await workers_db.lock(conn, ap.worker_id)
+        ap = await _application(conn, application_id)  # again, under the worker's lock
+        if ap.status != ApplicationStatus.PENDING:
+            done = await assignments_db.by_request(conn, p.user_id, request_key, ap.shift_id) \
+                if request_key and ap.status == ApplicationStatus.APPROVED else None
             if done is not None:
                 return done
-            raise _already(Reason(f"application-{ap['status']}"))
-        assignment_id = await _book(conn, p.user_id, ap["worker_id"], ap["shift_id"], now, check_audience=False,
+            raise _already(Reason(f"application-{ap.status}"))
+        assignment_id = await _book(conn, p.user_id, ap.worker_id, ap.shift_id, now, check_audience=False,
                                     action="approved", region_id=p.region_id, request_key=request_key)
-        await applications_db.decide(conn, application_id, "approved", now=now, by=p.user_id)
+        await applications_db.decide(conn, application_id, ApplicationStatus.APPROVED, now=now, by=p.user_id)
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="approved", actor=p.user_id, at=now,
-            organisation_id=ap["organisation_id"], shift_id=ap["shift_id"]))
+            organisation_id=ap.organisation_id, shift_id=ap.shift_id))
         return await assignments_db.get(conn, assignment_id)
 
 
-async def decline(conn, p: Principal, application_id: UUID, now: datetime, reason: str | None,
+async def decline(conn: Connection, p: Principal, application_id: UUID, now: datetime, reason: str | None,
                   request_key: str | None = None):
     ap = await _application_for_planner(conn, p, application_id)
     async with conn.transaction():
-        if ap["status"] != "pending":
+        if ap.status != ApplicationStatus.PENDING:
             if request_key and await audit_db.acted_with_key(conn, application_id, p.user_id, request_key):
                 return ap
-            raise _already(Reason(f"application-{ap['status']}"))
-        await applications_db.decide(conn, application_id, "declined", now=now, by=p.user_id, reason=reason)
-        shift = await shifts_db.get(conn, ap["shift_id"], p.region_id)
+            raise _already(Reason(f"application-{ap.status}"))
+        await applications_db.decide(conn, application_id, ApplicationStatus.DECLINED, now=now, by=p.user_id, reason=reason)
+        shift = await shifts_db.get(conn, ap.shift_id, p.region_id)
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="declined", actor=p.user_id, at=now,
-            organisation_id=ap["organisation_id"], shift_id=ap["shift_id"], reason=reason, data=_key(request_key),
-            notices=(Notice(to=WorkerOf(ap["worker_id"]), kind=NotificationKind.DECLINED,
+            organisation_id=ap.organisation_id, shift_id=ap.shift_id, reason=reason, data=_key(request_key),
+            notices=(Notice(to=WorkerOf(ap.worker_id), kind=NotificationKind.DECLINED,
                             key=f"declined:{application_id}",
                             data=outbox.shift_data(shift, applicationId=application_id)),)))
-        return await applications_db.get(conn, application_id)
+        return await _application(conn, application_id)
 
 
-async def withdraw(conn, p: Principal, application_id: UUID, now: datetime) -> None:
+async def withdraw(conn: Connection, p: Principal, application_id: UUID, now: datetime) -> None:
     worker = await workers_db.by_user(conn, p.user_id)
     ap = await applications_db.get(conn, application_id)
-    if ap is None or worker is None or ap["worker_id"] != worker["id"]:
-        await access.application(conn, p, application_id)
-    if ap["status"] != "pending":
-        raise _already(Reason(f"application-{ap['status']}"))
+    if ap is None or worker is None or ap.worker_id != worker["id"]:
+        await access.application(conn, p, application_id)  # refuses: 404, or 403 to a member who may see it
+        raise NotFound("application")
+    if ap.status != ApplicationStatus.PENDING:
+        raise _already(Reason(f"application-{ap.status}"))
     async with conn.transaction():
-        await applications_db.decide(conn, application_id, "withdrawn", now=now, by=p.user_id)
-        shift = await shifts_db.get(conn, ap["shift_id"], worker["region_id"])
+        await applications_db.decide(conn, application_id, ApplicationStatus.WITHDRAWN, now=now, by=p.user_id)
+        shift = await shifts_db.get(conn, ap.shift_id, worker["region_id"])
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="withdrawn", actor=p.user_id, at=now,
-            organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
-            notices=(Notice(to=Planners(ap["organisation_id"]), kind=NotificationKind.WITHDRAWN,
+            organisation_id=ap.organisation_id, shift_id=ap.shift_id,
+            notices=(Notice(to=Planners(ap.organisation_id), kind=NotificationKind.WITHDRAWN,
                             key=f"withdrawn:{application_id}",
                             data=outbox.shift_data(shift, applicationId=application_id, workerName=worker["name"])),)))
 
 
-async def applications_for_shift(conn, p: Principal, shift_id: UUID):
+async def applications_for_shift(conn: Connection, p: Principal, shift_id: UUID):
     await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     return await applications_db.for_shift(conn, shift_id)
 
 
-async def release(conn, p: Principal, assignment, shift, reason: str, now: datetime, *,
+async def release(conn: Connection, p: Principal, assignment, shift, reason: str, now: datetime, *,
                   shift_cancelled: bool = False, request_key: str | None = None) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
@@ -331,7 +341,7 @@ async def release(conn, p: Principal, assignment, shift, reason: str, now: datet
         await announcements.announce_reopened(conn, shift["id"], assignment["id"], now)
 
 
-async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str, now: datetime,
+async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID, reason: str, now: datetime,
                             request_key: str | None = None):
     """The worker cancels outside the borrower's window; inside it only the borrower's planner can release."""
     a = await assignments_db.get(conn, assignment_id)
@@ -380,10 +390,10 @@ async def cancel_assignment(conn, p: Principal, assignment_id: UUID, reason: str
         return await assignments_db.get(conn, assignment_id)
 
 
-async def my_assignments(conn, p: Principal, lo: datetime, hi: datetime, statuses):
+async def my_assignments(conn: Connection, p: Principal, lo: datetime, hi: datetime, statuses):
     worker = await _worker_of(conn, p)
     return await assignments_db.for_worker(conn, worker["id"], lo, hi, statuses)
 
 
-async def partner_ids(conn, organisation_id):
+async def partner_ids(conn: Connection, organisation_id):
     return await orgs_db.partners(conn, organisation_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from asyncpg import Connection
 from icalendar import Calendar, Event
 
 from flexpool.db import assignments as assignments_db
@@ -23,20 +24,20 @@ def new_calendar_secret() -> str:
 WINDOW_AHEAD = timedelta(days=365)
 
 
-async def secret(conn, p: Principal) -> str:
+async def secret(conn: Connection, p: Principal) -> str:
     user = await users_db.by_subject(conn, str(p.user_id))
     if await workers_db.by_user(conn, p.user_id) is None:
         raise Forbidden("The calendar is for pool workers.")
     return user["calendar_secret"]
 
 
-async def rotate(conn, p: Principal) -> str:
+async def rotate(conn: Connection, p: Principal) -> str:
     if await workers_db.by_user(conn, p.user_id) is None:
         raise Forbidden("The calendar is for pool workers.")
     return await users_db.rotate_calendar_secret(conn, p.user_id, new_calendar_secret())
 
 
-async def feed(conn, calendar_secret: str, now: datetime) -> bytes:
+async def feed(conn: Connection, calendar_secret: str, now: datetime) -> bytes:
     user = await users_db.by_calendar_secret(conn, calendar_secret) if len(calendar_secret) >= 32 else None
     worker = await workers_db.by_user(conn, user["id"]) if user else None
     if worker is None:

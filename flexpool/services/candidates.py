@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import audience as audience_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import workers as workers_db
@@ -15,7 +17,7 @@ from flexpool.services.offers import suits
 from flexpool.services.principal import Principal
 
 
-async def acceptable_by(conn, shift, now: datetime, rules, cap: int = 100) -> int:
+async def acceptable_by(conn: Connection, shift, now: datetime, rules, cap: int = 100) -> int:
     """How many pool workers could accept the shift now (every check of an accept, the wave included),
     among the `cap` nearest who pass the wave's prefilter: a count for the region's board, never names.
     `rules`: the region's working-time rules, read once for the whole board."""
@@ -31,7 +33,7 @@ async def acceptable_by(conn, shift, now: datetime, rules, cap: int = 100) -> in
     return count
 
 
-async def candidates(conn, p: Principal, shift_id: UUID, now: datetime, limit: int = 50) -> list[tuple]:
+async def candidates(conn: Connection, p: Principal, shift_id: UUID, now: datetime, limit: int = 50) -> list[tuple]:
     """[(worker, home organisation name, km or None, within their availability)]; only workers who could be
     booked now. Why the others cannot is not shown: it would tell about their other employers' rosters."""
     shift = await planned_shift(conn, p, shift_id)

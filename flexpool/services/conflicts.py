@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from asyncpg import Connection
+
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.domain import worktime
@@ -69,7 +71,7 @@ class WorkerContext:
         return self.loans[month]
 
 
-async def blockers(conn, ctx: WorkerContext, shift, now: datetime, *, rules: worktime.Rules,
+async def blockers(conn: Connection, ctx: WorkerContext, shift, now: datetime, *, rules: worktime.Rules,
                    partner_ids=None, check_audience: bool = True) -> list[Blocker]:
     if partner_ids is None:
         partner_ids = await orgs_db.partners(conn, shift["organisation_id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+from asyncpg import Connection
 
 from flexpool.db import migrations
 from flexpool.db import pool as pool_db
@@ -19,7 +20,7 @@ def schema_head() -> str:
     return migrations.head()
 
 
-async def schema_version(conn) -> str | None:
+async def schema_version(conn: Connection) -> str | None:
     """The migration the database is at (None: never migrated)."""
     return await migrations.current(conn)
 

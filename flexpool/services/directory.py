@@ -7,6 +7,7 @@ from itertools import pairwise
 from uuid import UUID
 
 import asyncpg
+from asyncpg import Connection
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
@@ -16,13 +17,13 @@ from flexpool.domain import identifiers
 from flexpool.domain.catalogue import CREDENTIAL_KINDS
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.events import Event
-from flexpool.domain.vocabulary import ProblemType
+from flexpool.domain.vocabulary import InvitationKind, ProblemType
 from flexpool.services import access, effects, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
 
 
-async def create_organisation(conn, p: Principal, *, name, kvk_number=None, iban=None, kind="vvt", cao=None):
+async def create_organisation(conn: Connection, p: Principal, *, name, kvk_number=None, iban=None, kind="vvt", cao=None):
     p.require_coordinator()
     wrong = identifiers.problems(iban=iban, kvk=kvk_number)
     if wrong:
@@ -34,13 +35,13 @@ async def create_organisation(conn, p: Principal, *, name, kvk_number=None, iban
         raise Invalid([("name", "an organisation with this name exists in the region")]) from None
 
 
-async def list_organisations(conn, p: Principal):
+async def list_organisations(conn: Connection, p: Principal):
     if p.region_id is None:
         return []
     return await orgs_db.list_in_region(conn, p.region_id)
 
 
-async def organisation(conn, p: Principal, organisation_id: UUID):
+async def organisation(conn: Connection, p: Principal, organisation_id: UUID):
     row = await orgs_db.get(conn, organisation_id, p.region_id) if p.region_id else None
     if row is None:
         raise NotFound("organisation")
@@ -64,7 +65,7 @@ ORGANISATION_FIELDS = {
 }
 
 
-async def update_organisation(conn, p: Principal, organisation_id: UUID, changes: dict, now: datetime):
+async def update_organisation(conn: Connection, p: Principal, organisation_id: UUID, changes: dict, now: datetime):
     """Every change is audited (what it was, what it became): the cancellation policy and the Waadi status
     decide what lenders are owed."""
     before = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
@@ -88,7 +89,7 @@ async def update_organisation(conn, p: Principal, organisation_id: UUID, changes
     return await organisation(conn, p, organisation_id)
 
 
-async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, roles, now: datetime):
+async def add_member(conn: Connection, p: Principal, organisation_id: UUID, *, email, name, roles, now: datetime):
     """('member', user, roles) when the roles were granted at once; ('invitation', row) when the account
     already belongs to another organisation and must consent first. Neither answer shows the name an
     existing account carries: an e-mail address must not tell another organisation who someone is."""
@@ -98,7 +99,7 @@ async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, 
     async with conn.transaction():
         user, invite = await _person(conn, p, org, email, name)
         if invite:
-            return ("invitation", await invitations.invite(conn, p, org, user, kind="member", roles=roles,
+            return ("invitation", await invitations.invite(conn, p, org, user, kind=InvitationKind.MEMBER, roles=roles,
                                                            worker=None, now=now))
         known_here = p.user_id == user["id"] or bool(await users_db.roles_at(conn, user["id"], organisation_id))
         for role in roles:
@@ -107,7 +108,7 @@ async def add_member(conn, p: Principal, organisation_id: UUID, *, email, name, 
     return "member", {**dict(user), "name": user["name"] if known_here else name}, sorted(set(roles))
 
 
-async def _person(conn, p: Principal, org, email: str, name: str):
+async def _person(conn: Connection, p: Principal, org, email: str, name: str):
     """(user, needs an invitation): the account of this e-mail address, created when new. Someone of another
     region is refused (a user belongs to one region); someone of another organisation is invited."""
     user = await users_db.get_or_create(conn, email, name)
@@ -122,7 +123,7 @@ async def _person(conn, p: Principal, org, email: str, name: str):
 STAFF_ROLES = ("orgAdmin", "planner", "finance")  # the worker role goes with the worker profile
 
 
-async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID, roles: Sequence[str] | None,
+async def remove_member(conn: Connection, p: Principal, organisation_id: UUID, user_id: UUID, roles: Sequence[str] | None,
                         now: datetime) -> list[str]:
     """Someone leaves a job (a planner moves on): their roles at this organisation end at once, since roles
     come from FlexPool's data, not the token. The last orgAdmin stays, or nobody could manage the
@@ -141,12 +142,12 @@ async def remove_member(conn, p: Principal, organisation_id: UUID, user_id: UUID
     return removed
 
 
-async def members(conn, p: Principal, organisation_id: UUID):
+async def members(conn: Connection, p: Principal, organisation_id: UUID):
     await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     return await users_db.members_of(conn, organisation_id)
 
 
-async def add_site(conn, p: Principal, organisation_id: UUID, **fields):
+async def add_site(conn: Connection, p: Principal, organisation_id: UUID, **fields):
     await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     try:
         return await orgs_db.create_site(conn, organisation_id, **fields)
@@ -154,7 +155,7 @@ async def add_site(conn, p: Principal, organisation_id: UUID, **fields):
         raise Invalid([("name", "a site with this name exists for this organisation")]) from None
 
 
-async def sites(conn, p: Principal, organisation_id: UUID):
+async def sites(conn: Connection, p: Principal, organisation_id: UUID):
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner", "finance", coordinator=True)
     return await orgs_db.sites(conn, organisation_id)
 
@@ -176,7 +177,7 @@ def _validate_worker(fields: dict, credentials: list[dict] | None, prefix: str =
         raise Invalid([(prefix + f, m) for f, m in errors])
 
 
-async def _check_exclusions(conn, p: Principal, ids) -> None:
+async def _check_exclusions(conn: Connection, p: Principal, ids) -> None:
     if not ids:
         return
     known = {r["id"] for r in await orgs_db.list_in_region(conn, p.region_id)}
@@ -186,7 +187,7 @@ async def _check_exclusions(conn, p: Principal, ids) -> None:
         raise Invalid(bad)
 
 
-async def create_worker(conn, p: Principal, organisation_id: UUID, *, email, name, fields: dict,
+async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, *, email, name, fields: dict,
                         credentials: list[dict], excluded: list[UUID], now: datetime):
     """('worker', row) for a new pool worker; ('invitation', row) when the account belongs to another
     organisation (it may already be a worker there): the person consents first, and the answer says
@@ -198,7 +199,7 @@ async def create_worker(conn, p: Principal, organisation_id: UUID, *, email, nam
         user, invite = await _person(conn, p, org, email, name)
         if invite:
             payload = invitations.worker_payload(fields, credentials, excluded)
-            return "invitation", await invitations.invite(conn, p, org, user, kind="worker", roles=[],
+            return "invitation", await invitations.invite(conn, p, org, user, kind=InvitationKind.WORKER, roles=[],
                                                           worker=payload, now=now)
         if await workers_db.by_user(conn, user["id"]) is not None:
             raise Invalid([("email", "this person is already a worker of this organisation")])
@@ -206,7 +207,7 @@ async def create_worker(conn, p: Principal, organisation_id: UUID, *, email, nam
     return "worker", await workers_db.get(conn, worker_id)
 
 
-async def make_worker(conn, user_id, org, fields: dict, credentials: list[dict], excluded) -> UUID:
+async def make_worker(conn: Connection, user_id, org, fields: dict, credentials: list[dict], excluded) -> UUID:
     """Inside a transaction: the worker profile, the worker role and what comes with them."""
     await users_db.join_region(conn, user_id, org["region_id"])
     row = await workers_db.insert(conn, user_id=user_id, organisation_id=org["id"], region_id=org["region_id"],
@@ -217,7 +218,7 @@ async def make_worker(conn, user_id, org, fields: dict, credentials: list[dict],
     return row["id"]
 
 
-async def update_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, *, name=None, fields: dict,
+async def update_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, *, name=None, fields: dict,
                         credentials: list[dict] | None, excluded: list[UUID] | None):
     current = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
     if current["ended_at"] is not None:
@@ -235,16 +236,16 @@ async def update_worker(conn, p: Principal, organisation_id: UUID, worker_id: UU
     return await workers_db.get(conn, worker_id)
 
 
-async def worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID):
+async def worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID):
     return await access.worker(conn, p, organisation_id, worker_id, "orgAdmin", "planner")
 
 
-async def workers(conn, p: Principal, organisation_id: UUID, *, after=None, limit=50):
+async def workers(conn: Connection, p: Principal, organisation_id: UUID, *, after=None, limit=50):
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     return await workers_db.list_for_organisation(conn, organisation_id, after=after, limit=limit)
 
 
-async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime,
+async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime,
                          blocks: list[tuple[datetime, datetime]]):
     await access.organisation(conn, p, organisation_id, "orgAdmin")
     errors = []
@@ -275,7 +276,7 @@ async def replace_roster(conn, p: Principal, organisation_id: UUID, worker_id: U
     return await workers_db.roster(conn, worker_id, lo, hi)
 
 
-async def roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime):
+async def roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime):
     """The home employer's own roster of its worker; never shown to another organisation."""
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     if hi <= lo:
@@ -287,7 +288,7 @@ async def roster(conn, p: Principal, organisation_id: UUID, worker_id: UUID, lo:
     return await workers_db.roster(conn, worker_id, lo, hi)
 
 
-async def set_partners(conn, p: Principal, organisation_id: UUID, partner_ids: list[UUID]):
+async def set_partners(conn: Connection, p: Principal, organisation_id: UUID, partner_ids: list[UUID]):
     await access.organisation(conn, p, organisation_id, "orgAdmin")
     known = {r["id"] for r in await orgs_db.list_in_region(conn, p.region_id)}
     bad = [(f"organisationIds[{i}]", "no such organisation in the region" if o not in known else
@@ -300,12 +301,12 @@ async def set_partners(conn, p: Principal, organisation_id: UUID, partner_ids: l
     return await orgs_db.partners(conn, organisation_id)
 
 
-async def partners(conn, p: Principal, organisation_id: UUID):
+async def partners(conn: Connection, p: Principal, organisation_id: UUID):
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner", coordinator=True)
     return await orgs_db.partners(conn, organisation_id)
 
 
-async def set_favourites(conn, p: Principal, organisation_id: UUID, worker_ids: list[UUID], now: datetime):
+async def set_favourites(conn: Connection, p: Principal, organisation_id: UUID, worker_ids: list[UUID], now: datetime):
     """The organisation's first-wave audience besides its own workers: named pool workers of any organisation
     of the region (a favourite who is out of the pool is kept, and reached again once back in)."""
     org = await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", delegated=True)
@@ -321,12 +322,12 @@ async def set_favourites(conn, p: Principal, organisation_id: UUID, worker_ids: 
     return await orgs_db.favourites(conn, organisation_id)
 
 
-async def favourites(conn, p: Principal, organisation_id: UUID):
+async def favourites(conn: Connection, p: Principal, organisation_id: UUID):
     await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", delegated=True)
     return await orgs_db.favourites(conn, organisation_id)
 
 
-async def block_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, reason: str):
+async def block_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, reason: str):
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     region_worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if region_worker is None:
@@ -334,13 +335,13 @@ async def block_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUI
     return await orgs_db.block_worker(conn, organisation_id, worker_id, reason, p.user_id)
 
 
-async def unblock_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID) -> None:
+async def unblock_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID) -> None:
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     if not await orgs_db.unblock_worker(conn, organisation_id, worker_id):
         raise NotFound("blocked worker")
 
 
-async def blocked_workers(conn, p: Principal, organisation_id: UUID):
+async def blocked_workers(conn: Connection, p: Principal, organisation_id: UUID):
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     return await orgs_db.blocked_workers(conn, organisation_id)
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import audit as audit_db
 from flexpool.db import outbox
 from flexpool.domain.events import Audience, Event, Planners, Users, WorkerOf
 
 
-async def record(conn, *events: Event) -> None:
+async def record(conn: Connection, *events: Event) -> None:
     for e in events:
         await audit_db.record(conn, organisation_id=e.organisation_id, shift_id=e.shift_id,
                               subject_type=e.subject_type, subject_id=e.subject_id, action=e.action, actor=e.actor,
@@ -18,7 +20,7 @@ async def record(conn, *events: Event) -> None:
                                  data=n.data, now=e.at, urgent=n.urgent)
 
 
-async def _users(conn, audience: Audience) -> list[UUID]:
+async def _users(conn: Connection, audience: Audience) -> list[UUID]:
     match audience:
         case Planners(organisation_id):
             return await outbox.planners_of(conn, organisation_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import timesheets as timesheets_db
 from flexpool.domain.clock import minutes_between
 from flexpool.domain.events import Event
@@ -16,7 +18,7 @@ AUTO_CONFIRM_AFTER = timedelta(hours=72)
 PLANNING = ("planner", "orgAdmin")
 
 
-async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: datetime, state: str,
+async def timesheets(conn: Connection, p: Principal, *, lo: datetime, hi: datetime, now: datetime, state: str,
                      organisation_id: UUID | None = None, after=None, limit: int = 50):
     """The planner's list of hours: what still waits for confirmation (and is confirmed as planned at
     `ends_at` + 72 h), or what was confirmed."""
@@ -29,7 +31,7 @@ async def timesheets(conn, p: Principal, *, lo: datetime, hi: datetime, now: dat
     return await timesheets_db.for_organisations(conn, orgs, lo, hi, now, state, after, limit)
 
 
-async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
+async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
                   break_minutes: int = 0, no_show: bool = False):
     a = await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
     if a["status"] != "booked":
@@ -69,7 +71,7 @@ async def confirm(conn, p: Principal, assignment_id: UUID, now: datetime, *, sta
     return await timesheets_db.get(conn, assignment_id)
 
 
-async def auto_confirm(conn, now: datetime) -> int:
+async def auto_confirm(conn: Connection, now: datetime) -> int:
     """Unconfirmed timesheets become the planned hours 72 h after the end (written once)."""
     rows = await timesheets_db.confirm_as_planned(conn, now - AUTO_CONFIRM_AFTER, now)
     for r in rows:

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import users as users_db
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Conflict
 from flexpool.services.principal import Principal, Role
 
 
-async def principal_for(conn, subject: str) -> Principal | None:
+async def principal_for(conn: Connection, subject: str) -> Principal | None:
     user = await users_db.principal_row(conn, subject)
     if user is None:
         return None
@@ -27,7 +29,7 @@ def other_region() -> Conflict:
     return Conflict(ProblemType.OTHER_REGION, "This account belongs to another region; a user belongs to one region only.")
 
 
-async def join_region(conn, user_id, region_id) -> None:
+async def join_region(conn: Connection, user_id, region_id) -> None:
     """A user belongs to one region: the first grant settles it; a grant into another one is 409 other-region."""
     if not await users_db.join_region(conn, user_id, region_id):
         raise other_region()

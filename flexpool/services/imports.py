@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
+from asyncpg import Connection
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import users as users_db
@@ -19,7 +20,7 @@ from flexpool.domain import imports as rules
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import AMSTERDAM, local
 from flexpool.domain.events import Event
-from flexpool.domain.vocabulary import ProblemType
+from flexpool.domain.vocabulary import InvitationKind, ProblemType
 from flexpool.imports import tables
 from flexpool.services import access, effects, invitations
 from flexpool.services.errors import ServiceError
@@ -65,7 +66,7 @@ def _finish(report: ImportReport, dry_run: bool) -> ImportReport:
     return report
 
 
-async def import_workers(conn, p: Principal, organisation_id: UUID, content: bytes, content_type: str, *,
+async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, content: bytes, content_type: str, *,
                          dry_run: bool, now: datetime) -> ImportReport:
     org = await access.organisation(conn, p, organisation_id, "orgAdmin")
     header, rows = _read(content, content_type)
@@ -129,7 +130,7 @@ async def import_workers(conn, p: Principal, organisation_id: UUID, content: byt
             payload = invitations.worker_payload(_invited_fields(r), [{"kind": "vog", "number": None,
                                                                         "valid_until": r.vog_valid_until}]
                                                  if r.vog_valid_until else [], [])
-            await invitations.invite(conn, p, org, account, kind="worker", roles=[], worker=payload, now=now)
+            await invitations.invite(conn, p, org, account, kind=InvitationKind.WORKER, roles=[], worker=payload, now=now)
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                          subject_id=organisation_id, action="workers-imported", actor=p.user_id, at=now,
                                          data={"created": report.created, "updated": report.updated,
@@ -164,7 +165,7 @@ def _invited_fields(r: rules.WorkerRecord) -> dict:
     return fields
 
 
-async def import_rosters(conn, p: Principal, organisation_id: UUID, content: bytes, content_type: str, *,
+async def import_rosters(conn: Connection, p: Principal, organisation_id: UUID, content: bytes, content_type: str, *,
                          dry_run: bool, now: datetime) -> ImportReport:
     org = await access.organisation(conn, p, organisation_id, "orgAdmin")
     header, rows = _read(content, content_type)
@@ -225,7 +226,7 @@ async def import_rosters(conn, p: Principal, organisation_id: UUID, content: byt
     return report
 
 
-async def may_import(conn, p: Principal, organisation_id: UUID) -> None:
+async def may_import(conn: Connection, p: Principal, organisation_id: UUID) -> None:
     await access.organisation(conn, p, organisation_id, "orgAdmin")
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import invitations as invitations_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.db.invitations import Invitation
 from flexpool.domain.events import Event
-from flexpool.domain.vocabulary import ProblemType
+from flexpool.domain.vocabulary import InvitationKind, InvitationStatus, ProblemType
 from flexpool.services import access, directory, effects, identity
 from flexpool.services.errors import Conflict, NotFound
 from flexpool.services.principal import Principal
@@ -38,7 +41,8 @@ def _from_payload(payload: dict) -> tuple[dict, list[dict], list[UUID]]:
     return fields, credentials, [UUID(o) for o in payload["excluded"]]
 
 
-async def invite(conn, p: Principal, org, user, *, kind: str, roles: list[str], worker: dict | None, now: datetime):
+async def invite(conn: Connection, p: Principal, org, user, *, kind: InvitationKind, roles: list[str],
+                 worker: dict | None, now: datetime) -> Invitation:
     """Inside the caller's transaction: a pending invitation (renewed if one is pending), audited."""
     invitation_id = await invitations_db.upsert_pending(
         conn, region_id=org["region_id"], organisation_id=org["id"], user_id=user["id"], kind=kind,
@@ -46,53 +50,60 @@ async def invite(conn, p: Principal, org, user, *, kind: str, roles: list[str], 
     await effects.record(conn, Event(organisation_id=org["id"], shift_id=None, subject_type="invitation",
                                      subject_id=invitation_id, action="invited", actor=p.user_id, at=now,
                                      data={"kind": kind, "roles": sorted(set(roles))}))
-    return await invitations_db.get(conn, invitation_id)
+    return await _invitation(conn, invitation_id)
 
 
-async def mine(conn, p: Principal, now: datetime):
+async def _invitation(conn: Connection, invitation_id: UUID) -> Invitation:
+    row = await invitations_db.get(conn, invitation_id)
+    if row is None:
+        raise NotFound("invitation")
+    return row
+
+
+async def mine(conn: Connection, p: Principal, now: datetime) -> list[Invitation]:
     return await invitations_db.pending_for_user(conn, p.user_id, now)
 
 
-async def organisation_invitations(conn, p: Principal, organisation_id: UUID):
-
+async def organisation_invitations(conn: Connection, p: Principal, organisation_id: UUID) -> list[Invitation]:
     await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     return await invitations_db.for_organisation(conn, organisation_id)
 
 
-async def _own_pending(conn, p: Principal, invitation_id: UUID, now: datetime):
+async def _own_pending(conn: Connection, p: Principal, invitation_id: UUID, now: datetime) -> Invitation:
     row = await invitations_db.lock(conn, invitation_id)
-    if row is None or row["user_id"] != p.user_id:
+    if row is None or row.user_id != p.user_id:
         raise NotFound("invitation")
-    if row["status"] != "pending":
-        raise Conflict(ProblemType.CONFLICT, f"This invitation was already {row['status']}.")
-    if row["expires_at"] <= now:
+    if row.status != InvitationStatus.PENDING:
+        raise Conflict(ProblemType.CONFLICT, f"This invitation was already {row.status}.")
+    if row.expires_at <= now:
         raise Conflict(ProblemType.CONFLICT, "This invitation has expired; ask the organisation to invite you again.")
     return row
 
 
-async def accept(conn, p: Principal, invitation_id: UUID, now: datetime):
+async def accept(conn: Connection, p: Principal, invitation_id: UUID, now: datetime) -> Invitation:
     async with conn.transaction():
         row = await _own_pending(conn, p, invitation_id, now)
-        await identity.join_region(conn, p.user_id, row["region_id"])
-        org = {"id": row["organisation_id"], "region_id": row["region_id"]}
-        if row["kind"] == "worker":
+        await identity.join_region(conn, p.user_id, row.region_id)
+        org = {"id": row.organisation_id, "region_id": row.region_id}
+        if row.kind == InvitationKind.WORKER:
             if await workers_db.by_user(conn, p.user_id) is not None:
-                raise Conflict(ProblemType.CONFLICT, "You are a pool worker of another organisation. Ask that employer to "
-                                           "end your worker profile first; then accept this invitation.")
-            fields, credentials, excluded = _from_payload(row["worker"])
+                raise Conflict(ProblemType.CONFLICT, "You are a pool worker of another organisation. Ask that employer "
+                                                     "to end your worker profile first; then accept this invitation.")
+            assert row.worker is not None, "a worker invitation carries the profile to create"
+            fields, credentials, excluded = _from_payload(row.worker)
             await directory.make_worker(conn, p.user_id, org, fields, credentials, excluded)
-        for role in row["roles"]:
-            await users_db.grant(conn, p.user_id, row["region_id"], row["organisation_id"], role)
-        await invitations_db.decide(conn, invitation_id, "accepted", now)
-        await effects.record(conn, Event(organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
+        for role in row.roles:
+            await users_db.grant(conn, p.user_id, row.region_id, row.organisation_id, role)
+        await invitations_db.decide(conn, invitation_id, InvitationStatus.ACCEPTED, now)
+        await effects.record(conn, Event(organisation_id=row.organisation_id, shift_id=None, subject_type="invitation",
                                          subject_id=invitation_id, action="accepted", actor=p.user_id, at=now))
-    return await invitations_db.get(conn, invitation_id)
+    return await _invitation(conn, invitation_id)
 
 
-async def decline(conn, p: Principal, invitation_id: UUID, now: datetime):
+async def decline(conn: Connection, p: Principal, invitation_id: UUID, now: datetime) -> Invitation:
     async with conn.transaction():
         row = await _own_pending(conn, p, invitation_id, now)
-        await invitations_db.decide(conn, invitation_id, "declined", now)
-        await effects.record(conn, Event(organisation_id=row["organisation_id"], shift_id=None, subject_type="invitation",
+        await invitations_db.decide(conn, invitation_id, InvitationStatus.DECLINED, now)
+        await effects.record(conn, Event(organisation_id=row.organisation_id, shift_id=None, subject_type="invitation",
                                          subject_id=invitation_id, action="declined", actor=p.user_id, at=now))
-    return await invitations_db.get(conn, invitation_id)
+    return await _invitation(conn, invitation_id)

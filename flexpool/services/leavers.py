@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
 from flexpool.db import outbox
@@ -23,7 +25,7 @@ from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.clock import AMSTERDAM, local
 from flexpool.domain.events import Event, Notice, Planners
-from flexpool.domain.vocabulary import NotificationKind, ProblemType
+from flexpool.domain.vocabulary import ApplicationStatus, NotificationKind, ProblemType
 from flexpool.services import access, announcements, effects
 from flexpool.services.calendar import new_calendar_secret
 from flexpool.services.errors import Conflict
@@ -34,7 +36,7 @@ PSEUDONYM = "Verwijderde medewerker"
 LEFT = "de medewerker is uit dienst bij de eigen werkgever"
 
 
-async def end_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> None:
+async def end_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> None:
     w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
     if w["ended_at"] is not None:
         return
@@ -45,15 +47,15 @@ async def end_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID,
         for a in await workers_db.future_bookings(conn, worker_id, now):
             await _release_for_leaver(conn, p, a, w, now)
         for ap in await applications_db.pending_for_worker(conn, worker_id):
-            await applications_db.decide(conn, ap["id"], "withdrawn", now=now, by=None, reason=LEFT)
-            await effects.record(conn, Event(organisation_id=ap["organisation_id"], shift_id=ap["shift_id"],
-                                             subject_type="application", subject_id=ap["id"], action="withdrawn", actor=None,
+            await applications_db.decide(conn, ap.id, ApplicationStatus.WITHDRAWN, now=now, by=None, reason=LEFT)
+            await effects.record(conn, Event(organisation_id=ap.organisation_id, shift_id=ap.shift_id,
+                                             subject_type="application", subject_id=ap.id, action="withdrawn", actor=None,
                                              at=now, reason=LEFT))
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="worker",
                                          subject_id=worker_id, action="ended", actor=p.user_id, at=now))
 
 
-async def _release_for_leaver(conn, p: Principal, a, worker, now: datetime) -> None:
+async def _release_for_leaver(conn: Connection, p: Principal, a, worker, now: datetime) -> None:
     """Released without a late-cancellation charge; the borrower's planners hear of it and the place
     goes out again."""
     await assignments_db.cancel(conn, a["id"], now=now, by=p.user_id, reason=LEFT, late_percent=None)
@@ -74,7 +76,7 @@ def retention_start(now: datetime) -> datetime:
     return datetime(monday.year, monday.month, monday.day, tzinfo=AMSTERDAM)
 
 
-async def erase_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> dict:
+async def erase_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> dict:
     w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
     if w["ended_at"] is None:
         raise Conflict(ProblemType.CONFLICT, "Only an ended worker can be erased: end the worker first "
@@ -103,13 +105,13 @@ async def erase_worker(conn, p: Principal, organisation_id: UUID, worker_id: UUI
 FISCAL_RETENTION_YEARS = 7
 
 
-async def purge_expired(conn, now: datetime) -> tuple[int, int]:
+async def purge_expired(conn: Connection, now: datetime) -> tuple[int, int]:
     """Daily: the records kept for erased workers go when the law no longer asks for them."""
     today = local(now).date()
     fiscal = today.replace(year=today.year - FISCAL_RETENTION_YEARS, month=1, day=1)
     return await personal_data_db.purge_expired(conn, retention_start(now), fiscal, PSEUDONYM)
 
 
-async def export(conn, p: Principal, now: datetime) -> dict:
+async def export(conn: Connection, p: Principal, now: datetime) -> dict:
     return {"exportedAt": local(now).isoformat(), "userId": str(p.user_id),
             **await personal_data_db.export(conn, p.user_id)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time
 
+from asyncpg import Connection
+
 from flexpool.db import devices as devices_db
 from flexpool.db import notifications as notifications_db
 from flexpool.db import users as users_db
@@ -16,7 +18,7 @@ from flexpool.services.principal import Principal
 log = logging.getLogger("flexpool.devices")
 
 
-async def profile(conn, p: Principal):
+async def profile(conn: Connection, p: Principal):
     user = await users_db.by_subject(conn, str(p.user_id))
     worker = await workers_db.by_user(conn, p.user_id)
     return user, worker
@@ -25,7 +27,7 @@ async def profile(conn, p: Principal):
 _CAMEL = {"opted_in": "optedIn", "max_travel_km": "maxTravelKm", "max_extra_minutes_per_week": "maxExtraMinutesPerWeek"}
 
 
-async def update_preferences(conn, p: Principal, changes: dict):
+async def update_preferences(conn: Connection, p: Principal, changes: dict):
     """`changes` holds only what the caller sent; worker-only settings need a worker profile."""
     worker_fields = {k: changes[k] for k in ("opted_in", "nights", "max_travel_km", "max_extra_minutes_per_week")
                      if k in changes}
@@ -54,7 +56,7 @@ async def update_preferences(conn, p: Principal, changes: dict):
 MAX_DEVICES_PER_USER = 10
 
 
-async def register_device(conn, p: Principal, token: str, platform: str, now: datetime) -> None:
+async def register_device(conn: Connection, p: Principal, token: str, platform: str, now: datetime) -> None:
     """A token moves to whoever registers it last (a phone changes hands); the move is audited, since it
     also moves that phone's pushes. A user keeps at most 10 devices: the least recently seen go first."""
     async with conn.transaction():
@@ -71,14 +73,14 @@ async def register_device(conn, p: Principal, token: str, platform: str, now: da
         await devices_db.keep_newest(conn, p.user_id, MAX_DEVICES_PER_USER)
 
 
-async def remove_device(conn, p: Principal, token: str) -> None:
+async def remove_device(conn: Connection, p: Principal, token: str) -> None:
     if not await devices_db.delete(conn, p.user_id, token):
         raise NotFound("device")
 
 
-async def devices(conn, p: Principal):
+async def devices(conn: Connection, p: Principal):
     return await devices_db.list_for_user(conn, p.user_id)
 
 
-async def notifications(conn, p: Principal, *, before_id=None, limit=50):
+async def notifications(conn: Connection, p: Principal, *, before_id=None, limit=50):
     return await notifications_db.inbox(conn, p.user_id, before_id=before_id, limit=limit)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import shifts as shifts_db
@@ -16,7 +18,7 @@ from flexpool.services.errors import Forbidden
 from flexpool.services.principal import Principal
 
 
-async def offers(conn, p: Principal, lo: datetime, hi: datetime, now: datetime, *, after=None, limit=50):
+async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now: datetime, *, after=None, limit=50):
     """[(shift, blockers, within availability)], soonest first. A worker who opted out is reached by nothing."""
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
@@ -54,7 +56,7 @@ def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
                               shift["break_minutes"])
 
 
-async def may_see(conn, p: Principal, shift, now: datetime) -> bool:
+async def may_see(conn: Connection, p: Principal, shift, now: datetime) -> bool:
     """A worker sees a shift that is offered to them now, or one they are booked on or applied for."""
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:

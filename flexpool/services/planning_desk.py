@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
@@ -20,7 +22,7 @@ STILL_OPEN_AHEAD = timedelta(hours=4)
 BOARD_CANDIDATES = 100  # the workers checked in full per shift; acceptableBy counts among them
 
 
-async def add_region_planner(conn, p: Principal, *, email: str, name: str, now: datetime):
+async def add_region_planner(conn: Connection, p: Principal, *, email: str, name: str, now: datetime):
     p.require_coordinator()
     async with conn.transaction():
         user = await users_db.get_or_create(conn, email, name)
@@ -31,13 +33,13 @@ async def add_region_planner(conn, p: Principal, *, email: str, name: str, now: 
     return {**dict(user), "name": user["name"] if user["name"] == name else name}
 
 
-async def region_planners(conn, p: Principal):
+async def region_planners(conn: Connection, p: Principal):
     if not (p.is_coordinator or p.is_region_planner):
         raise Forbidden("The region's planners are listed for the coordinator and the planning desk.")
     return await users_db.region_role_holders(conn, p.region_id, "regionPlanner")
 
 
-async def remove_region_planner(conn, p: Principal, user_id: UUID, now: datetime) -> None:
+async def remove_region_planner(conn: Connection, p: Principal, user_id: UUID, now: datetime) -> None:
     p.require_coordinator()
     async with conn.transaction():
         if not await users_db.revoke_region_role(conn, user_id, p.region_id, "regionPlanner"):
@@ -46,7 +48,7 @@ async def remove_region_planner(conn, p: Principal, user_id: UUID, now: datetime
                                          action="region-planner-removed", actor=p.user_id, at=now, region_id=p.region_id))
 
 
-async def board(conn, p: Principal, lo: datetime | None, hi: datetime | None, now: datetime, *, after=None,
+async def board(conn: Connection, p: Principal, lo: datetime | None, hi: datetime | None, now: datetime, *, after=None,
                 limit: int = 20) -> list[tuple]:
     """[(shift, places open, minutes to start, acceptable by, tier)], soonest first."""
     if not (p.is_coordinator or p.is_region_planner):
@@ -66,7 +68,7 @@ async def board(conn, p: Principal, lo: datetime | None, hi: datetime | None, no
     return out
 
 
-async def still_open(conn, now: datetime) -> int:
+async def still_open(conn: Connection, now: datetime) -> int:
     """Timed: urgent shifts still open less than 4 hours before they start; once per shift."""
     count = 0
     for s in await shifts_db.open_urgent_starting(conn, now, now + STILL_OPEN_AHEAD):

@@ -61,9 +61,12 @@ class Principal(msgspec.Struct, frozen=True):
             raise Forbidden()
         raise NotFound("organisation")
 
-    def require_coordinator(self) -> None:
-        if not self.is_coordinator:
+    def require_coordinator(self) -> UUID:
+        """The coordinator's region; Forbidden for everyone else."""
+        region = next((r.region_id for r in self.roles if r.role == "coordinator"), None)
+        if region is None:
             raise Forbidden("Only the region's coordinator may do this.")
+        return region
 
     def require_any(self, *roles: str) -> None:
         if not any(r.role in roles for r in self.roles):

@@ -1,6 +1,8 @@
 """The region: creating it with its first coordinator, and its policy (working time, waves, settling hours)."""
 from __future__ import annotations
 
+from asyncpg import Connection
+
 from flexpool.db import audit as audit_db
 from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
@@ -12,7 +14,7 @@ from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
 
 
-async def create_region(conn, name: str, coordinator_email: str):
+async def create_region(conn: Connection, name: str, coordinator_email: str):
     async with conn.transaction():
         region = await regions_db.by_name(conn, name) or await regions_db.create(conn, name)
         user = await users_db.get_or_create(conn, coordinator_email, coordinator_email.split("@")[0].title())
@@ -21,13 +23,13 @@ async def create_region(conn, name: str, coordinator_email: str):
     return region
 
 
-async def policy(conn, region_id) -> RegionPolicy:
+async def policy(conn: Connection, region_id) -> RegionPolicy:
     """The one way services read a region's rules (working time, waves, settling)."""
     region = await regions_db.get(conn, region_id) if region_id else None
     return region_policy.from_settings(region["settings"] if region else None)
 
 
-async def region(conn, p: Principal) -> tuple:
+async def region(conn: Connection, p: Principal) -> tuple:
     """(region row, policy) of the caller's region: the rules are no secret to anyone working under them."""
     row = await regions_db.get(conn, p.region_id) if p.region_id else None
     if row is None:
@@ -35,22 +37,21 @@ async def region(conn, p: Principal) -> tuple:
     return row, region_policy.from_settings(row["settings"])
 
 
-async def set_policy(conn, p: Principal, new: RegionPolicy, now) -> tuple:
+async def set_policy(conn: Connection, p: Principal, new: RegionPolicy, now) -> tuple:
     """Applies to what happens from now on: shifts already published keep their waves, closed months their
     statements; open months are recomputed with it."""
-    p.require_coordinator()
-    assert p.region_id is not None, "a coordinator belongs to a region"
+    region_id = p.require_coordinator()
     errors = region_policy.problems(new)
     if errors:
         raise Invalid(errors)
     async with conn.transaction():
-        await regions_db.set_settings(conn, p.region_id, region_policy.to_settings(new))
-        await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="region",
-                                         subject_id=p.region_id, action="settings-changed", actor=p.user_id, at=now,
-                                         data=region_policy.to_settings(new), region_id=p.region_id))
+        await regions_db.set_settings(conn, region_id, region_policy.to_settings(new))
+        await effects.record(conn, Event(subject_type="region", subject_id=region_id, action="settings-changed",
+                                         actor=p.user_id, at=now, data=region_policy.to_settings(new),
+                                         region_id=region_id))
     return await region(conn, p)
 
 
-async def history(conn, p: Principal, *, before_id: int | None = None, limit: int = 50):
-    p.require_coordinator()
-    return await audit_db.for_region(conn, p.region_id, before_id=before_id, limit=limit)
+async def history(conn: Connection, p: Principal, *, before_id: int | None = None, limit: int = 50):
+    region = p.require_coordinator()
+    return await audit_db.for_region(conn, region, before_id=before_id, limit=limit)

@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from uuid import UUID
 
+from asyncpg import Connection
+
 from flexpool.db import assignments as assignments_db
 from flexpool.db import shifts as shifts_db
 from flexpool.services import access, settlement
@@ -12,7 +14,7 @@ from flexpool.services.errors import Forbidden, Invalid
 from flexpool.services.principal import Principal
 
 
-async def fill_rate(conn, p: Principal, lo: datetime, hi: datetime, organisation_id: UUID | None):
+async def fill_rate(conn: Connection, p: Principal, lo: datetime, hi: datetime, organisation_id: UUID | None):
     if organisation_id is None:
         if not p.is_coordinator:
             orgs = p.organisations("planner", "orgAdmin")
@@ -32,7 +34,7 @@ async def fill_rate(conn, p: Principal, lo: datetime, hi: datetime, organisation
             "median_minutes_to_fill": round(median(minutes)) if minutes else None}
 
 
-async def loans(conn, p: Principal, month: date):
+async def loans(conn: Connection, p: Principal, month: date):
     book = await settlement.settlement(conn, p, month)
     lent: dict[str, int] = {}
     borrowed: dict[str, int] = {}
@@ -45,7 +47,7 @@ async def loans(conn, p: Principal, month: date):
              "minutes_borrowed": borrowed.get(o, 0)} for o in sorted(names, key=lambda x: names[x])]
 
 
-async def balance(conn, p: Principal, lo: datetime, hi: datetime):
+async def balance(conn: Connection, p: Principal, lo: datetime, hi: datetime):
     """Whether the exchange is mutual, per organisation (coordinator: all; finance: its own)."""
     if hi <= lo or hi - lo > timedelta(days=366):
         raise Invalid([("to", "after from, at most a year later")])

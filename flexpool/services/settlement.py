@@ -11,6 +11,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
+from asyncpg import Connection
 
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
@@ -143,7 +144,7 @@ def correction_for(original, current: Line | None, month: date) -> Line | None:
                 assignment_id=str(original["assignment_id"]), corrects_line_id=str(original["id"]))
 
 
-async def _open_statements(conn, region_id, month: date, closed: set, pricing: Pricing) -> list[Statement]:
+async def _open_statements(conn: Connection, region_id, month: date, closed: set, pricing: Pricing) -> list[Statement]:
     lo, hi = month_instants(month)
     lines: dict[tuple, list[Line]] = defaultdict(list)
     for row in await settlement_db.month_assignments(conn, region_id, lo, hi):
@@ -195,7 +196,7 @@ def _frozen(region_id, month, rows, line_rows, pricing: Pricing) -> list[Stateme
     return out
 
 
-async def month_book(conn, region_id, month: date) -> MonthBook:
+async def month_book(conn: Connection, region_id, month: date) -> MonthBook:
     closed = await settlement_db.closed_months(conn, region_id)
     pricing = await Pricing.load(conn, region_id)
     if month in closed:
@@ -221,7 +222,7 @@ def _visible_organisations(p: Principal) -> set[str] | None:
     return orgs
 
 
-async def settlement(conn, p: Principal, month: date) -> MonthBook:
+async def settlement(conn: Connection, p: Principal, month: date) -> MonthBook:
     visible = _visible_organisations(p)
     book = await month_book(conn, p.region_id, month)
     if visible is None:
@@ -232,7 +233,7 @@ async def settlement(conn, p: Principal, month: date) -> MonthBook:
                      [t for t in book.transfers if t.from_organisation_id in visible or t.to_organisation_id in visible])
 
 
-async def statement(conn, p: Principal, month: date, statement_uuid: UUID) -> Statement:
+async def statement(conn: Connection, p: Principal, month: date, statement_uuid: UUID) -> Statement:
     book = await settlement(conn, p, month)
     found = next((s for s in book.statements if s.id == str(statement_uuid)), None)
     if found is None:
@@ -240,7 +241,7 @@ async def statement(conn, p: Principal, month: date, statement_uuid: UUID) -> St
     return found
 
 
-async def close(conn, p: Principal, month: date, now: datetime) -> MonthBook:
+async def close(conn: Connection, p: Principal, month: date, now: datetime) -> MonthBook:
     p.require_coordinator()
     lo, hi = month_instants(month)
     if hi > now:

@@ -5,6 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
+from asyncpg import Connection
 
 from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
@@ -15,7 +16,7 @@ from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.events import Event
-from flexpool.domain.vocabulary import ProblemType
+from flexpool.domain.vocabulary import ApplicationStatus, ProblemType
 from flexpool.services import access, announcements, effects, regions
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -40,7 +41,7 @@ class ShiftDraft(msgspec.Struct, kw_only=True, frozen=True):
     urgent: bool
 
 
-async def _planner_organisation(conn, p: Principal, organisation_id: UUID | None) -> UUID:
+async def _planner_organisation(conn: Connection, p: Principal, organisation_id: UUID | None) -> UUID:
     orgs = p.organisations(*PLANNING)
     if organisation_id is not None:
         await access.organisation(conn, p, organisation_id, *PLANNING, delegated=True)
@@ -54,7 +55,7 @@ async def _planner_organisation(conn, p: Principal, organisation_id: UUID | None
     return orgs[0]
 
 
-async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, organisation_id: UUID | None = None,
+async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now: datetime, organisation_id: UUID | None = None,
                   batch: bool = False, request_key: str | None = None) -> list:
     """All or nothing: one invalid draft refuses the whole batch, naming the item. A retry of a request that
     was committed (same Idempotency-Key) gets the shifts it published, not a second set."""
@@ -95,7 +96,7 @@ async def publish(conn, p: Principal, drafts: list[ShiftDraft], now: datetime, o
         return [await shifts_db.get(conn, i, p.region_id) for i in ids]
 
 
-async def visible_shift(conn, p: Principal, shift_id: UUID, now: datetime):
+async def visible_shift(conn: Connection, p: Principal, shift_id: UUID, now: datetime):
     """The shift if the caller may see it: its organisation's staff, or a worker it is offered to or booked on."""
     shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
     if shift is None:
@@ -110,26 +111,26 @@ async def visible_shift(conn, p: Principal, shift_id: UUID, now: datetime):
     raise NotFound("shift")
 
 
-async def detail(conn, p: Principal, shift_id: UUID, now: datetime):
+async def detail(conn: Connection, p: Principal, shift_id: UUID, now: datetime):
     shift, staff = await visible_shift(conn, p, shift_id, now)
     if not staff:
         return shift, None, None
     return shift, await assignments_db.for_shift(conn, shift_id), await applications_db.for_shift(conn, shift_id)
 
 
-async def list_for_planner(conn, p: Principal, *, organisation_id=None, status=None, lo=None, hi=None, site_id=None,
+async def list_for_planner(conn: Connection, p: Principal, *, organisation_id=None, status=None, lo=None, hi=None, site_id=None,
                            now, after=None, limit=50):
     org_id = await _planner_organisation(conn, p, organisation_id)
     return await shifts_db.list_for_organisation(conn, org_id, status=status, lo=lo, hi=hi, site_id=site_id, now=now,
                                                  after=after, limit=limit)
 
 
-async def history(conn, p: Principal, shift_id: UUID):
+async def history(conn: Connection, p: Principal, shift_id: UUID):
     await access.shift(conn, p, shift_id, *PLANNING, coordinator=True, delegated=True)
     return await audit_db.for_shift(conn, shift_id)
 
 
-async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime, request_key: str | None = None):
+async def cancel(conn: Connection, p: Principal, shift_id: UUID, reason: str, now: datetime, request_key: str | None = None):
     """Cancel the shift; booked workers are released (late when inside the window) and applications declined."""
     await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     async with conn.transaction():
@@ -143,10 +144,11 @@ async def cancel(conn, p: Principal, shift_id: UUID, reason: str, now: datetime,
             raise Conflict(ProblemType.SHIFT_NOT_OPEN, "This shift is over; confirm the hours instead.")
         for a in await assignments_db.booked_for_shift(conn, shift_id):
             await release(conn, p, a, shift, reason, now, shift_cancelled=True)
-        for ap in await applications_db.pending_for_shift(conn, shift_id):
-            await applications_db.decide(conn, ap["id"], "declined", now=now, by=p.user_id, reason="shift cancelled")
+        for application_id in await applications_db.pending_ids_for_shift(conn, shift_id):
+            await applications_db.decide(conn, application_id, ApplicationStatus.DECLINED, now=now, by=p.user_id,
+                                         reason="shift cancelled")
             await effects.record(conn, Event(organisation_id=shift["organisation_id"], shift_id=shift_id,
-                                             subject_type="application", subject_id=ap["id"], action="declined",
+                                             subject_type="application", subject_id=application_id, action="declined",
                                              actor=p.user_id, at=now, reason="shift cancelled"))
         await shifts_db.cancel(conn, shift_id, now, reason)
         await effects.record(conn, Event(organisation_id=shift["organisation_id"], shift_id=shift_id, subject_type="shift",

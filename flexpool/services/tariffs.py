@@ -5,6 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
+from asyncpg import Connection
 
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
@@ -23,7 +24,7 @@ def _validate_functions(functions: dict[str, int], field: str = "functions") -> 
         raise Invalid(errors)
 
 
-async def region_table(conn, region_id) -> dict:
+async def region_table(conn: Connection, region_id) -> dict:
     row = await tariffs_db.region_table(conn, region_id)
     functions = dict(DEFAULT_TARIFFS)
     if row:
@@ -33,12 +34,12 @@ async def region_table(conn, region_id) -> dict:
             "ort": ort_tables(row["ort"] if row else None)}
 
 
-async def get_region(conn, p: Principal) -> dict:
+async def get_region(conn: Connection, p: Principal) -> dict:
     p.require_any("coordinator", "finance", "orgAdmin", "planner")
     return await region_table(conn, p.region_id)
 
 
-async def put_region(conn, p: Principal, *, functions: dict[str, int], vat_percent: int,
+async def put_region(conn: Connection, p: Principal, *, functions: dict[str, int], vat_percent: int,
                      exemptions: list[dict], now: datetime, ort: dict[str, list[Band]] | None = None) -> dict:
     """Replaces the region's table: cost prices, VAT and its exemptions, and the ORT tables it replaces
     (left out: the CAO defaults). Applies to open months; closed months keep what they were closed with."""
@@ -68,12 +69,12 @@ async def put_region(conn, p: Principal, *, functions: dict[str, int], vat_perce
     return await region_table(conn, p.region_id)
 
 
-async def get_organisation(conn, p: Principal, organisation_id: UUID) -> dict:
+async def get_organisation(conn: Connection, p: Principal, organisation_id: UUID) -> dict:
     await access.organisation(conn, p, organisation_id, "finance", "orgAdmin", "planner", coordinator=True)
     return await tariffs_db.override(conn, organisation_id, p.region_id)
 
 
-async def put_organisation(conn, p: Principal, organisation_id: UUID, functions: dict[str, int], now: datetime):
+async def put_organisation(conn: Connection, p: Principal, organisation_id: UUID, functions: dict[str, int], now: datetime):
     """The lender's own cost prices for its own workers, overriding the region's table."""
     await access.organisation(conn, p, organisation_id, "finance", "orgAdmin")
     _validate_functions(functions)

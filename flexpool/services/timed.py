@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from asyncpg import Connection
+
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
@@ -16,7 +18,7 @@ REMINDER_AHEAD = timedelta(hours=12)
 CREDENTIAL_NOTICE = timedelta(days=30)
 
 
-async def reminders(conn, now: datetime) -> int:
+async def reminders(conn: Connection, now: datetime) -> int:
     """A reminder to the worker when a booked shift starts within 12 hours."""
     rows = await assignments_db.starting_unreminded(conn, now, now + REMINDER_AHEAD)
     count = 0
@@ -28,7 +30,7 @@ async def reminders(conn, now: datetime) -> int:
     return count
 
 
-async def hours_to_confirm(conn, now: datetime) -> int:
+async def hours_to_confirm(conn: Connection, now: datetime) -> int:
     """After a shift ends, its planners are asked to confirm the hours (until someone did)."""
     rows = await timesheets_db.awaiting_confirmation(conn, now, AUTO_CONFIRM_AFTER)
     count = 0
@@ -40,7 +42,7 @@ async def hours_to_confirm(conn, now: datetime) -> int:
     return count
 
 
-async def credential_expiry(conn, now: datetime) -> int:
+async def credential_expiry(conn: Connection, now: datetime) -> int:
     """Once per credential and expiry date: the worker and the home employer's admins."""
     today = local(now).date()
     rows = await workers_db.credentials_expiring(conn, today, today + CREDENTIAL_NOTICE)

@@ -66,7 +66,7 @@ async def test_the_daily_flow_through_a_generated_client(database_url, pool, tmp
         # Approval booking: 202 with an application.
         approval = models.ShiftIn(site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig",
                                   starts_at=start + timedelta(days=1), ends_at=start + timedelta(days=1, hours=8),
-                                  break_minutes=30, urgent=True, booking=models.ShiftInBooking.APPROVAL)
+                                  break_minutes=30, urgent=True, booking=models.BookingMode.APPROVAL)
         second = (await publish.asyncio_detailed(client=planner, body=approval)).parsed
         r = await accept.asyncio_detailed(second.id, client=dirk)
         assert r.status_code == 202 and isinstance(r.parsed, models.ApplicationOut) and r.parsed.status == "pending"

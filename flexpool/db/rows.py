@@ -1,0 +1,18 @@
+"""Records become read models: each flexpool/db module names what its queries return as a msgspec Struct
+whose fields are the query's columns, so the shell above reads typed attributes, not strings."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+import msgspec
+
+Model = TypeVar("Model", bound=msgspec.Struct)
+
+
+def one(model: type[Model], record: Mapping[str, Any] | None) -> Model | None:
+    return model(**record) if record is not None else None
+
+
+def many(model: type[Model], records: Iterable[Mapping[str, Any]]) -> list[Model]:
+    return [model(**r) for r in records]
