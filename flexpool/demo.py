@@ -226,12 +226,12 @@ async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime
                                      description=None, urgent=rng.random() < 0.25))
         published = await shift_service.publish(conn, planner, drafts, now)
         for shift in published:
-            if shift["booking"] != "instant" or rng.random() > 0.35:
+            if shift.booking != "instant" or rng.random() > 0.35:
                 continue
-            candidates = (await workers_db.in_pool(conn, region_id, function=shift["function"]))[:40]
+            candidates = (await workers_db.in_pool(conn, region_id, function=shift.function))[:40]
             for worker in rng.sample(candidates, min(6, len(candidates))):
                 try:
-                    await booking.assign(conn, planner, shift["id"], worker, now)
+                    await booking.assign(conn, planner, shift.id, worker, now)
                     break
                 except ServiceError:
                     continue
@@ -266,7 +266,7 @@ async def _last_month(conn: Connection, rng: random.Random, region_id, now: date
                 break_minutes=brk, places=1, booking="instant", description=None, urgent=True)], published)
             for worker in rng.sample(lenders, min(8, len(lenders))):
                 try:
-                    assignment = await booking.assign(conn, planner, shift["id"], worker,
+                    assignment = await booking.assign(conn, planner, shift.id, worker,
                                                       published + timedelta(hours=3))
                     break
                 except ServiceError:

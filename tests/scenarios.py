@@ -108,7 +108,7 @@ class October:
             ends_at=end, break_minutes=brk, places=1, booking="instant", description=None, urgent=True)],
             start - timedelta(days=10))
         worker = await principal_for(conn, f"{worker_key}@mail.test")
-        kind, row = await booking.accept(conn, worker, shift["id"], start - timedelta(days=9))
+        kind, row = await booking.accept(conn, worker, shift.id, start - timedelta(days=9))
         assert kind == "assignment"
         return row
 

@@ -34,7 +34,7 @@ class OfferController(Controller):
                     lambda r: Offer(shift=shift_out(r[0], now), can_accept=not r[1],
                                     blockers=[BlockerOut(b.type, b.words(p.language)) for b in r[1]],
                                     within_availability=r[2]),
-                    lambda r: (r[0]["starts_at"].isoformat(), r[0]["id"]))
+                    lambda r: (r[0].starts_at.isoformat(), r[0].id))
 
 
 class AssignmentController(Controller):

@@ -80,7 +80,7 @@ class ShiftController(Controller):
         rows = await shifts.list_for_planner(
             conn, p, organisation_id=organisation_id, status=status, lo=from_, hi=to, site_id=site_id, now=now,
             after=after, limit=limit + 1)
-        return page(rows, limit, lambda r: shift_out(r, now), lambda r: (r["starts_at"].isoformat(), r["id"]))
+        return page(rows, limit, lambda r: shift_out(r, now), lambda s: (s.starts_at.isoformat(), s.id))
 
     @get("/{shift_id:uuid}", summary="One shift; planners also get its assignments and applications")
     async def detail(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID) -> Shift:

@@ -10,6 +10,7 @@ import msgspec
 from api.wire import Camel, Code, Instant, Out, SkillCode, at
 from flexpool.db.applications import Application
 from flexpool.db.audit import AuditEvent
+from flexpool.db.shifts import Shift as StoredShift
 from flexpool.domain import waves
 from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.vocabulary import (
@@ -136,25 +137,25 @@ class HistoryEvent(Out):
     at: datetime
 
 
-def shift_status(row, now: datetime) -> ShiftStatus:
-    if row["status"] == ShiftStatus.CANCELLED:
+def shift_status(s: StoredShift, now: datetime) -> ShiftStatus:
+    if s.status == ShiftStatus.CANCELLED:
         return ShiftStatus.CANCELLED
-    if row["ends_at"] <= now:
+    if s.ends_at <= now:
         return ShiftStatus.COMPLETED
-    return ShiftStatus(row["status"])
+    return s.status
 
 
-def shift_out(row, now: datetime, assignments=None, applications=None) -> Shift:
+def shift_out(s: StoredShift, now: datetime, assignments=None, applications=None) -> Shift:
     return Shift(
-        id=row["id"], organisation_id=row["organisation_id"], organisation_name=row["organisation_name"],
-        site_id=row["site_id"], site=SiteRef(row["site_id"], row["site_name"], row["site_address"], row["site_city"]),
-        function=row["function"], skills=list(row["skills"]), starts_at=at(row["starts_at"]),
-        ends_at=at(row["ends_at"]), break_minutes=row["break_minutes"],
-        paid_minutes=paid_minutes(row["starts_at"], row["ends_at"], row["break_minutes"]), places=row["places"],
-        places_filled=row["places_filled"], booking=row["booking"], status=shift_status(row, now),
-        tier=waves.tier(waves.WaveSchedule(row["partners_at"], row["region_at"]), now), urgent=row["urgent"],
-        published_at=at(row["published_at"]), partners_at=at(row["partners_at"]), region_at=at(row["region_at"]),
-        description=row["description"], cancelled_at=at(row["cancelled_at"]), cancel_reason=row["cancel_reason"],
+        id=s.id, organisation_id=s.organisation_id, organisation_name=s.organisation_name,
+        site_id=s.site_id, site=SiteRef(s.site_id, s.site_name, s.site_address, s.site_city),
+        function=s.function, skills=list(s.skills), starts_at=at(s.starts_at),
+        ends_at=at(s.ends_at), break_minutes=s.break_minutes,
+        paid_minutes=s.paid_minutes, places=s.places,
+        places_filled=s.places_filled, booking=s.booking, status=shift_status(s, now),
+        tier=waves.tier(waves.WaveSchedule(s.partners_at, s.region_at), now), urgent=s.urgent,
+        published_at=at(s.published_at), partners_at=at(s.partners_at), region_at=at(s.region_at),
+        description=s.description, cancelled_at=at(s.cancelled_at), cancel_reason=s.cancel_reason,
         assignments=[assignment_out(a) for a in assignments] if assignments is not None else None,
         applications=[application_out(a) for a in applications] if applications is not None else None)
 

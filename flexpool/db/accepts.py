@@ -15,7 +15,7 @@ from datetime import datetime
 from asyncpg import Connection
 
 from flexpool.db.outbox import CHANNEL
-from flexpool.db.shifts import SHIFT_SELECT
+from flexpool.db.shifts import SHIFT_SELECT, Shift
 
 # The worker's timeline spans HORIZON around the shift (the longest rule looks 16 weeks back and ahead).
 FACTS = f"""
@@ -49,11 +49,7 @@ SELECT wk.id AS w_id, wk.no AS w_no, wk.user_id AS w_user_id, wk.organisation_id
        wk.date_of_birth AS w_date_of_birth, wk.nights AS w_nights, wk.name AS w_name,
        wk.credentials AS w_credentials, wk.excluded_organisation_ids AS w_excluded_organisation_ids,
        wk.blocked_by AS w_blocked_by, wk.favourite_of AS w_favourite_of,
-       sh.id AS s_id, sh.organisation_id AS s_organisation_id, sh.function AS s_function, sh.skills AS s_skills,
-       sh.starts_at AS s_starts_at, sh.ends_at AS s_ends_at, sh.break_minutes AS s_break_minutes,
-       sh.places AS s_places, sh.places_filled AS s_places_filled, sh.status AS s_status, sh.booking AS s_booking,
-       sh.partners_at AS s_partners_at, sh.region_at AS s_region_at, sh.site_name AS s_site_name,
-       sh.site_latitude AS s_site_latitude, sh.site_longitude AS s_site_longitude,
+       {", ".join(f"sh.{f} AS s_{f}" for f in Shift.__struct_fields__)},
        ARRAY(SELECT p.partner_id FROM partners p WHERE p.organisation_id = sh.organisation_id) AS partner_ids,
        (SELECT settings FROM regions WHERE id = wk.region_id) AS region_settings,
        ARRAY(SELECT t.starts_at FROM timeline t ORDER BY t.starts_at) AS timeline_starts,

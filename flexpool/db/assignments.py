@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from asyncpg import Connection
 
+from flexpool.db.shifts import Shift
+
 ASSIGNMENT_SELECT = """
 SELECT a.*, u.name AS worker_name, w.function AS worker_function, s.site_id, s.function, s.status AS shift_status,
        si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name,
@@ -13,13 +15,13 @@ JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organ
 """
 
 
-async def insert(conn: Connection, *, shift, worker, now, booked_by, request_key=None):
+async def insert(conn: Connection, *, shift: Shift, worker, now, booked_by, request_key=None):
     return await conn.fetchval(
         "INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at, "
         "ends_at, break_minutes, booked_at, booked_by, request_key) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        shift["id"], worker["id"], worker["no"], shift["organisation_id"], worker["organisation_id"],
-        shift["starts_at"], shift["ends_at"], shift["break_minutes"], now, booked_by, request_key)
+        shift.id, worker["id"], worker["no"], shift.organisation_id, worker["organisation_id"],
+        shift.starts_at, shift.ends_at, shift.break_minutes, now, booked_by, request_key)
 
 
 async def by_request(conn: Connection, booked_by, request_key: str, shift_id):

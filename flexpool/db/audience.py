@@ -72,8 +72,8 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
 async def _fetch(conn: Connection, shift, tier: str, partner_ids: list, terms: AudienceTerms, month, week, wishes: bool,
                  tail: str = "", *extra):
     return await conn.fetch(
-        AUDIENCE + tail, shift["region_id"], terms.functions, list(shift["skills"]), tier, shift["organisation_id"],
-        partner_ids, shift["site_latitude"], shift["site_longitude"], shift["starts_at"], shift["ends_at"],
+        AUDIENCE + tail, shift.region_id, terms.functions, list(shift.skills), tier, shift.organisation_id,
+        partner_ids, shift.site_latitude, shift.site_longitude, shift.starts_at, shift.ends_at,
         terms.needs_big, terms.first_day, terms.rest_window, terms.last_day, terms.credential_kinds, terms.night,
         terms.born_by_55, terms.refuses_minors, terms.born_by_18, terms.paid_minutes, *month, terms.weekday,
         terms.start_minute, terms.clock_minutes, *week, wishes, *extra)

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from asyncpg import Connection
 
+from flexpool.db.shifts import Shift
+
 CHANNEL = "flexpool_outbox"
 HIGH_PRIORITY = frozenset({"released", "shift-cancelled"})
 
@@ -37,11 +39,10 @@ async def user_of_worker(conn: Connection, worker_id):
     return await conn.fetchval("SELECT user_id FROM workers WHERE id = $1", worker_id)
 
 
-def shift_data(shift, **extra) -> dict:
-    data = {"shiftId": str(shift["id"]), "startsAt": shift["starts_at"].isoformat(),
-            "endsAt": shift["ends_at"].isoformat(), "function": shift["function"]}
-    if "site_name" in shift.keys():
-        data["siteName"] = shift["site_name"]
+def shift_data(shift: Shift, **extra) -> dict:
+    """What a notification about a shift shows (flexpool.domain.messages renders it)."""
+    data = {"shiftId": str(shift.id), "startsAt": shift.starts_at.isoformat(),
+            "endsAt": shift.ends_at.isoformat(), "function": shift.function, "siteName": shift.site_name}
     data.update({k: str(v) for k, v in extra.items() if v is not None})
     return data
 

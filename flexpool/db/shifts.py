@@ -1,11 +1,53 @@
 """Shifts: publish, read, lock, cancel, and the offers query for one worker."""
 from __future__ import annotations
 
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
 from asyncpg import Connection
 
-SHIFT_SELECT = """
-SELECT s.*, si.name AS site_name, si.address AS site_address, si.city AS site_city,
-       si.latitude AS site_latitude, si.longitude AS site_longitude, o.name AS organisation_name
+from flexpool.db.rows import many, one
+from flexpool.domain.vocabulary import BookingMode, ShiftStatus
+
+
+class Shift(msgspec.Struct, frozen=True, kw_only=True):
+    """A published shift with where it is and whose it is."""
+
+    id: UUID
+    region_id: UUID
+    organisation_id: UUID
+    organisation_name: str
+    site_id: UUID
+    site_name: str
+    site_address: str | None
+    site_city: str | None
+    site_latitude: float | None
+    site_longitude: float | None
+    function: str
+    skills: list[str]
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    paid_minutes: int
+    places: int
+    places_filled: int
+    booking: BookingMode
+    description: str | None
+    urgent: bool
+    status: ShiftStatus  # as stored: open, filled or cancelled
+    published_at: datetime
+    partners_at: datetime
+    region_at: datetime
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+
+
+_SITE = {"site_name": "si.name", "site_address": "si.address", "site_city": "si.city",
+         "site_latitude": "si.latitude", "site_longitude": "si.longitude", "organisation_name": "o.name"}
+COLUMNS = ", ".join(f"{_SITE[f]} AS {f}" if f in _SITE else f"s.{f}" for f in Shift.__struct_fields__)
+SHIFT_SELECT = f"""
+SELECT {COLUMNS}
 FROM shifts s JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = s.organisation_id
 """
 
@@ -21,19 +63,29 @@ async def insert(conn: Connection, *, region_id, organisation_id, site_id, funct
         description, urgent, published_at, partners_at, region_at, created_by, request_key)
 
 
-async def by_request(conn: Connection, created_by, request_key: str, region_id):
+async def by_request(conn: Connection, created_by: UUID, request_key: str, region_id: UUID | None) -> list[Shift]:
     """The shifts an earlier request with this Idempotency-Key published (its committed result)."""
-    return await conn.fetch(SHIFT_SELECT + " WHERE s.created_by = $1 AND s.request_key = $2 AND s.region_id = $3 "
-                            "ORDER BY s.published_at, s.starts_at, s.id", created_by, request_key, region_id)
+    return many(Shift, await conn.fetch(SHIFT_SELECT + " WHERE s.created_by = $1 AND s.request_key = $2 "
+                                        "AND s.region_id = $3 ORDER BY s.published_at, s.starts_at, s.id",
+                                        created_by, request_key, region_id))
 
 
-async def get(conn: Connection, shift_id, region_id):
-    return await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1 AND s.region_id = $2", shift_id, region_id)
+async def get(conn: Connection, shift_id: UUID, region_id: UUID | None) -> Shift | None:
+    return one(Shift, await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1 AND s.region_id = $2", shift_id, region_id))
 
 
-async def by_id(conn: Connection, shift_id):
+async def by_id(conn: Connection, shift_id: UUID) -> Shift | None:
     """For background work that acts on a shift whatever its region (waves, reopening)."""
-    return await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1", shift_id)
+    return one(Shift, await conn.fetchrow(SHIFT_SELECT + " WHERE s.id = $1", shift_id))
+
+
+async def known(conn: Connection, shift_id: UUID) -> Shift:
+    """A shift the caller reached through a row that points at it (an assignment, an application) or through
+    the access check it just passed: it exists (shifts are cancelled, never deleted)."""
+    found = await by_id(conn, shift_id)
+    if found is None:
+        raise LookupError(f"shift {shift_id} is referenced but does not exist")
+    return found
 
 
 async def lock(conn: Connection, shift_id):
@@ -41,8 +93,8 @@ async def lock(conn: Connection, shift_id):
     await conn.execute("SELECT 1 FROM shifts WHERE id = $1 FOR UPDATE", shift_id)
 
 
-async def list_for_organisation(conn: Connection, organisation_id, *, status=None, lo=None, hi=None, site_id=None, now,
-                                after=None, limit=50):
+async def list_for_organisation(conn: Connection, organisation_id: UUID, *, status=None, lo=None, hi=None,
+                                site_id=None, now, after=None, limit=50) -> list[Shift]:
     clauses, args = ["s.organisation_id = $1"], [organisation_id]
 
     def arg(value):
@@ -64,7 +116,7 @@ async def list_for_organisation(conn: Connection, organisation_id, *, status=Non
     if after is not None:
         clauses.append(f"(s.starts_at, s.id) > ({arg(after[0])}, {arg(after[1])})")
     sql = SHIFT_SELECT + " WHERE " + " AND ".join(clauses) + f" ORDER BY s.starts_at, s.id LIMIT {arg(limit)}"
-    return await conn.fetch(sql, *args)
+    return many(Shift, await conn.fetch(sql, *args))
 
 
 async def cancel(conn: Connection, shift_id, now, reason):
@@ -92,12 +144,13 @@ LIMIT $14
 """
 
 
-async def offers(conn: Connection, *, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
-                 worker_id, home, max_travel_km, after, limit):
+async def offers(conn: Connection, *, region_id, now, lo, hi, functions, home_organisation_id,
+                 hidden_organisation_ids, worker_id, home, max_travel_km, after, limit) -> list[Shift]:
     lat, lon = home if home else (None, None)
-    return await conn.fetch(OFFERS, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids,
-                            worker_id, lat, lon, float(max_travel_km) if max_travel_km is not None else None,
-                            after[0] if after else None, after[1] if after else None, limit)
+    return many(Shift, await conn.fetch(
+        OFFERS, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids, worker_id, lat, lon,
+        float(max_travel_km) if max_travel_km is not None else None, after[0] if after else None,
+        after[1] if after else None, limit))
 
 
 
@@ -110,17 +163,17 @@ async def fill_facts(conn: Connection, region_id, organisation_id, lo, hi):
         "AND s.starts_at >= $3 AND s.starts_at < $4", region_id, organisation_id, lo, hi)
 
 
-async def board(conn: Connection, region_id, lo, hi, *, limit: int, after=None):
+async def board(conn: Connection, region_id, lo, hi, *, limit: int, after=None) -> list[Shift]:
     """Open shifts of the region with places left, soonest first (the region's planning board)."""
-    return await conn.fetch(
+    return many(Shift, await conn.fetch(
         SHIFT_SELECT + " WHERE s.region_id = $1 AND s.status = 'open' AND s.places_filled < s.places "
         "AND s.starts_at >= $2 AND s.starts_at < $3 AND ($4::timestamptz IS NULL OR (s.starts_at, s.id) > ($4, $5::uuid)) "
         "ORDER BY s.starts_at, s.id LIMIT $6", region_id, lo, hi, after[0] if after else None,
-        after[1] if after else None, limit)
+        after[1] if after else None, limit))
 
 
-async def open_urgent_starting(conn: Connection, lo, hi):
+async def open_urgent_starting(conn: Connection, lo, hi) -> list[Shift]:
     """Urgent shifts with places still open that start in [lo, hi): the region planners hear of them."""
-    return await conn.fetch(
+    return many(Shift, await conn.fetch(
         SHIFT_SELECT + " WHERE s.status = 'open' AND s.urgent AND s.places_filled < s.places "
-        "AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at", lo, hi)
+        "AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at", lo, hi))

@@ -20,6 +20,7 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
+from flexpool.db.shifts import Shift
 from flexpool.services.errors import NotFound
 from flexpool.services.principal import Principal
 
@@ -56,7 +57,7 @@ async def worker(conn: Connection, p: Principal, organisation_id: UUID, worker_i
 
 
 async def shift(conn: Connection, p: Principal, shift_id: UUID, *roles: str, coordinator: bool = False,
-                delegated: bool = False):
+                delegated: bool = False) -> Shift:
     """A shift, for the roles given at its (publishing) organisation."""
     row = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
     if row is None:
@@ -65,13 +66,13 @@ async def shift(conn: Connection, p: Principal, shift_id: UUID, *roles: str, coo
     return row
 
 
-async def shift_allowed(conn: Connection, p: Principal, row, *roles: str, coordinator: bool = False,
+async def shift_allowed(conn: Connection, p: Principal, row: Shift, *roles: str, coordinator: bool = False,
                         delegated: bool = False) -> None:
     """The gate of `shift` for a shift row already loaded."""
     if delegated and p.is_region_planner:
-        delegated = bool((await orgs_db.get(conn, row["organisation_id"], p.region_id))["delegates_planning"])
+        delegated = bool((await orgs_db.get(conn, row.organisation_id, p.region_id))["delegates_planning"])
     try:
-        p.authorise(row["organisation_id"], *roles, region_id=row["region_id"], coordinator=coordinator,
+        p.authorise(row.organisation_id, *roles, region_id=row.region_id, coordinator=coordinator,
                     delegated=delegated)
     except NotFound:
         raise NotFound("shift") from None

@@ -23,17 +23,17 @@ JUDGED_TOGETHER = 2000  # workers whose work is loaded in one query when a wave 
 
 def _reached_tiers(shift, now: datetime) -> list[str]:
     tiers = ["organisation"]
-    if shift["partners_at"] <= now:
+    if shift.partners_at <= now:
         tiers.append("partners")
-    if shift["region_at"] <= now:
+    if shift.region_at <= now:
         tiers.append("region")
     return tiers
 
 
 def audience_terms(shift, rules: Rules) -> dict:
     """What the audience query needs of a shift under its region's rules (computed once per shift)."""
-    terms = audience.terms(function=shift["function"], skills=list(shift["skills"]), starts_at=shift["starts_at"],
-                           ends_at=shift["ends_at"], break_minutes=shift["break_minutes"], catalogue=CATALOGUE,
+    terms = audience.terms(function=shift.function, skills=list(shift.skills), starts_at=shift.starts_at,
+                           ends_at=shift.ends_at, break_minutes=shift.break_minutes, catalogue=CATALOGUE,
                            rules=rules)
     lo, hi = month_bounds(terms.month)
     return {"terms": terms, "month": (at_local(lo, time(0)), at_local(hi, time(0))),
@@ -42,8 +42,8 @@ def audience_terms(shift, rules: Rules) -> dict:
 
 async def _shift_audience(conn: Connection, shift) -> tuple[list, dict]:
     """The partners and audience terms of an open shift, loaded once for all its tiers."""
-    rules = (await regions.policy(conn, shift["region_id"])).rules
-    return await orgs_db.partners(conn, shift["organisation_id"]), {**audience_terms(shift, rules), "rules": rules}
+    rules = (await regions.policy(conn, shift.region_id)).rules
+    return await orgs_db.partners(conn, shift.organisation_id), {**audience_terms(shift, rules), "rules": rules}
 
 
 async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict) -> list:
@@ -54,12 +54,12 @@ async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict
     candidates = await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, **terms)
     user_of = {r["worker_id"]: r["user_id"] for r in candidates}
     ids = list(user_of)
-    interval = worktime.Interval(shift["starts_at"], shift["ends_at"], shift["break_minutes"])
-    lo, hi = shift["starts_at"] - conflicts.HORIZON, shift["ends_at"] + conflicts.HORIZON
+    interval = worktime.Interval(shift.starts_at, shift.ends_at, shift.break_minutes)
+    lo, hi = shift.starts_at - conflicts.HORIZON, shift.ends_at + conflicts.HORIZON
     users = []
     for first in range(0, len(ids), JUDGED_TOGETHER):
         rows = await audience_db.timelines(conn, ids[first:first + JUDGED_TOGETHER], lo, hi)
-        day = local(shift["starts_at"]).date()
+        day = local(shift.starts_at).date()
         workers = ((r["worker_id"], conflicts.person(r, day),
                     [worktime.Interval(a, b, m) for a, b, m in zip(r["starts"], r["ends"], r["breaks"], strict=True)])
                    for r in rows)
@@ -76,7 +76,7 @@ async def audience_of(conn: Connection, shift, tier: str) -> list:
 async def announce(conn: Connection, shift_id, now: datetime) -> int:
     """Announce every tier the shift has reached and not yet announced; the number of workers notified."""
     shift = await shifts_db.by_id(conn, shift_id)
-    if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:
+    if shift is None or shift.status != "open" or shift.starts_at <= now:
         return 0
     partner_ids, terms = await _shift_audience(conn, shift)
     notified = 0
@@ -85,7 +85,7 @@ async def announce(conn: Connection, shift_id, now: datetime) -> int:
             continue
         users = await _audience(conn, shift, tier, partner_ids, terms)
         count = await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}",
-                                     data=outbox.shift_data(shift), now=now, urgent=shift["urgent"])
+                                     data=outbox.shift_data(shift), now=now, urgent=shift.urgent)
         await waves_db.set_reached(conn, shift_id, tier, count)
         notified += count
     return notified
@@ -103,12 +103,12 @@ async def announce_due(conn: Connection, now: datetime, limit: int = 200) -> int
 async def announce_reopened(conn: Connection, shift_id, assignment_id, now: datetime) -> int:
     """A cancelled place reopens at the widest tier reached; pushed as urgent when the start is near."""
     shift = await shifts_db.by_id(conn, shift_id)
-    if shift is None or shift["status"] != "open" or shift["starts_at"] <= now:
+    if shift is None or shift.status != "open" or shift.starts_at <= now:
         return 0
     partner_ids, terms = await _shift_audience(conn, shift)
     users = []
     for tier in _reached_tiers(shift, now):
         users += await _audience(conn, shift, tier, partner_ids, terms)
-    urgent = shift["urgent"] or shift["starts_at"] - now < URGENT_REOPEN
+    urgent = shift.urgent or shift.starts_at - now < URGENT_REOPEN
     return await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}:{assignment_id}",
                                 data=outbox.shift_data(shift, reopened=True), now=now, urgent=urgent)

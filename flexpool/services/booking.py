@@ -21,6 +21,7 @@ from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
+from flexpool.db.shifts import Shift
 from flexpool.domain import policy as region_policy
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
@@ -74,14 +75,14 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
     await workers_db.lock(conn, worker_id)
     await shifts_db.lock(conn, shift_id)
     worker = await workers_db.get(conn, worker_id)
-    shift = await shifts_db.get(conn, shift_id, region_id)
+    shift = await shifts_db.known(conn, shift_id)
     if await assignments_db.is_booked_on(conn, shift_id, worker_id):
         raise _refuse([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)], voice)
-    ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+    ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
                                         check_audience=check_audience)
     if blockers:
-        if voice == "planner" and worker["organisation_id"] != shift["organisation_id"]:
+        if voice == "planner" and worker["organisation_id"] != shift.organisation_id:
             blockers = towards_other_organisation(blockers)
         raise _refuse(blockers, voice)
     try:
@@ -96,11 +97,11 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
     notices = [Notice(to=Users((worker["user_id"],)), key=f"booked:{assignment_id}", data=data,
                       kind=NotificationKind.APPROVED if action == "approved" else NotificationKind.BOOKED)]
     if action == "booked":  # the worker accepted: the shift's planners hear of it
-        notices.append(Notice(to=Planners(shift["organisation_id"]), kind=NotificationKind.ACCEPTED,
+        notices.append(Notice(to=Planners(shift.organisation_id), kind=NotificationKind.ACCEPTED,
                               key=f"accepted:{assignment_id}", data=data))
     await effects.record(conn, Event(
         subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
-        organisation_id=shift["organisation_id"], shift_id=shift_id,
+        organisation_id=shift.organisation_id, shift_id=shift_id,
         data={"workerId": str(worker_id), **(on_behalf or {})}, notices=tuple(notices)))
     await _withdraw_conflicting_applications(conn, worker, shift_id, now, region_id)
     return assignment_id
@@ -114,8 +115,8 @@ async def _withdraw_conflicting_applications(conn: Connection, worker, booked_sh
         return
     rules = await _rules(conn, region_id)
     for ap in pending:
-        shift = await shifts_db.get(conn, ap.shift_id, region_id)
-        ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+        shift = await shifts_db.known(conn, ap.shift_id)
+        ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         working_time = [b for b in await conflicts.blockers(conn, ctx, shift, now, rules=rules, check_audience=False)
                         if b.type in OTHER_WORK or b.type == BlockerType.SHIFT_TOO_LONG]
         if working_time:
@@ -127,27 +128,27 @@ async def _withdraw_conflicting_applications(conn: Connection, worker, booked_sh
                 reason="conflicts with another booked shift"))
 
 
-def _split(facts) -> tuple[dict, dict | None]:
+def _split(facts) -> tuple[dict, Shift | None]:
     """The worker and the shift of a facts row (`w_*`, `s_*`), shaped as the conflict checks read them."""
     worker = {k[2:]: v for k, v in facts.items() if k.startswith("w_")}
-    shift = {k[2:]: v for k, v in facts.items() if k.startswith("s_")} if facts["s_id"] is not None else None
+    shift = Shift(**{k[2:]: v for k, v in facts.items() if k.startswith("s_")}) if facts["s_id"] is not None else None
     return worker, shift
 
 
-def _decide(facts, worker: dict, shift: dict, now: datetime) -> list[Blocker]:
+def _decide(facts, worker: dict, shift: Shift, now: datetime) -> list[Blocker]:
     """Every check of an accept over the loaded facts: the pure domain, no database."""
     existing = [worktime.Interval(a, b, m) for a, b, m, sid in
                 zip(facts["timeline_starts"], facts["timeline_ends"], facts["timeline_breaks"],
-                    facts["timeline_shifts"], strict=True) if sid != shift["id"]]
+                    facts["timeline_shifts"], strict=True) if sid != shift.id]
     rules = region_policy.from_settings(facts["region_settings"]).rules
-    return assess(shift=conflicts.offer(shift, facts["partner_ids"]), shift_status=shift["status"],
-                  places=shift["places"], places_filled=shift["places_filled"], worker=conflicts.candidate(worker),
-                  person=conflicts.person(worker, local(shift["starts_at"]).date()), existing=existing,
-                  break_minutes=shift["break_minutes"], loaned_minutes_that_month=facts["loaned_minutes"], now=now,
+    return assess(shift=conflicts.offer(shift, facts["partner_ids"]), shift_status=shift.status,
+                  places=shift.places, places_filled=shift.places_filled, worker=conflicts.candidate(worker),
+                  person=conflicts.person(worker, local(shift.starts_at).date()), existing=existing,
+                  break_minutes=shift.break_minutes, loaned_minutes_that_month=facts["loaned_minutes"], now=now,
                   catalogue=CATALOGUE, rules=rules)
 
 
-async def _done_or_refused(conn: Connection, facts, worker: dict, shift: dict, now: datetime):
+async def _done_or_refused(conn: Connection, facts, worker: dict, shift: Shift, now: datetime):
     """The booking this request (its Idempotency-Key) already made, or None when the worker may book now;
     a refusal otherwise."""
     if facts["done_id"] is not None:
@@ -173,7 +174,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
     worker, shift = _split(facts)
     if shift is None or never_reaches(conflicts.candidate(worker), conflicts.offer(shift, ())):
         raise NotFound("shift")
-    if shift["booking"] == "approval":
+    if shift.booking == "approval":
         return await _apply(conn, p, await workers_db.by_user(conn, p.user_id), shift_id, now)
     done = await _done_or_refused(conn, facts, worker, shift, now)
     if done is not None:
@@ -208,16 +209,16 @@ async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: da
         existing = await applications_db.pending(conn, shift_id, worker["id"])
         if existing:
             return "application", existing
-        shift = await shifts_db.get(conn, shift_id, worker["region_id"])
-        ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+        shift = await shifts_db.known(conn, shift_id)
+        ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker["region_id"]))
         if blockers:
             raise _refuse(blockers)
         app_id = await applications_db.insert(conn, shift_id, worker["id"], now)
         await effects.record(conn, Event(
             subject_type="application", subject_id=app_id, action="applied", actor=p.user_id, at=now,
-            organisation_id=shift["organisation_id"], shift_id=shift_id,
-            notices=(Notice(to=Planners(shift["organisation_id"]), kind=NotificationKind.APPLICATION,
+            organisation_id=shift.organisation_id, shift_id=shift_id,
+            notices=(Notice(to=Planners(shift.organisation_id), kind=NotificationKind.APPLICATION,
                             key=f"application:{app_id}",
                             data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"])),)))
         return "application", await _application(conn, app_id)
@@ -234,7 +235,7 @@ async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID
     worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if worker is None:
         raise NotFound("worker")
-    if not worker["opted_in"] and worker["organisation_id"] != shift["organisation_id"]:
+    if not worker["opted_in"] and worker["organisation_id"] != shift.organisation_id:
         raise _refuse([Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.WORKER_NOT_IN_POOL)], "planner")
     async with conn.transaction():
         if request_key:
@@ -243,7 +244,7 @@ async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID
                 return done
         assignment_id = await _book(conn, p.user_id, worker_id, shift_id, now, check_audience=False,
                                     action="assigned", region_id=p.region_id,
-                                    on_behalf=access.on_behalf(p, shift["organisation_id"]), request_key=request_key)
+                                    on_behalf=access.on_behalf(p, shift.organisation_id), request_key=request_key)
         return await assignments_db.get(conn, assignment_id)
 
 
@@ -287,7 +288,7 @@ async def decline(conn: Connection, p: Principal, application_id: UUID, now: dat
                 return ap
             raise _already(Reason(f"application-{ap.status}"))
         await applications_db.decide(conn, application_id, ApplicationStatus.DECLINED, now=now, by=p.user_id, reason=reason)
-        shift = await shifts_db.get(conn, ap.shift_id, p.region_id)
+        shift = await shifts_db.known(conn, ap.shift_id)
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="declined", actor=p.user_id, at=now,
             organisation_id=ap.organisation_id, shift_id=ap.shift_id, reason=reason, data=_key(request_key),
@@ -307,7 +308,7 @@ async def withdraw(conn: Connection, p: Principal, application_id: UUID, now: da
         raise _already(Reason(f"application-{ap.status}"))
     async with conn.transaction():
         await applications_db.decide(conn, application_id, ApplicationStatus.WITHDRAWN, now=now, by=p.user_id)
-        shift = await shifts_db.get(conn, ap.shift_id, worker["region_id"])
+        shift = await shifts_db.known(conn, ap.shift_id)
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="withdrawn", actor=p.user_id, at=now,
             organisation_id=ap.organisation_id, shift_id=ap.shift_id,
@@ -325,7 +326,7 @@ async def release(conn: Connection, p: Principal, assignment, shift, reason: str
                   shift_cancelled: bool = False, request_key: str | None = None) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
-    org = await orgs_db.cancellation_policy(conn, shift["organisation_id"])
+    org = await orgs_db.cancellation_policy(conn, shift.organisation_id)
     late = (assignment["home_organisation_id"] != assignment["organisation_id"]
             and assignment["starts_at"] - now < timedelta(minutes=org["late_cancel_window_minutes"]))
     await assignments_db.cancel(conn, assignment["id"], now=now, by=p.user_id, reason=reason,
@@ -333,12 +334,12 @@ async def release(conn: Connection, p: Principal, assignment, shift, reason: str
     kind = NotificationKind.SHIFT_CANCELLED if shift_cancelled else NotificationKind.RELEASED
     await effects.record(conn, Event(
         subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id, at=now,
-        organisation_id=shift["organisation_id"], shift_id=shift["id"], reason=reason,
-        data={"lateCancellation": late, **_key(request_key), **access.on_behalf(p, shift["organisation_id"])},
+        organisation_id=shift.organisation_id, shift_id=shift.id, reason=reason,
+        data={"lateCancellation": late, **_key(request_key), **access.on_behalf(p, shift.organisation_id)},
         notices=(Notice(to=WorkerOf(assignment["worker_id"]), kind=kind, key=f"{kind}:{assignment['id']}",
                         urgent=True, data=outbox.shift_data(shift, assignmentId=assignment["id"], reason=reason)),)))
     if not shift_cancelled:
-        await announcements.announce_reopened(conn, shift["id"], assignment["id"], now)
+        await announcements.announce_reopened(conn, shift.id, assignment["id"], now)
 
 
 async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID, reason: str, now: datetime,
@@ -368,7 +369,7 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
             raise _already(Reason.ASSIGNMENT_CANCELLED)
         if a["ends_at"] <= now:
             raise _already(Reason.SHIFT_OVER)
-        shift = await shifts_db.by_id(conn, a["shift_id"])
+        shift = await shifts_db.known(conn, a["shift_id"])
         if is_planner:
             await release(conn, p, a, shift, reason, now, request_key=request_key)
         else:

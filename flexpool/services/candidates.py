@@ -21,13 +21,13 @@ async def acceptable_by(conn: Connection, shift, now: datetime, rules, cap: int 
     """How many pool workers could accept the shift now (every check of an accept, the wave included),
     among the `cap` nearest who pass the wave's prefilter: a count for the region's board, never names.
     `rules`: the region's working-time rules, read once for the whole board."""
-    partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
+    partner_ids = await orgs_db.partners(conn, shift.organisation_id)
     rows = await audience_db.candidates(conn, shift, partner_ids=partner_ids, limit=cap,
                                         **audience_terms(shift, rules))
     count = 0
     for row in rows:
         worker = await workers_db.get(conn, row["worker_id"])
-        ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+        ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         if not await conflicts.blockers(conn, ctx, shift, now, rules=rules, partner_ids=partner_ids):
             count += 1
     return count
@@ -37,17 +37,17 @@ async def candidates(conn: Connection, p: Principal, shift_id: UUID, now: dateti
     """[(worker, home organisation name, km or None, within their availability)]; only workers who could be
     booked now. Why the others cannot is not shown: it would tell about their other employers' rosters."""
     shift = await planned_shift(conn, p, shift_id)
-    if shift["status"] == "cancelled" or shift["places_filled"] >= shift["places"] or shift["starts_at"] <= now:
+    if shift.status == "cancelled" or shift.places_filled >= shift.places or shift.starts_at <= now:
         return []
-    partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
-    rules = (await regions.policy(conn, shift["region_id"])).rules
+    partner_ids = await orgs_db.partners(conn, shift.organisation_id)
+    rules = (await regions.policy(conn, shift.region_id)).rules
     rows = await audience_db.candidates(conn, shift, partner_ids=partner_ids, limit=limit * 5,
                                         **audience_terms(shift, rules))
-    names = {o["id"]: o["name"] for o in await orgs_db.list_in_region(conn, shift["region_id"])}
+    names = {o["id"]: o["name"] for o in await orgs_db.list_in_region(conn, shift.region_id)}
     out = []
     for row in rows:
         worker = await workers_db.get(conn, row["worker_id"])
-        ctx = await conflicts.WorkerContext.load(conn, worker, shift["starts_at"], shift["ends_at"])
+        ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         if not await conflicts.blockers(conn, ctx, shift, now, rules=rules, partner_ids=partner_ids,
                                         check_audience=False):
             out.append((worker, names.get(worker["organisation_id"]), row["km"], suits(worker, ctx, shift)))

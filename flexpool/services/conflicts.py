@@ -7,6 +7,7 @@ from asyncpg import Connection
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
+from flexpool.db.shifts import Shift
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
@@ -36,12 +37,13 @@ def person(worker, day: date) -> worktime.Person:
     return worktime.Person(age=age_on(birth, day) if birth else None, nights=worker["nights"])
 
 
-def offer(shift, partner_ids) -> Offer:
-    site = (shift["site_latitude"], shift["site_longitude"]) if shift["site_latitude"] is not None else None
-    minutes = int((shift["ends_at"] - shift["starts_at"]).total_seconds() // 60) - shift["break_minutes"]
-    return Offer(organisation_id=str(shift["organisation_id"]), function=shift["function"],
-                 skills=frozenset(shift["skills"]), starts_at=shift["starts_at"], ends_at=shift["ends_at"],
-                 paid_minutes=minutes, partners_at=shift["partners_at"], region_at=shift["region_at"],
+def offer(shift: Shift, partner_ids) -> Offer:
+    site = (shift.site_latitude, shift.site_longitude) \
+        if shift.site_latitude is not None and shift.site_longitude is not None else None
+    minutes = int((shift.ends_at - shift.starts_at).total_seconds() // 60) - shift.break_minutes
+    return Offer(organisation_id=str(shift.organisation_id), function=shift.function,
+                 skills=frozenset(shift.skills), starts_at=shift.starts_at, ends_at=shift.ends_at,
+                 paid_minutes=minutes, partners_at=shift.partners_at, region_at=shift.region_at,
                  partner_organisation_ids=frozenset(map(str, partner_ids)), site=site)
 
 
@@ -71,13 +73,13 @@ class WorkerContext:
         return self.loans[month]
 
 
-async def blockers(conn: Connection, ctx: WorkerContext, shift, now: datetime, *, rules: worktime.Rules,
+async def blockers(conn: Connection, ctx: WorkerContext, shift: Shift, now: datetime, *, rules: worktime.Rules,
                    partner_ids=None, check_audience: bool = True) -> list[Blocker]:
     if partner_ids is None:
-        partner_ids = await orgs_db.partners(conn, shift["organisation_id"])
-    return assess(shift=offer(shift, partner_ids), shift_status=shift["status"], places=shift["places"],
-                  places_filled=shift["places_filled"], worker=candidate(ctx.worker),
-                  person=person(ctx.worker, local(shift["starts_at"]).date()),
-                  existing=ctx.existing(except_shift_id=shift["id"]), break_minutes=shift["break_minutes"],
-                  loaned_minutes_that_month=await ctx.loaned(conn, shift["starts_at"]), now=now,
+        partner_ids = await orgs_db.partners(conn, shift.organisation_id)
+    return assess(shift=offer(shift, partner_ids), shift_status=shift.status, places=shift.places,
+                  places_filled=shift.places_filled, worker=candidate(ctx.worker),
+                  person=person(ctx.worker, local(shift.starts_at).date()),
+                  existing=ctx.existing(except_shift_id=shift.id), break_minutes=shift.break_minutes,
+                  loaned_minutes_that_month=await ctx.loaned(conn, shift.starts_at), now=now,
                   catalogue=CATALOGUE, rules=rules, check_audience=check_audience)

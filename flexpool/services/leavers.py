@@ -59,7 +59,7 @@ async def _release_for_leaver(conn: Connection, p: Principal, a, worker, now: da
     """Released without a late-cancellation charge; the borrower's planners hear of it and the place
     goes out again."""
     await assignments_db.cancel(conn, a["id"], now=now, by=p.user_id, reason=LEFT, late_percent=None)
-    shift = await shifts_db.by_id(conn, a["shift_id"])
+    shift = await shifts_db.known(conn, a["shift_id"])
     await effects.record(conn, Event(
         organisation_id=a["organisation_id"], shift_id=a["shift_id"], subject_type="assignment", subject_id=a["id"],
         action="released", actor=p.user_id, at=now, reason=LEFT, data={"lateCancellation": False, "workerEnded": True},

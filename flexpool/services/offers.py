@@ -33,15 +33,15 @@ async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now
         worker_id=worker["id"], home=home, max_travel_km=worker["max_travel_km"], after=after, limit=limit)
     if not rows:
         return []
-    ctx = await conflicts.WorkerContext.load(conn, worker, rows[0]["starts_at"], max(r["ends_at"] for r in rows))
+    ctx = await conflicts.WorkerContext.load(conn, worker, rows[0].starts_at, max(r.ends_at for r in rows))
     rules = (await regions.policy(conn, worker["region_id"])).rules
     partners: dict[UUID, list] = {}
     out = []
     for shift in rows:
-        if shift["organisation_id"] not in partners:
-            partners[shift["organisation_id"]] = await orgs_db.partners(conn, shift["organisation_id"])
+        if shift.organisation_id not in partners:
+            partners[shift.organisation_id] = await orgs_db.partners(conn, shift.organisation_id)
         out.append((shift, await conflicts.blockers(conn, ctx, shift, now, rules=rules,
-                                                    partner_ids=partners[shift["organisation_id"]]),
+                                                    partner_ids=partners[shift.organisation_id]),
                     suits(worker, ctx, shift)))
     return out
 
@@ -50,10 +50,10 @@ def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
     """Inside the worker's availability windows and weekly cap of extra minutes (their wish, not a rule);
     the cap counts the worker's other FlexPool bookings, not the home roster."""
     bookings = [(r["starts_at"], r["ends_at"], r["break_minutes"]) for r in ctx.rows
-                if r["shift_id"] is not None and r["shift_id"] != shift["id"]]
+                if r["shift_id"] is not None and r["shift_id"] != shift.id]
     return availability.suits([availability.Window(*w) for w in worker["availability"]],
-                              worker["max_extra_minutes_per_week"], bookings, shift["starts_at"], shift["ends_at"],
-                              shift["break_minutes"])
+                              worker["max_extra_minutes_per_week"], bookings, shift.starts_at, shift.ends_at,
+                              shift.break_minutes)
 
 
 async def may_see(conn: Connection, p: Principal, shift, now: datetime) -> bool:
@@ -61,8 +61,8 @@ async def may_see(conn: Connection, p: Principal, shift, now: datetime) -> bool:
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         return False
-    if await assignments_db.ever_on(conn, shift["id"], worker["id"]):
+    if await assignments_db.ever_on(conn, shift.id, worker["id"]):
         return True
     candidate = conflicts.candidate(worker)
-    offer = conflicts.offer(shift, await orgs_db.partners(conn, shift["organisation_id"]))
+    offer = conflicts.offer(shift, await orgs_db.partners(conn, shift.organisation_id))
     return not never_reaches(candidate, offer) and reached(candidate, offer, now)

@@ -62,9 +62,9 @@ async def board(conn: Connection, p: Principal, lo: datetime | None, hi: datetim
     out = []
     for shift in rows:
         count = await candidates.acceptable_by(conn, shift, now, rules, cap=BOARD_CANDIDATES)
-        out.append((shift, shift["places"] - shift["places_filled"],
-                    int((shift["starts_at"] - now).total_seconds() // 60), count,
-                    waves.tier(waves.WaveSchedule(shift["partners_at"], shift["region_at"]), now)))
+        out.append((shift, shift.places - shift.places_filled,
+                    int((shift.starts_at - now).total_seconds() // 60), count,
+                    waves.tier(waves.WaveSchedule(shift.partners_at, shift.region_at), now)))
     return out
 
 
@@ -72,10 +72,10 @@ async def still_open(conn: Connection, now: datetime) -> int:
     """Timed: urgent shifts still open less than 4 hours before they start; once per shift."""
     count = 0
     for s in await shifts_db.open_urgent_starting(conn, now, now + STILL_OPEN_AHEAD):
-        planners = await outbox.region_planners_of(conn, s["region_id"])
+        planners = await outbox.region_planners_of(conn, s.region_id)
         if planners:
             count += await outbox.enqueue(conn, user_ids=planners, kind="still-open", urgent=True, now=now,
-                                          dedupe_key=f"still-open:{s['id']}",
-                                          data=outbox.shift_data(s, organisationName=s["organisation_name"],
-                                                                 placesOpen=s["places"] - s["places_filled"]))
+                                          dedupe_key=f"still-open:{s.id}",
+                                          data=outbox.shift_data(s, organisationName=s.organisation_name,
+                                                                 placesOpen=s.places - s.places_filled))
     return count

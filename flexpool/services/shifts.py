@@ -16,7 +16,7 @@ from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.events import Event
-from flexpool.domain.vocabulary import ApplicationStatus, ProblemType
+from flexpool.domain.vocabulary import ApplicationStatus, ProblemType, ShiftStatus
 from flexpool.services import access, announcements, effects, regions
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -93,7 +93,7 @@ async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now:
         for shift_id in ids:
             await announcements.announce(conn, shift_id, now)
         # Read back before the commit: once committed, nothing may turn the answer into an error.
-        return [await shifts_db.get(conn, i, p.region_id) for i in ids]
+        return [await shifts_db.known(conn, i) for i in ids]
 
 
 async def visible_shift(conn: Connection, p: Principal, shift_id: UUID, now: datetime):
@@ -135,24 +135,24 @@ async def cancel(conn: Connection, p: Principal, shift_id: UUID, reason: str, no
     await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     async with conn.transaction():
         await shifts_db.lock(conn, shift_id)
-        shift = await shifts_db.get(conn, shift_id, p.region_id)
-        if shift["status"] == "cancelled":
+        shift = await shifts_db.known(conn, shift_id)
+        if shift.status == ShiftStatus.CANCELLED:
             if request_key and await audit_db.acted_with_key(conn, shift_id, p.user_id, request_key):
                 return shift
             raise Conflict(ProblemType.SHIFT_NOT_OPEN, "This shift is already cancelled.")
-        if shift["ends_at"] <= now:
+        if shift.ends_at <= now:
             raise Conflict(ProblemType.SHIFT_NOT_OPEN, "This shift is over; confirm the hours instead.")
         for a in await assignments_db.booked_for_shift(conn, shift_id):
             await release(conn, p, a, shift, reason, now, shift_cancelled=True)
         for application_id in await applications_db.pending_ids_for_shift(conn, shift_id):
             await applications_db.decide(conn, application_id, ApplicationStatus.DECLINED, now=now, by=p.user_id,
                                          reason="shift cancelled")
-            await effects.record(conn, Event(organisation_id=shift["organisation_id"], shift_id=shift_id,
+            await effects.record(conn, Event(organisation_id=shift.organisation_id, shift_id=shift_id,
                                              subject_type="application", subject_id=application_id, action="declined",
                                              actor=p.user_id, at=now, reason="shift cancelled"))
         await shifts_db.cancel(conn, shift_id, now, reason)
-        await effects.record(conn, Event(organisation_id=shift["organisation_id"], shift_id=shift_id, subject_type="shift",
+        await effects.record(conn, Event(organisation_id=shift.organisation_id, shift_id=shift_id, subject_type="shift",
                                          subject_id=shift_id, action="cancelled", actor=p.user_id, at=now, reason=reason,
-                                         data={**access.on_behalf(p, shift["organisation_id"]),
+                                         data={**access.on_behalf(p, shift.organisation_id),
                                                **({"requestKey": request_key} if request_key else {})}))
-    return await shifts_db.get(conn, shift_id, p.region_id)
+    return await shifts_db.known(conn, shift_id)

@@ -209,7 +209,7 @@ class World:
                 ends_at=start + timedelta(hours=8), break_minutes=30, places=1, booking="instant", description=None,
                 urgent=True)], start - timedelta(days=10))
             worker = await principal_for(conn, "lender@mail.test")
-            kind, row = await booking.accept(conn, worker, shift["id"], start - timedelta(days=9))
+            kind, row = await booking.accept(conn, worker, shift.id, start - timedelta(days=9))
         return row
 
     def query(self, op: str) -> dict:

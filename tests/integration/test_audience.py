@@ -76,7 +76,7 @@ async def test_the_prefilter_is_sound_and_rules_out_the_definite_cases(client, p
         [shift] = await publish(conn, planner, [ShiftDraft(
             site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig", skills=["bhv"], starts_at=start,
             ends_at=end, break_minutes=45, places=1, booking="instant", description=None, urgent=True)], NOW)
-        shift = await shifts_db.by_id(conn, shift["id"])
+        shift = await shifts_db.by_id(conn, shift.id)
         reached = set(await announcements.audience_of(conn, shift, "region"))
 
         rules = Rules()
@@ -123,7 +123,7 @@ async def test_a_week_already_full_at_home_gets_no_push(client, pool):
         [shift] = await publish(conn, planner, [ShiftDraft(
             site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig", skills=["bhv"], starts_at=start,
             ends_at=end, break_minutes=30, places=1, booking="instant", description=None, urgent=True)], NOW)
-        shift = await shifts_db.by_id(conn, shift["id"])
+        shift = await shifts_db.by_id(conn, shift.id)
         reached = set(await announcements.audience_of(conn, shift, "region"))
         busy_worker = await workers_db.by_user(conn, busy)
         ctx = await WorkerContext.load(conn, busy_worker, start, end)

@@ -91,7 +91,7 @@ async def test_the_wave_query_agrees_with_the_rule(client, pool):
                 site_id=region.sites["Zonnehuis"]["id"], function="verzorgende-ig", skills=[], starts_at=start,
                 ends_at=end, break_minutes=30, places=1, booking="instant", description=None, urgent=True)],
                 datetime(2027, 3, 1, tzinfo=AMSTERDAM))
-            reached = set(await announcements.audience_of(conn, await shifts_db.by_id(conn, shift["id"]), "region"))
+            reached = set(await announcements.audience_of(conn, await shifts_db.by_id(conn, shift.id), "region"))
             paid = int((end - start).total_seconds() // 60) - 30
             expected = {u for u, (ws, cap) in wishes.items() if fits(ws, start, end) and within_cap(cap, 0, paid)}
             assert reached == expected and 0 < len(expected) < len(wishes), (start, len(reached), len(expected))
