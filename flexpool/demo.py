@@ -274,11 +274,11 @@ async def _last_month(conn: Connection, rng: random.Random, region_id, now: date
             else:
                 continue
             if n == 0:  # released the evening before: a late cancellation the lender is paid for
-                await booking.cancel_assignment(conn, planner, assignment["id"], "bewoner overgeplaatst",
+                await booking.cancel_assignment(conn, planner, assignment.id, "bewoner overgeplaatst",
                                                 start - timedelta(hours=10))
             elif n == 1:
-                await hours.confirm(conn, planner, assignment["id"], end + timedelta(hours=2), no_show=True)
+                await hours.confirm(conn, planner, assignment.id, end + timedelta(hours=2), no_show=True)
             elif n % 3 == 0:
-                await hours.confirm(conn, planner, assignment["id"], end + timedelta(hours=2), started_at=start,
+                await hours.confirm(conn, planner, assignment.id, end + timedelta(hours=2), started_at=start,
                                     ended_at=end + timedelta(minutes=30), break_minutes=brk)
     await settlement.close(conn, coordinator, first, now)

@@ -99,7 +99,7 @@ class October:
             self.late = await self.book(conn, "dirk", t(10, 15, 7), t(10, 15, 15), 30)
             self.derde_day = await self.book(conn, "dirk", t(10, 20, 7), t(10, 20, 15), 30)
             self.own_day = await self.book(conn, "zoe", t(10, 21, 7), t(10, 21, 15), 30)
-            await booking.cancel_assignment(conn, self.planner, self.late["id"], "afdeling dicht", t(10, 14, 20))
+            await booking.cancel_assignment(conn, self.planner, self.late.id, "afdeling dicht", t(10, 14, 20))
         return self
 
     async def book(self, conn, worker_key, start, end, brk):
@@ -119,7 +119,7 @@ class October:
                         (self.day, {"startedAt": t(10, 6, 7).isoformat(), "endedAt": t(10, 6, 16).isoformat(),
                                     "breakMinutes": 30}),
                         (self.own_day, {"noShow": True})):
-            r = await self.client.put(f"/v1/assignments/{a['id']}/timesheet", json=body, headers=planner)
+            r = await self.client.put(f"/v1/assignments/{a.id}/timesheet", json=body, headers=planner)
             assert r.status_code == 200, r.text
 
 

@@ -9,10 +9,10 @@ import msgspec
 
 from api.wire import Camel, Code, Instant, Out, SkillCode, at
 from flexpool.db.applications import Application
+from flexpool.db.assignments import Assignment
 from flexpool.db.audit import AuditEvent
 from flexpool.db.shifts import Shift as StoredShift
 from flexpool.domain import waves
-from flexpool.domain.shifts import paid_minutes
 from flexpool.domain.vocabulary import (
     ApplicationStatus,
     AssignmentStatus,
@@ -160,19 +160,16 @@ def shift_out(s: StoredShift, now: datetime, assignments=None, applications=None
         applications=[application_out(a) for a in applications] if applications is not None else None)
 
 
-def assignment_out(row) -> AssignmentOut:
+def assignment_out(a: Assignment) -> AssignmentOut:
     return AssignmentOut(
-        id=row["id"], shift_id=row["shift_id"], worker_id=row["worker_id"], worker_name=row["worker_name"],
-        organisation_id=row["organisation_id"], organisation_name=row["organisation_name"],
-        home_organisation_id=row["home_organisation_id"],
-        site=SiteRef(row["site_id"], row["site_name"], row["site_address"], row["site_city"]), function=row["function"],
-        status=row["status"], starts_at=at(row["starts_at"]), ends_at=at(row["ends_at"]),
-        break_minutes=row["break_minutes"],
-        paid_minutes=paid_minutes(row["starts_at"], row["ends_at"], row["break_minutes"]),
-        booked_at=at(row["booked_at"]), cancelled_at=at(row["cancelled_at"]), cancel_reason=row["cancel_reason"],
-        late_cancellation=row["late_cancellation"],
-        cancellable_until=at(row["starts_at"] - timedelta(minutes=row["worker_cancel_window_minutes"]))
-        if row["status"] == "booked" and row.get("worker_cancel_window_minutes") is not None else None)
+        id=a.id, shift_id=a.shift_id, worker_id=a.worker_id, worker_name=a.worker_name,
+        organisation_id=a.organisation_id, organisation_name=a.organisation_name,
+        home_organisation_id=a.home_organisation_id, site=SiteRef(a.site_id, a.site_name, a.site_address, a.site_city),
+        function=a.function, status=a.status, starts_at=at(a.starts_at), ends_at=at(a.ends_at),
+        break_minutes=a.break_minutes, paid_minutes=a.paid_minutes, booked_at=at(a.booked_at),
+        cancelled_at=at(a.cancelled_at), cancel_reason=a.cancel_reason, late_cancellation=a.late_cancellation,
+        cancellable_until=at(a.starts_at - timedelta(minutes=a.worker_cancel_window_minutes))
+        if a.status == AssignmentStatus.BOOKED else None)
 
 
 def application_out(a: Application) -> ApplicationOut:

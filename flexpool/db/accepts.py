@@ -14,6 +14,8 @@ from datetime import datetime
 
 from asyncpg import Connection
 
+from flexpool.db import assignments
+from flexpool.db.assignments import Assignment
 from flexpool.db.outbox import CHANNEL
 from flexpool.db.shifts import SHIFT_SELECT, Shift
 
@@ -115,19 +117,18 @@ WITH a AS (
 ), wake AS (
     SELECT pg_notify('{CHANNEL}', '')
 )
-SELECT a.*, $10::text AS worker_name, $11::text AS worker_function, s.site_id, s.function,
-       CASE WHEN s.places_filled + 1 >= s.places THEN 'filled' ELSE s.status END AS shift_status,
-       si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name,
-       o.worker_cancel_window_minutes
+SELECT {assignments.columns(worker_name="$10::text", worker_function="$11::text",
+                             shift_status="CASE WHEN s.places_filled + 1 >= s.places THEN 'filled' ELSE s.status END")}
 FROM a CROSS JOIN wake JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id
 JOIN organisations o ON o.id = a.organisation_id
 """
 
 
-async def book(conn: Connection, *, worker, shift_id, now: datetime, booked_by, request_key: str | None, data: dict):
+async def book(conn: Connection, *, worker, shift_id, now: datetime, booked_by, request_key: str | None,
+               data: dict) -> Assignment:
     """The assignment with its audit event and its notifications (the worker's "booked", the shift's
     planners' "accepted"), written together and read back as ASSIGNMENT_SELECT reads it. The fill trigger
     and the exclusion constraint raise here when the database refuses."""
-    return await conn.fetchrow(BOOK, worker["id"], worker["no"], worker["organisation_id"], now, booked_by,
-                               request_key, shift_id, worker["user_id"], json.loads(json.dumps(data, default=str)),
-                               worker["name"], worker["function"])
+    return Assignment(**await conn.fetchrow(
+        BOOK, worker["id"], worker["no"], worker["organisation_id"], now, booked_by, request_key, shift_id,
+        worker["user_id"], json.loads(json.dumps(data, default=str)), worker["name"], worker["function"]))

@@ -2,17 +2,64 @@
 the schema are the last guard; this module only writes and reads."""
 from __future__ import annotations
 
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
 from asyncpg import Connection
 
+from flexpool.db.rows import many, one
 from flexpool.db.shifts import Shift
+from flexpool.domain.vocabulary import AssignmentStatus, ShiftStatus
 
-ASSIGNMENT_SELECT = """
-SELECT a.*, u.name AS worker_name, w.function AS worker_function, s.site_id, s.function, s.status AS shift_status,
-       si.name AS site_name, si.address AS site_address, si.city AS site_city, o.name AS organisation_name,
-       o.worker_cancel_window_minutes
-FROM assignments a JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id
+
+class Assignment(msgspec.Struct, frozen=True, kw_only=True):
+    """A worker booked on a shift, with whom, where and at which organisation."""
+
+    id: UUID
+    shift_id: UUID
+    worker_id: UUID
+    worker_no: int
+    worker_name: str
+    worker_function: str
+    organisation_id: UUID  # the borrower: the shift's organisation
+    organisation_name: str
+    home_organisation_id: UUID  # the lender: the worker's employer
+    site_id: UUID
+    site_name: str
+    site_address: str | None
+    site_city: str | None
+    function: str
+    shift_status: ShiftStatus
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    paid_minutes: int
+    status: AssignmentStatus
+    booked_at: datetime
+    booked_by: UUID | None
+    cancelled_at: datetime | None
+    cancelled_by: UUID | None
+    cancel_reason: str | None
+    late_cancellation_percent: int | None
+    late_cancellation: bool  # generated: a late-cancellation percentage was set
+    worker_cancel_window_minutes: int
+
+
+_JOINED = {"worker_name": "u.name", "worker_function": "w.function", "site_id": "s.site_id", "function": "s.function",
+           "shift_status": "s.status", "site_name": "si.name", "site_address": "si.address", "site_city": "si.city",
+           "organisation_name": "o.name", "worker_cancel_window_minutes": "o.worker_cancel_window_minutes"}
+
+
+def columns(**instead: str) -> str:
+    """The select list of an Assignment; `instead` gives other expressions for some columns."""
+    return ", ".join(f"{instead.get(f) or _JOINED.get(f) or 'a.' + f} AS {f}" for f in Assignment.__struct_fields__)
+
+
+FROM = """FROM assignments a JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id
 JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = a.organisation_id
 """
+ASSIGNMENT_SELECT = f"SELECT {columns()}\n{FROM}"
 
 
 async def insert(conn: Connection, *, shift: Shift, worker, now, booked_by, request_key=None):
@@ -24,28 +71,46 @@ async def insert(conn: Connection, *, shift: Shift, worker, now, booked_by, requ
         shift.starts_at, shift.ends_at, shift.break_minutes, now, booked_by, request_key)
 
 
-async def by_request(conn: Connection, booked_by, request_key: str, shift_id):
+async def by_request(conn: Connection, booked_by: UUID, request_key: str | None, shift_id: UUID) -> Assignment | None:
     """The booking an earlier request with this Idempotency-Key made on this shift (its committed result)."""
-    return await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.booked_by = $1 AND a.request_key = $2 AND a.shift_id = $3",
-                               booked_by, request_key, shift_id)
+    return one(Assignment, await conn.fetchrow(
+        ASSIGNMENT_SELECT + " WHERE a.booked_by = $1 AND a.request_key = $2 AND a.shift_id = $3",
+        booked_by, request_key, shift_id))
 
 
-async def get(conn: Connection, assignment_id):
-    return await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.id = $1", assignment_id)
+async def get(conn: Connection, assignment_id: UUID) -> Assignment | None:
+    return one(Assignment, await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.id = $1", assignment_id))
 
 
-async def for_shift(conn: Connection, shift_id):
-    return await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.shift_id = $1 ORDER BY a.booked_at, a.id", shift_id)
+async def known(conn: Connection, assignment_id: UUID) -> Assignment:
+    """An assignment this use case just wrote or was handed by a check that found it."""
+    found = await get(conn, assignment_id)
+    if found is None:
+        raise LookupError(f"assignment {assignment_id} is referenced but does not exist")
+    return found
 
 
-async def for_worker(conn: Connection, worker_id, lo, hi, statuses=("booked",)):
-    return await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.worker_id = $1 AND a.ends_at > $2 AND a.starts_at < $3 "
-                            "AND a.status = ANY($4::text[]) ORDER BY a.starts_at, a.id", worker_id, lo, hi,
-                            list(statuses))
+async def for_shift(conn: Connection, shift_id: UUID) -> list[Assignment]:
+    return many(Assignment, await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.shift_id = $1 ORDER BY a.booked_at, a.id",
+                                             shift_id))
 
 
-async def booked_for_shift(conn: Connection, shift_id):
-    return await conn.fetch("SELECT * FROM assignments WHERE shift_id = $1 AND status = 'booked'", shift_id)
+async def for_worker(conn: Connection, worker_id: UUID, lo: datetime, hi: datetime,
+                     statuses: tuple[str, ...] = ("booked",)) -> list[Assignment]:
+    return many(Assignment, await conn.fetch(
+        ASSIGNMENT_SELECT + " WHERE a.worker_id = $1 AND a.ends_at > $2 AND a.starts_at < $3 "
+        "AND a.status = ANY($4::text[]) ORDER BY a.starts_at, a.id", worker_id, lo, hi, list(statuses)))
+
+
+async def future_bookings(conn: Connection, worker_id: UUID, now: datetime) -> list[Assignment]:
+    """Booked assignments of the worker that have not started, at any organisation."""
+    return many(Assignment, await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.worker_id = $1 AND a.status = 'booked' "
+                                             "AND a.starts_at > $2 ORDER BY a.starts_at, a.id", worker_id, now))
+
+
+async def booked_for_shift(conn: Connection, shift_id: UUID) -> list[Assignment]:
+    return many(Assignment, await conn.fetch(ASSIGNMENT_SELECT + " WHERE a.shift_id = $1 AND a.status = 'booked' "
+                                             "ORDER BY a.booked_at, a.id", shift_id))
 
 
 async def cancel(conn: Connection, assignment_id, *, now, by, reason, late_percent: int | None = None) -> None:

@@ -146,12 +146,6 @@ async def end(conn: Connection, worker_id, now) -> None:
     await conn.execute("UPDATE workers SET ended_at = $2, updated_at = $2 WHERE id = $1", worker_id, now)
 
 
-async def future_bookings(conn: Connection, worker_id, now):
-    """Booked assignments of the worker that have not started, at any organisation."""
-    return await conn.fetch("SELECT id, shift_id, organisation_id FROM assignments WHERE worker_id = $1 "
-                            "AND status = 'booked' AND starts_at > $2 ORDER BY starts_at", worker_id, now)
-
-
 async def for_import(conn: Connection, organisation_id):
     """The organisation's current workers with what an import compares."""
     return await conn.fetch(

@@ -20,6 +20,7 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
+from flexpool.db.assignments import Assignment
 from flexpool.db.shifts import Shift
 from flexpool.services.errors import NotFound
 from flexpool.services.principal import Principal
@@ -78,12 +79,15 @@ async def shift_allowed(conn: Connection, p: Principal, row: Shift, *roles: str,
         raise NotFound("shift") from None
 
 
-async def assignment(conn: Connection, p: Principal, assignment_id: UUID, *roles: str, delegated: bool = False):
+async def assignment(conn: Connection, p: Principal, assignment_id: UUID, *roles: str,
+                     delegated: bool = False) -> Assignment:
     """An assignment, for the roles given at the borrowing organisation."""
     row = await assignments_db.get(conn, assignment_id)
-    org = await orgs_db.get(conn, row["organisation_id"], p.region_id) if row and p.region_id else None
+    if row is None:
+        raise NotFound("assignment")
+    org = await orgs_db.get(conn, row.organisation_id, p.region_id) if p.region_id else None
     try:
-        p.authorise(row["organisation_id"] if row else None, *roles, region_id=org["region_id"] if org else None,
+        p.authorise(row.organisation_id, *roles, region_id=org["region_id"] if org else None,
                     delegated=delegated and bool(org and org["delegates_planning"]))
     except NotFound:
         raise NotFound("assignment") from None

@@ -327,19 +327,19 @@ async def release(conn: Connection, p: Principal, assignment, shift, reason: str
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
     org = await orgs_db.cancellation_policy(conn, shift.organisation_id)
-    late = (assignment["home_organisation_id"] != assignment["organisation_id"]
-            and assignment["starts_at"] - now < timedelta(minutes=org["late_cancel_window_minutes"]))
-    await assignments_db.cancel(conn, assignment["id"], now=now, by=p.user_id, reason=reason,
+    late = (assignment.home_organisation_id != assignment.organisation_id
+            and assignment.starts_at - now < timedelta(minutes=org["late_cancel_window_minutes"]))
+    await assignments_db.cancel(conn, assignment.id, now=now, by=p.user_id, reason=reason,
                                 late_percent=org["late_cancellation_percent"] if late else None)
     kind = NotificationKind.SHIFT_CANCELLED if shift_cancelled else NotificationKind.RELEASED
     await effects.record(conn, Event(
-        subject_type="assignment", subject_id=assignment["id"], action="released", actor=p.user_id, at=now,
+        subject_type="assignment", subject_id=assignment.id, action="released", actor=p.user_id, at=now,
         organisation_id=shift.organisation_id, shift_id=shift.id, reason=reason,
         data={"lateCancellation": late, **_key(request_key), **access.on_behalf(p, shift.organisation_id)},
-        notices=(Notice(to=WorkerOf(assignment["worker_id"]), kind=kind, key=f"{kind}:{assignment['id']}",
-                        urgent=True, data=outbox.shift_data(shift, assignmentId=assignment["id"], reason=reason)),)))
+        notices=(Notice(to=WorkerOf(assignment.worker_id), kind=kind, key=f"{kind}:{assignment.id}",
+                        urgent=True, data=outbox.shift_data(shift, assignmentId=assignment.id, reason=reason)),)))
     if not shift_cancelled:
-        await announcements.announce_reopened(conn, shift.id, assignment["id"], now)
+        await announcements.announce_reopened(conn, shift.id, assignment.id, now)
 
 
 async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID, reason: str, now: datetime,
@@ -348,7 +348,7 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
     a = await assignments_db.get(conn, assignment_id)
     if a is None:
         raise NotFound("assignment")
-    is_planner = p.has(a["organisation_id"], *PLANNING)
+    is_planner = p.has(a.organisation_id, *PLANNING)
     if not is_planner and p.is_region_planner:
         try:
             await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
@@ -356,38 +356,38 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
         except (Forbidden, NotFound):
             pass
     worker = await workers_db.by_user(conn, p.user_id)
-    is_worker = worker is not None and worker["id"] == a["worker_id"]
+    is_worker = worker is not None and worker["id"] == a.worker_id
     if not (is_planner or is_worker):
         await access.assignment(conn, p, assignment_id)
     async with conn.transaction():
-        await workers_db.lock(conn, a["worker_id"])
-        await shifts_db.lock(conn, a["shift_id"])
-        a = await assignments_db.get(conn, assignment_id)
-        if a["status"] != "booked":
+        await workers_db.lock(conn, a.worker_id)
+        await shifts_db.lock(conn, a.shift_id)
+        a = await assignments_db.known(conn, assignment_id)  # again, under the locks
+        if a.status != "booked":
             if request_key and await audit_db.acted_with_key(conn, assignment_id, p.user_id, request_key):
                 return a
             raise _already(Reason.ASSIGNMENT_CANCELLED)
-        if a["ends_at"] <= now:
+        if a.ends_at <= now:
             raise _already(Reason.SHIFT_OVER)
-        shift = await shifts_db.known(conn, a["shift_id"])
+        shift = await shifts_db.known(conn, a.shift_id)
         if is_planner:
             await release(conn, p, a, shift, reason, now, request_key=request_key)
         else:
-            window = (await orgs_db.cancellation_policy(conn, a["organisation_id"]))["worker_cancel_window_minutes"]
-            if a["starts_at"] - now < timedelta(minutes=window):
+            window = (await orgs_db.cancellation_policy(conn, a.organisation_id))["worker_cancel_window_minutes"]
+            if a.starts_at - now < timedelta(minutes=window):
                 refusal = Blocker(ProblemType.CANCELLATION_WINDOW, Reason.CANCELLATION_WINDOW,
-                                  {"hours": window // 60, "organisation": a["organisation_name"]})
+                                  {"hours": window // 60, "organisation": a.organisation_name})
                 raise Conflict(ProblemType.CANCELLATION_WINDOW, refusal.detail, wording=refusal)
             await assignments_db.cancel(conn, assignment_id, now=now, by=p.user_id, reason=reason)
             await effects.record(conn, Event(
                 subject_type="assignment", subject_id=assignment_id, action="cancelled-by-worker", actor=p.user_id,
-                at=now, organisation_id=a["organisation_id"], shift_id=a["shift_id"], reason=reason,
+                at=now, organisation_id=a.organisation_id, shift_id=a.shift_id, reason=reason,
                 data=_key(request_key),
-                notices=(Notice(to=Planners(a["organisation_id"]), kind=NotificationKind.WORKER_CANCELLED,
+                notices=(Notice(to=Planners(a.organisation_id), kind=NotificationKind.WORKER_CANCELLED,
                                 key=f"worker-cancelled:{assignment_id}",
-                                data=outbox.shift_data(shift, assignmentId=assignment_id, workerName=a["worker_name"],
+                                data=outbox.shift_data(shift, assignmentId=assignment_id, workerName=a.worker_name,
                                                        reason=reason)),)))
-            await announcements.announce_reopened(conn, a["shift_id"], assignment_id, now)
+            await announcements.announce_reopened(conn, a.shift_id, assignment_id, now)
         return await assignments_db.get(conn, assignment_id)
 
 

@@ -34,9 +34,9 @@ async def timesheets(conn: Connection, p: Principal, *, lo: datetime, hi: dateti
 async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
                   break_minutes: int = 0, no_show: bool = False):
     a = await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
-    if a["status"] != "booked":
+    if a.status != "booked":
         raise Conflict(ProblemType.CONFLICT, "This assignment was cancelled; there are no hours to confirm.")
-    if a["starts_at"] > now:
+    if a.starts_at > now:
         raise Conflict(ProblemType.CONFLICT, "The shift has not started yet.")
     if not no_show:
         errors = []
@@ -49,7 +49,7 @@ async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: date
                 errors.append(("endedAt", "at most 24 hours after startedAt"))
             elif break_minutes >= minutes_between(started_at, ended_at):
                 errors.append(("breakMinutes", "must be shorter than the time worked"))
-            if abs(started_at - a["starts_at"]) > timedelta(hours=12):
+            if abs(started_at - a.starts_at) > timedelta(hours=12):
                 errors.append(("startedAt", "more than 12 hours from the planned start"))
             if ended_at > now:
                 errors.append(("endedAt", "lies in the future"))
@@ -61,13 +61,13 @@ async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: date
         await timesheets_db.confirm(conn, assignment_id, started_at=None if no_show else started_at,
                                     ended_at=None if no_show else ended_at, break_minutes=0 if no_show else break_minutes,
                                     no_show=no_show, worked_minutes=worked, by=p.user_id, at=now)
-        await effects.record(conn, Event(organisation_id=a["organisation_id"], shift_id=a["shift_id"],
+        await effects.record(conn, Event(organisation_id=a.organisation_id, shift_id=a.shift_id,
                                          subject_type="assignment", subject_id=assignment_id,
                                          action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
                                          actor=p.user_id, at=now,
                                          data={"workedMinutes": worked,
                                                "previousWorkedMinutes": before["worked_minutes"] if before else None,
-                                               **access.on_behalf(p, a["organisation_id"])}))
+                                               **access.on_behalf(p, a.organisation_id)}))
     return await timesheets_db.get(conn, assignment_id)
 
 

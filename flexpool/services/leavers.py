@@ -23,6 +23,7 @@ from flexpool.db import personal_data as personal_data_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.db.assignments import Assignment
 from flexpool.domain.clock import AMSTERDAM, local
 from flexpool.domain.events import Event, Notice, Planners
 from flexpool.domain.vocabulary import ApplicationStatus, NotificationKind, ProblemType
@@ -44,7 +45,7 @@ async def end_worker(conn: Connection, p: Principal, organisation_id: UUID, work
         await workers_db.lock(conn, worker_id)
         await workers_db.end(conn, worker_id, now)
         await users_db.revoke(conn, w["user_id"], organisation_id, ["worker"])
-        for a in await workers_db.future_bookings(conn, worker_id, now):
+        for a in await assignments_db.future_bookings(conn, worker_id, now):
             await _release_for_leaver(conn, p, a, w, now)
         for ap in await applications_db.pending_for_worker(conn, worker_id):
             await applications_db.decide(conn, ap.id, ApplicationStatus.WITHDRAWN, now=now, by=None, reason=LEFT)
@@ -55,18 +56,18 @@ async def end_worker(conn: Connection, p: Principal, organisation_id: UUID, work
                                          subject_id=worker_id, action="ended", actor=p.user_id, at=now))
 
 
-async def _release_for_leaver(conn: Connection, p: Principal, a, worker, now: datetime) -> None:
+async def _release_for_leaver(conn: Connection, p: Principal, a: Assignment, worker, now: datetime) -> None:
     """Released without a late-cancellation charge; the borrower's planners hear of it and the place
     goes out again."""
-    await assignments_db.cancel(conn, a["id"], now=now, by=p.user_id, reason=LEFT, late_percent=None)
-    shift = await shifts_db.known(conn, a["shift_id"])
+    await assignments_db.cancel(conn, a.id, now=now, by=p.user_id, reason=LEFT, late_percent=None)
+    shift = await shifts_db.known(conn, a.shift_id)
     await effects.record(conn, Event(
-        organisation_id=a["organisation_id"], shift_id=a["shift_id"], subject_type="assignment", subject_id=a["id"],
+        organisation_id=a.organisation_id, shift_id=a.shift_id, subject_type="assignment", subject_id=a.id,
         action="released", actor=p.user_id, at=now, reason=LEFT, data={"lateCancellation": False, "workerEnded": True},
-        notices=(Notice(to=Planners(a["organisation_id"]), kind=NotificationKind.WORKER_CANCELLED,
-                        key=f"worker-cancelled:{a['id']}", urgent=True,
-                        data=outbox.shift_data(shift, assignmentId=a["id"], workerName=worker["name"], reason=LEFT)),)))
-    await announcements.announce_reopened(conn, a["shift_id"], a["id"], now)
+        notices=(Notice(to=Planners(a.organisation_id), kind=NotificationKind.WORKER_CANCELLED,
+                        key=f"worker-cancelled:{a.id}", urgent=True,
+                        data=outbox.shift_data(shift, assignmentId=a.id, workerName=worker["name"], reason=LEFT)),)))
+    await announcements.announce_reopened(conn, a.shift_id, a.id, now)
 
 
 def retention_start(now: datetime) -> datetime:

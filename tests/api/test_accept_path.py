@@ -52,7 +52,7 @@ async def test_an_accept_is_load_lock_load_write_and_a_refusal_is_one_read(clien
         second = await principal_for(conn, "second@mail.test")
         async with Statements(conn) as booked:
             kind, row = await booking.accept(conn, first, shift["id"], now, "key-1")
-        assert kind == "assignment" and row["status"] == "booked" and row["shift_status"] == "filled"
+        assert kind == "assignment" and row.status == "booked" and row.shift_status == "filled"
         assert len(booked.sent) == 6, booked.sent  # facts, BEGIN, lock, facts, book, COMMIT
         assert booked.sent[1].startswith("BEGIN") and booked.sent[2].startswith("WITH worker AS")
         assert booked.sent[-1].startswith("COMMIT")
@@ -64,11 +64,11 @@ async def test_an_accept_is_load_lock_load_write_and_a_refusal_is_one_read(clien
                 assert exc.slug == "shift-full"
         assert len(refused.sent) == 1, refused.sent  # one read, no lock, no transaction
         assert await conn.fetchval("SELECT count(*) FROM notifications WHERE dedupe_key = $1",
-                                   f"booked:{row['id']}") == 1
+                                   f"booked:{row.id}") == 1
         assert await conn.fetchval("SELECT count(*) FROM notifications WHERE dedupe_key = $1",
-                                   f"accepted:{row['id']}") == 1
+                                   f"accepted:{row.id}") == 1
         assert await conn.fetchval("SELECT count(*) FROM audit_events WHERE subject_id = $1 AND action = 'booked'",
-                                   row["id"]) == 1
+                                   row.id) == 1
 
 
 async def test_a_caller_is_read_once_and_forgotten_when_their_roles_change(client, pool):

@@ -21,7 +21,7 @@ async def october(client, pool):
 
 async def test_timesheets(client, october):
     zon, west = october.region.orgs["Zonnehuis"], october.region.orgs["Thuiszorg West"]
-    url = f"/v1/assignments/{october.night['id']}/timesheet"
+    url = f"/v1/assignments/{october.night.id}/timesheet"
     body = {"startedAt": t(10, 24, 23).isoformat(), "endedAt": t(10, 25, 7).isoformat(), "breakMinutes": 30}
     r = await client.put(url, json=body, headers=auth(zon["planner"]))
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
@@ -33,7 +33,7 @@ async def test_timesheets(client, october):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "endedAt"
     r = await client.put(url, json={"noShow": True}, headers=auth(zon["planner"]))
     assert r.json()["workedMinutes"] == 0 and r.json()["noShow"] is True
-    history = (await client.get(f"/v1/shifts/{october.night['shift_id']}/history", headers=auth(zon["planner"]))).json()
+    history = (await client.get(f"/v1/shifts/{october.night.shift_id}/history", headers=auth(zon["planner"]))).json()
     assert [e["action"] for e in history["items"]][-2:] == ["hours-confirmed", "no-show"]
 
 
@@ -43,7 +43,7 @@ async def test_auto_confirm_after_72_hours(client, pool, october):
         assert await auto_confirm(conn, t(10, 28, 6, 59)) == 3   # the 6th, 20th and 21st; not yet the night
         assert await auto_confirm(conn, t(10, 28, 7)) == 1       # 72 h after the night's end
         assert await auto_confirm(conn, t(10, 29, 7)) == 0       # written once
-        night = await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", october.night["id"])
+        night = await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", october.night.id)
     assert night["auto"] and night["worked_minutes"] == 510  # as planned, in absolute time
 
 
@@ -150,7 +150,7 @@ async def test_close_freezes_and_later_changes_become_corrections(client, pool, 
     assert (await client.post("/v1/settlements/2026-10/close", headers=coordinator)).status_code == 409
     assert (await client.get("/v1/settlements/2026-10/statements", headers=coordinator)).json() == before
     # The planner corrects the night after closing: October stays, November carries the difference.
-    r = await client.put(f"/v1/assignments/{october.night['id']}/timesheet", headers=auth(zon["planner"]), json={
+    r = await client.put(f"/v1/assignments/{october.night.id}/timesheet", headers=auth(zon["planner"]), json={
         "startedAt": t(10, 24, 23).isoformat(), "endedAt": t(10, 25, 6).isoformat(), "breakMinutes": 30})
     assert r.status_code == 200 and r.json()["workedMinutes"] == 450
     assert (await client.get("/v1/settlements/2026-10/statements", headers=coordinator)).json() == before
@@ -252,7 +252,7 @@ async def test_late_cancellation_percent_is_the_borrowers_at_the_time(client, po
     assert r.status_code == 200
     async with pool.acquire() as conn:
         second = await october.book(conn, "dirk", t(10, 28, 7), t(10, 28, 15), 30)
-        await booking.cancel_assignment(conn, october.planner, second["id"], "dubbel geboekt", t(10, 28, 1))
+        await booking.cancel_assignment(conn, october.planner, second.id, "dubbel geboekt", t(10, 28, 1))
     await client.patch(f"/v1/organisations/{zon['id']}", headers=auth(zon["admin"]), json={"lateCancellationPercent": 0})
     items = (await client.get("/v1/settlements/2026-10/statements", headers=coordinator)).json()["items"]
     st = next(s for s in items if s["lenderOrganisationId"] == derde["id"])
@@ -272,7 +272,7 @@ async def test_a_tariff_change_after_closing_is_no_correction(client, october):
     assert november == []  # only changed hours are corrected: not a new tariff, not a new way of counting
     await client.put("/v1/region/settings", headers=coordinator, json={})
     zon = october.region.orgs["Zonnehuis"]
-    r = await client.put(f"/v1/assignments/{october.day['id']}/timesheet", headers=auth(zon["planner"]), json={
+    r = await client.put(f"/v1/assignments/{october.day.id}/timesheet", headers=auth(zon["planner"]), json={
         "startedAt": t(10, 6, 7).isoformat(), "endedAt": t(10, 6, 17).isoformat(), "breakMinutes": 30})
     assert r.status_code == 200
     [nov] = (await client.get("/v1/settlements/2026-11/statements", headers=coordinator)).json()["items"]
@@ -289,7 +289,7 @@ async def test_planners_list_the_hours_to_confirm(client, october):
     assert r.status_code == 200, r.text
     rows = r.json()["items"]
     # Booked and started, oldest first; the late-cancelled one is not there.
-    assert [x["assignmentId"] for x in rows] == [str(a["id"]) for a in
+    assert [x["assignmentId"] for x in rows] == [str(a.id) for a in
                                                  (october.day, october.derde_day, october.own_day, october.night)]
     night = rows[-1]
     assert night["status"] == "unconfirmed" and night["timesheet"] is None and night["workerName"] == "Wil"
@@ -301,12 +301,12 @@ async def test_planners_list_the_hours_to_confirm(client, october):
         [x["assignmentId"] for x in rows]
     await october.confirm_all()
     left = (await client.get("/v1/timesheets", params=october_range, headers=planner)).json()["items"]
-    assert [x["assignmentId"] for x in left] == [str(october.derde_day["id"])]
+    assert [x["assignmentId"] for x in left] == [str(october.derde_day.id)]
     done = (await client.get("/v1/timesheets", params={**october_range, "status": "confirmed"},
                              headers=planner)).json()["items"]
     by_id = {x["assignmentId"]: x for x in done}
-    assert by_id[str(october.night["id"])]["timesheet"]["workedMinutes"] == 510
-    assert by_id[str(october.own_day["id"])]["timesheet"]["noShow"] is True
+    assert by_id[str(october.night.id)]["timesheet"]["workedMinutes"] == 510
+    assert by_id[str(october.own_day.id)]["timesheet"]["noShow"] is True
     # The lender's planner sees none of the borrower's hours; finance and workers may not list them.
     assert (await client.get("/v1/timesheets", params=october_range,
                              headers=auth(west["planner"]))).json()["items"] == []

@@ -178,7 +178,7 @@ class World:
         async with self.pool.acquire() as conn:
             notification = await conn.fetchval("SELECT min(id) FROM notifications")
         self.ids = {"org_id": zon["id"], "worker_id": self.own["id"], "user_id": extra["id"], "shift_id": shift["id"],
-                    "application_id": application["id"], "assignment_id": assignment["id"],
+                    "application_id": application["id"], "assignment_id": assignment.id,
                     "invitation_id": invitation["id"], "statement_id": statements["items"][0]["id"],
                     "notification_id": notification, "month": "2026-10", "token": "matrix-device-token",
                     "slug": "not-found", "secret": "x" * 43}

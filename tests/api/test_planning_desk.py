@@ -54,7 +54,7 @@ async def test_the_planning_desk_acts_for_delegating_organisations(client, pool)
     shift = res.json()
     res = await client.post(f"/v1/shifts/{shift['id']}/assign", headers=desk, json={"workerId": october.west["id"]})
     assert res.status_code == 201, res.text
-    res = await client.put(f"/v1/assignments/{october.day['id']}/timesheet", headers=desk, json={"noShow": True})
+    res = await client.put(f"/v1/assignments/{october.day.id}/timesheet", headers=desk, json={"noShow": True})
     assert res.status_code == 200, res.text
     history = (await client.get(f"/v1/shifts/{shift['id']}/history", headers=auth(zon["planner"]))).json()["items"]
     assert [(e["action"], e["actorName"]) for e in history] == [("published", "Regio"), ("assigned", "Regio")]

@@ -53,7 +53,7 @@ async def test_every_kind_of_statement_passes_the_validators(client, pool):
     closed = await ubl(client, october, "2026-10", "Thuiszorg West", coordinator)
     issue = ET.fromstring(closed).findtext("cbc:IssueDate", namespaces=UBL)
     assert issue == datetime.now(AMSTERDAM).date().isoformat()  # the closing day, fixed from now on
-    res = await client.put(f"/v1/assignments/{october.day['id']}/timesheet", headers=auth(r.orgs["Zonnehuis"]["planner"]),
+    res = await client.put(f"/v1/assignments/{october.day.id}/timesheet", headers=auth(r.orgs["Zonnehuis"]["planner"]),
                            json={"startedAt": t(10, 6, 7).isoformat(), "endedAt": t(10, 6, 17).isoformat(),
                                  "breakMinutes": 30})
     assert res.status_code == 200, res.text

@@ -73,7 +73,7 @@ async def test_the_daily_flow_through_a_generated_client(database_url, pool, tmp
 
         # The hours of October, then October's statement between Thuiszorg West and Zonnehuis.
         timesheet = op("hours.v1_assignments_assignment_id_timesheet_timesheet")
-        r = await timesheet.asyncio_detailed(october.day["id"], client=planner, body=models.TimesheetIn(no_show=True))
+        r = await timesheet.asyncio_detailed(october.day.id, client=planner, body=models.TimesheetIn(no_show=True))
         assert r.status_code == 200 and isinstance(r.parsed, models.Timesheet) and r.parsed.no_show
         finance = as_user(zon["finance"])
         listing = await op("settlement.v1_settlements_month_statements_statements").asyncio("2026-10", client=finance)
