@@ -214,7 +214,7 @@ async def test_partners_and_blocked_workers(client, region):
     assert r.status_code == 404
 
 
-async def test_me_preferences_and_devices(client, region):
+async def test_me_and_preferences(client, region):
     w = await region.worker("Zonnehuis", "dina")
     me = auth("dina@mail.test")
     r = await client.get("/v1/me", headers=me)
@@ -231,7 +231,13 @@ async def test_me_preferences_and_devices(client, region):
                      "maxExtraMinutesPerWeek": None}
     r = await client.patch("/v1/me/preferences", headers=me, json={"quietHours": {"from": "25:00", "to": "07:00"}})
     assert r.status_code == 422
-    # When extra shifts suit: windows on the clock (one past midnight) and a weekly cap.
+
+
+async def test_when_extra_shifts_suit_a_worker(client, region):
+    """Availability windows on the clock (one past midnight) and a weekly cap of extra minutes."""
+    await region.worker("Zonnehuis", "dina")
+    me = auth("dina@mail.test")
+    await client.patch("/v1/me/preferences", headers=me, json={"maxTravelKm": 25})
     windows = [{"day": "tue", "from": "18:00", "to": "22:00"}, {"day": "sat", "from": "22:00", "to": "07:00"}]
     r = await client.patch("/v1/me/preferences", headers=me, json={"availability": windows,
                                                                    "maxExtraMinutesPerWeek": 480})
@@ -245,13 +251,21 @@ async def test_me_preferences_and_devices(client, region):
     assert r.json()["preferences"]["availability"] == []  # any time suits again
     r = await client.patch("/v1/me/preferences", headers=me, json={"digest": "hourly"})
     assert r.status_code == 422
-    # A planner has no worker profile: worker-only preferences are refused, language is fine.
+
+
+async def test_a_planner_has_no_worker_preferences(client, region):
+    """A planner has no worker profile: worker-only preferences are refused, language is fine."""
     planner = auth(region.orgs["Zonnehuis"]["planner"])
     assert (await client.patch("/v1/me/preferences", headers=planner, json={"nights": True})).status_code == 422
     r = await client.patch("/v1/me/preferences", headers=planner, json={"availability": []})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "availability"
     assert (await client.patch("/v1/me/preferences", headers=planner, json={"language": "en"})).status_code == 200
-    # Devices.
+
+
+async def test_devices_are_registered_listed_and_removed_by_their_owner(client, region):
+    await region.worker("Zonnehuis", "dina")
+    me = auth("dina@mail.test")
+    planner = auth(region.orgs["Zonnehuis"]["planner"])
     token = "fcm:APA91b-token_1"
     assert (await client.put(f"/v1/me/devices/{token}", headers=me, json={"platform": "android"})).status_code == 204
     assert (await client.put("/v1/me/devices/second", headers=me, json={"platform": "ios"})).status_code == 204

@@ -47,7 +47,19 @@ async def test_auto_confirm_after_72_hours(client, pool, october):
     assert night["auto"] and night["worked_minutes"] == 510  # as planned, in absolute time
 
 
-async def test_statements_positions_and_exports(client, october):
+async def _statement(client, october, lender: str):
+    """October confirmed; the coordinator's headers and the statement of `lender` to Zonnehuis in full."""
+    await october.confirm_all()
+    coordinator = auth(october.region.coordinator)
+    statements = (await client.get("/v1/settlements/2026-10/statements", headers=coordinator)).json()["items"]
+    lender_id = october.region.orgs[lender]["id"]
+    summary = next(s for s in statements if s["lenderOrganisationId"] == lender_id)
+    r = await client.get(f"/v1/settlements/2026-10/statements/{summary['id']}", headers=coordinator)
+    assert r.status_code == 200, r.text
+    return coordinator, r.json()
+
+
+async def test_positions_and_transfers_add_up_to_the_statements(client, october):
     await october.confirm_all()
     zon, west, derde = (october.region.orgs[n] for n in ("Zonnehuis", "Thuiszorg West", "Derde Huis"))
     coordinator = auth(october.region.coordinator)
@@ -67,22 +79,24 @@ async def test_statements_positions_and_exports(client, october):
     assert sorted((x["fromOrganisationId"], x["toOrganisationId"], x["amountCents"]) for x in book["transfers"]) == \
         sorted((zon["id"], s["lenderOrganisationId"], s["totalCents"]) for s in statements)
 
-    west_statement = by_lender[west["id"]]
-    detail = (await client.get(f"/v1/settlements/2026-10/statements/{west_statement['id']}",
-                               headers=coordinator)).json()
+
+async def test_statement_lines_are_the_amounts_worked_out_by_hand(client, october):
+    _, detail = await _statement(client, october, "Thuiszorg West")
     night = next(x for x in detail["lines"] if x["workDate"] == "2026-10-24")
     assert night["workedMinutes"] == 510 and night["amountCents"] == 46730  # worked out by hand in the rules tests
     assert night["baseCents"] + night["ortCents"] == night["amountCents"]
     assert sum(x["amountCents"] for x in detail["lines"]) == detail["amountCents"]
     assert detail["lineCount"] == len(detail["lines"]) == 2
-    derde_detail = (await client.get(f"/v1/settlements/2026-10/statements/{by_lender[derde['id']]['id']}",
-                                     headers=coordinator)).json()
+    _, derde_detail = await _statement(client, october, "Derde Huis")
     assert {x["kind"] for x in derde_detail["lines"]} == {"late-cancellation", "work"}
     late = next(x for x in derde_detail["lines"] if x["kind"] == "late-cancellation")
     assert late["amountCents"] == 12938 and late["plannedMinutes"] == 450  # 50% of 7.5 h at € 34,50
 
-    # CSV for Dutch Excel: BOM, semicolons, decimal commas; the lines add up to the total.
-    r = await client.get(f"/v1/settlements/2026-10/statements/{west_statement['id']}",
+
+async def test_the_csv_export_is_for_dutch_excel(client, october):
+    """BOM, semicolons, decimal commas; the lines add up to the total."""
+    coordinator, detail = await _statement(client, october, "Thuiszorg West")
+    r = await client.get(f"/v1/settlements/2026-10/statements/{detail['id']}",
                          headers={**coordinator, "Accept": "text/csv"})
     assert r.headers["content-type"].startswith("text/csv") and r.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
@@ -91,8 +105,10 @@ async def test_statements_positions_and_exports(client, october):
     assert sum(cents(row[12]) for row in lines) == detail["amountCents"]
     assert cents(next(row for row in rows if row[0] == "Totaal te betalen")[12]) == detail["totalCents"]
 
-    # XLSX: header block, the lines, the totals.
-    r = await client.get(f"/v1/settlements/2026-10/statements/{west_statement['id']}",
+
+async def test_the_xlsx_export_has_the_header_the_lines_and_the_totals(client, october):
+    coordinator, detail = await _statement(client, october, "Thuiszorg West")
+    r = await client.get(f"/v1/settlements/2026-10/statements/{detail['id']}",
                          headers={**coordinator, "Accept": "application/vnd.openxmlformats-officedocument"
                                                            ".spreadsheetml.sheet"})
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
@@ -104,8 +120,12 @@ async def test_statements_positions_and_exports(client, october):
     total_row = next(row for row in values if row[11] == "Totaal te betalen")
     assert round(total_row[12] * 100) == detail["totalCents"]
 
-    # UBL 2.1 / SI-UBL 2.0: seller the lender, buyer the borrower, totals match the lines to the cent.
-    r = await client.get(f"/v1/settlements/2026-10/statements/{west_statement['id']}",
+
+async def test_the_ubl_invoice_names_lender_and_borrower_with_totals_to_the_cent(client, october):
+    """UBL 2.1 / SI-UBL 2.0: seller the lender, buyer the borrower, totals match the lines to the cent."""
+    coordinator, detail = await _statement(client, october, "Thuiszorg West")
+    west = october.region.orgs["Thuiszorg West"]
+    r = await client.get(f"/v1/settlements/2026-10/statements/{detail['id']}",
                          headers={**coordinator, "Accept": "application/xml"})
     doc = ET.fromstring(r.content)
     amount = lambda path: round(float(doc.find(path, UBL).text) * 100)  # noqa: E731
