@@ -76,13 +76,13 @@ async def main(n: int, per_worker: int) -> None:
     try:
         region = await create_region(conn, "Bench", "coord@bench.test")
         org = await conn.fetchval("INSERT INTO organisations (region_id, name) VALUES ($1, 'Importeur') RETURNING id",
-                                  region["id"])
+                                  region.id)
         base_org = await conn.fetchval("INSERT INTO organisations (region_id, name) VALUES ($1, 'Basis') RETURNING id",
-                                       region["id"])
+                                       region.id)
         admin = await conn.fetchval("INSERT INTO users (email, name, region_id) VALUES ('admin@bench.test', 'A', $1) "
-                                    "RETURNING id", region["id"])
+                                    "RETURNING id", region.id)
         await conn.execute("INSERT INTO memberships (user_id, region_id, organisation_id, role) "
-                           "VALUES ($1, $2, $3, 'orgAdmin')", admin, region["id"], org)
+                           "VALUES ($1, $2, $3, 'orgAdmin')", admin, region.id, org)
     finally:
         await conn.close()
     api = ApiProcess(url)
@@ -108,7 +108,7 @@ async def main(n: int, per_worker: int) -> None:
             b_again = await timed("rosters", rosters, "unchanged")
     finally:
         api.stop()
-    floor = await baseline(url, region["id"], base_org, n, per_worker)
+    floor = await baseline(url, region.id, base_org, n, per_worker)
     total = w.elapsed + b.elapsed
     print(f"workers import, {n} rows ({len(people) // 1024} KiB): dry run {dry.elapsed:.2f} s, import {w.elapsed:.2f} s, "
           f"same file again {again.elapsed:.2f} s (unchanged)")

@@ -115,7 +115,7 @@ def cmd_region(args, settings) -> int:
     except ServiceError as refused:
         print(refused.detail, file=sys.stderr)
         return 2
-    print(f"region {region['name']} ({region['id']}) with coordinator {args.coordinator}")
+    print(f"region {region.name} ({region.id}) with coordinator {args.coordinator}")
     print(tokens.issue(settings.jwt_secret, args.coordinator))
     return 0
 

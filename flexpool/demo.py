@@ -83,11 +83,11 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
         async with conn.transaction():
             region = await regions_db.create(conn, REGION)
             coordinator = await users_db.get_or_create(conn, COORDINATOR, "Carla Coördinator")
-            await users_db.grant(conn, coordinator["id"], region["id"], None, "coordinator")
+            await users_db.grant(conn, coordinator["id"], region.id, None, "coordinator")
             today = now.astimezone(AMSTERDAM).date()
             org_rows = []
             for index, (name, kind, kvk, iban, sites) in enumerate(ORGANISATIONS):
-                org = await orgs_db.create(conn, region["id"], name=name, kvk_number=kvk, iban=iban, kind=kind,
+                org = await orgs_db.create(conn, region.id, name=name, kvk_number=kvk, iban=iban, kind=kind,
                                            cao="ghz" if kind == "ghz" else "vvt")
                 await orgs_db.update(conn, org["id"], {
                     "waadi_registered": index != 4, "waadi_exempt": index == 4, "address": f"{sites[0][0]}laan 1",
@@ -105,19 +105,19 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
                              ("finance", PEOPLE["finance"])]
                 for role, email in staff:
                     user = await users_db.get_or_create(conn, email, f"{role.title()} {name}")
-                    await users_db.grant(conn, user["id"], region["id"], org["id"], role)
+                    await users_db.grant(conn, user["id"], region.id, org["id"], role)
                 for n in range(workers_per_org):
                     email = PEOPLE["worker"] if index == 0 and n == 0 else f"w{index}{n:03d}@demo.test"
-                    await _worker(conn, rng, region["id"], org, email, kind, today, first=(index == 0 and n == 0))
+                    await _worker(conn, rng, region.id, org, email, kind, today, first=(index == 0 and n == 0))
             # Preferred partners: VVT organisations pair up, GHZ organisations pair up.
             vvt = [o["id"] for o in org_rows if o["kind"] == "vvt"]
             ghz = [o["id"] for o in org_rows if o["kind"] == "ghz"]
             for group in (vvt, ghz):
                 for o in group:
                     await orgs_db.set_partners(conn, o, [p for p in group if p != o][:2])
-            await _planning_desk(conn, rng, region["id"], org_rows)
-            await _shifts(conn, rng, region["id"], now)
-            await _last_month(conn, rng, region["id"], now)
+            await _planning_desk(conn, rng, region.id, org_rows)
+            await _shifts(conn, rng, region.id, now)
+            await _last_month(conn, rng, region.id, now)
         return PEOPLE
     finally:
         await conn.close()

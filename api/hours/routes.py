@@ -39,4 +39,4 @@ class HoursController(Controller):
                                       state=status, organisation_id=organisation_id,
                                       after=after,
                                       limit=limit + 1)
-        return page(rows, limit, timesheet_row, lambda r: (r["starts_at"].isoformat(), r["assignment_id"]))
+        return page(rows, limit, timesheet_row, lambda r: (r.starts_at.isoformat(), r.assignment_id))

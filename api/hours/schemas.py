@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from api.wire import Camel, Code, Instant, Out, at
+from flexpool.db import timesheets as timesheets_db
 from flexpool.services import hours
 
 
@@ -49,19 +50,17 @@ class TimesheetRow(Out):
     timesheet: Timesheet | None
 
 
-def timesheet_out(t, break_field: str = "break_minutes") -> Timesheet:
-    return Timesheet(assignment_id=t["assignment_id"], status="confirmed", started_at=at(t["started_at"]),
-                     ended_at=at(t["ended_at"]), break_minutes=t[break_field], no_show=t["no_show"],
-                     worked_minutes=t["worked_minutes"], auto=t["auto"], confirmed_at=at(t["confirmed_at"]))
+def timesheet_out(t: timesheets_db.Timesheet) -> Timesheet:
+    return Timesheet(assignment_id=t.assignment_id, status="confirmed", started_at=at(t.started_at),
+                     ended_at=at(t.ended_at), break_minutes=t.break_minutes, no_show=t.no_show,
+                     worked_minutes=t.worked_minutes, auto=t.auto, confirmed_at=at(t.confirmed_at))
 
 
-def timesheet_row(r) -> TimesheetRow:
-    confirmed = r["confirmed_at"] is not None
+def timesheet_row(r: timesheets_db.TimesheetLine) -> TimesheetRow:
     return TimesheetRow(
-        assignment_id=r["assignment_id"], shift_id=r["shift_id"], worker_id=r["worker_id"],
-        worker_name=r["worker_name"], home_organisation_id=r["home_organisation_id"],
-        home_organisation_name=r["home_organisation_name"], site_name=r["site_name"], function=r["function"],
-        starts_at=at(r["starts_at"]), ends_at=at(r["ends_at"]), break_minutes=r["break_minutes"],
-        status="confirmed" if confirmed else "unconfirmed",
-        auto_confirm_at=None if confirmed else at(r["ends_at"] + hours.AUTO_CONFIRM_AFTER),
-        timesheet=timesheet_out(r, "worked_break") if confirmed else None)
+        assignment_id=r.assignment_id, shift_id=r.shift_id, worker_id=r.worker_id, worker_name=r.worker_name,
+        home_organisation_id=r.home_organisation_id, home_organisation_name=r.home_organisation_name,
+        site_name=r.site_name, function=r.function, starts_at=at(r.starts_at), ends_at=at(r.ends_at),
+        break_minutes=r.break_minutes, status="confirmed" if r.timesheet else "unconfirmed",
+        auto_confirm_at=None if r.timesheet else at(r.ends_at + hours.AUTO_CONFIRM_AFTER),
+        timesheet=timesheet_out(r.timesheet) if r.timesheet else None)

@@ -1,14 +1,53 @@
 """Timesheets (urenregistratie) of assignments, as the borrowing organisation's planners see them."""
 from __future__ import annotations
 
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
 from asyncpg import Connection
+
+from flexpool.db.rows import one
+
+
+class Timesheet(msgspec.Struct, frozen=True, kw_only=True):
+    """The hours confirmed for an assignment (urenregistratie); a later confirmation replaces it."""
+
+    assignment_id: UUID
+    started_at: datetime | None  # None for a no-show
+    ended_at: datetime | None
+    break_minutes: int
+    no_show: bool
+    worked_minutes: int
+    auto: bool  # confirmed as planned 72 h after the end
+    confirmed_by: UUID | None
+    confirmed_at: datetime
+
+
+class TimesheetLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A started assignment as the borrowing planners confirm it, with its timesheet once there is one."""
+
+    assignment_id: UUID
+    shift_id: UUID
+    worker_id: UUID
+    worker_name: str
+    organisation_id: UUID
+    home_organisation_id: UUID
+    home_organisation_name: str
+    function: str
+    site_name: str
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    timesheet: Timesheet | None
+
 
 LIST = """
 SELECT a.id AS assignment_id, a.shift_id, a.worker_id, a.organisation_id, a.home_organisation_id,
        a.starts_at, a.ends_at, a.break_minutes, u.name AS worker_name, h.name AS home_organisation_name,
        s.function, si.name AS site_name,
        t.started_at, t.ended_at, t.break_minutes AS worked_break, t.no_show, t.worked_minutes, t.auto,
-       t.confirmed_at
+       t.confirmed_by, t.confirmed_at
 FROM assignments a
 JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id
 JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id
@@ -23,14 +62,24 @@ LIMIT $8
 """
 
 
-async def for_organisations(conn: Connection, organisation_ids, lo, hi, now, state: str, after, limit: int):
+async def for_organisations(conn: Connection, organisation_ids, lo, hi, now, state: str, after,
+                            limit: int) -> list[TimesheetLine]:
     """Booked assignments that have started, with their timesheet if any; `state`: unconfirmed, confirmed, all."""
     after_at, after_id = after if after else (None, None)
-    return await conn.fetch(LIST, list(organisation_ids), lo, hi, now, state, after_at, after_id, limit)
+    return [_line(r) for r in await conn.fetch(LIST, list(organisation_ids), lo, hi, now, state, after_at, after_id,
+                                               limit)]
 
 
-async def get(conn: Connection, assignment_id):
-    return await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id)
+def _line(r) -> TimesheetLine:
+    sheet = Timesheet(assignment_id=r["assignment_id"], started_at=r["started_at"], ended_at=r["ended_at"],
+                      break_minutes=r["worked_break"], no_show=r["no_show"], worked_minutes=r["worked_minutes"],
+                      auto=r["auto"], confirmed_by=r["confirmed_by"], confirmed_at=r["confirmed_at"]) \
+        if r["confirmed_at"] is not None else None
+    return TimesheetLine(**{f: r[f] for f in TimesheetLine.__struct_fields__ if f != "timesheet"}, timesheet=sheet)
+
+
+async def get(conn: Connection, assignment_id: UUID) -> Timesheet | None:
+    return one(Timesheet, await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id))
 
 
 async def confirm(conn: Connection, assignment_id, *, started_at, ended_at, break_minutes: int, no_show: bool,

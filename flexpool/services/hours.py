@@ -7,6 +7,7 @@ from uuid import UUID
 from asyncpg import Connection
 
 from flexpool.db import timesheets as timesheets_db
+from flexpool.db.timesheets import Timesheet
 from flexpool.domain.clock import minutes_between
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import ProblemType
@@ -32,7 +33,7 @@ async def timesheets(conn: Connection, p: Principal, *, lo: datetime, hi: dateti
 
 
 async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
-                  break_minutes: int = 0, no_show: bool = False):
+                  break_minutes: int = 0, no_show: bool = False) -> Timesheet:
     a = await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
     if a.status != "booked":
         raise Conflict(ProblemType.CONFLICT, "This assignment was cancelled; there are no hours to confirm.")
@@ -66,9 +67,11 @@ async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: date
                                          action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
                                          actor=p.user_id, at=now,
                                          data={"workedMinutes": worked,
-                                               "previousWorkedMinutes": before["worked_minutes"] if before else None,
+                                               "previousWorkedMinutes": before.worked_minutes if before else None,
                                                **access.on_behalf(p, a.organisation_id)}))
-    return await timesheets_db.get(conn, assignment_id)
+    confirmed = await timesheets_db.get(conn, assignment_id)
+    assert confirmed is not None, "written in the transaction above"
+    return confirmed
 
 
 async def auto_confirm(conn: Connection, now: datetime) -> int:

@@ -6,6 +6,7 @@ from asyncpg import Connection
 from flexpool.db import audit as audit_db
 from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
+from flexpool.db.regions import Region
 from flexpool.domain import policy as region_policy
 from flexpool.domain.events import Event
 from flexpool.domain.policy import RegionPolicy
@@ -14,19 +15,19 @@ from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
 
 
-async def create_region(conn: Connection, name: str, coordinator_email: str):
+async def create_region(conn: Connection, name: str, coordinator_email: str) -> Region:
     async with conn.transaction():
         region = await regions_db.by_name(conn, name) or await regions_db.create(conn, name)
         user = await users_db.get_or_create(conn, coordinator_email, coordinator_email.split("@")[0].title())
-        await identity.join_region(conn, user["id"], region["id"])
-        await users_db.grant(conn, user["id"], region["id"], None, "coordinator")
+        await identity.join_region(conn, user["id"], region.id)
+        await users_db.grant(conn, user["id"], region.id, None, "coordinator")
     return region
 
 
 async def policy(conn: Connection, region_id) -> RegionPolicy:
     """The one way services read a region's rules (working time, waves, settling)."""
     region = await regions_db.get(conn, region_id) if region_id else None
-    return region_policy.from_settings(region["settings"] if region else None)
+    return region_policy.from_settings(region.settings if region else None)
 
 
 async def region(conn: Connection, p: Principal) -> tuple:
@@ -34,7 +35,7 @@ async def region(conn: Connection, p: Principal) -> tuple:
     row = await regions_db.get(conn, p.region_id) if p.region_id else None
     if row is None:
         raise NotFound("region")
-    return row, region_policy.from_settings(row["settings"])
+    return row, region_policy.from_settings(row.settings)
 
 
 async def set_policy(conn: Connection, p: Principal, new: RegionPolicy, now) -> tuple:
