@@ -89,12 +89,12 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
             for index, (name, kind, kvk, iban, sites) in enumerate(ORGANISATIONS):
                 org = await orgs_db.create(conn, region.id, name=name, kvk_number=kvk, iban=iban, kind=kind,
                                            cao="ghz" if kind == "ghz" else "vvt")
-                await orgs_db.update(conn, org["id"], {
+                await orgs_db.update(conn, org.id, {
                     "waadi_registered": index != 4, "waadi_exempt": index == 4, "address": f"{sites[0][0]}laan 1",
                     "postcode": f"{3500 + index * 20} AB", "city": sites[0][1]})
                 org_rows.append(org)
                 for site_name, city, lat, lon in sites:
-                    await orgs_db.create_site(conn, org["id"], name=site_name, address=f"{site_name}laan 1",
+                    await orgs_db.create_site(conn, org.id, name=site_name, address=f"{site_name}laan 1",
                                               postcode=f"{3500 + index * 20} AB", city=city, latitude=lat,
                                               longitude=lon)
                 slug = name.split()[-1].lower()
@@ -105,13 +105,13 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
                              ("finance", PEOPLE["finance"])]
                 for role, email in staff:
                     user = await users_db.get_or_create(conn, email, f"{role.title()} {name}")
-                    await users_db.grant(conn, user["id"], region.id, org["id"], role)
+                    await users_db.grant(conn, user["id"], region.id, org.id, role)
                 for n in range(workers_per_org):
                     email = PEOPLE["worker"] if index == 0 and n == 0 else f"w{index}{n:03d}@demo.test"
                     await _worker(conn, rng, region.id, org, email, kind, today, first=(index == 0 and n == 0))
             # Preferred partners: VVT organisations pair up, GHZ organisations pair up.
-            vvt = [o["id"] for o in org_rows if o["kind"] == "vvt"]
-            ghz = [o["id"] for o in org_rows if o["kind"] == "ghz"]
+            vvt = [o.id for o in org_rows if o.kind == "vvt"]
+            ghz = [o.id for o in org_rows if o.kind == "ghz"]
             for group in (vvt, ghz):
                 for o in group:
                     await orgs_db.set_partners(conn, o, [p for p in group if p != o][:2])
@@ -128,11 +128,11 @@ async def _planning_desk(conn: Connection, rng: random.Random, region_id, org_ro
     favourites of De Linde: a handful of pool workers of the other VVT organisations."""
     desk = await users_db.get_or_create(conn, PEOPLE["regionPlanner"], "Rick Regioplanner")
     await users_db.grant(conn, desk["id"], region_id, None, "regionPlanner")
-    delegating = next(o for o in org_rows if o["name"] == DELEGATING)
-    await orgs_db.update(conn, delegating["id"], {"delegates_planning": True})
+    delegating = next(o for o in org_rows if o.name == DELEGATING)
+    await orgs_db.update(conn, delegating.id, {"delegates_planning": True})
     linde = org_rows[0]
-    others = await workers_db.in_pool(conn, region_id, outside=linde["id"], organisation_kind="vvt")
-    await orgs_db.set_favourites(conn, linde["id"], rng.sample(others, min(6, len(others))), None)
+    others = await workers_db.in_pool(conn, region_id, outside=linde.id, organisation_kind="vvt")
+    await orgs_db.set_favourites(conn, linde.id, rng.sample(others, min(6, len(others))), None)
 
 
 async def people(url: str) -> dict:
@@ -163,14 +163,14 @@ async def _worker(conn: Connection, rng: random.Random, region_id, org, email: s
         birth = date(1991, 4, 12)
     lat, lon = 52.09 + rng.uniform(-0.12, 0.12), 5.12 + rng.uniform(-0.2, 0.2)
     await users_db.join_region(conn, user["id"], region_id)
-    row = await workers_db.insert(conn, user_id=user["id"], organisation_id=org["id"], region_id=region_id, fields={
+    row = await workers_db.insert(conn, user_id=user["id"], organisation_id=org.id, region_id=region_id, fields={
         "date_of_birth": birth, "home_postcode": f"35{rng.randint(10, 99)} {rng.choice('ABCDEFGH')}{rng.choice('KLMNPR')}",
         "home_latitude": lat, "home_longitude": lon, "function": function, "skills": skills,
         "contract_minutes_per_week": rng.choice([16, 20, 24, 28, 32, 36]) * 60,
         "employer_opt_in": first or rng.random() < 0.8, "max_loan_minutes_per_month": rng.choice([None, 960, 1920, 2400]),
         "nights": rng.random() < 0.4, "max_travel_km": rng.choice([None, 15, 25, 40]),
     })
-    await users_db.grant(conn, user["id"], region_id, org["id"], "worker")
+    await users_db.grant(conn, user["id"], region_id, org.id, "worker")
     await workers_db.replace_credentials(conn, row["id"], credentials)
     if not first and rng.random() < 0.25:
         # Someone with a few hours a week to spare: two evenings and a weekend morning, at most 8-12 hours.
@@ -209,9 +209,9 @@ async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime
     today = now.astimezone(AMSTERDAM).date()
     orgs = await orgs_db.list_in_region(conn, region_id)
     for org in orgs:
-        planner = await _planner(conn, org["id"])
-        sites = await orgs_db.sites(conn, org["id"])
-        functions = ["begeleider-3", "begeleider-4"] if org["kind"] == "ghz" else \
+        planner = await _planner(conn, org.id)
+        sites = await orgs_db.sites(conn, org.id)
+        functions = ["begeleider-3", "begeleider-4"] if org.kind == "ghz" else \
             ["helpende", "verzorgende-ig", "verzorgende-ig", "verpleegkundige-mbo"]
         drafts = []
         for _ in range(16):
@@ -219,7 +219,7 @@ async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime
             clock, hours, brk = rng.choice(SHIFT_TIMES)
             start = at_local(day, clock)
             skills = sorted(rng.sample(["medicatie", "wondzorg", "injecteren", "bhv"], rng.choice([0, 0, 1, 1, 2])))
-            drafts.append(ShiftDraft(site_id=rng.choice(sites)["id"], function=rng.choice(functions), skills=skills,
+            drafts.append(ShiftDraft(site_id=rng.choice(sites).id, function=rng.choice(functions), skills=skills,
                                      starts_at=start, ends_at=start + timedelta(hours=hours), break_minutes=brk,
                                      places=rng.choice([1, 1, 1, 2, 3]),
                                      booking="approval" if rng.random() < 0.2 else "instant",
@@ -245,16 +245,16 @@ async def _last_month(conn: Connection, rng: random.Random, region_id, now: date
     days = (today.replace(day=1) - first).days
     coordinator = await principal_for(conn, COORDINATOR)
     assert coordinator is not None, "the demo region was created with its coordinator"
-    ghz = [o["id"] for o in await orgs_db.list_in_region(conn, region_id) if o["kind"] == "ghz"]
+    ghz = [o.id for o in await orgs_db.list_in_region(conn, region_id) if o.kind == "ghz"]
     await tariff_service.put_region(conn, coordinator, functions=DEFAULT_TARIFFS, vat_percent=21, now=now, exemptions=[
         {"lender_id": ghz[0], "borrower_id": ghz[1],
          "basis": "Structurele uitlening tegen kostprijs tussen vrijgestelde zorginstellingen (Stcrt. 2024, 17448)"}])
     orgs = await orgs_db.list_in_region(conn, region_id)
     for org in orgs:
-        planner = await _planner(conn, org["id"])
-        sites = await orgs_db.sites(conn, org["id"])
-        function = "begeleider-3" if org["kind"] == "ghz" else "verzorgende-ig"
-        lenders = await workers_db.in_pool(conn, region_id, outside=org["id"], function=function)
+        planner = await _planner(conn, org.id)
+        sites = await orgs_db.sites(conn, org.id)
+        function = "begeleider-3" if org.kind == "ghz" else "verzorgende-ig"
+        lenders = await workers_db.in_pool(conn, region_id, outside=org.id, function=function)
         for n in range(12):
             day = first + timedelta(days=rng.randrange(days))
             clock, length, brk = rng.choice(SHIFT_TIMES[:3])
@@ -262,7 +262,7 @@ async def _last_month(conn: Connection, rng: random.Random, region_id, now: date
             end = start + timedelta(hours=length)
             published = start - timedelta(days=7)
             [shift] = await shift_service.publish(conn, planner, [ShiftDraft(
-                site_id=rng.choice(sites)["id"], function=function, skills=[], starts_at=start, ends_at=end,
+                site_id=rng.choice(sites).id, function=function, skills=[], starts_at=start, ends_at=end,
                 break_minutes=brk, places=1, booking="instant", description=None, urgent=True)], published)
             for worker in rng.sample(lenders, min(8, len(lenders))):
                 try:

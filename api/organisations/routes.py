@@ -31,31 +31,30 @@ from api.organisations.schemas import (
 )
 from api.pagination import Cursor, Limit, Page, page_of
 from api.wire import at
+from flexpool.db import organisations as orgs_db
 from flexpool.services import directory, invitations
 from flexpool.services.principal import Principal
 
 
-def organisation_out(row, full: bool) -> Organisation:
+def organisation_out(o: orgs_db.Organisation, full: bool) -> Organisation:
+    """Other organisations are shown by name only; their own members and the coordinator see the rest."""
     if not full:
-        return Organisation(id=row["id"], name=row["name"])
-    return Organisation(id=row["id"], name=row["name"], kind=row["kind"], cao=row["cao"],
-                        kvk_number=row["kvk_number"], iban=row["iban"], vat_number=row["vat_number"],
-                        address=row["address"],
-                        postcode=row["postcode"], city=row["city"], waadi_registered=row["waadi_registered"],
-                        waadi_exempt=row["waadi_exempt"],
-                        worker_cancel_window_minutes=row["worker_cancel_window_minutes"],
-                        late_cancel_window_minutes=row["late_cancel_window_minutes"],
-                        late_cancellation_percent=row["late_cancellation_percent"],
-                        delegates_planning=row["delegates_planning"])
+        return Organisation(id=o.id, name=o.name)
+    return Organisation(id=o.id, name=o.name, kind=o.kind, cao=o.cao, kvk_number=o.kvk_number, iban=o.iban,
+                        vat_number=o.vat_number, address=o.address, postcode=o.postcode, city=o.city,
+                        waadi_registered=o.waadi_registered, waadi_exempt=o.waadi_exempt,
+                        worker_cancel_window_minutes=o.worker_cancel_window_minutes,
+                        late_cancel_window_minutes=o.late_cancel_window_minutes,
+                        late_cancellation_percent=o.late_cancellation_percent,
+                        delegates_planning=o.delegates_planning)
 
 
-def favourite_out(r) -> Favourite:
-    return Favourite(r["worker_id"], r["name"], r["home_organisation_id"], r["home_organisation_name"], r["opted_in"])
+def favourite_out(f: orgs_db.Favourite) -> Favourite:
+    return Favourite(f.worker_id, f.name, f.home_organisation_id, f.home_organisation_name, f.opted_in)
 
 
-def site_out(r) -> Site:
-    return Site(r["id"], r["organisation_id"], r["name"], r["address"], r["postcode"], r["city"], r["latitude"],
-                r["longitude"])
+def site_out(s: orgs_db.Site) -> Site:
+    return Site(s.id, s.organisation_id, s.name, s.address, s.postcode, s.city, s.latitude, s.longitude)
 
 
 class OrganisationController(Controller):
@@ -72,7 +71,7 @@ class OrganisationController(Controller):
     async def list(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Organisation]:
         rows = await directory.list_organisations(conn, p)
         own = set(p.organisations())
-        return page_of([organisation_out(r, p.is_coordinator or r["id"] in own) for r in rows], limit, cursor,
+        return page_of([organisation_out(r, p.is_coordinator or r.id in own) for r in rows], limit, cursor,
                        lambda o: (o.name, str(o.id)))
 
     @get("/{org_id:uuid}", summary="One organisation")
@@ -158,14 +157,14 @@ class OrganisationController(Controller):
     @post("/{org_id:uuid}/blocked-workers", summary="Block a worker from this organisation's shifts")
     async def block(self, conn: Connection, p: Principal, org_id: UUID, data: BlockedWorkerIn) -> BlockedWorker:
         row = await directory.block_worker(conn, p, org_id, data.worker_id, data.reason)
-        return BlockedWorker(row["organisation_id"], row["worker_id"], row["reason"], at(row["created_at"]))
+        return BlockedWorker(row.organisation_id, row.worker_id, row.reason, at(row.created_at))
 
     @get("/{org_id:uuid}/blocked-workers", summary="Workers this organisation blocked")
     async def blocked(
         self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[BlockedWorker]:
         rows = await directory.blocked_workers(conn, p, org_id)
-        return page_of([BlockedWorker(r["organisation_id"], r["worker_id"], r["reason"], at(r["created_at"]))
+        return page_of([BlockedWorker(r.organisation_id, r.worker_id, r.reason, at(r.created_at))
                         for r in rows], limit, cursor, lambda b: (b.created_at.isoformat(), str(b.worker_id)))
 
     @delete("/{org_id:uuid}/blocked-workers/{worker_id:uuid}", status_code=HTTP_204_NO_CONTENT,

@@ -1,41 +1,108 @@
 """Organisations, their sites, preferred partners and blocked workers."""
 from __future__ import annotations
 
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
 from asyncpg import Connection
 
+from flexpool.db.rows import many, one
+from flexpool.domain.vocabulary import Cao, OrganisationKind
 
-async def create(conn: Connection, region_id, *, name, kvk_number=None, iban=None, kind="vvt", cao="vvt"):
-    return await conn.fetchrow(
+
+class Organisation(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    region_id: UUID
+    name: str
+    kind: OrganisationKind
+    cao: Cao
+    kvk_number: str | None
+    iban: str | None
+    vat_number: str | None
+    address: str | None
+    postcode: str | None
+    city: str | None
+    waadi_registered: bool
+    waadi_exempt: bool
+    worker_cancel_window_minutes: int  # a worker may cancel until this long before the start
+    late_cancel_window_minutes: int  # a release by the planner inside it is a late cancellation
+    late_cancellation_percent: int  # of the planned minutes, owed to the lender for a late cancellation
+    delegates_planning: bool  # region planners may plan for it
+    created_at: datetime
+
+
+class Site(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    organisation_id: UUID
+    name: str
+    address: str | None
+    postcode: str | None
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+    created_at: datetime
+
+
+class BlockedWorker(msgspec.Struct, frozen=True, kw_only=True):
+    organisation_id: UUID
+    worker_id: UUID
+    reason: str | None
+    created_by: UUID | None
+    created_at: datetime
+
+
+class Favourite(msgspec.Struct, frozen=True, kw_only=True):
+    worker_id: UUID
+    name: str
+    home_organisation_id: UUID
+    home_organisation_name: str
+    opted_in: bool
+    created_at: datetime
+
+
+ORGANISATION = ("SELECT " + ", ".join(Organisation.__struct_fields__) + " FROM organisations")
+SITE = "SELECT " + ", ".join(Site.__struct_fields__) + " FROM sites"
+
+
+async def create(conn: Connection, region_id: UUID, *, name: str, kvk_number: str | None = None,
+                 iban: str | None = None, kind: str = "vvt", cao: str = "vvt") -> Organisation:
+    new_id = await conn.fetchval(
         "INSERT INTO organisations (region_id, name, kvk_number, iban, kind, cao) "
-        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING *", region_id, name, kvk_number, iban, kind, cao)
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", region_id, name, kvk_number, iban, kind, cao)
+    created = await get(conn, new_id, region_id)
+    assert created is not None
+    return created
 
 
-async def get(conn: Connection, organisation_id, region_id):
-    return await conn.fetchrow("SELECT * FROM organisations WHERE id = $1 AND region_id = $2",
-                               organisation_id, region_id)
+async def get(conn: Connection, organisation_id: UUID, region_id: UUID | None) -> Organisation | None:
+    return one(Organisation, await conn.fetchrow(ORGANISATION + " WHERE id = $1 AND region_id = $2",
+                                                 organisation_id, region_id))
 
 
 async def region_of(conn: Connection, organisation_id):
     return await conn.fetchval("SELECT region_id FROM organisations WHERE id = $1", organisation_id)
 
 
-async def list_in_region(conn: Connection, region_id):
-    return await conn.fetch("SELECT * FROM organisations WHERE region_id = $1 ORDER BY name, id", region_id)
+async def list_in_region(conn: Connection, region_id: UUID) -> list[Organisation]:
+    return many(Organisation, await conn.fetch(ORGANISATION + " WHERE region_id = $1 ORDER BY name, id", region_id))
 
 
-async def create_site(conn: Connection, organisation_id, *, name, address, postcode, city, latitude, longitude):
-    return await conn.fetchrow(
+async def create_site(conn: Connection, organisation_id: UUID, *, name: str, address: str | None,
+                      postcode: str | None, city: str | None, latitude: float | None,
+                      longitude: float | None) -> Site:
+    return Site(**await conn.fetchrow(
         "INSERT INTO sites (organisation_id, name, address, postcode, city, latitude, longitude) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
-        organisation_id, name, address, postcode, city, latitude, longitude)
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + ", ".join(Site.__struct_fields__),
+        organisation_id, name, address, postcode, city, latitude, longitude))
 
 
-async def sites(conn: Connection, organisation_id):
-    return await conn.fetch("SELECT * FROM sites WHERE organisation_id = $1 ORDER BY name, id", organisation_id)
+async def sites(conn: Connection, organisation_id: UUID) -> list[Site]:
+    return many(Site, await conn.fetch(SITE + " WHERE organisation_id = $1 ORDER BY name, id", organisation_id))
 
 
-async def site(conn: Connection, site_id, organisation_id):
-    return await conn.fetchrow("SELECT * FROM sites WHERE id = $1 AND organisation_id = $2", site_id, organisation_id)
+async def site(conn: Connection, site_id: UUID, organisation_id: UUID) -> Site | None:
+    return one(Site, await conn.fetchrow(SITE + " WHERE id = $1 AND organisation_id = $2", site_id, organisation_id))
 
 
 async def set_partners(conn: Connection, organisation_id, partner_ids) -> None:
@@ -49,11 +116,13 @@ async def partners(conn: Connection, organisation_id) -> list:
         "SELECT partner_id FROM partners WHERE organisation_id = $1 ORDER BY partner_id", organisation_id)]
 
 
-async def block_worker(conn: Connection, organisation_id, worker_id, reason, user_id):
-    return await conn.fetchrow(
+async def block_worker(conn: Connection, organisation_id: UUID, worker_id: UUID, reason: str | None,
+                       user_id: UUID) -> BlockedWorker:
+    return BlockedWorker(**await conn.fetchrow(
         "INSERT INTO blocked_workers (organisation_id, worker_id, reason, created_by) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (organisation_id, worker_id) DO UPDATE SET reason = EXCLUDED.reason RETURNING *",
-        organisation_id, worker_id, reason, user_id)
+        "ON CONFLICT (organisation_id, worker_id) DO UPDATE SET reason = EXCLUDED.reason "
+        "RETURNING organisation_id, worker_id, reason, created_by, created_at",
+        organisation_id, worker_id, reason, user_id))
 
 
 async def unblock_worker(conn: Connection, organisation_id, worker_id) -> bool:
@@ -61,15 +130,18 @@ async def unblock_worker(conn: Connection, organisation_id, worker_id) -> bool:
                               organisation_id, worker_id) != "DELETE 0"
 
 
-async def blocked_workers(conn: Connection, organisation_id):
-    return await conn.fetch("SELECT * FROM blocked_workers WHERE organisation_id = $1 ORDER BY created_at",
-                            organisation_id)
+async def blocked_workers(conn: Connection, organisation_id: UUID) -> list[BlockedWorker]:
+    return many(BlockedWorker, await conn.fetch(
+        "SELECT organisation_id, worker_id, reason, created_by, created_at FROM blocked_workers "
+        "WHERE organisation_id = $1 ORDER BY created_at", organisation_id))
 
 
-async def cancellation_policy(conn: Connection, organisation_id):
-    """The borrower's windows (minutes before the start) and the share of a late cancellation it owes."""
-    return await conn.fetchrow("SELECT worker_cancel_window_minutes, late_cancel_window_minutes, "
-                               "late_cancellation_percent FROM organisations WHERE id = $1", organisation_id)
+async def known(conn: Connection, organisation_id: UUID) -> Organisation:
+    """An organisation reached through a row that points at it (an assignment's borrower, a worker's employer)."""
+    found = one(Organisation, await conn.fetchrow(ORGANISATION + " WHERE id = $1", organisation_id))
+    if found is None:
+        raise LookupError(f"organisation {organisation_id} is referenced but does not exist")
+    return found
 
 
 
@@ -92,12 +164,12 @@ async def set_favourites(conn: Connection, organisation_id, worker_ids, added_by
                        "FROM unnest($2::uuid[]) w ON CONFLICT DO NOTHING", organisation_id, worker_ids, added_by)
 
 
-async def favourites(conn: Connection, organisation_id):
-    return await conn.fetch(
+async def favourites(conn: Connection, organisation_id: UUID) -> list[Favourite]:
+    return many(Favourite, await conn.fetch(
         "SELECT f.worker_id, u.name, w.organisation_id AS home_organisation_id, o.name AS home_organisation_name, "
         "w.opted_in, f.created_at FROM favourites f JOIN workers w ON w.id = f.worker_id JOIN users u ON u.id = w.user_id "
         "JOIN organisations o ON o.id = w.organisation_id WHERE f.organisation_id = $1 AND w.ended_at IS NULL "
-        "ORDER BY u.name, f.worker_id", organisation_id)
+        "ORDER BY u.name, f.worker_id", organisation_id))
 
 
 async def current_workers_in_region(conn: Connection, region_id, worker_ids) -> set:

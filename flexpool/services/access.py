@@ -21,6 +21,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
 from flexpool.db.assignments import Assignment
+from flexpool.db.organisations import Organisation
 from flexpool.db.shifts import Shift
 from flexpool.services.errors import NotFound
 from flexpool.services.principal import Principal
@@ -30,13 +31,14 @@ STAFF = ("planner", "orgAdmin", "finance")
 
 
 async def organisation(conn: Connection, p: Principal, organisation_id: UUID, *roles: str, coordinator: bool = False,
-                       delegated: bool = False):
+                       delegated: bool = False) -> Organisation:
     """The organisation row, if the caller holds one of `roles` there (or is the region's coordinator and
     `coordinator` allows it, or a region planner and `delegated` allows it for an organisation that delegates
     its planning)."""
     row = await orgs_db.get(conn, organisation_id, p.region_id) if p.region_id else None
-    p.authorise(organisation_id, *roles, region_id=row["region_id"] if row else None, coordinator=coordinator,
-                delegated=delegated and bool(row and row["delegates_planning"]))
+    p.authorise(organisation_id, *roles, region_id=row.region_id if row else None, coordinator=coordinator,
+                delegated=delegated and bool(row and row.delegates_planning))
+    assert row is not None, "authorise refuses an organisation outside the caller's region"
     return row
 
 
@@ -71,7 +73,7 @@ async def shift_allowed(conn: Connection, p: Principal, row: Shift, *roles: str,
                         delegated: bool = False) -> None:
     """The gate of `shift` for a shift row already loaded."""
     if delegated and p.is_region_planner:
-        delegated = bool((await orgs_db.get(conn, row.organisation_id, p.region_id))["delegates_planning"])
+        delegated = (await orgs_db.known(conn, row.organisation_id)).delegates_planning
     try:
         p.authorise(row.organisation_id, *roles, region_id=row.region_id, coordinator=coordinator,
                     delegated=delegated)
@@ -87,8 +89,8 @@ async def assignment(conn: Connection, p: Principal, assignment_id: UUID, *roles
         raise NotFound("assignment")
     org = await orgs_db.get(conn, row.organisation_id, p.region_id) if p.region_id else None
     try:
-        p.authorise(row.organisation_id, *roles, region_id=org["region_id"] if org else None,
-                    delegated=delegated and bool(org and org["delegates_planning"]))
+        p.authorise(row.organisation_id, *roles, region_id=org.region_id if org else None,
+                    delegated=delegated and bool(org and org.delegates_planning))
     except NotFound:
         raise NotFound("assignment") from None
     return row
@@ -101,7 +103,7 @@ async def application(conn: Connection, p: Principal, application_id: UUID, *rol
     if row is None:
         raise NotFound("application")
     if delegated and p.is_region_planner and row.region_id == p.region_id:
-        delegated = bool((await orgs_db.get(conn, row.organisation_id, p.region_id))["delegates_planning"])
+        delegated = (await orgs_db.known(conn, row.organisation_id)).delegates_planning
     try:
         p.authorise(row.organisation_id, *roles, region_id=row.region_id, delegated=delegated)
     except NotFound:

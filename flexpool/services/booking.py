@@ -326,11 +326,11 @@ async def release(conn: Connection, p: Principal, assignment, shift, reason: str
                   shift_cancelled: bool = False, request_key: str | None = None) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
-    org = await orgs_db.cancellation_policy(conn, shift.organisation_id)
+    org = await orgs_db.known(conn, shift.organisation_id)
     late = (assignment.home_organisation_id != assignment.organisation_id
-            and assignment.starts_at - now < timedelta(minutes=org["late_cancel_window_minutes"]))
+            and assignment.starts_at - now < timedelta(minutes=org.late_cancel_window_minutes))
     await assignments_db.cancel(conn, assignment.id, now=now, by=p.user_id, reason=reason,
-                                late_percent=org["late_cancellation_percent"] if late else None)
+                                late_percent=org.late_cancellation_percent if late else None)
     kind = NotificationKind.SHIFT_CANCELLED if shift_cancelled else NotificationKind.RELEASED
     await effects.record(conn, Event(
         subject_type="assignment", subject_id=assignment.id, action="released", actor=p.user_id, at=now,
@@ -373,7 +373,7 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
         if is_planner:
             await release(conn, p, a, shift, reason, now, request_key=request_key)
         else:
-            window = (await orgs_db.cancellation_policy(conn, a.organisation_id))["worker_cancel_window_minutes"]
+            window = (await orgs_db.known(conn, a.organisation_id)).worker_cancel_window_minutes
             if a.starts_at - now < timedelta(minutes=window):
                 refusal = Blocker(ProblemType.CANCELLATION_WINDOW, Reason.CANCELLATION_WINDOW,
                                   {"hours": window // 60, "organisation": a.organisation_name})

@@ -43,7 +43,7 @@ async def candidates(conn: Connection, p: Principal, shift_id: UUID, now: dateti
     rules = (await regions.policy(conn, shift.region_id)).rules
     rows = await audience_db.candidates(conn, shift, partner_ids=partner_ids, limit=limit * 5,
                                         **audience_terms(shift, rules))
-    names = {o["id"]: o["name"] for o in await orgs_db.list_in_region(conn, shift.region_id)}
+    names = {o.id: o.name for o in await orgs_db.list_in_region(conn, shift.region_id)}
     out = []
     for row in rows:
         worker = await workers_db.get(conn, row["worker_id"])

@@ -13,6 +13,7 @@ from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.db.organisations import Organisation
 from flexpool.domain import identifiers
 from flexpool.domain.catalogue import CREDENTIAL_KINDS
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
@@ -24,12 +25,12 @@ from flexpool.services.principal import Principal
 
 
 async def create_organisation(conn: Connection, p: Principal, *, name, kvk_number=None, iban=None, kind="vvt", cao=None):
-    p.require_coordinator()
+    region_id = p.require_coordinator()
     wrong = identifiers.problems(iban=iban, kvk=kvk_number)
     if wrong:
         raise Invalid(wrong)
     try:
-        return await orgs_db.create(conn, p.region_id, name=name, kvk_number=kvk_number, iban=iban, kind=kind,
+        return await orgs_db.create(conn, region_id, name=name, kvk_number=kvk_number, iban=iban, kind=kind,
                                     cao=cao or {"vvt": "vvt", "ghz": "ghz", "welzijn": "sociaal-werk"}[kind])
     except asyncpg.UniqueViolationError:
         raise Invalid([("name", "an organisation with this name exists in the region")]) from None
@@ -74,7 +75,7 @@ async def update_organisation(conn: Connection, p: Principal, organisation_id: U
     wrong = identifiers.problems(iban=changes.get("iban"), vat=changes.get("vat_number"), kvk=changes.get("kvk_number"))
     if wrong:
         raise Invalid(wrong)
-    changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS and before[k] != v}
+    changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS and getattr(before, k) != v}
     if changes:
         async with conn.transaction():
             try:
@@ -84,8 +85,8 @@ async def update_organisation(conn: Connection, p: Principal, organisation_id: U
                                                "not both")]) from None
             await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                              subject_id=organisation_id, action="settings-changed", actor=p.user_id, at=now,
-                                             data={k: {"from": before[k], "to": v} for k, v in changes.items()},
-                                             region_id=before["region_id"]))
+                                             data={k: {"from": getattr(before, k), "to": v} for k, v in changes.items()},
+                                             region_id=before.region_id))
     return await organisation(conn, p, organisation_id)
 
 
@@ -103,7 +104,7 @@ async def add_member(conn: Connection, p: Principal, organisation_id: UUID, *, e
                                                            worker=None, now=now))
         known_here = p.user_id == user["id"] or bool(await users_db.roles_at(conn, user["id"], organisation_id))
         for role in roles:
-            await users_db.grant(conn, user["id"], org["region_id"], organisation_id, role)
+            await users_db.grant(conn, user["id"], org.region_id, organisation_id, role)
     # The name an account carries is told only to an organisation it already belongs to.
     return "member", {**dict(user), "name": user["name"] if known_here else name}, sorted(set(roles))
 
@@ -112,11 +113,11 @@ async def _person(conn: Connection, p: Principal, org, email: str, name: str):
     """(user, needs an invitation): the account of this e-mail address, created when new. Someone of another
     region is refused (a user belongs to one region); someone of another organisation is invited."""
     user = await users_db.get_or_create(conn, email, name)
-    if user["region_id"] is not None and user["region_id"] != org["region_id"]:
+    if user["region_id"] is not None and user["region_id"] != org.region_id:
         raise identity.other_region()
-    if user["id"] != p.user_id and await users_db.belongs_elsewhere(conn, user["id"], org["id"]):
+    if user["id"] != p.user_id and await users_db.belongs_elsewhere(conn, user["id"], org.id):
         return user, True
-    await identity.join_region(conn, user["id"], org["region_id"])
+    await identity.join_region(conn, user["id"], org.region_id)
     return user, False
 
 
@@ -138,7 +139,7 @@ async def remove_member(conn: Connection, p: Principal, organisation_id: UUID, u
             raise Conflict(ProblemType.CONFLICT, "This is the organisation's last orgAdmin; add another one first.")
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                          subject_id=organisation_id, action="member-removed", actor=p.user_id, at=now,
-                                         data={"userId": str(user_id), "roles": removed}, region_id=org["region_id"]))
+                                         data={"userId": str(user_id), "roles": removed}, region_id=org.region_id))
     return removed
 
 
@@ -180,7 +181,7 @@ def _validate_worker(fields: dict, credentials: list[dict] | None, prefix: str =
 async def _check_exclusions(conn: Connection, p: Principal, ids) -> None:
     if not ids:
         return
-    known = {r["id"] for r in await orgs_db.list_in_region(conn, p.region_id)}
+    known = {o.id for o in await orgs_db.list_in_region(conn, p.region_id)} if p.region_id else set()
     bad = [(f"pool.excludedOrganisationIds[{i}]", "no such organisation in the region")
            for i, o in enumerate(ids) if o not in known]
     if bad:
@@ -207,12 +208,12 @@ async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, *
     return "worker", await workers_db.get(conn, worker_id)
 
 
-async def make_worker(conn: Connection, user_id, org, fields: dict, credentials: list[dict], excluded) -> UUID:
+async def make_worker(conn: Connection, user_id, org: Organisation, fields: dict, credentials: list[dict], excluded) -> UUID:
     """Inside a transaction: the worker profile, the worker role and what comes with them."""
-    await users_db.join_region(conn, user_id, org["region_id"])
-    row = await workers_db.insert(conn, user_id=user_id, organisation_id=org["id"], region_id=org["region_id"],
+    await users_db.join_region(conn, user_id, org.region_id)
+    row = await workers_db.insert(conn, user_id=user_id, organisation_id=org.id, region_id=org.region_id,
                                   fields=fields)
-    await users_db.grant(conn, user_id, org["region_id"], org["id"], "worker")
+    await users_db.grant(conn, user_id, org.region_id, org.id, "worker")
     await workers_db.replace_credentials(conn, row["id"], credentials)
     await workers_db.replace_exclusions(conn, row["id"], excluded)
     return row["id"]
@@ -290,7 +291,7 @@ async def roster(conn: Connection, p: Principal, organisation_id: UUID, worker_i
 
 async def set_partners(conn: Connection, p: Principal, organisation_id: UUID, partner_ids: list[UUID]):
     await access.organisation(conn, p, organisation_id, "orgAdmin")
-    known = {r["id"] for r in await orgs_db.list_in_region(conn, p.region_id)}
+    known = {o.id for o in await orgs_db.list_in_region(conn, p.region_id)} if p.region_id else set()
     bad = [(f"organisationIds[{i}]", "no such organisation in the region" if o not in known else
             "an organisation cannot be its own partner") for i, o in enumerate(partner_ids)
            if o not in known or o == organisation_id]
@@ -310,7 +311,7 @@ async def set_favourites(conn: Connection, p: Principal, organisation_id: UUID, 
     """The organisation's first-wave audience besides its own workers: named pool workers of any organisation
     of the region (a favourite who is out of the pool is kept, and reached again once back in)."""
     org = await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", delegated=True)
-    known = await orgs_db.current_workers_in_region(conn, org["region_id"], worker_ids)
+    known = await orgs_db.current_workers_in_region(conn, org.region_id, worker_ids)
     bad = [(f"workerIds[{i}]", "no such worker in the region") for i, w in enumerate(worker_ids) if w not in known]
     if bad:
         raise Invalid(bad)
@@ -318,7 +319,7 @@ async def set_favourites(conn: Connection, p: Principal, organisation_id: UUID, 
         await orgs_db.set_favourites(conn, organisation_id, sorted(set(worker_ids)), p.user_id)
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                          subject_id=organisation_id, action="favourites-set", actor=p.user_id, at=now,
-                                         data={"workers": len(set(worker_ids))}, region_id=org["region_id"]))
+                                         data={"workers": len(set(worker_ids))}, region_id=org.region_id))
     return await orgs_db.favourites(conn, organisation_id)
 
 

@@ -103,7 +103,7 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
             report.updated += 1
             continue
         account = accounts.get(r.email.lower())
-        if account is not None and account["region_id"] not in (None, org["region_id"]):
+        if account is not None and account["region_id"] not in (None, org.region_id):
             report.errors.append((r.row, "email", "this person belongs to another region"))
         elif account is not None and account["tied"]:
             invite.append((r, account))
@@ -116,12 +116,12 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
         return report
     async with conn.transaction():
         fresh = {a["key"]: a["id"] for a in await users_db.insert_many(
-            conn, org["region_id"], [(r.email, r.name) for r, account in new if account is None])}
+            conn, org.region_id, [(r.email, r.name) for r, account in new if account is None])}
         user_ids = [account["id"] if account else fresh[r.email.lower()] for r, account in new]
         await users_db.rename_many(conn, [(account["id"], r.name) for r, account in new if account] + renames)
-        created = await workers_db.insert_many(conn, organisation_id, org["region_id"], [
+        created = await workers_db.insert_many(conn, organisation_id, org.region_id, [
             (uid, *_as_row(_worker_fields(r, None))) for (r, _), uid in zip(new, user_ids, strict=True)])
-        await users_db.grant_many(conn, org["region_id"], organisation_id, "worker", user_ids)
+        await users_db.grant_many(conn, org.region_id, organisation_id, "worker", user_ids)
         worker_of = {row["user_id"]: row["id"] for row in created}
         vogs += [(worker_of[uid], r.vog_valid_until) for (r, _), uid in zip(new, user_ids, strict=True) if r.vog_valid_until]
         await workers_db.update_many(conn, changed)
@@ -135,7 +135,7 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
                                          subject_id=organisation_id, action="workers-imported", actor=p.user_id, at=now,
                                          data={"created": report.created, "updated": report.updated,
                                                "unchanged": report.unchanged, "invited": report.invited},
-                                         region_id=org["region_id"]))
+                                         region_id=org.region_id))
     return report
 
 
@@ -222,7 +222,7 @@ async def import_rosters(conn: Connection, p: Principal, organisation_id: UUID, 
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                          subject_id=organisation_id, action="rosters-imported", actor=p.user_id, at=now,
                                          data={"from": lo.isoformat(), "to": hi.isoformat(), "workers": len(changed),
-                                               "blocks": sum(len(blocks[w]) for w in changed)}, region_id=org["region_id"]))
+                                               "blocks": sum(len(blocks[w]) for w in changed)}, region_id=org.region_id))
     return report
 
 

@@ -12,9 +12,11 @@ from uuid import UUID
 from asyncpg import Connection
 
 from flexpool.db import invitations as invitations_db
+from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.invitations import Invitation
+from flexpool.db.organisations import Organisation
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import InvitationKind, InvitationStatus, ProblemType
 from flexpool.services import access, directory, effects, identity
@@ -41,13 +43,13 @@ def _from_payload(payload: dict) -> tuple[dict, list[dict], list[UUID]]:
     return fields, credentials, [UUID(o) for o in payload["excluded"]]
 
 
-async def invite(conn: Connection, p: Principal, org, user, *, kind: InvitationKind, roles: list[str],
+async def invite(conn: Connection, p: Principal, org: Organisation, user, *, kind: InvitationKind, roles: list[str],
                  worker: dict | None, now: datetime) -> Invitation:
     """Inside the caller's transaction: a pending invitation (renewed if one is pending), audited."""
     invitation_id = await invitations_db.upsert_pending(
-        conn, region_id=org["region_id"], organisation_id=org["id"], user_id=user["id"], kind=kind,
+        conn, region_id=org.region_id, organisation_id=org.id, user_id=user["id"], kind=kind,
         roles=sorted(set(roles)), worker=worker, invited_by=p.user_id, now=now, expires_at=now + VALID_FOR)
-    await effects.record(conn, Event(organisation_id=org["id"], shift_id=None, subject_type="invitation",
+    await effects.record(conn, Event(organisation_id=org.id, shift_id=None, subject_type="invitation",
                                      subject_id=invitation_id, action="invited", actor=p.user_id, at=now,
                                      data={"kind": kind, "roles": sorted(set(roles))}))
     return await _invitation(conn, invitation_id)
@@ -84,7 +86,7 @@ async def accept(conn: Connection, p: Principal, invitation_id: UUID, now: datet
     async with conn.transaction():
         row = await _own_pending(conn, p, invitation_id, now)
         await identity.join_region(conn, p.user_id, row.region_id)
-        org = {"id": row.organisation_id, "region_id": row.region_id}
+        org = await orgs_db.known(conn, row.organisation_id)
         if row.kind == InvitationKind.WORKER:
             if await workers_db.by_user(conn, p.user_id) is not None:
                 raise Conflict(ProblemType.CONFLICT, "You are a pool worker of another organisation. Ask that employer "
