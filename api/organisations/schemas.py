@@ -27,6 +27,7 @@ from api.wire import (
     at,
 )
 from flexpool.db import invitations as invitations_db
+from flexpool.db import workers as workers_db
 from flexpool.domain.statements import InvoiceDetails
 from flexpool.domain.vocabulary import (
     Cao,
@@ -222,18 +223,18 @@ class Worker(Out):
     employee_number: str | None = None
 
 
-def worker_out(row) -> Worker:
+def worker_out(row: workers_db.Worker) -> Worker:
     return Worker(
-        id=row["id"], user_id=row["user_id"], organisation_id=row["organisation_id"], email=row["email"],
-        name=row["name"], function=row["function"], skills=list(row["skills"]),
+        id=row.id, user_id=row.user_id, organisation_id=row.organisation_id, email=row.email,
+        name=row.name, function=row.function, skills=list(row.skills),
         credentials=[CredentialOut(c["kind"], c["number"], date.fromisoformat(c["validUntil"]) if c["validUntil"]
-                                   else None) for c in row["credentials"]],
-        contract_minutes_per_week=row["contract_minutes_per_week"], date_of_birth=row["date_of_birth"],
-        home=Home(row["home_postcode"], row["home_latitude"], row["home_longitude"]),
-        pool=Pool(row["employer_opt_in"], row["max_loan_minutes_per_month"], list(row["excluded_organisation_ids"]),
-                  row["opted_in"]),
-        nights=row["nights"], max_travel_km=row["max_travel_km"], ended_at=at(row["ended_at"]),
-        employee_number=row["employee_number"])
+                                   else None) for c in row.credentials],
+        contract_minutes_per_week=row.contract_minutes_per_week, date_of_birth=row.date_of_birth,
+        home=Home(row.home_postcode, row.home_latitude, row.home_longitude),
+        pool=Pool(row.employer_opt_in, row.max_loan_minutes_per_month, list(row.excluded_organisation_ids),
+                  row.opted_in),
+        nights=row.nights, max_travel_km=row.max_travel_km, ended_at=at(row.ended_at),
+        employee_number=row.employee_number)
 
 
 class BlockIn(Camel):

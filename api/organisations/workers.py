@@ -89,7 +89,7 @@ class WorkerController(Controller):
         after = decode_cursor(cursor, str, UUID)
         rows = await directory.workers(conn, p, org_id, after=after,
                                        limit=limit + 1)
-        return page(rows, limit, worker_out, lambda r: (r["name"], r["id"]))
+        return page(rows, limit, worker_out, lambda w: (w.name, w.id))
 
     @get("/{worker_id:uuid}", summary="One worker")
     async def detail(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID) -> Worker:

@@ -14,24 +14,16 @@ from datetime import datetime
 
 from asyncpg import Connection
 
-from flexpool.db import assignments
+from flexpool.db import assignments, workers
 from flexpool.db.assignments import Assignment
 from flexpool.db.outbox import CHANNEL
 from flexpool.db.shifts import SHIFT_SELECT, Shift
+from flexpool.db.workers import Worker
 
 # The worker's timeline spans HORIZON around the shift (the longest rule looks 16 weeks back and ahead).
 FACTS = f"""
 WITH wk AS (
-    SELECT w.id, w.no, w.user_id, w.organisation_id, w.region_id, w.function, w.skills, w.opted_in,
-           w.max_loan_minutes_per_month, w.home_latitude, w.home_longitude, w.max_travel_km, w.date_of_birth,
-           w.nights, u.name,
-           coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'number', c.number, 'validUntil', c.valid_until)
-                                     ORDER BY c.kind, c.valid_until)
-                     FROM credentials c WHERE c.worker_id = w.id), '[]') AS credentials,
-           ARRAY(SELECT e.organisation_id FROM worker_excluded_organisations e WHERE e.worker_id = w.id)
-               AS excluded_organisation_ids,
-           ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id) AS blocked_by,
-           ARRAY(SELECT f.organisation_id FROM favourites f WHERE f.worker_id = w.id) AS favourite_of
+    SELECT {workers.COLUMNS}
     FROM workers w JOIN users u ON u.id = w.user_id
     WHERE w.user_id = $1 AND w.ended_at IS NULL
 ), sh AS (
@@ -44,13 +36,7 @@ WITH wk AS (
     WHERE a.worker_id = wk.id AND a.status = 'booked' AND a.ends_at > sh.starts_at - $3::interval
       AND a.starts_at < sh.ends_at + $3::interval
 )
-SELECT wk.id AS w_id, wk.no AS w_no, wk.user_id AS w_user_id, wk.organisation_id AS w_organisation_id,
-       wk.region_id AS w_region_id, wk.function AS w_function, wk.skills AS w_skills, wk.opted_in AS w_opted_in,
-       wk.max_loan_minutes_per_month AS w_max_loan_minutes_per_month, wk.home_latitude AS w_home_latitude,
-       wk.home_longitude AS w_home_longitude, wk.max_travel_km AS w_max_travel_km,
-       wk.date_of_birth AS w_date_of_birth, wk.nights AS w_nights, wk.name AS w_name,
-       wk.credentials AS w_credentials, wk.excluded_organisation_ids AS w_excluded_organisation_ids,
-       wk.blocked_by AS w_blocked_by, wk.favourite_of AS w_favourite_of,
+SELECT {", ".join(f"wk.{f} AS w_{f}" for f in Worker.__struct_fields__)},
        {", ".join(f"sh.{f} AS s_{f}" for f in Shift.__struct_fields__)},
        ARRAY(SELECT p.partner_id FROM partners p WHERE p.organisation_id = sh.organisation_id) AS partner_ids,
        (SELECT settings FROM regions WHERE id = wk.region_id) AS region_settings,
@@ -124,11 +110,11 @@ JOIN organisations o ON o.id = a.organisation_id
 """
 
 
-async def book(conn: Connection, *, worker, shift_id, now: datetime, booked_by, request_key: str | None,
+async def book(conn: Connection, *, worker: Worker, shift_id, now: datetime, booked_by, request_key: str | None,
                data: dict) -> Assignment:
     """The assignment with its audit event and its notifications (the worker's "booked", the shift's
     planners' "accepted"), written together and read back as ASSIGNMENT_SELECT reads it. The fill trigger
     and the exclusion constraint raise here when the database refuses."""
     return Assignment(**await conn.fetchrow(
-        BOOK, worker["id"], worker["no"], worker["organisation_id"], now, booked_by, request_key, shift_id,
-        worker["user_id"], json.loads(json.dumps(data, default=str)), worker["name"], worker["function"]))
+        BOOK, worker.id, worker.no, worker.organisation_id, now, booked_by, request_key, shift_id,
+        worker.user_id, json.loads(json.dumps(data, default=str)), worker.name, worker.function))

@@ -10,6 +10,7 @@ from asyncpg import Connection
 
 from flexpool.db.rows import many, one
 from flexpool.db.shifts import Shift
+from flexpool.db.workers import Worker
 from flexpool.domain.vocabulary import AssignmentStatus, ShiftStatus
 
 
@@ -62,12 +63,12 @@ JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organ
 ASSIGNMENT_SELECT = f"SELECT {columns()}\n{FROM}"
 
 
-async def insert(conn: Connection, *, shift: Shift, worker, now, booked_by, request_key=None):
+async def insert(conn: Connection, *, shift: Shift, worker: Worker, now, booked_by, request_key=None):
     return await conn.fetchval(
         "INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at, "
         "ends_at, break_minutes, booked_at, booked_by, request_key) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        shift.id, worker["id"], worker["no"], shift.organisation_id, worker["organisation_id"],
+        shift.id, worker.id, worker.no, shift.organisation_id, worker.organisation_id,
         shift.starts_at, shift.ends_at, shift.break_minutes, now, booked_by, request_key)
 
 

@@ -1,7 +1,14 @@
 """Workers (pool members), their credentials, exclusions and home roster blocks."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
 from asyncpg import Connection
+
+from flexpool.db.rows import many, one
 
 WORKER_COLUMNS = (
     "date_of_birth",
@@ -60,31 +67,79 @@ async def replace_exclusions(conn: Connection, worker_id, organisation_ids) -> N
                            [(worker_id, o) for o in organisation_ids])
 
 
-_FULL = """
-SELECT w.*, u.email, u.name, u.language,
-       coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'number', c.number, 'validUntil', c.valid_until)
-                                 ORDER BY c.kind, c.valid_until)
-                 FROM credentials c WHERE c.worker_id = w.id), '[]') AS credentials,
-       ARRAY(SELECT e.organisation_id FROM worker_excluded_organisations e WHERE e.worker_id = w.id
-             ORDER BY e.organisation_id) AS excluded_organisation_ids,
-       ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id) AS blocked_by,
-       ARRAY(SELECT f.organisation_id FROM favourites f WHERE f.worker_id = w.id) AS favourite_of,
-       coalesce((SELECT json_agg(json_build_array(a.weekday, a.start_minute, a.length_minutes)
-                                 ORDER BY a.weekday, a.start_minute)
-                 FROM availability_windows a WHERE a.worker_id = w.id), '[]') AS availability
-FROM workers w JOIN users u ON u.id = w.user_id
-"""
+class Worker(msgspec.Struct, frozen=True, kw_only=True):
+    """A pool member with everything the checks of an accept and the worker's own pages read."""
+
+    id: UUID
+    no: int  # a bigint twin of the id for the exclusion constraint on bookings
+    user_id: UUID
+    email: str
+    name: str
+    language: str
+    organisation_id: UUID  # the home employer
+    region_id: UUID
+    employee_number: str | None
+    function: str
+    skills: list[str]
+    credentials: list[dict[str, Any]]  # {kind, number, validUntil}
+    contract_minutes_per_week: int
+    date_of_birth: date | None
+    home_postcode: str | None
+    home_latitude: float | None
+    home_longitude: float | None
+    employer_opt_in: bool
+    worker_opt_in: bool
+    opted_in: bool  # both: the employer's consent binds, the worker's own preference narrows it
+    max_loan_minutes_per_month: int | None
+    nights: bool
+    max_travel_km: int | None
+    max_extra_minutes_per_week: int | None
+    availability: list[list[int]]  # [weekday, start minute, length]
+    excluded_organisation_ids: list[UUID]
+    blocked_by: list[UUID]
+    favourite_of: list[UUID]
+    ended_at: datetime | None
+    erased_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
 
 
-async def get(conn: Connection, worker_id, organisation_id=None):
+_COMPUTED = {
+    "email": "u.email", "name": "u.name", "language": "u.language",
+    "credentials": """coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'number', c.number,
+                                                      'validUntil', c.valid_until) ORDER BY c.kind, c.valid_until)
+                       FROM credentials c WHERE c.worker_id = w.id), '[]')""",
+    "excluded_organisation_ids": """ARRAY(SELECT e.organisation_id FROM worker_excluded_organisations e
+                                      WHERE e.worker_id = w.id ORDER BY e.organisation_id)""",
+    "blocked_by": "ARRAY(SELECT b.organisation_id FROM blocked_workers b WHERE b.worker_id = w.id)",
+    "favourite_of": "ARRAY(SELECT f.organisation_id FROM favourites f WHERE f.worker_id = w.id)",
+    "availability": """coalesce((SELECT json_agg(json_build_array(a.weekday, a.start_minute, a.length_minutes)
+                                         ORDER BY a.weekday, a.start_minute)
+                        FROM availability_windows a WHERE a.worker_id = w.id), '[]')""",
+}
+# Every column of a Worker, over `workers w JOIN users u`: the one list the accept's facts read too.
+COLUMNS = ",\n       ".join(f"{_COMPUTED.get(f, 'w.' + f)} AS {f}" for f in Worker.__struct_fields__)
+_FULL = f"SELECT {COLUMNS}\nFROM workers w JOIN users u ON u.id = w.user_id\n"
+
+
+async def get(conn: Connection, worker_id: UUID, organisation_id: UUID | None = None) -> Worker | None:
     if organisation_id is None:
-        return await conn.fetchrow(_FULL + " WHERE w.id = $1", worker_id)
-    return await conn.fetchrow(_FULL + " WHERE w.id = $1 AND w.organisation_id = $2", worker_id, organisation_id)
+        return one(Worker, await conn.fetchrow(_FULL + " WHERE w.id = $1", worker_id))
+    return one(Worker, await conn.fetchrow(_FULL + " WHERE w.id = $1 AND w.organisation_id = $2", worker_id,
+                                           organisation_id))
 
 
-async def by_user(conn: Connection, user_id):
+async def known(conn: Connection, worker_id: UUID) -> Worker:
+    """A worker reached through a row that points at them (a lock just taken, an audience found)."""
+    found = await get(conn, worker_id)
+    if found is None:
+        raise LookupError(f"worker {worker_id} is referenced but does not exist")
+    return found
+
+
+async def by_user(conn: Connection, user_id: UUID) -> Worker | None:
     """The user's current worker profile (an ended one is history, not a worker)."""
-    return await conn.fetchrow(_FULL + " WHERE w.user_id = $1 AND w.ended_at IS NULL", user_id)
+    return one(Worker, await conn.fetchrow(_FULL + " WHERE w.user_id = $1 AND w.ended_at IS NULL", user_id))
 
 
 async def lock(conn: Connection, worker_id):
@@ -92,12 +147,14 @@ async def lock(conn: Connection, worker_id):
     return await conn.fetchrow("SELECT id, no FROM workers WHERE id = $1 FOR UPDATE", worker_id)
 
 
-async def list_for_organisation(conn: Connection, organisation_id, *, after=None, limit=50):
+async def list_for_organisation(conn: Connection, organisation_id: UUID, *, after=None,
+                                limit: int = 50) -> list[Worker]:
     if after:
-        return await conn.fetch(_FULL + " WHERE w.organisation_id = $1 AND (u.name, w.id) > ($2, $3) "
-                                "ORDER BY u.name, w.id LIMIT $4", organisation_id, after[0], after[1], limit)
-    return await conn.fetch(_FULL + " WHERE w.organisation_id = $1 ORDER BY u.name, w.id LIMIT $2",
-                            organisation_id, limit)
+        return many(Worker, await conn.fetch(_FULL + " WHERE w.organisation_id = $1 AND (u.name, w.id) > ($2, $3) "
+                                             "ORDER BY u.name, w.id LIMIT $4", organisation_id, after[0], after[1],
+                                             limit))
+    return many(Worker, await conn.fetch(_FULL + " WHERE w.organisation_id = $1 ORDER BY u.name, w.id LIMIT $2",
+                                         organisation_id, limit))
 
 
 async def replace_roster(conn: Connection, worker_id, worker_no, lo, hi, blocks) -> None:

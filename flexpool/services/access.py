@@ -23,6 +23,7 @@ from flexpool.db.applications import Application
 from flexpool.db.assignments import Assignment
 from flexpool.db.organisations import Organisation
 from flexpool.db.shifts import Shift
+from flexpool.db.workers import Worker
 from flexpool.services.errors import NotFound
 from flexpool.services.principal import Principal
 
@@ -50,7 +51,7 @@ def on_behalf(p: Principal, organisation_id) -> dict:
 
 
 async def worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, *roles: str,
-                 coordinator: bool = False):
+                 coordinator: bool = False) -> Worker:
     """A worker of the organisation (their home employer), for the roles given there."""
     await organisation(conn, p, organisation_id, *roles, coordinator=coordinator)
     row = await workers_db.get(conn, worker_id, organisation_id)

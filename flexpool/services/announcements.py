@@ -60,7 +60,7 @@ async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict
     for first in range(0, len(ids), JUDGED_TOGETHER):
         rows = await audience_db.timelines(conn, ids[first:first + JUDGED_TOGETHER], lo, hi)
         day = local(shift.starts_at).date()
-        workers = ((r["worker_id"], conflicts.person(r, day),
+        workers = ((r["worker_id"], conflicts.person(r["date_of_birth"], r["nights"], day),
                     [worktime.Interval(a, b, m) for a, b, m in zip(r["starts"], r["ends"], r["breaks"], strict=True)])
                    for r in rows)
         users += [user_of[w] for w in audience.who_may_work(interval, workers, rules)]

@@ -22,6 +22,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
 from flexpool.db.shifts import Shift
+from flexpool.db.workers import Worker
 from flexpool.domain import policy as region_policy
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
@@ -74,7 +75,7 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
     voice = "worker" if action == "booked" else "planner"
     await workers_db.lock(conn, worker_id)
     await shifts_db.lock(conn, shift_id)
-    worker = await workers_db.get(conn, worker_id)
+    worker = await workers_db.known(conn, worker_id)
     shift = await shifts_db.known(conn, shift_id)
     if await assignments_db.is_booked_on(conn, shift_id, worker_id):
         raise _refuse([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)], voice)
@@ -82,7 +83,7 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
                                         check_audience=check_audience)
     if blockers:
-        if voice == "planner" and worker["organisation_id"] != shift.organisation_id:
+        if voice == "planner" and worker.organisation_id != shift.organisation_id:
             blockers = towards_other_organisation(blockers)
         raise _refuse(blockers, voice)
     try:
@@ -93,8 +94,8 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
         raise _refuse([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)], voice) from None
     except asyncpg.ExclusionViolationError:
         raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)], voice) from None
-    data = outbox.shift_data(shift, assignmentId=assignment_id, workerName=worker["name"])
-    notices = [Notice(to=Users((worker["user_id"],)), key=f"booked:{assignment_id}", data=data,
+    data = outbox.shift_data(shift, assignmentId=assignment_id, workerName=worker.name)
+    notices = [Notice(to=Users((worker.user_id,)), key=f"booked:{assignment_id}", data=data,
                       kind=NotificationKind.APPROVED if action == "approved" else NotificationKind.BOOKED)]
     if action == "booked":  # the worker accepted: the shift's planners hear of it
         notices.append(Notice(to=Planners(shift.organisation_id), kind=NotificationKind.ACCEPTED,
@@ -109,7 +110,7 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
 
 async def _withdraw_conflicting_applications(conn: Connection, worker, booked_shift_id, now: datetime, region_id) -> None:
     """A booking withdraws the worker's other pending applications that now conflict with it."""
-    pending = [a for a in await applications_db.pending_for_worker(conn, worker["id"])
+    pending = [a for a in await applications_db.pending_for_worker(conn, worker.id)
                if a.shift_id != booked_shift_id]
     if not pending:
         return
@@ -128,14 +129,14 @@ async def _withdraw_conflicting_applications(conn: Connection, worker, booked_sh
                 reason="conflicts with another booked shift"))
 
 
-def _split(facts) -> tuple[dict, Shift | None]:
+def _split(facts) -> tuple[Worker, Shift | None]:
     """The worker and the shift of a facts row (`w_*`, `s_*`), shaped as the conflict checks read them."""
-    worker = {k[2:]: v for k, v in facts.items() if k.startswith("w_")}
+    worker = Worker(**{k[2:]: v for k, v in facts.items() if k.startswith("w_")})
     shift = Shift(**{k[2:]: v for k, v in facts.items() if k.startswith("s_")}) if facts["s_id"] is not None else None
     return worker, shift
 
 
-def _decide(facts, worker: dict, shift: Shift, now: datetime) -> list[Blocker]:
+def _decide(facts, worker: Worker, shift: Shift, now: datetime) -> list[Blocker]:
     """Every check of an accept over the loaded facts: the pure domain, no database."""
     existing = [worktime.Interval(a, b, m) for a, b, m, sid in
                 zip(facts["timeline_starts"], facts["timeline_ends"], facts["timeline_breaks"],
@@ -143,12 +144,12 @@ def _decide(facts, worker: dict, shift: Shift, now: datetime) -> list[Blocker]:
     rules = region_policy.from_settings(facts["region_settings"]).rules
     return assess(shift=conflicts.offer(shift, facts["partner_ids"]), shift_status=shift.status,
                   places=shift.places, places_filled=shift.places_filled, worker=conflicts.candidate(worker),
-                  person=conflicts.person(worker, local(shift.starts_at).date()), existing=existing,
+                  person=conflicts.person(worker.date_of_birth, worker.nights, local(shift.starts_at).date()), existing=existing,
                   break_minutes=shift.break_minutes, loaned_minutes_that_month=facts["loaned_minutes"], now=now,
                   catalogue=CATALOGUE, rules=rules)
 
 
-async def _done_or_refused(conn: Connection, facts, worker: dict, shift: Shift, now: datetime):
+async def _done_or_refused(conn: Connection, facts, worker: Worker, shift: Shift, now: datetime):
     """The booking this request (its Idempotency-Key) already made, or None when the worker may book now;
     a refusal otherwise."""
     if facts["done_id"] is not None:
@@ -180,7 +181,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
     if done is not None:
         return "assignment", done
     async with conn.transaction():
-        await accepts_db.lock(conn, worker["id"], shift_id)
+        await accepts_db.lock(conn, worker.id, shift_id)
         facts = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
         worker, shift = _split(facts)
         if shift is None:  # removed from the region between the first read and the lock
@@ -188,7 +189,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
         done = await _done_or_refused(conn, facts, worker, shift, now)  # again, on what the lock let through
         if done is not None:
             return "assignment", done
-        data = outbox.shift_data(shift, workerName=worker["name"])
+        data = outbox.shift_data(shift, workerName=worker.name)
         try:
             assignment = await accepts_db.book(conn, worker=worker, shift_id=shift_id, now=now, booked_by=p.user_id,
                                                request_key=request_key, data=data)
@@ -197,30 +198,30 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
         except asyncpg.ExclusionViolationError:
             raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)]) from None
         if facts["other_applications"]:
-            await _withdraw_conflicting_applications(conn, worker, shift_id, now, worker["region_id"])
+            await _withdraw_conflicting_applications(conn, worker, shift_id, now, worker.region_id)
         return "assignment", assignment
 
 
 async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: datetime):
     """Approval booking: the worker applies, the shift's planners decide."""
     async with conn.transaction():
-        await workers_db.lock(conn, worker["id"])
+        await workers_db.lock(conn, worker.id)
         await shifts_db.lock(conn, shift_id)
-        existing = await applications_db.pending(conn, shift_id, worker["id"])
+        existing = await applications_db.pending(conn, shift_id, worker.id)
         if existing:
             return "application", existing
         shift = await shifts_db.known(conn, shift_id)
         ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
-        blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker["region_id"]))
+        blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker.region_id))
         if blockers:
             raise _refuse(blockers)
-        app_id = await applications_db.insert(conn, shift_id, worker["id"], now)
+        app_id = await applications_db.insert(conn, shift_id, worker.id, now)
         await effects.record(conn, Event(
             subject_type="application", subject_id=app_id, action="applied", actor=p.user_id, at=now,
             organisation_id=shift.organisation_id, shift_id=shift_id,
             notices=(Notice(to=Planners(shift.organisation_id), kind=NotificationKind.APPLICATION,
                             key=f"application:{app_id}",
-                            data=outbox.shift_data(shift, applicationId=app_id, workerName=worker["name"])),)))
+                            data=outbox.shift_data(shift, applicationId=app_id, workerName=worker.name)),)))
         return "application", await _application(conn, app_id)
 
 
@@ -301,7 +302,7 @@ async def decline(conn: Connection, p: Principal, application_id: UUID, now: dat
 async def withdraw(conn: Connection, p: Principal, application_id: UUID, now: datetime) -> None:
     worker = await workers_db.by_user(conn, p.user_id)
     ap = await applications_db.get(conn, application_id)
-    if ap is None or worker is None or ap.worker_id != worker["id"]:
+    if ap is None or worker is None or ap.worker_id != worker.id:
         await access.application(conn, p, application_id)  # refuses: 404, or 403 to a member who may see it
         raise NotFound("application")
     if ap.status != ApplicationStatus.PENDING:
@@ -314,7 +315,7 @@ async def withdraw(conn: Connection, p: Principal, application_id: UUID, now: da
             organisation_id=ap.organisation_id, shift_id=ap.shift_id,
             notices=(Notice(to=Planners(ap.organisation_id), kind=NotificationKind.WITHDRAWN,
                             key=f"withdrawn:{application_id}",
-                            data=outbox.shift_data(shift, applicationId=application_id, workerName=worker["name"])),)))
+                            data=outbox.shift_data(shift, applicationId=application_id, workerName=worker.name)),)))
 
 
 async def applications_for_shift(conn: Connection, p: Principal, shift_id: UUID):
@@ -356,7 +357,7 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
         except (Forbidden, NotFound):
             pass
     worker = await workers_db.by_user(conn, p.user_id)
-    is_worker = worker is not None and worker["id"] == a.worker_id
+    is_worker = worker is not None and worker.id == a.worker_id
     if not (is_planner or is_worker):
         await access.assignment(conn, p, assignment_id)
     async with conn.transaction():
@@ -393,7 +394,7 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
 
 async def my_assignments(conn: Connection, p: Principal, lo: datetime, hi: datetime, statuses):
     worker = await _worker_of(conn, p)
-    return await assignments_db.for_worker(conn, worker["id"], lo, hi, statuses)
+    return await assignments_db.for_worker(conn, worker.id, lo, hi, statuses)
 
 
 async def partner_ids(conn: Connection, organisation_id):

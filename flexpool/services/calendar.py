@@ -42,7 +42,7 @@ async def feed(conn: Connection, calendar_secret: str, now: datetime) -> bytes:
     worker = await workers_db.by_user(conn, user["id"]) if user else None
     if worker is None:
         raise NotFound("calendar")
-    rows = await assignments_db.for_worker(conn, worker["id"], now - WINDOW_BACK, now + WINDOW_AHEAD)
+    rows = await assignments_db.for_worker(conn, worker.id, now - WINDOW_BACK, now + WINDOW_AHEAD)
     cal = Calendar()
     cal.add("prodid", "-//FlexPool//Diensten//NL")
     cal.add("version", "2.0")

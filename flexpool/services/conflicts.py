@@ -8,6 +8,7 @@ from asyncpg import Connection
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db.shifts import Shift
+from flexpool.db.workers import Worker
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
@@ -19,22 +20,23 @@ from flexpool.domain.model import Blocker, Credential
 HORIZON = timedelta(weeks=17)
 
 
-def candidate(worker) -> Candidate:
-    home = (worker["home_latitude"], worker["home_longitude"]) if worker["home_latitude"] is not None else None
+def candidate(worker: Worker) -> Candidate:
+    home = (worker.home_latitude, worker.home_longitude) \
+        if worker.home_latitude is not None and worker.home_longitude is not None else None
     return Candidate(
-        home_organisation_id=str(worker["organisation_id"]), function=worker["function"],
-        skills=frozenset(worker["skills"]),
+        home_organisation_id=str(worker.organisation_id), function=worker.function,
+        skills=frozenset(worker.skills),
         credentials=tuple(Credential(c["kind"], c["number"], date.fromisoformat(c["validUntil"])
-                                     if c["validUntil"] else None) for c in worker["credentials"]),
-        opted_in=worker["opted_in"], max_loan_minutes_per_month=worker["max_loan_minutes_per_month"],
-        excluded_organisation_ids=frozenset(map(str, worker["excluded_organisation_ids"])),
-        blocked_by=frozenset(map(str, worker["blocked_by"])), home=home, max_travel_km=worker["max_travel_km"],
-        favourite_of=frozenset(map(str, worker["favourite_of"])))
+                                     if c["validUntil"] else None) for c in worker.credentials),
+        opted_in=worker.opted_in, max_loan_minutes_per_month=worker.max_loan_minutes_per_month,
+        excluded_organisation_ids=frozenset(map(str, worker.excluded_organisation_ids)),
+        blocked_by=frozenset(map(str, worker.blocked_by)), home=home, max_travel_km=worker.max_travel_km,
+        favourite_of=frozenset(map(str, worker.favourite_of)))
 
 
-def person(worker, day: date) -> worktime.Person:
-    birth = worker["date_of_birth"]
-    return worktime.Person(age=age_on(birth, day) if birth else None, nights=worker["nights"])
+def person(birth: date | None, nights: bool, day: date) -> worktime.Person:
+    """Who works on `day`, as the working-time rules see them: their age then, and whether they take nights."""
+    return worktime.Person(age=age_on(birth, day) if birth else None, nights=nights)
 
 
 def offer(shift: Shift, partner_ids) -> Offer:
@@ -50,14 +52,14 @@ def offer(shift: Shift, partner_ids) -> Offer:
 class WorkerContext:
     """A worker's timeline and monthly loans, loaded once and reused for many shifts (offers)."""
 
-    def __init__(self, worker, rows, loans: dict[date, int]):
+    def __init__(self, worker: Worker, rows, loans: dict[date, int]):
         self.worker = worker
         self.rows = rows
         self.loans = loans
 
     @classmethod
     async def load(cls, conn, worker, lo: datetime, hi: datetime) -> WorkerContext:
-        rows = await assignments_db.timeline(conn, worker["id"], lo - HORIZON, hi + HORIZON)
+        rows = await assignments_db.timeline(conn, worker.id, lo - HORIZON, hi + HORIZON)
         return cls(worker, rows, {})
 
     def existing(self, except_shift_id=None) -> list[worktime.Interval]:
@@ -68,8 +70,8 @@ class WorkerContext:
         month = month_of(starts_at)
         if month not in self.loans:
             first, nxt = month_instants(month)
-            self.loans[month] = await assignments_db.loaned_minutes(conn, self.worker["id"],
-                                                                    self.worker["organisation_id"], first, nxt)
+            self.loans[month] = await assignments_db.loaned_minutes(conn, self.worker.id,
+                                                                    self.worker.organisation_id, first, nxt)
         return self.loans[month]
 
 
@@ -79,7 +81,7 @@ async def blockers(conn: Connection, ctx: WorkerContext, shift: Shift, now: date
         partner_ids = await orgs_db.partners(conn, shift.organisation_id)
     return assess(shift=offer(shift, partner_ids), shift_status=shift.status, places=shift.places,
                   places_filled=shift.places_filled, worker=candidate(ctx.worker),
-                  person=person(ctx.worker, local(shift.starts_at).date()),
+                  person=person(ctx.worker.date_of_birth, ctx.worker.nights, local(shift.starts_at).date()),
                   existing=ctx.existing(except_shift_id=shift.id), break_minutes=shift.break_minutes,
                   loaned_minutes_that_month=await ctx.loaned(conn, shift.starts_at), now=now,
                   catalogue=CATALOGUE, rules=rules, check_audience=check_audience)

@@ -222,14 +222,14 @@ async def make_worker(conn: Connection, user_id, org: Organisation, fields: dict
 async def update_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, *, name=None, fields: dict,
                         credentials: list[dict] | None, excluded: list[UUID] | None):
     current = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
-    if current["ended_at"] is not None:
+    if current.ended_at is not None:
         raise Conflict(ProblemType.CONFLICT, "This worker has been ended; their profile no longer changes.")
     _validate_worker(fields, credentials)
     await _check_exclusions(conn, p, excluded)
     async with conn.transaction():
         await workers_db.update(conn, worker_id, fields)
         if name is not None:
-            await users_db.rename(conn, current["user_id"], name)
+            await users_db.rename(conn, current.user_id, name)
         if credentials is not None:
             await workers_db.replace_credentials(conn, worker_id, credentials)
         if excluded is not None:

@@ -39,12 +39,12 @@ LEFT = "de medewerker is uit dienst bij de eigen werkgever"
 
 async def end_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> None:
     w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
-    if w["ended_at"] is not None:
+    if w.ended_at is not None:
         return
     async with conn.transaction():
         await workers_db.lock(conn, worker_id)
         await workers_db.end(conn, worker_id, now)
-        await users_db.revoke(conn, w["user_id"], organisation_id, ["worker"])
+        await users_db.revoke(conn, w.user_id, organisation_id, ["worker"])
         for a in await assignments_db.future_bookings(conn, worker_id, now):
             await _release_for_leaver(conn, p, a, w, now)
         for ap in await applications_db.pending_for_worker(conn, worker_id):
@@ -66,7 +66,7 @@ async def _release_for_leaver(conn: Connection, p: Principal, a: Assignment, wor
         action="released", actor=p.user_id, at=now, reason=LEFT, data={"lateCancellation": False, "workerEnded": True},
         notices=(Notice(to=Planners(a.organisation_id), kind=NotificationKind.WORKER_CANCELLED,
                         key=f"worker-cancelled:{a.id}", urgent=True,
-                        data=outbox.shift_data(shift, assignmentId=a.id, workerName=worker["name"], reason=LEFT)),)))
+                        data=outbox.shift_data(shift, assignmentId=a.id, workerName=worker.name, reason=LEFT)),)))
     await announcements.announce_reopened(conn, a.shift_id, a.id, now)
 
 
@@ -79,7 +79,7 @@ def retention_start(now: datetime) -> datetime:
 
 async def erase_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> dict:
     w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
-    if w["ended_at"] is None:
+    if w.ended_at is None:
         raise Conflict(ProblemType.CONFLICT, "Only an ended worker can be erased: end the worker first "
                                    "(DELETE /v1/organisations/{orgId}/workers/{workerId}).")
     removed = ["profile (date of birth, home, skills, limits)", "credentials", "availability", "exclusions",
@@ -87,9 +87,9 @@ async def erase_worker(conn: Connection, p: Principal, organisation_id: UUID, wo
     async with conn.transaction():
         await workers_db.lock(conn, worker_id)
         await personal_data_db.erase_worker(conn, worker_id, retention_start(now), now)
-        account = not await personal_data_db.has_other_ties(conn, w["user_id"])
+        account = not await personal_data_db.has_other_ties(conn, w.user_id)
         if account:
-            await personal_data_db.erase_account(conn, w["user_id"], PSEUDONYM, new_calendar_secret(), now)
+            await personal_data_db.erase_account(conn, w.user_id, PSEUDONYM, new_calendar_secret(), now)
             removed += ["name and e-mail address", "devices", "notifications", "invitations",
                         "calendar subscription"]
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="worker",

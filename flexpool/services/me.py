@@ -40,10 +40,10 @@ async def update_preferences(conn: Connection, p: Principal, changes: dict):
             # The worker's own wish can only narrow the employer's pool.optedIn, never widen it.
             if "opted_in" in worker_fields:
                 worker_fields["worker_opt_in"] = worker_fields.pop("opted_in")
-            await workers_db.update(conn, worker["id"], worker_fields)
+            await workers_db.update(conn, worker.id, worker_fields)
             if "availability" in changes:
                 await workers_db.replace_availability(
-                    conn, worker["id"], [(w.weekday, w.start_minute, w.length_minutes) for w in changes["availability"]])
+                    conn, worker.id, [(w.weekday, w.start_minute, w.length_minutes) for w in changes["availability"]])
         quiet = None
         if "quiet_hours" in changes:
             q = changes["quiet_hours"]

@@ -23,18 +23,18 @@ async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         raise Forbidden("Offers are for pool workers.")
-    if not worker["opted_in"]:
+    if not worker.opted_in:
         return []
-    home = (worker["home_latitude"], worker["home_longitude"]) if worker["home_latitude"] is not None else None
+    home = (worker.home_latitude, worker.home_longitude) if worker.home_latitude is not None else None
     rows = await shifts_db.offers(
-        conn, region_id=worker["region_id"], now=now, lo=max(lo, now), hi=hi,
-        functions=CATALOGUE.track_functions(worker["function"]), home_organisation_id=worker["organisation_id"],
-        hidden_organisation_ids=list(worker["excluded_organisation_ids"]) + list(worker["blocked_by"]),
-        worker_id=worker["id"], home=home, max_travel_km=worker["max_travel_km"], after=after, limit=limit)
+        conn, region_id=worker.region_id, now=now, lo=max(lo, now), hi=hi,
+        functions=CATALOGUE.track_functions(worker.function), home_organisation_id=worker.organisation_id,
+        hidden_organisation_ids=list(worker.excluded_organisation_ids) + list(worker.blocked_by),
+        worker_id=worker.id, home=home, max_travel_km=worker.max_travel_km, after=after, limit=limit)
     if not rows:
         return []
     ctx = await conflicts.WorkerContext.load(conn, worker, rows[0].starts_at, max(r.ends_at for r in rows))
-    rules = (await regions.policy(conn, worker["region_id"])).rules
+    rules = (await regions.policy(conn, worker.region_id)).rules
     partners: dict[UUID, list] = {}
     out = []
     for shift in rows:
@@ -51,8 +51,8 @@ def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
     the cap counts the worker's other FlexPool bookings, not the home roster."""
     bookings = [(r["starts_at"], r["ends_at"], r["break_minutes"]) for r in ctx.rows
                 if r["shift_id"] is not None and r["shift_id"] != shift.id]
-    return availability.suits([availability.Window(*w) for w in worker["availability"]],
-                              worker["max_extra_minutes_per_week"], bookings, shift.starts_at, shift.ends_at,
+    return availability.suits([availability.Window(*w) for w in worker.availability],
+                              worker.max_extra_minutes_per_week, bookings, shift.starts_at, shift.ends_at,
                               shift.break_minutes)
 
 
@@ -61,7 +61,7 @@ async def may_see(conn: Connection, p: Principal, shift, now: datetime) -> bool:
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         return False
-    if await assignments_db.ever_on(conn, shift.id, worker["id"]):
+    if await assignments_db.ever_on(conn, shift.id, worker.id):
         return True
     candidate = conflicts.candidate(worker)
     offer = conflicts.offer(shift, await orgs_db.partners(conn, shift.organisation_id))
