@@ -83,7 +83,7 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
         async with conn.transaction():
             region = await regions_db.create(conn, REGION)
             coordinator = await users_db.get_or_create(conn, COORDINATOR, "Carla Coördinator")
-            await users_db.grant(conn, coordinator["id"], region.id, None, "coordinator")
+            await users_db.grant(conn, coordinator.id, region.id, None, "coordinator")
             today = now.astimezone(AMSTERDAM).date()
             org_rows = []
             for index, (name, kind, kvk, iban, sites) in enumerate(ORGANISATIONS):
@@ -105,7 +105,7 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
                              ("finance", PEOPLE["finance"])]
                 for role, email in staff:
                     user = await users_db.get_or_create(conn, email, f"{role.title()} {name}")
-                    await users_db.grant(conn, user["id"], region.id, org.id, role)
+                    await users_db.grant(conn, user.id, region.id, org.id, role)
                 for n in range(workers_per_org):
                     email = PEOPLE["worker"] if index == 0 and n == 0 else f"w{index}{n:03d}@demo.test"
                     await _worker(conn, rng, region.id, org, email, kind, today, first=(index == 0 and n == 0))
@@ -127,7 +127,7 @@ async def _planning_desk(conn: Connection, rng: random.Random, region_id, org_ro
     """The region's planning desk (regio@demo.test), one organisation that delegates its planning to it, and
     favourites of De Linde: a handful of pool workers of the other VVT organisations."""
     desk = await users_db.get_or_create(conn, PEOPLE["regionPlanner"], "Rick Regioplanner")
-    await users_db.grant(conn, desk["id"], region_id, None, "regionPlanner")
+    await users_db.grant(conn, desk.id, region_id, None, "regionPlanner")
     delegating = next(o for o in org_rows if o.name == DELEGATING)
     await orgs_db.update(conn, delegating.id, {"delegates_planning": True})
     linde = org_rows[0]
@@ -162,15 +162,15 @@ async def _worker(conn: Connection, rng: random.Random, region_id, org, email: s
     if first:
         birth = date(1991, 4, 12)
     lat, lon = 52.09 + rng.uniform(-0.12, 0.12), 5.12 + rng.uniform(-0.2, 0.2)
-    await users_db.join_region(conn, user["id"], region_id)
-    row = await workers_db.insert(conn, user_id=user["id"], organisation_id=org.id, region_id=region_id, fields={
+    await users_db.join_region(conn, user.id, region_id)
+    row = await workers_db.insert(conn, user_id=user.id, organisation_id=org.id, region_id=region_id, fields={
         "date_of_birth": birth, "home_postcode": f"35{rng.randint(10, 99)} {rng.choice('ABCDEFGH')}{rng.choice('KLMNPR')}",
         "home_latitude": lat, "home_longitude": lon, "function": function, "skills": skills,
         "contract_minutes_per_week": rng.choice([16, 20, 24, 28, 32, 36]) * 60,
         "employer_opt_in": first or rng.random() < 0.8, "max_loan_minutes_per_month": rng.choice([None, 960, 1920, 2400]),
         "nights": rng.random() < 0.4, "max_travel_km": rng.choice([None, 15, 25, 40]),
     })
-    await users_db.grant(conn, user["id"], region_id, org.id, "worker")
+    await users_db.grant(conn, user.id, region_id, org.id, "worker")
     await workers_db.replace_credentials(conn, row["id"], credentials)
     if not first and rng.random() < 0.25:
         # Someone with a few hours a week to spare: two evenings and a weekend morning, at most 8-12 hours.

@@ -7,6 +7,7 @@ With `FLEXPOOL_METRICS_PORT` the supervising process serves that port (the worke
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import shutil
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 # values when first imported, and `flexpool serve` must set the shared folder before that happens in any process.
 
 SUPERVISED = "FLEXPOOL_METRICS_SUPERVISED"
+log = logging.getLogger("flexpool.metrics")
 
 
 def registry():
@@ -24,27 +26,37 @@ def registry():
     if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         return REGISTRY
 
-    class ScrapeSafeCollector(multiprocess.MultiProcessCollector):
-        """prometheus_client's multiprocess collector, minus the files another process is creating right now.
+    from prometheus_client.mmap_dict import MmapedDict
 
-        A process creates its values file and only then sizes it, so a scrape at that moment finds a 0-byte
-        file and the whole collection fails (`struct.error`, a 500 on /metrics: prometheus/client_python#1199,
-        seen here under the fuzzer). An empty file holds no values yet: leaving it out loses nothing."""
+    def readable(path: str) -> bool:
+        """Whether a worker's values file reads whole now; a file caught mid-write gets a second look."""
+        for _ in range(2):
+            try:
+                if os.path.getsize(path) == 0:
+                    return False
+                MmapedDict.read_all_values_from_file(path)
+                return True
+            except FileNotFoundError:  # its process ended and the file went with it
+                return False
+            except Exception as exc:  # struct.error, RuntimeError("Read beyond file size"), UnicodeDecodeError
+                log.info("metrics file %s not readable yet (%s)", os.path.basename(path), exc)
+        return False
+
+    class ScrapeSafeCollector(multiprocess.MultiProcessCollector):
+        """prometheus_client's multiprocess collector, minus the files another process is writing right now.
+
+        A process creates its values file and only then sizes it, and appends a value before it raises the
+        count of bytes used, so a scrape at that moment fails the whole collection (`struct.error`, a 500 on
+        /metrics: prometheus/client_python#1199, seen here under the fuzzer). Such a file is read again, and
+        left out of this one scrape if it still does not read: its values are in the next."""
 
         def collect(self):
-            files = [f for f in glob.glob(os.path.join(self._path, "*.db")) if _holds_values(f)]
-            return self.merge(files, accumulate=True)
+            return self.merge([f for f in glob.glob(os.path.join(self._path, "*.db")) if readable(f)],
+                              accumulate=True)
 
     merged = CollectorRegistry()
     ScrapeSafeCollector(merged)
     return merged
-
-
-def _holds_values(path: str) -> bool:
-    try:
-        return os.path.getsize(path) > 0
-    except FileNotFoundError:  # its process ended and the file went with it
-        return False
 
 
 @contextmanager

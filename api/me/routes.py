@@ -40,14 +40,14 @@ DeviceToken = Annotated[str, Parameter(min_length=1, max_length=4096, descriptio
 
 
 def me_out(p: Principal, user, worker) -> Me:
-    quiet = QuietHoursOut(user["quiet_from"].strftime("%H:%M"), user["quiet_to"].strftime("%H:%M")) \
-        if user["quiet_from"] is not None else None
-    prefs = Preferences(language=user["language"], digest=user["digest"], quiet_hours=quiet,
+    quiet = QuietHoursOut(user.quiet_from.strftime("%H:%M"), user.quiet_to.strftime("%H:%M")) \
+        if user.quiet_from is not None else None
+    prefs = Preferences(language=user.language, digest=user.digest, quiet_hours=quiet,
                         opted_in=worker.worker_opt_in if worker else None, nights=worker.nights if worker else None,
                         max_travel_km=worker.max_travel_km if worker else None,
                         availability=[_availability_out(w) for w in worker.availability] if worker else None,
                         max_extra_minutes_per_week=worker.max_extra_minutes_per_week if worker else None)
-    return Me(id=user["id"], email=user["email"], name=user["name"],
+    return Me(id=user.id, email=user.email, name=user.name,
               roles=[RoleOut(Role(r.role), r.organisation_id, r.organisation_name, r.region_id) for r in p.roles],
               organisations=p.organisations(), preferences=prefs, worker=worker_out(worker) if worker else None)
 

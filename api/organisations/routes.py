@@ -96,7 +96,7 @@ class OrganisationController(Controller):
         if result[0] == "invitation":
             return Response(invitation_out(result[1]), status_code=HTTP_202_ACCEPTED)
         _, user, roles = result
-        return Response(Member(id=user["id"], email=user["email"], name=user["name"], roles=roles),
+        return Response(Member(id=user.id, email=user.email, name=user.name, roles=roles),
                         status_code=HTTP_201_CREATED)
 
     @get("/{org_id:uuid}/invitations", summary="Invitations this organisation sent (orgAdmin, coordinator)")

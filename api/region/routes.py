@@ -52,7 +52,7 @@ class PlanningDeskController(Controller):
     @post("/planners", summary="Make someone a region planner (coordinator): plans for organisations that delegate")
     async def add_planner(self, conn: Connection, p: Principal, now: datetime, data: RegionPlannerIn) -> Member:
         user = await planning_desk.add_region_planner(conn, p, email=data.email, name=data.name, now=now)
-        return Member(id=user["id"], email=user["email"], name=user["name"], roles=[Role.REGION_PLANNER])
+        return Member(id=user.id, email=user.email, name=user.name, roles=[Role.REGION_PLANNER])
 
     @get("/planners", summary="The region planners (coordinator, region planners)")
     async def planners(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Member]:

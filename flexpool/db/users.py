@@ -1,7 +1,45 @@
 """Users and their role memberships: roles come from here, never from the token."""
 from __future__ import annotations
 
+from datetime import datetime, time
+from typing import Any
+from uuid import UUID
+
+import msgspec
 from asyncpg import Connection
+
+from flexpool.db.rows import one
+from flexpool.domain.vocabulary import Digest, Language
+
+
+class User(msgspec.Struct, frozen=True, kw_only=True):
+    """A person with an account; what they may do lives in memberships, never in the token."""
+
+    id: UUID
+    email: str
+    name: str
+    language: Language
+    quiet_from: time | None
+    quiet_to: time | None
+    digest: Digest
+    calendar_secret: str
+    region_id: UUID | None  # set by the first grant or accepted invitation: a user belongs to one region
+    erased_at: datetime | None
+    created_at: datetime
+
+
+class PrincipalRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A user with every membership: what a request's caller is built from (one round trip)."""
+
+    id: UUID
+    email: str
+    name: str
+    language: Language
+    region_id: UUID | None
+    roles: list[dict[str, Any]]  # {role, organisation_id, region_id, organisation_name}
+
+
+USER = "SELECT " + ", ".join(User.__struct_fields__) + " FROM users"
 
 
 async def a_planner_email(conn: Connection, organisation_id) -> str | None:
@@ -10,29 +48,29 @@ async def a_planner_email(conn: Connection, organisation_id) -> str | None:
                                organisation_id)
 
 
-async def get_or_create(conn: Connection, email: str, name: str):
-    row = await conn.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", email)
+async def get_or_create(conn: Connection, email: str, name: str) -> User:
+    row = one(User, await conn.fetchrow(USER + " WHERE lower(email) = lower($1)", email))
     if row:
         return row
-    return await conn.fetchrow(
+    return User(**await conn.fetchrow(
         "INSERT INTO users (email, name) VALUES ($1, $2) "
-        "ON CONFLICT ((lower(email))) DO UPDATE SET email = users.email RETURNING *", email, name)
+        "ON CONFLICT ((lower(email))) DO UPDATE SET email = users.email RETURNING "
+        + ", ".join(User.__struct_fields__), email, name))
 
 
-async def by_subject(conn: Connection, subject: str):
+async def by_subject(conn: Connection, subject: str) -> User | None:
     """The JWT `sub` is the user's id or email."""
     if "@" in subject:
-        return await conn.fetchrow("SELECT * FROM users WHERE lower(email) = lower($1)", subject)
+        return one(User, await conn.fetchrow(USER + " WHERE lower(email) = lower($1)", subject))
     try:
-        import uuid
-        uid = uuid.UUID(subject)
+        uid = UUID(subject)
     except ValueError:
         return None
-    return await conn.fetchrow("SELECT * FROM users WHERE id = $1", uid)
+    return one(User, await conn.fetchrow(USER + " WHERE id = $1", uid))
 
 
-async def by_calendar_secret(conn: Connection, secret: str):
-    return await conn.fetchrow("SELECT * FROM users WHERE calendar_secret = $1", secret)
+async def by_calendar_secret(conn: Connection, secret: str) -> User | None:
+    return one(User, await conn.fetchrow(USER + " WHERE calendar_secret = $1", secret))
 
 
 PRINCIPAL = """
@@ -46,16 +84,15 @@ FROM users u
 """
 
 
-async def principal_row(conn: Connection, subject: str):
+async def principal_row(conn: Connection, subject: str) -> PrincipalRow | None:
     """The user a JWT `sub` (id or email) names, with every membership: one round trip per request."""
     if "@" in subject:
-        return await conn.fetchrow(PRINCIPAL + "WHERE lower(u.email) = lower($1)", subject)
+        return one(PrincipalRow, await conn.fetchrow(PRINCIPAL + "WHERE lower(u.email) = lower($1)", subject))
     try:
-        import uuid
-        uid = uuid.UUID(subject)
+        uid = UUID(subject)
     except ValueError:
         return None
-    return await conn.fetchrow(PRINCIPAL + "WHERE u.id = $1", uid)
+    return one(PrincipalRow, await conn.fetchrow(PRINCIPAL + "WHERE u.id = $1", uid))
 
 
 async def join_region(conn: Connection, user_id, region_id) -> bool:

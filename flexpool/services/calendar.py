@@ -26,9 +26,9 @@ WINDOW_AHEAD = timedelta(days=365)
 
 async def secret(conn: Connection, p: Principal) -> str:
     user = await users_db.by_subject(conn, str(p.user_id))
-    if await workers_db.by_user(conn, p.user_id) is None:
+    if user is None or await workers_db.by_user(conn, p.user_id) is None:
         raise Forbidden("The calendar is for pool workers.")
-    return user["calendar_secret"]
+    return user.calendar_secret
 
 
 async def rotate(conn: Connection, p: Principal) -> str:
@@ -39,7 +39,7 @@ async def rotate(conn: Connection, p: Principal) -> str:
 
 async def feed(conn: Connection, calendar_secret: str, now: datetime) -> bytes:
     user = await users_db.by_calendar_secret(conn, calendar_secret) if len(calendar_secret) >= 32 else None
-    worker = await workers_db.by_user(conn, user["id"]) if user else None
+    worker = await workers_db.by_user(conn, user.id) if user else None
     if worker is None:
         raise NotFound("calendar")
     rows = await assignments_db.for_worker(conn, worker.id, now - WINDOW_BACK, now + WINDOW_AHEAD)

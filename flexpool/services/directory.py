@@ -7,6 +7,7 @@ from itertools import pairwise
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import assignments as assignments_db
@@ -100,24 +101,24 @@ async def add_member(conn: Connection, p: Principal, organisation_id: UUID, *, e
     async with conn.transaction():
         user, invite = await _person(conn, p, org, email, name)
         if invite:
-            return ("invitation", await invitations.invite(conn, p, org, user, kind=InvitationKind.MEMBER, roles=roles,
+            return ("invitation", await invitations.invite(conn, p, org, user.id, kind=InvitationKind.MEMBER, roles=roles,
                                                            worker=None, now=now))
-        known_here = p.user_id == user["id"] or bool(await users_db.roles_at(conn, user["id"], organisation_id))
+        known_here = p.user_id == user.id or bool(await users_db.roles_at(conn, user.id, organisation_id))
         for role in roles:
-            await users_db.grant(conn, user["id"], org.region_id, organisation_id, role)
+            await users_db.grant(conn, user.id, org.region_id, organisation_id, role)
     # The name an account carries is told only to an organisation it already belongs to.
-    return "member", {**dict(user), "name": user["name"] if known_here else name}, sorted(set(roles))
+    return "member", (user if known_here else msgspec.structs.replace(user, name=name)), sorted(set(roles))
 
 
 async def _person(conn: Connection, p: Principal, org, email: str, name: str):
     """(user, needs an invitation): the account of this e-mail address, created when new. Someone of another
     region is refused (a user belongs to one region); someone of another organisation is invited."""
     user = await users_db.get_or_create(conn, email, name)
-    if user["region_id"] is not None and user["region_id"] != org.region_id:
+    if user.region_id is not None and user.region_id != org.region_id:
         raise identity.other_region()
-    if user["id"] != p.user_id and await users_db.belongs_elsewhere(conn, user["id"], org.id):
+    if user.id != p.user_id and await users_db.belongs_elsewhere(conn, user.id, org.id):
         return user, True
-    await identity.join_region(conn, user["id"], org.region_id)
+    await identity.join_region(conn, user.id, org.region_id)
     return user, False
 
 
@@ -200,11 +201,11 @@ async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, *
         user, invite = await _person(conn, p, org, email, name)
         if invite:
             payload = invitations.worker_payload(fields, credentials, excluded)
-            return "invitation", await invitations.invite(conn, p, org, user, kind=InvitationKind.WORKER, roles=[],
+            return "invitation", await invitations.invite(conn, p, org, user.id, kind=InvitationKind.WORKER, roles=[],
                                                           worker=payload, now=now)
-        if await workers_db.by_user(conn, user["id"]) is not None:
+        if await workers_db.by_user(conn, user.id) is not None:
             raise Invalid([("email", "this person is already a worker of this organisation")])
-        worker_id = await make_worker(conn, user["id"], org, fields, credentials, excluded)
+        worker_id = await make_worker(conn, user.id, org, fields, credentials, excluded)
     return "worker", await workers_db.get(conn, worker_id)
 
 

@@ -15,10 +15,10 @@ async def principal_for(conn: Connection, subject: str) -> Principal | None:
     user = await users_db.principal_row(conn, subject)
     if user is None:
         return None
-    return Principal(user_id=user["id"], email=user["email"], name=user["name"], language=user["language"],
+    return Principal(user_id=user.id, email=user.email, name=user.name, language=user.language,
                      roles=tuple(Role(r["role"], _uuid(r["organisation_id"]), UUID(r["region_id"]),
-                                      r["organisation_name"]) for r in user["roles"]),
-                     home_region_id=user["region_id"])
+                                      r["organisation_name"]) for r in user.roles),
+                     home_region_id=user.region_id)
 
 
 def _uuid(value: str | None) -> UUID | None:

@@ -130,7 +130,8 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
             payload = invitations.worker_payload(_invited_fields(r), [{"kind": "vog", "number": None,
                                                                         "valid_until": r.vog_valid_until}]
                                                  if r.vog_valid_until else [], [])
-            await invitations.invite(conn, p, org, account, kind=InvitationKind.WORKER, roles=[], worker=payload, now=now)
+            await invitations.invite(conn, p, org, account["id"], kind=InvitationKind.WORKER, roles=[],
+                                     worker=payload, now=now)
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                          subject_id=organisation_id, action="workers-imported", actor=p.user_id, at=now,
                                          data={"created": report.created, "updated": report.updated,

@@ -43,11 +43,11 @@ def _from_payload(payload: dict) -> tuple[dict, list[dict], list[UUID]]:
     return fields, credentials, [UUID(o) for o in payload["excluded"]]
 
 
-async def invite(conn: Connection, p: Principal, org: Organisation, user, *, kind: InvitationKind, roles: list[str],
+async def invite(conn: Connection, p: Principal, org: Organisation, user_id: UUID, *, kind: InvitationKind, roles: list[str],
                  worker: dict | None, now: datetime) -> Invitation:
     """Inside the caller's transaction: a pending invitation (renewed if one is pending), audited."""
     invitation_id = await invitations_db.upsert_pending(
-        conn, region_id=org.region_id, organisation_id=org.id, user_id=user["id"], kind=kind,
+        conn, region_id=org.region_id, organisation_id=org.id, user_id=user_id, kind=kind,
         roles=sorted(set(roles)), worker=worker, invited_by=p.user_id, now=now, expires_at=now + VALID_FOR)
     await effects.record(conn, Event(organisation_id=org.id, shift_id=None, subject_type="invitation",
                                      subject_id=invitation_id, action="invited", actor=p.user_id, at=now,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import outbox
@@ -26,11 +27,11 @@ async def add_region_planner(conn: Connection, p: Principal, *, email: str, name
     p.require_coordinator()
     async with conn.transaction():
         user = await users_db.get_or_create(conn, email, name)
-        await identity.join_region(conn, user["id"], p.region_id)
-        await users_db.grant(conn, user["id"], p.region_id, None, "regionPlanner")
-        await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="user", subject_id=user["id"],
+        await identity.join_region(conn, user.id, p.region_id)
+        await users_db.grant(conn, user.id, p.region_id, None, "regionPlanner")
+        await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="user", subject_id=user.id,
                                          action="region-planner-added", actor=p.user_id, at=now, region_id=p.region_id))
-    return {**dict(user), "name": user["name"] if user["name"] == name else name}
+    return user if user.name == name else msgspec.structs.replace(user, name=name)
 
 
 async def region_planners(conn: Connection, p: Principal):

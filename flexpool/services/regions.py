@@ -19,8 +19,8 @@ async def create_region(conn: Connection, name: str, coordinator_email: str) -> 
     async with conn.transaction():
         region = await regions_db.by_name(conn, name) or await regions_db.create(conn, name)
         user = await users_db.get_or_create(conn, coordinator_email, coordinator_email.split("@")[0].title())
-        await identity.join_region(conn, user["id"], region.id)
-        await users_db.grant(conn, user["id"], region.id, None, "coordinator")
+        await identity.join_region(conn, user.id, region.id)
+        await users_db.grant(conn, user.id, region.id, None, "coordinator")
     return region
 
 
