@@ -15,13 +15,14 @@ from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.pool import connect
 from flexpool.domain.clock import AMSTERDAM, at_local
+from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
+from flexpool.domain.vocabulary import BookingMode
 from flexpool.services import booking, hours, settlement
 from flexpool.services import shifts as shift_service
 from flexpool.services import tariffs as tariff_service
 from flexpool.services.errors import ServiceError
 from flexpool.services.identity import principal_for
-from flexpool.services.shifts import ShiftDraft
 
 REGION = "Demo Regio Utrecht"
 COORDINATOR = "coordinator@demo.test"
@@ -222,7 +223,7 @@ async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime
             drafts.append(ShiftDraft(site_id=rng.choice(sites).id, function=rng.choice(functions), skills=skills,
                                      starts_at=start, ends_at=start + timedelta(hours=hours), break_minutes=brk,
                                      places=rng.choice([1, 1, 1, 2, 3]),
-                                     booking="approval" if rng.random() < 0.2 else "instant",
+                                     booking=BookingMode.APPROVAL if rng.random() < 0.2 else BookingMode.INSTANT,
                                      description=None, urgent=rng.random() < 0.25))
         published = await shift_service.publish(conn, planner, drafts, now)
         for shift in published:
@@ -263,7 +264,7 @@ async def _last_month(conn: Connection, rng: random.Random, region_id, now: date
             published = start - timedelta(days=7)
             [shift] = await shift_service.publish(conn, planner, [ShiftDraft(
                 site_id=rng.choice(sites).id, function=function, skills=[], starts_at=start, ends_at=end,
-                break_minutes=brk, places=1, booking="instant", description=None, urgent=True)], published)
+                break_minutes=brk, places=1, booking=BookingMode.INSTANT, description=None, urgent=True)], published)
             for worker in rng.sample(lenders, min(8, len(lenders))):
                 try:
                     assignment = await booking.assign(conn, planner, shift.id, worker,

@@ -8,10 +8,10 @@ from api.app import create_app
 from flexpool import config as config_module
 from flexpool.db import outbox
 from flexpool.domain.clock import AMSTERDAM
+from flexpool.domain.shifts import ShiftDraft
 from flexpool.services import booking
 from flexpool.services import shifts as shift_service
 from flexpool.services.identity import principal_for
-from flexpool.services.shifts import ShiftDraft
 from tests.helpers import Region, auth, future
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # 11:00 in Amsterdam

@@ -54,7 +54,7 @@ def favourite_out(f: orgs_db.Favourite) -> Favourite:
 
 
 def site_out(s: orgs_db.Site) -> Site:
-    return Site(s.id, s.organisation_id, s.name, s.address, s.postcode, s.city, s.latitude, s.longitude)
+    return Site(**{f: getattr(s, f) for f in Site.__struct_fields__})
 
 
 class OrganisationController(Controller):

@@ -27,6 +27,7 @@ from api.wire import (
     at,
 )
 from flexpool.db import invitations as invitations_db
+from flexpool.db import organisations as orgs_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.statements import InvoiceDetails
 from flexpool.domain.vocabulary import (
@@ -125,15 +126,8 @@ class SiteIn(Camel):
     longitude: Longitude | None = None
 
 
-class Site(Out):
-    id: UUID
-    organisation_id: UUID
-    name: str
-    address: str | None
-    postcode: str | None
-    city: str | None
-    latitude: float | None
-    longitude: float | None
+class Site(orgs_db.SiteFields, frozen=True, kw_only=True, rename="camel"):
+    pass
 
 
 class HomeIn(Camel):

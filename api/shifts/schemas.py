@@ -125,16 +125,8 @@ class Candidate(Out):
     within_availability: bool
 
 
-class HistoryEvent(Out):
-    id: int
-    subject_type: str
-    subject_id: UUID
-    action: str
-    actor_user_id: UUID | None
-    actor_name: str | None
-    reason: str | None
-    data: dict
-    at: datetime
+class HistoryEvent(AuditEvent, frozen=True, kw_only=True, rename="camel"):
+    pass
 
 
 def shift_status(s: StoredShift, now: datetime) -> ShiftStatus:

@@ -27,8 +27,9 @@ async def acted_with_key(conn: Connection, subject_id, actor, request_key: str) 
         "AND data->>'requestKey' = $3)", subject_id, actor, request_key))
 
 
-class AuditEvent(msgspec.Struct, frozen=True, kw_only=True):
-    """One line of the trail, with the name of whoever acted (None: the system)."""
+class AuditEvent(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """One line of the trail, with the name of whoever acted (None: the system); the API shows it as it is
+    (api.shifts.schemas.HistoryEvent), in the region's local offset."""
 
     id: int
     subject_type: str

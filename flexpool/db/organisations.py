@@ -32,7 +32,9 @@ class Organisation(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
 
 
-class Site(msgspec.Struct, frozen=True, kw_only=True):
+class SiteFields(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """Where an organisation's shifts are worked, as stored and as the API shows it (api.organisations)."""
+
     id: UUID
     organisation_id: UUID
     name: str
@@ -41,6 +43,9 @@ class Site(msgspec.Struct, frozen=True, kw_only=True):
     city: str | None
     latitude: float | None
     longitude: float | None
+
+
+class Site(SiteFields, frozen=True, kw_only=True):
     created_at: datetime
 
 

@@ -4,43 +4,34 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import many, one
-from flexpool.domain.vocabulary import BookingMode, ShiftStatus
+from flexpool.domain.shifts import ShiftDraft
+from flexpool.domain.vocabulary import ShiftStatus
 
 
-class Shift(msgspec.Struct, frozen=True, kw_only=True):
-    """A published shift with where it is and whose it is."""
+class Shift(ShiftDraft, frozen=True, kw_only=True):
+    """A published shift: the draft it was, with its place in the region, its fill and its waves, and where
+    it is and whose it is."""
 
     id: UUID
     region_id: UUID
     organisation_id: UUID
-    organisation_name: str
-    site_id: UUID
-    site_name: str
-    site_address: str | None
-    site_city: str | None
-    site_latitude: float | None
-    site_longitude: float | None
-    function: str
-    skills: list[str]
-    starts_at: datetime
-    ends_at: datetime
-    break_minutes: int
-    paid_minutes: int
-    places: int
     places_filled: int
-    booking: BookingMode
-    description: str | None
-    urgent: bool
     status: ShiftStatus  # as stored: open, filled or cancelled
     published_at: datetime
     partners_at: datetime
     region_at: datetime
     cancelled_at: datetime | None
     cancel_reason: str | None
+    paid_minutes: int
+    organisation_name: str
+    site_name: str
+    site_address: str | None
+    site_city: str | None
+    site_latitude: float | None
+    site_longitude: float | None
 
 
 _SITE = {"site_name": "si.name", "site_address": "si.address", "site_city": "si.city",

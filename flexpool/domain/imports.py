@@ -55,16 +55,19 @@ Problem = tuple[int, str, str]  # (row, column, message)
 T = TypeVar("T")
 
 
-class WorkerRecord(msgspec.Struct, frozen=True):
+class WorkerRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of a workers import, read and checked: who (matched on personnel number, else e-mail), their
+    work, the person, and the pool."""
+
     row: int
+    employee_number: str | None = None
     email: str
     name: str
     function: str
+    skills: tuple[str, ...] = ()
     contract_minutes_per_week: int
-    employee_number: str | None = None
     date_of_birth: date | None = None
     postcode: str | None = None
-    skills: tuple[str, ...] = ()
     opted_in: bool | None = None
     vog_valid_until: date | None = None
 

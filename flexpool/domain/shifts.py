@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from uuid import UUID
 
 import msgspec
 
 from flexpool.domain.catalogue import Catalogue
 from flexpool.domain.clock import minutes_between
+from flexpool.domain.vocabulary import BookingMode
 
 PUBLISH_AHEAD = timedelta(days=366)  # rosters are made weeks ahead; a shift years out is a typo
 
@@ -23,6 +25,22 @@ def required_break(worked_minutes_without_break: int) -> int:
     if worked_minutes_without_break > 5 * 60 + 30:
         return 30
     return 0
+
+
+class ShiftDraft(msgspec.Struct, kw_only=True, frozen=True):
+    """The command to publish one shift: what a planner asks for, before the rules have judged it. A published
+    shift (flexpool.db.shifts.Shift) is a draft with what publishing added."""
+
+    site_id: UUID
+    function: str
+    skills: list[str]
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    places: int
+    booking: BookingMode
+    description: str | None
+    urgent: bool
 
 
 def paid_minutes(starts_at: datetime, ends_at: datetime, break_minutes: int) -> int:

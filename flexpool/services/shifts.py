@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-import msgspec
 from asyncpg import Connection
 
 from flexpool.db import applications as applications_db
@@ -16,6 +15,7 @@ from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.events import Event
+from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.vocabulary import ApplicationStatus, ProblemType, ShiftStatus
 from flexpool.services import access, announcements, effects, regions
 from flexpool.services.booking import release
@@ -24,21 +24,6 @@ from flexpool.services.offers import may_see
 from flexpool.services.principal import Principal
 
 PLANNING = ("planner", "orgAdmin")
-
-
-class ShiftDraft(msgspec.Struct, kw_only=True, frozen=True):
-    """The command to publish one shift: what a planner asks for, before the rules have judged it."""
-
-    site_id: UUID
-    function: str
-    skills: list[str]
-    starts_at: datetime
-    ends_at: datetime
-    break_minutes: int
-    places: int
-    booking: str
-    description: str | None
-    urgent: bool
 
 
 async def _planner_organisation(conn: Connection, p: Principal, organisation_id: UUID | None) -> UUID:

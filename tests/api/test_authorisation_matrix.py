@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from flexpool.domain.clock import AMSTERDAM
+from flexpool.domain.shifts import ShiftDraft
 from flexpool.services import booking
 from flexpool.services import shifts as shift_service
 from flexpool.services.identity import principal_for
 from flexpool.services.regions import create_region
-from flexpool.services.shifts import ShiftDraft
 from tests.helpers import Region, auth, future
 
 CALLERS = ("anon", "workerA", "plannerA", "financeA", "adminA", "workerB", "plannerB", "financeB", "adminB",

@@ -9,11 +9,12 @@ import pytest
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.clock import AMSTERDAM
+from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.worktime import Rules
 from flexpool.services import announcements, conflicts
 from flexpool.services.conflicts import WorkerContext
 from flexpool.services.identity import principal_for
-from flexpool.services.shifts import ShiftDraft, publish
+from flexpool.services.shifts import publish
 from tests.helpers import Region
 from tests.scenarios import add_worker
 

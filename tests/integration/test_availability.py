@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from flexpool.db import shifts as shifts_db
 from flexpool.domain.availability import Window, clock_of, fits, suits, window, within_cap
 from flexpool.domain.clock import AMSTERDAM
+from flexpool.domain.shifts import ShiftDraft
 from flexpool.services import announcements
 from flexpool.services.identity import principal_for
-from flexpool.services.shifts import ShiftDraft, publish
+from flexpool.services.shifts import publish
 from tests.helpers import Region
 from tests.scenarios import add_worker
 
