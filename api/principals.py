@@ -52,6 +52,10 @@ class Principals:
         self.generation += 1
         self.entries.clear()
 
+    def notified(self) -> None:
+        """A change of users, memberships or organisations was committed, by this process or another."""
+        self.forget()
+
     def _lost(self, *_: object) -> None:
         self.listening = False
         self.forget()
@@ -79,7 +83,7 @@ class Principals:
             return None
         try:
             listener = await connect(self.database_url)
-            await listener.add_listener(CHANNEL, self.forget)
+            await listener.add_listener(CHANNEL, lambda *_: self.notified())
             listener.add_termination_listener(self._lost)
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.info("not caching callers until the database can be listened to (%s)", exc)

@@ -12,7 +12,9 @@ import logging
 from typing import Any, cast
 
 import asyncpg
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from flexpool.db import callers
 
 log = logging.getLogger("flexpool.api")
 
@@ -59,7 +61,15 @@ class RequestConnectionMiddleware:
             await self.app(scope, receive, send)
             return
         holder = cast(dict[str, Any], scope)[KEY] = RequestConnection(scope["app"].state.pool)
+        principals = getattr(scope["app"].state, "principals", None)
+
+        async def answer(message: Message) -> None:
+            if message["type"] == "http.response.start" and changed[0] and principals is not None:
+                principals.forget()  # committed by now: the next request reads the caller afresh
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            with callers.watched() as changed:
+                await self.app(scope, receive, answer)
         finally:
             await holder.release()

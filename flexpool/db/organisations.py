@@ -7,6 +7,7 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 
+from flexpool.db.callers import changes_callers
 from flexpool.db.rows import many, one
 from flexpool.domain.vocabulary import Cao, OrganisationKind
 
@@ -156,6 +157,7 @@ async def admins(conn: Connection, organisation_id) -> list:
 
 
 
+@changes_callers
 async def update(conn: Connection, organisation_id, changes: dict) -> None:
     """`changes` maps column names (checked by the caller against a fixed list) to values."""
     sets = ", ".join(f"{column} = ${i}" for i, column in enumerate(changes, start=2))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from asyncpg import Connection
 
+from flexpool.db.callers import changes_callers
+
 # One query per kind of record: each returns JSON rows, so the export shows the data as it is stored.
 EXPORT = {
     "account": "SELECT id, email, name, language, quiet_from, quiet_to, digest, created_at FROM users WHERE id = $1",
@@ -65,6 +67,7 @@ async def has_other_ties(conn: Connection, user_id) -> bool:
         "OR EXISTS (SELECT 1 FROM workers WHERE user_id = $1 AND ended_at IS NULL)", user_id)
 
 
+@changes_callers
 async def erase_account(conn: Connection, user_id, pseudonym: str, secret: str, now) -> None:
     """Contact details, devices, the inbox and invitations go; the account row stays as a pseudonym, since
     assignments and audit trails point at it."""

@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 
+from flexpool.db.callers import changes_callers
 from flexpool.db.rows import one
 from flexpool.domain.vocabulary import Digest, Language
 
@@ -48,6 +49,7 @@ async def a_planner_email(conn: Connection, organisation_id) -> str | None:
                                organisation_id)
 
 
+@changes_callers
 async def get_or_create(conn: Connection, email: str, name: str) -> User:
     row = one(User, await conn.fetchrow(USER + " WHERE lower(email) = lower($1)", email))
     if row:
@@ -95,6 +97,7 @@ async def principal_row(conn: Connection, subject: str) -> PrincipalRow | None:
     return one(PrincipalRow, await conn.fetchrow(PRINCIPAL + "WHERE u.id = $1", uid))
 
 
+@changes_callers
 async def join_region(conn: Connection, user_id, region_id) -> bool:
     """A user belongs to one region: the first grant settles it; False when they belong to another one.
     (Memberships and worker profiles reference (user, region), so the database refuses it too.)"""
@@ -113,6 +116,7 @@ async def belongs_elsewhere(conn: Connection, user_id, organisation_id) -> bool:
     )
 
 
+@changes_callers
 async def grant(conn: Connection, user_id, region_id, organisation_id, role: str) -> None:
     """Settles the user's region if it was open; a user of another region fails on the foreign key
     (services ask `join_region` first to answer 409 other-region)."""
@@ -136,6 +140,7 @@ async def members_of(conn: Connection, organisation_id):
         "GROUP BY u.id ORDER BY u.name, u.id", organisation_id)
 
 
+@changes_callers
 async def update_preferences(conn: Connection, user_id, *, language=None, quiet=None, digest=None) -> None:
     if language is not None:
         await conn.execute("UPDATE users SET language = $2 WHERE id = $1", user_id, language)
@@ -151,10 +156,12 @@ async def rotate_calendar_secret(conn: Connection, user_id, secret: str) -> str:
 
 
 
+@changes_callers
 async def rename(conn: Connection, user_id, name: str) -> None:
     await conn.execute("UPDATE users SET name = $2 WHERE id = $1", user_id, name)
 
 
+@changes_callers
 async def revoke(conn: Connection, user_id, organisation_id, roles: list[str]) -> list[str]:
     """Removes those roles of the user at the organisation; returns the ones that were there."""
     rows = await conn.fetch("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 "
@@ -182,6 +189,7 @@ async def by_emails(conn: Connection, emails: list[str]):
         "FROM users u WHERE lower(u.email) = ANY($1::text[])", emails)
 
 
+@changes_callers
 async def insert_many(conn: Connection, region_id, people: list[tuple[str, str]]) -> list:
     """New accounts (email, name) of one region; returns (id, key)."""
     if not people:
@@ -192,10 +200,12 @@ async def insert_many(conn: Connection, region_id, people: list[tuple[str, str]]
         "RETURNING id, lower(email) AS key", region_id, list(emails), list(names))
 
 
+@changes_callers
 async def rename_many(conn: Connection, rows: list[tuple]) -> None:
     await conn.executemany("UPDATE users SET name = $2 WHERE id = $1", rows)
 
 
+@changes_callers
 async def grant_many(conn: Connection, region_id, organisation_id, role: str, user_ids: list) -> None:
     await conn.execute(
         "UPDATE users SET region_id = $1 WHERE id = ANY($2::uuid[]) AND region_id IS NULL", region_id, user_ids)
@@ -211,6 +221,7 @@ async def region_role_holders(conn: Connection, region_id, role: str):
         "WHERE m.region_id = $1 AND m.organisation_id IS NULL AND m.role = $2 ORDER BY u.name, u.id", region_id, role)
 
 
+@changes_callers
 async def revoke_region_role(conn: Connection, user_id, region_id, role: str) -> bool:
     return await conn.execute("DELETE FROM memberships WHERE user_id = $1 AND region_id = $2 AND role = $3 "
                               "AND organisation_id IS NULL", user_id, region_id, role) != "DELETE 0"

@@ -97,6 +97,26 @@ async def test_a_caller_is_read_once_and_forgotten_when_their_roles_change(clien
     assert "planner" in roles
 
 
+async def test_a_role_ended_through_this_process_is_gone_on_its_next_request(client, pool):
+    """The process that commits a change of roles forgets its callers before it answers, without waiting for
+    PostgreSQL's notification (here held back, as under load it can be)."""
+    region = await Region(client).setup(pool)
+    principals = client.app.state.principals
+    for _ in range(200):
+        if principals.listening:
+            break
+        await asyncio.sleep(0.01)
+    assert principals.listening
+    principals.notified = lambda: None  # the notification has not arrived yet
+    coordinator = auth(region.coordinator)
+    desk = await client.post("/v1/region/planners", headers=coordinator, json={"email": "desk@r.test", "name": "D"})
+    assert desk.status_code == 201
+    assert (await client.get("/v1/region/board", headers=auth("desk@r.test"))).status_code == 200
+    assert "desk@r.test" in principals.entries
+    assert (await client.delete(f"/v1/region/planners/{desk.json()['id']}", headers=coordinator)).status_code == 204
+    assert (await client.get("/v1/region/board", headers=auth("desk@r.test"))).status_code == 403
+
+
 async def test_a_read_that_raced_a_change_is_not_kept(pool):
     from api.principals import Principals
 
