@@ -73,12 +73,11 @@ class WriteGateMiddleware:
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
         holder = request_connection.of(scope)
         per_minute = _settings(scope).write_rate_per_minute
-        left, claimed, earlier = await keys.take_and_claim(await holder.get(), user_id, key, digest,
-                                                           _subject(scope), per_minute)
-        if left < 0:
-            await _refuse(send, left, per_minute)
-        elif not claimed:
-            await _answer_repeat(send, earlier, digest)
+        claim = await keys.take_and_claim(await holder.get(), user_id, key, digest, _subject(scope), per_minute)
+        if claim.tokens < 0:
+            await _refuse(send, claim.tokens, per_minute)
+        elif not claim.claimed:
+            await _answer_repeat(send, claim.earlier, digest)
         else:
             await self._run_and_keep(scope, receive, send, body, holder, user_id, key)
 
@@ -128,21 +127,21 @@ def _settings(scope: HTTPScope) -> Any:
     return scope["app"].state.settings
 
 
-async def _answer_repeat(send: Send, earlier: Any, digest: str) -> None:
+async def _answer_repeat(send: Send, earlier: keys.KeptAnswer | None, digest: str) -> None:
     """The key was used before: the first answer, or why there is none to give."""
     if earlier is None:  # claimed by a request that committed after this statement began
         await _send(send, 409, problem_body(ProblemType.IDEMPOTENCY_IN_PROGRESS, 409, "Retry the request."),
                     [(b"retry-after", b"1")])
-    elif earlier["request_hash"] != digest:
+    elif earlier.request_hash != digest:
         await _send(send, 422, problem_body(ProblemType.IDEMPOTENCY_KEY_REUSE, 422,
                                             "This Idempotency-Key was already used with a different request."))
-    elif earlier["status_code"] is None:
+    elif earlier.status_code is None:
         await _send(send, 409, problem_body(ProblemType.IDEMPOTENCY_IN_PROGRESS, 409,
                                             "The first request with this Idempotency-Key is still running."),
                     [(b"retry-after", b"1")])
     else:
-        await _send(send, earlier["status_code"], bytes(earlier["body"] or b""), [(b"idempotent-replay", b"true")],
-                    content_type=earlier["content_type"])
+        await _send(send, earlier.status_code, bytes(earlier.body or b""), [(b"idempotent-replay", b"true")],
+                    content_type=earlier.content_type or MEDIA_TYPE)
 
 
 async def _keep(holder: request_connection.RequestConnection, user_id: Any, key: str, status: int,

@@ -21,6 +21,7 @@ from flexpool.db import dispatch as dispatch_db
 from flexpool.db import outbox
 from flexpool.domain import delivery
 from flexpool.domain.messages import render
+from flexpool.domain.vocabulary import NotificationKind, NotificationStatus
 from notifications.fcm import Outcome, Push
 from notifications.metrics import BACKLOG, DEAD_LETTERS, PUSHES, RETRIES_WAITING
 
@@ -167,44 +168,45 @@ class BatchPlan(msgspec.Struct):
     tokens: dict[int, list[str]] = msgspec.field(default_factory=dict)
 
 
-def plan_batch(rows: list, facts: dispatch_db.BatchFacts, now: datetime, *, can_push: bool) -> BatchPlan:
+def plan_batch(rows: list[dispatch_db.Claimed], facts: dispatch_db.BatchFacts, now: datetime, *, can_push: bool) -> BatchPlan:
     """Decide a claimed batch: postpone (quiet hours, the 15-minute fold, another dispatcher folding), fold a
     user's pending offers into one, keep in the inbox (no device, or no FCM in this setup), or push."""
     plan = BatchPlan(tokens=facts.tokens)
     done: set[int] = set()
     for n in rows:
-        if n["id"] in done:
+        if n.id in done:
             continue
-        fresh_offer = n["kind"] == "offer" and n["status"] == "pending"
-        if fresh_offer and not n["urgent"] and n["user_id"] in facts.busy:
-            plan.postponed.append((n["id"], now + timedelta(seconds=2)))
+        fresh_offer = n.kind == NotificationKind.OFFER and n.status == NotificationStatus.PENDING
+        if fresh_offer and not n.urgent and n.user_id in facts.busy:
+            plan.postponed.append((n.id, now + timedelta(seconds=2)))
             continue
         if fresh_offer:
-            due = delivery.offer_due(now, created_at=n["created_at"], urgent=n["urgent"],
-                                     last_offer_sent=facts.last_offer.get(n["user_id"]), quiet_from=n["quiet_from"],
-                                     quiet_to=n["quiet_to"], digest=n["digest"])
+            due = delivery.offer_due(now, created_at=n.created_at, urgent=n.urgent,
+                                     last_offer_sent=facts.last_offer.get(n.user_id), quiet_from=n.quiet_from,
+                                     quiet_to=n.quiet_to, digest=n.digest)
             if due > now:
-                plan.postponed.append((n["id"], due))
+                plan.postponed.append((n.id, due))
                 continue
         folded = 1
-        if fresh_offer and not n["urgent"]:
-            others = [i for i in facts.pending_offers.get(n["user_id"], []) if i != n["id"] and i not in done]
-            plan.folded += [(i, n["id"]) for i in others]
+        if fresh_offer and not n.urgent:
+            others = [i for i in facts.pending_offers.get(n.user_id, []) if i != n.id and i not in done]
+            plan.folded += [(i, n.id) for i in others]
             done.update(others)
             folded += len(others)
-        title, body = (n["title"], n["body"]) if n["status"] == "sending" else \
-            render(n["kind"], n["data"], n["language"], folded)
-        targets = facts.tokens.get(n["id"], [])
+        # A repeat after a lost lease sends the words it sent before (the phone folds them by collapse id).
+        title, body = (n.title, n.body) if n.status == NotificationStatus.SENDING and n.title and n.body is not None \
+            else render(n.kind, n.data, n.language, folded)
+        targets = facts.tokens.get(n.id, [])
         if not can_push or not targets:
-            plan.finished.append((n["id"], "sent" if n["id"] in facts.delivered_before else "recorded", title, body))
+            plan.finished.append((n.id, "sent" if n.id in facts.delivered_before else "recorded", title, body))
             continue
-        plan.sending.append((n["id"], title, body))
-        data = {"type": n["kind"], "notificationId": str(n["id"]),
-                **{k: str(v) for k, v in n["data"].items() if k in ("shiftId", "assignmentId", "applicationId")}}
+        plan.sending.append((n.id, title, body))
+        data = {"type": n.kind, "notificationId": str(n.id),
+                **{k: str(v) for k, v in n.data.items() if k in ("shiftId", "assignmentId", "applicationId")}}
         if folded > 1:
             data["count"] = str(folded)
-        plan.pushes += [Push(t, title, body, data, n["urgent"], f"flexpool-{n['id']}") for t in targets]
-        plan.claimed.append(n["id"])
+        plan.pushes += [Push(t, title, body, data, n.urgent, f"flexpool-{n.id}") for t in targets]
+        plan.claimed.append(n.id)
     return plan
 
 

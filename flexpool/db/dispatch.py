@@ -3,16 +3,39 @@ decisions, record each device's outcome. Set-based: a handful of statements per 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, time
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
 
 from flexpool.db import outbox
+from flexpool.db.rows import many
+from flexpool.domain.vocabulary import Digest, Language, NotificationKind, NotificationStatus
+
+
+class Claimed(msgspec.Struct, frozen=True, kw_only=True):
+    """A notification a dispatcher holds, with its reader's language and wishes for when to be disturbed."""
+
+    id: int
+    user_id: UUID
+    kind: NotificationKind
+    urgent: bool
+    data: dict[str, Any]
+    status: NotificationStatus  # pending, or sending when a lease ran out
+    created_at: datetime
+    title: str | None  # set once rendered: a repeat sends the same words
+    body: str | None
+    language: Language
+    quiet_from: time | None
+    quiet_to: time | None
+    digest: Digest
+
 
 CLAIM = """
-SELECT n.*, u.language, u.quiet_from, u.quiet_to, u.digest
+SELECT n.id, n.user_id, n.kind, n.urgent, n.data, n.status, n.created_at, n.title, n.body,
+       u.language, u.quiet_from, u.quiet_to, u.digest
 FROM notifications n JOIN users u ON u.id = n.user_id
 WHERE (n.status = 'pending' AND n.due_at <= $1) OR (n.status = 'sending' AND n.lease_until < $1)
 ORDER BY n.due_at, n.id
@@ -41,18 +64,18 @@ class Delivery(msgspec.Struct, frozen=True):
     error: str | None
 
 
-async def claim(conn: Connection, now: datetime, limit: int) -> list:
+async def claim(conn: Connection, now: datetime, limit: int) -> list[Claimed]:
     """Due notifications and those whose lease ran out, locked for this transaction (SKIP LOCKED: any
     number of dispatchers)."""
-    return await conn.fetch(CLAIM, now, limit)
+    return many(Claimed, await conn.fetch(CLAIM, now, limit))
 
 
-async def batch_facts(conn: Connection, rows: list, now: datetime) -> BatchFacts:
-    ids = [n["id"] for n in rows]
-    users = list({n["user_id"] for n in rows})
+async def batch_facts(conn: Connection, rows: list[Claimed], now: datetime) -> BatchFacts:
+    ids = [n.id for n in rows]
+    users = list({n.user_id for n in rows})
     # The 15-minute fold is decided per user under a lock every dispatcher takes: a user whose offers
     # another dispatcher is deciding right now waits for the next round; offers being sent count as sent.
-    offer_users = list({n["user_id"] for n in rows if n["kind"] == "offer" and not n["urgent"]})
+    offer_users = list({n.user_id for n in rows if n.kind == NotificationKind.OFFER and not n.urgent})
     busy = await outbox.lock_offer_users(conn, offer_users)
     last_offer = dict(await conn.fetch(
         "SELECT user_id, max(CASE WHEN status = 'sending' THEN $2 ELSE sent_at END) FROM notifications "
@@ -70,7 +93,7 @@ async def batch_facts(conn: Connection, rows: list, now: datetime) -> BatchFacts
             "JOIN devices d ON d.user_id = n.user_id WHERE NOT EXISTS ("
             "  SELECT 1 FROM notification_deliveries x WHERE x.notification_id = n.id AND x.token = d.token "
             "  AND x.status IN ('sent', 'unregistered')) ORDER BY d.token",
-            ids, [n["user_id"] for n in rows]):
+            ids, [n.user_id for n in rows]):
         tokens[r["id"]].append(r["token"])
     return BatchFacts(busy, last_offer, dict(pending_offers), dict(tokens), await delivered(conn, ids))
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import rate_limits
@@ -33,12 +35,27 @@ FROM (SELECT 1) AS one LEFT JOIN idempotency_keys k ON k.user_id = $1 AND k.key 
 """
 
 
-async def take_and_claim(conn: Connection, user_id, key: str, digest: str, subject: str, per_minute: int):
-    """(tokens left, claimed, the key's earlier row or None): a negative token count is a refusal by the
-    write limit, and then nothing is claimed. The earlier row is as it was before this statement."""
+class KeptAnswer(msgspec.Struct, frozen=True):
+    """What an Idempotency-Key holds: the request it was used with, and its answer once there is one."""
+
+    request_hash: str
+    status_code: int | None  # None: the first request is still running (or died: see ABANDONED)
+    content_type: str | None
+    body: bytes | None
+
+
+class Claim(msgspec.Struct, frozen=True):
+    tokens: float  # left in the caller's write bucket; negative: refused by the write limit, nothing claimed
+    claimed: bool  # this request may run
+    earlier: KeptAnswer | None  # the key as it was before this statement
+
+
+async def take_and_claim(conn: Connection, user_id: UUID, key: str, digest: str, subject: str,
+                         per_minute: int) -> Claim:
     row = await conn.fetchrow(TAKE_AND_CLAIM, user_id, key, digest, TTL, ABANDONED, subject, float(per_minute))
-    earlier = row if row["request_hash"] is not None else None
-    return row["tokens"], row["claimed"], earlier
+    earlier = KeptAnswer(row["request_hash"], row["status_code"], row["content_type"], row["body"]) \
+        if row["request_hash"] is not None else None
+    return Claim(row["tokens"], row["claimed"], earlier)
 
 
 async def purge_expired(conn: Connection, now) -> None:
