@@ -10,8 +10,11 @@ it waited for.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import assignments, workers
@@ -61,10 +64,35 @@ FROM wk LEFT JOIN sh ON true
 """
 
 
-async def facts(conn: Connection, user_id, shift_id, horizon, request_key: str | None):
-    """One row: the caller's worker profile (`w_*`, none when they are not a worker), the shift in the
-    worker's region (`s_*`, NULL when there is none), and everything around them a decision needs."""
-    return await conn.fetchrow(FACTS, user_id, shift_id, horizon, request_key)
+class Facts(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything an accept decides on, read in one statement."""
+
+    worker: Worker
+    shift: Shift | None  # None: no such shift in the worker's region
+    partner_ids: list[UUID]
+    region_settings: dict[str, Any]
+    timeline: list[tuple[datetime, datetime, int, UUID | None]]  # the worker's work around the shift (shift id)
+    loaned_minutes: int  # at other organisations in the shift's calendar month
+    already_booked: bool
+    done_id: UUID | None  # the booking this request (its Idempotency-Key) already made
+    other_applications: bool  # pending applications elsewhere, which a booking may withdraw
+
+
+async def facts(conn: Connection, user_id: UUID, shift_id: UUID, horizon: timedelta,
+                request_key: str | None) -> Facts | None:
+    """The caller's worker profile (None when they are not a worker), the shift in the worker's region, and
+    everything around them a decision needs."""
+    row = await conn.fetchrow(FACTS, user_id, shift_id, horizon, request_key)
+    if row is None:
+        return None
+    return Facts(
+        worker=Worker(**{f: row["w_" + f] for f in Worker.__struct_fields__}),
+        shift=Shift(**{f: row["s_" + f] for f in Shift.__struct_fields__}) if row["s_id"] is not None else None,
+        partner_ids=row["partner_ids"], region_settings=row["region_settings"] or {},
+        timeline=list(zip(row["timeline_starts"], row["timeline_ends"], row["timeline_breaks"], row["timeline_shifts"],
+                          strict=True)),
+        loaned_minutes=row["loaned_minutes"], already_booked=row["already_booked"], done_id=row["done_id"],
+        other_applications=row["other_applications"])
 
 
 LOCK = """

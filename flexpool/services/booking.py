@@ -129,32 +129,23 @@ async def _withdraw_conflicting_applications(conn: Connection, worker, booked_sh
                 reason="conflicts with another booked shift"))
 
 
-def _split(facts) -> tuple[Worker, Shift | None]:
-    """The worker and the shift of a facts row (`w_*`, `s_*`), shaped as the conflict checks read them."""
-    worker = Worker(**{k[2:]: v for k, v in facts.items() if k.startswith("w_")})
-    shift = Shift(**{k[2:]: v for k, v in facts.items() if k.startswith("s_")}) if facts["s_id"] is not None else None
-    return worker, shift
-
-
-def _decide(facts, worker: Worker, shift: Shift, now: datetime) -> list[Blocker]:
+def _decide(facts: accepts_db.Facts, worker: Worker, shift: Shift, now: datetime) -> list[Blocker]:
     """Every check of an accept over the loaded facts: the pure domain, no database."""
-    existing = [worktime.Interval(a, b, m) for a, b, m, sid in
-                zip(facts["timeline_starts"], facts["timeline_ends"], facts["timeline_breaks"],
-                    facts["timeline_shifts"], strict=True) if sid != shift.id]
-    rules = region_policy.from_settings(facts["region_settings"]).rules
-    return assess(shift=conflicts.offer(shift, facts["partner_ids"]), shift_status=shift.status,
+    existing = [worktime.Interval(a, b, m) for a, b, m, sid in facts.timeline if sid != shift.id]
+    rules = region_policy.from_settings(facts.region_settings).rules
+    return assess(shift=conflicts.offer(shift, facts.partner_ids), shift_status=shift.status,
                   places=shift.places, places_filled=shift.places_filled, worker=conflicts.candidate(worker),
                   person=conflicts.person(worker.date_of_birth, worker.nights, local(shift.starts_at).date()), existing=existing,
-                  break_minutes=shift.break_minutes, loaned_minutes_that_month=facts["loaned_minutes"], now=now,
+                  break_minutes=shift.break_minutes, loaned_minutes_that_month=facts.loaned_minutes, now=now,
                   catalogue=CATALOGUE, rules=rules)
 
 
-async def _done_or_refused(conn: Connection, facts, worker: Worker, shift: Shift, now: datetime):
+async def _done_or_refused(conn: Connection, facts: accepts_db.Facts, worker: Worker, shift: Shift, now: datetime):
     """The booking this request (its Idempotency-Key) already made, or None when the worker may book now;
     a refusal otherwise."""
-    if facts["done_id"] is not None:
-        return await assignments_db.get(conn, facts["done_id"])
-    if facts["already_booked"]:
+    if facts.done_id is not None:
+        return await assignments_db.get(conn, facts.done_id)
+    if facts.already_booked:
         raise _refuse([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)])
     blockers = _decide(facts, worker, shift, now)
     if blockers:
@@ -172,7 +163,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
     if facts is None:  # not a worker: 403 for the shift's own organisation, 404 for everyone else
         await access.shift(conn, p, shift_id)
         raise Forbidden("Only pool workers accept shifts.")
-    worker, shift = _split(facts)
+    worker, shift = facts.worker, facts.shift
     if shift is None or never_reaches(conflicts.candidate(worker), conflicts.offer(shift, ())):
         raise NotFound("shift")
     if shift.booking == "approval":
@@ -182,10 +173,10 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
         return "assignment", done
     async with conn.transaction():
         await accepts_db.lock(conn, worker.id, shift_id)
-        facts = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
-        worker, shift = _split(facts)
-        if shift is None:  # removed from the region between the first read and the lock
+        again = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
+        if again is None or again.shift is None:  # ended, or removed from the region, before the lock
             raise NotFound("shift")
+        facts, worker, shift = again, again.worker, again.shift
         done = await _done_or_refused(conn, facts, worker, shift, now)  # again, on what the lock let through
         if done is not None:
             return "assignment", done
@@ -197,7 +188,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
             raise _refuse([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)]) from None
         except asyncpg.ExclusionViolationError:
             raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)]) from None
-        if facts["other_applications"]:
+        if facts.other_applications:
             await _withdraw_conflicting_applications(conn, worker, shift_id, now, worker.region_id)
         return "assignment", assignment
 
