@@ -1,13 +1,35 @@
 """Who a wave of a shift reaches: every check of an accept that fails for certain, in one query
-(flexpool.domain.audience says which). The full working-time judgement runs when the worker opens the
-offer and again at accept."""
+(flexpool.domain.audience says which); then each candidate's work around the shift, for the full
+working-time judgement the wave runs before anyone is notified."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
+from flexpool.db.rows import many
+from flexpool.db.shifts import Shift
 from flexpool.domain.audience import AudienceTerms
+
+
+class Reached(msgspec.Struct, frozen=True):
+    """A pool worker the query lets through, and how far away they live (None: unknown)."""
+
+    worker_id: UUID
+    user_id: UUID
+    km: float | None
+
+
+class Timeline(msgspec.Struct, frozen=True):
+    """What the working-time rules need of a worker: age and nights by choice, and their work in a window."""
+
+    worker_id: UUID
+    date_of_birth: date | None
+    nights: bool
+    work: list[tuple[datetime, datetime, int]]  # (start, end, break minutes), home roster and bookings anywhere
+
 
 WORK = """(SELECT r.starts_at, r.ends_at FROM roster_blocks r WHERE r.worker_id = w.id
            UNION ALL SELECT a.starts_at, a.ends_at FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked')"""
@@ -69,26 +91,26 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
 """
 
 
-async def _fetch(conn: Connection, shift, tier: str, partner_ids: list, terms: AudienceTerms, month, week, wishes: bool,
-                 tail: str = "", *extra):
-    return await conn.fetch(
+async def _fetch(conn: Connection, shift: Shift, tier: str, partner_ids: list, terms: AudienceTerms, month, week, wishes: bool,
+                 tail: str = "", *extra) -> list[Reached]:
+    return many(Reached, await conn.fetch(
         AUDIENCE + tail, shift.region_id, terms.functions, list(shift.skills), tier, shift.organisation_id,
         partner_ids, shift.site_latitude, shift.site_longitude, shift.starts_at, shift.ends_at,
         terms.needs_big, terms.first_day, terms.rest_window, terms.last_day, terms.credential_kinds, terms.night,
         terms.born_by_55, terms.refuses_minors, terms.born_by_18, terms.paid_minutes, *month, terms.weekday,
-        terms.start_minute, terms.clock_minutes, *week, wishes, *extra)
+        terms.start_minute, terms.clock_minutes, *week, wishes, *extra))
 
 
-async def reached(conn: Connection, shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
-                  month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list:
+async def reached(conn: Connection, shift: Shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
+                  month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list[Reached]:
     """The workers a wave of this tier may notify, before the working-time judgement: (worker_id, user_id)."""
     return await _fetch(conn, shift, tier, partner_ids, terms, month, week, True)
 
 
-async def timelines(conn: Connection, worker_ids: list, lo: datetime, hi: datetime):
+async def timelines(conn: Connection, worker_ids: list, lo: datetime, hi: datetime) -> list[Timeline]:
     """For each worker: what the working-time rules need (age, nights by choice) and all their work in
     [lo, hi), home roster and bookings anywhere, as parallel arrays. One query for a whole batch."""
-    return await conn.fetch("""
+    rows = await conn.fetch("""
         WITH work AS (
             SELECT r.worker_id, r.starts_at, r.ends_at, 0 AS break_minutes FROM roster_blocks r
             WHERE r.worker_id = ANY($1::uuid[]) AND r.ends_at > $2 AND r.starts_at < $3
@@ -107,10 +129,12 @@ async def timelines(conn: Connection, worker_ids: list, lo: datetime, hi: dateti
         WHERE w.id = ANY($1::uuid[])
         GROUP BY w.id
     """, worker_ids, lo, hi)
+    return [Timeline(r["worker_id"], r["date_of_birth"], r["nights"],
+                     list(zip(r["starts"], r["ends"], r["breaks"], strict=True))) for r in rows]
 
 
-async def candidates(conn: Connection, shift, *, partner_ids: list, terms: AudienceTerms, month: tuple[datetime, datetime],
-                     week: tuple[datetime, datetime], limit: int) -> list:
+async def candidates(conn: Connection, shift: Shift, *, partner_ids: list, terms: AudienceTerms,
+                     month: tuple[datetime, datetime], week: tuple[datetime, datetime], limit: int) -> list[Reached]:
     """Workers a planner could book directly, nearest first: (worker_id, user_id, km)."""
     return await _fetch(conn, shift, "any", partner_ids, terms, month, week, False,
                         " ORDER BY km NULLS LAST, w.id LIMIT $29", limit)

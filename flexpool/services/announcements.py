@@ -52,7 +52,7 @@ async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict
     terms = dict(terms)
     rules = terms.pop("rules")
     candidates = await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, **terms)
-    user_of = {r["worker_id"]: r["user_id"] for r in candidates}
+    user_of = {r.worker_id: r.user_id for r in candidates}
     ids = list(user_of)
     interval = worktime.Interval(shift.starts_at, shift.ends_at, shift.break_minutes)
     lo, hi = shift.starts_at - conflicts.HORIZON, shift.ends_at + conflicts.HORIZON
@@ -60,9 +60,8 @@ async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict
     for first in range(0, len(ids), JUDGED_TOGETHER):
         rows = await audience_db.timelines(conn, ids[first:first + JUDGED_TOGETHER], lo, hi)
         day = local(shift.starts_at).date()
-        workers = ((r["worker_id"], conflicts.person(r["date_of_birth"], r["nights"], day),
-                    [worktime.Interval(a, b, m) for a, b, m in zip(r["starts"], r["ends"], r["breaks"], strict=True)])
-                   for r in rows)
+        workers = ((t.worker_id, conflicts.person(t.date_of_birth, t.nights, day),
+                    [worktime.Interval(a, b, m) for a, b, m in t.work]) for t in rows)
         users += [user_of[w] for w in audience.who_may_work(interval, workers, rules)]
     return users
 

@@ -26,7 +26,7 @@ async def acceptable_by(conn: Connection, shift, now: datetime, rules, cap: int 
                                         **audience_terms(shift, rules))
     count = 0
     for row in rows:
-        worker = await workers_db.known(conn, row["worker_id"])
+        worker = await workers_db.known(conn, row.worker_id)
         ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         if not await conflicts.blockers(conn, ctx, shift, now, rules=rules, partner_ids=partner_ids):
             count += 1
@@ -46,11 +46,11 @@ async def candidates(conn: Connection, p: Principal, shift_id: UUID, now: dateti
     names = {o.id: o.name for o in await orgs_db.list_in_region(conn, shift.region_id)}
     out = []
     for row in rows:
-        worker = await workers_db.known(conn, row["worker_id"])
+        worker = await workers_db.known(conn, row.worker_id)
         ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         if not await conflicts.blockers(conn, ctx, shift, now, rules=rules, partner_ids=partner_ids,
                                         check_audience=False):
-            out.append((worker, names.get(worker.organisation_id), row["km"], suits(worker, ctx, shift)))
+            out.append((worker, names.get(worker.organisation_id), row.km, suits(worker, ctx, shift)))
             if len(out) == limit:
                 break
     return out
