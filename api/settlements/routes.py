@@ -79,13 +79,12 @@ def statement_out(st: Statement) -> StatementOut:
     return StatementOut(**summary(st), lines=lines)
 
 
-def _tariffs_out(table: dict) -> Tariffs:
-    return Tariffs(functions=table["functions"],
+def _tariffs_out(table: tariffs.TariffTable) -> Tariffs:
+    return Tariffs(functions=table.functions,
                    ort={cao: [OrtBandOut(b.day, b.start, b.end, b.percent, b.label) for b in t.bands]
-                        for cao, t in table["ort"].items()},
-                   vat=VatOut(table["vat_percent"], [VatExemption(e["lender_id"], e["borrower_id"], e["basis"],
-                                                                  e["code"])
-                                                     for e in table["exemptions"]]))
+                        for cao, t in table.ort.items()},
+                   vat=VatOut(table.vat_percent, [VatExemption(e.lender_id, e.borrower_id, e.basis, e.code)
+                                                  for e in table.exemptions]))
 
 
 class TariffController(Controller):

@@ -1,11 +1,35 @@
 """Tariffs: the region's cost prices and VAT rate, lenders' overrides, documented VAT exemptions."""
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
+import msgspec
 from asyncpg import Connection
 
+from flexpool.db.rows import many, one
 
-async def region_table(conn: Connection, region_id):
-    return await conn.fetchrow("SELECT * FROM tariff_tables WHERE region_id = $1", region_id)
+
+class RegionTariffs(msgspec.Struct, frozen=True, kw_only=True):
+    """What a region set itself: cost prices per function (cents an hour), the VAT rate, replaced ORT tables."""
+
+    functions: dict[str, int]
+    vat_percent: int
+    ort: dict[str, list[dict[str, Any]]] | None
+
+
+class VatExemption(msgspec.Struct, frozen=True, kw_only=True):
+    """A documented exemption from VAT: for one lender and borrower, or region-wide (both None)."""
+
+    lender_id: UUID | None
+    borrower_id: UUID | None
+    basis: str
+    code: str | None
+
+
+async def region_table(conn: Connection, region_id: UUID) -> RegionTariffs | None:
+    return one(RegionTariffs, await conn.fetchrow(
+        "SELECT functions, vat_percent, ort FROM tariff_tables WHERE region_id = $1", region_id))
 
 
 async def put_region_table(conn: Connection, region_id, *, functions: dict, vat_percent: int, ort: dict, at, by) -> None:
@@ -37,8 +61,9 @@ async def put_override(conn: Connection, organisation_id, functions: dict, *, at
         organisation_id, functions, at, by)
 
 
-async def vat_exemptions(conn: Connection, region_id):
-    return await conn.fetch("SELECT * FROM vat_exemptions WHERE region_id = $1", region_id)
+async def vat_exemptions(conn: Connection, region_id: UUID) -> list[VatExemption]:
+    return many(VatExemption, await conn.fetch(
+        "SELECT lender_id, borrower_id, basis, code FROM vat_exemptions WHERE region_id = $1", region_id))
 
 
 async def replace_vat_exemptions(conn: Connection, region_id, exemptions: list[dict]) -> None:

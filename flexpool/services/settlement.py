@@ -55,12 +55,12 @@ class Pricing:
         table = dict(DEFAULT_TARIFFS)
         vat_percent = 21
         if row:
-            table.update(row["functions"])
-            vat_percent = row["vat_percent"]
+            table.update(row.functions)
+            vat_percent = row.vat_percent
         orgs = {r["id"]: r for r in await settlement_db.organisations(conn, region_id)}
         pricing = cls(table, await tariffs_db.overrides(conn, region_id),
                       await tariffs_db.vat_exemptions(conn, region_id), orgs,
-                      (await regions.policy(conn, region_id)).settle_clock_face, row["ort"] if row else None,
+                      (await regions.policy(conn, region_id)).settle_clock_face, row.ort if row else None,
                       vat_percent)
         return pricing
 
@@ -82,12 +82,11 @@ class Pricing:
         return int(self.overrides.get(lender_id, {}).get(function, self.table.get(function, 0)))
 
     def vat(self, lender_id, borrower_id) -> Vat:
-        pair = next((e for e in self.exemptions if e["lender_id"] == lender_id and e["borrower_id"] == borrower_id),
-                    None)
-        region = next((e for e in self.exemptions if e["lender_id"] is None), None)
+        pair = next((e for e in self.exemptions if e.lender_id == lender_id and e.borrower_id == borrower_id), None)
+        region = next((e for e in self.exemptions if e.lender_id is None), None)
         chosen = pair or region
         if chosen:
-            return Vat("E", 0, chosen["basis"], chosen["code"])
+            return Vat("E", 0, chosen.basis, chosen.code)
         return Vat("S", self.vat_percent)
 
     def party(self, org_id) -> Party:

@@ -10,9 +10,9 @@ from asyncpg import Connection
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.tariffs import DEFAULT_TARIFFS, Band, band_problems, ort_tables
+from flexpool.domain.tariffs import DEFAULT_TARIFFS, Band, OrtTable, band_problems, ort_tables
 from flexpool.services import access
-from flexpool.services.errors import Invalid
+from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
 
 
@@ -24,26 +24,36 @@ def _validate_functions(functions: dict[str, int], field: str = "functions") -> 
         raise Invalid(errors)
 
 
-async def region_table(conn: Connection, region_id) -> dict:
+class TariffTable(msgspec.Struct, frozen=True, kw_only=True):
+    """A region's prices in effect: its cost prices over the defaults, VAT, exemptions, and ORT per CAO."""
+
+    functions: dict[str, int]
+    vat_percent: int
+    exemptions: list[tariffs_db.VatExemption]
+    ort: dict[str, OrtTable]
+
+
+async def region_table(conn: Connection, region_id: UUID) -> TariffTable:
     row = await tariffs_db.region_table(conn, region_id)
-    functions = dict(DEFAULT_TARIFFS)
-    if row:
-        functions.update(row["functions"])
-    exemptions = await tariffs_db.vat_exemptions(conn, region_id)
-    return {"functions": functions, "vat_percent": row["vat_percent"] if row else 21, "exemptions": exemptions,
-            "ort": ort_tables(row["ort"] if row else None)}
+    return TariffTable(functions={**DEFAULT_TARIFFS, **(row.functions if row else {})},
+                       vat_percent=row.vat_percent if row else 21,
+                       exemptions=await tariffs_db.vat_exemptions(conn, region_id),
+                       ort=ort_tables(row.ort if row else None))
 
 
-async def get_region(conn: Connection, p: Principal) -> dict:
+async def get_region(conn: Connection, p: Principal) -> TariffTable:
     p.require_any("coordinator", "finance", "orgAdmin", "planner")
+    if p.region_id is None:
+        raise NotFound("region")
     return await region_table(conn, p.region_id)
 
 
 async def put_region(conn: Connection, p: Principal, *, functions: dict[str, int], vat_percent: int,
-                     exemptions: list[dict], now: datetime, ort: dict[str, list[Band]] | None = None) -> dict:
+                     exemptions: list[dict], now: datetime,
+                     ort: dict[str, list[Band]] | None = None) -> TariffTable:
     """Replaces the region's table: cost prices, VAT and its exemptions, and the ORT tables it replaces
     (left out: the CAO defaults). Applies to open months; closed months keep what they were closed with."""
-    p.require_coordinator()
+    region_id = p.require_coordinator()
     _validate_functions(functions)
     ort = ort or {}
     ort_errors = [e for cao, bands in ort.items() for e in band_problems(cao, bands)]
@@ -63,10 +73,10 @@ async def put_region(conn: Connection, p: Principal, *, functions: dict[str, int
         raise Invalid(errors)
     async with conn.transaction():
         await tariffs_db.put_region_table(
-            conn, p.region_id, functions=functions, vat_percent=vat_percent, at=now, by=p.user_id,
+            conn, region_id, functions=functions, vat_percent=vat_percent, at=now, by=p.user_id,
             ort={cao: [msgspec.to_builtins(b) for b in bands] for cao, bands in ort.items()})
-        await tariffs_db.replace_vat_exemptions(conn, p.region_id, exemptions)
-    return await region_table(conn, p.region_id)
+        await tariffs_db.replace_vat_exemptions(conn, region_id, exemptions)
+    return await region_table(conn, region_id)
 
 
 async def get_organisation(conn: Connection, p: Principal, organisation_id: UUID) -> dict:
