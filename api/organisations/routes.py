@@ -111,7 +111,7 @@ class OrganisationController(Controller):
         self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[Member]:
         rows = await directory.members(conn, p, org_id)
-        return page_of([Member(r["id"], r["email"], r["name"], list(r["roles"])) for r in rows], limit, cursor,
+        return page_of([Member(m.id, m.email, m.name, list(m.roles)) for m in rows], limit, cursor,
                        lambda m: (m.name, str(m.id)))
 
     @delete("/{org_id:uuid}/members/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT,

@@ -57,7 +57,7 @@ class PlanningDeskController(Controller):
     @get("/planners", summary="The region planners (coordinator, region planners)")
     async def planners(self, conn: Connection, p: Principal, limit: Limit = 50, cursor: Cursor = None) -> Page[Member]:
         rows = await planning_desk.region_planners(conn, p)
-        return page_of([Member(r["id"], r["email"], r["name"], [Role.REGION_PLANNER]) for r in rows], limit, cursor,
+        return page_of([Member(m.id, m.email, m.name, list(m.roles)) for m in rows], limit, cursor,
                        lambda m: (m.name, str(m.id)))
 
     @delete("/planners/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="End a region planner's role")

@@ -9,8 +9,8 @@ import msgspec
 from asyncpg import Connection
 
 from flexpool.db.callers import changes_callers
-from flexpool.db.rows import one
-from flexpool.domain.vocabulary import Digest, Language
+from flexpool.db.rows import many, one
+from flexpool.domain.vocabulary import Digest, Language, Role
 
 
 class User(msgspec.Struct, frozen=True, kw_only=True):
@@ -133,11 +133,20 @@ async def grant(conn: Connection, user_id, region_id, organisation_id, role: str
             user_id, region_id, organisation_id, role)
 
 
-async def members_of(conn: Connection, organisation_id):
-    return await conn.fetch(
+class Member(msgspec.Struct, frozen=True, kw_only=True):
+    """Someone with roles at an organisation (or in the region, for its own roles)."""
+
+    id: UUID
+    email: str
+    name: str
+    roles: list[Role]
+
+
+async def members_of(conn: Connection, organisation_id: UUID) -> list[Member]:
+    return many(Member, await conn.fetch(
         "SELECT u.id, u.email, u.name, array_agg(m.role ORDER BY m.role) AS roles "
         "FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = $1 "
-        "GROUP BY u.id ORDER BY u.name, u.id", organisation_id)
+        "GROUP BY u.id ORDER BY u.name, u.id", organisation_id))
 
 
 @changes_callers
@@ -215,10 +224,10 @@ async def grant_many(conn: Connection, region_id, organisation_id, role: str, us
         "DO NOTHING", region_id, organisation_id, role, user_ids)
 
 
-async def region_role_holders(conn: Connection, region_id, role: str):
-    return await conn.fetch(
-        "SELECT u.id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id "
-        "WHERE m.region_id = $1 AND m.organisation_id IS NULL AND m.role = $2 ORDER BY u.name, u.id", region_id, role)
+async def region_role_holders(conn: Connection, region_id: UUID, role: Role) -> list[Member]:
+    return many(Member, await conn.fetch(
+        "SELECT u.id, u.email, u.name, ARRAY[m.role] AS roles FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE m.region_id = $1 AND m.organisation_id IS NULL AND m.role = $2 ORDER BY u.name, u.id", region_id, role))
 
 
 @changes_callers

@@ -15,6 +15,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.domain import waves
 from flexpool.domain.events import Event
+from flexpool.domain.vocabulary import Role
 from flexpool.services import candidates, effects, identity, regions
 from flexpool.services.errors import Forbidden, Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -34,10 +35,10 @@ async def add_region_planner(conn: Connection, p: Principal, *, email: str, name
     return user if user.name == name else msgspec.structs.replace(user, name=name)
 
 
-async def region_planners(conn: Connection, p: Principal):
-    if not (p.is_coordinator or p.is_region_planner):
+async def region_planners(conn: Connection, p: Principal) -> list[users_db.Member]:
+    if not (p.is_coordinator or p.is_region_planner) or p.region_id is None:
         raise Forbidden("The region's planners are listed for the coordinator and the planning desk.")
-    return await users_db.region_role_holders(conn, p.region_id, "regionPlanner")
+    return await users_db.region_role_holders(conn, p.region_id, Role.REGION_PLANNER)
 
 
 async def remove_region_planner(conn: Connection, p: Principal, user_id: UUID, now: datetime) -> None:
