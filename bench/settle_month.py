@@ -17,6 +17,7 @@ import msgspec
 from bench import seed
 from bench.common import Timer, fresh_database, server_url
 from flexpool.db.pool import create_pool
+from flexpool.domain.clock import month_instants
 from flexpool.exports import csv_export, ubl, xlsx_export
 from flexpool.services import settlement
 
@@ -83,7 +84,7 @@ async def main_async(assignments: int, profile: bool = False) -> None:
             await populate(conn, region_id, orgs, assignments)
         count = await conn.fetchval("SELECT count(*) FROM assignments")
         print(f"seeded {count} worked assignments between 12 organisations in {t.elapsed:.1f} s")
-        lo, hi = settlement.month_instants(MONTH)
+        lo, hi = month_instants(MONTH)
         with Timer() as base:
             rows = await conn.fetch(BASELINE, region_id, lo, hi)
         prof = cProfile.Profile() if profile else None
