@@ -32,12 +32,8 @@ WITH wk AS (
 ), sh AS (
     {SHIFT_SELECT} WHERE s.id = $2 AND s.region_id = (SELECT region_id FROM wk)
 ), timeline AS (
-    SELECT r.starts_at, r.ends_at, 0 AS break_minutes, NULL::uuid AS shift_id FROM roster_blocks r, wk, sh
-    WHERE r.worker_id = wk.id AND r.ends_at > sh.starts_at - $3::interval AND r.starts_at < sh.ends_at + $3::interval
-    UNION ALL
-    SELECT a.starts_at, a.ends_at, a.break_minutes, a.shift_id FROM assignments a, wk, sh
-    WHERE a.worker_id = wk.id AND a.status = 'booked' AND a.ends_at > sh.starts_at - $3::interval
-      AND a.starts_at < sh.ends_at + $3::interval
+    SELECT t.* FROM wk, sh, LATERAL ({assignments.work_between("wk.id", "sh.starts_at - $3::interval",
+                                                             "sh.ends_at + $3::interval")}) t
 )
 SELECT {", ".join(f"wk.{f} AS w_{f}" for f in Worker.__struct_fields__)},
        {", ".join(f"sh.{f} AS s_{f}" for f in Shift.__struct_fields__)},

@@ -122,13 +122,27 @@ async def cancel(conn: Connection, assignment_id, *, now, by, reason, late_perce
         assignment_id, now, by, reason, late_percent)
 
 
-async def timeline(conn: Connection, worker_id, lo, hi):
+class Work(msgspec.Struct, frozen=True):
+    """A stretch of a worker's work: a home roster block (no shift), or a booking anywhere."""
+
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    shift_id: UUID | None
+
+
+def work_between(worker: str, lo: str, hi: str) -> str:
+    """SQL of a worker's Work overlapping [lo, hi) (each argument a SQL expression): the one definition the
+    conflict checks and the accept's facts read."""
+    return (f"SELECT r.starts_at, r.ends_at, 0 AS break_minutes, NULL::uuid AS shift_id FROM roster_blocks r "
+            f"WHERE r.worker_id = {worker} AND r.ends_at > {lo} AND r.starts_at < {hi} "
+            f"UNION ALL SELECT a.starts_at, a.ends_at, a.break_minutes, a.shift_id FROM assignments a "
+            f"WHERE a.worker_id = {worker} AND a.status = 'booked' AND a.ends_at > {lo} AND a.starts_at < {hi}")
+
+
+async def timeline(conn: Connection, worker_id: UUID, lo: datetime, hi: datetime) -> list[Work]:
     """Everything the worker works in [lo, hi): home roster blocks and booked assignments anywhere."""
-    return await conn.fetch(
-        "SELECT starts_at, ends_at, 0 AS break_minutes, NULL::uuid AS shift_id FROM roster_blocks "
-        "WHERE worker_id = $1 AND ends_at > $2 AND starts_at < $3 "
-        "UNION ALL SELECT starts_at, ends_at, break_minutes, shift_id FROM assignments "
-        "WHERE worker_id = $1 AND status = 'booked' AND ends_at > $2 AND starts_at < $3", worker_id, lo, hi)
+    return many(Work, await conn.fetch(work_between("$1", "$2", "$3"), worker_id, lo, hi))
 
 
 async def loaned_minutes(conn: Connection, worker_id, home_organisation_id, month_start, month_end) -> int:

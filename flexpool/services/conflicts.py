@@ -7,6 +7,7 @@ from asyncpg import Connection
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
+from flexpool.db.assignments import Work
 from flexpool.db.shifts import Shift
 from flexpool.db.workers import Worker
 from flexpool.domain import worktime
@@ -52,7 +53,7 @@ def offer(shift: Shift, partner_ids) -> Offer:
 class WorkerContext:
     """A worker's timeline and monthly loans, loaded once and reused for many shifts (offers)."""
 
-    def __init__(self, worker: Worker, rows, loans: dict[date, int]):
+    def __init__(self, worker: Worker, rows: list[Work], loans: dict[date, int]):
         self.worker = worker
         self.rows = rows
         self.loans = loans
@@ -63,8 +64,8 @@ class WorkerContext:
         return cls(worker, rows, {})
 
     def existing(self, except_shift_id=None) -> list[worktime.Interval]:
-        return [worktime.Interval(r["starts_at"], r["ends_at"], r["break_minutes"]) for r in self.rows
-                if except_shift_id is None or r["shift_id"] != except_shift_id]
+        return [worktime.Interval(r.starts_at, r.ends_at, r.break_minutes) for r in self.rows
+                if except_shift_id is None or r.shift_id != except_shift_id]
 
     async def loaned(self, conn, starts_at: datetime) -> int:
         month = month_of(starts_at)

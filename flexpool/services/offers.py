@@ -49,8 +49,8 @@ async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now
 def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
     """Inside the worker's availability windows and weekly cap of extra minutes (their wish, not a rule);
     the cap counts the worker's other FlexPool bookings, not the home roster."""
-    bookings = [(r["starts_at"], r["ends_at"], r["break_minutes"]) for r in ctx.rows
-                if r["shift_id"] is not None and r["shift_id"] != shift.id]
+    bookings = [(r.starts_at, r.ends_at, r.break_minutes) for r in ctx.rows
+                if r.shift_id is not None and r.shift_id != shift.id]
     return availability.suits([availability.Window(*w) for w in worker.availability],
                               worker.max_extra_minutes_per_week, bookings, shift.starts_at, shift.ends_at,
                               shift.break_minutes)
