@@ -166,14 +166,26 @@ async def ever_on(conn: Connection, shift_id, worker_id) -> bool:
 
 
 
-async def starting_unreminded(conn: Connection, lo, hi):
+class Reminder(msgspec.Struct, frozen=True, kw_only=True):
+    """A booking starting soon, for the reminder its worker gets."""
+
+    id: UUID
+    shift_id: UUID
+    user_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    function: str
+    site_name: str
+
+
+async def starting_unreminded(conn: Connection, lo: datetime, hi: datetime) -> list[Reminder]:
     """Booked assignments starting in (lo, hi] whose worker has no reminder for them yet."""
-    return await conn.fetch(
-        "SELECT a.id, a.shift_id, w.user_id, s.id AS sid, s.starts_at, s.ends_at, s.function, si.name AS site_name "
+    return many(Reminder, await conn.fetch(
+        "SELECT a.id, a.shift_id, w.user_id, s.starts_at, s.ends_at, s.function, si.name AS site_name "
         "FROM assignments a JOIN workers w ON w.id = a.worker_id JOIN shifts s ON s.id = a.shift_id "
         "JOIN sites si ON si.id = s.site_id WHERE a.status = 'booked' AND a.starts_at > $1 AND a.starts_at <= $2 "
         "AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = w.user_id "
-        "                AND n.dedupe_key = 'reminder:' || a.id::text)", lo, hi)
+        "                AND n.dedupe_key = 'reminder:' || a.id::text)", lo, hi))
 
 
 

@@ -1,13 +1,13 @@
 """Timesheets (urenregistratie) of assignments, as the borrowing organisation's planners see them."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
 
-from flexpool.db.rows import one
+from flexpool.db.rows import many, one
 
 
 class Timesheet(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,10 +93,28 @@ async def confirm(conn: Connection, assignment_id, *, started_at, ended_at, brea
         assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, by, at)
 
 
-async def confirm_as_planned(conn: Connection, ended_before, at) -> list:
+class AutoConfirmed(msgspec.Struct, frozen=True):
+    assignment_id: UUID
+    organisation_id: UUID
+    shift_id: UUID
+
+
+class AwaitingHours(msgspec.Struct, frozen=True, kw_only=True):
+    """A booking that ended without confirmed hours, for the planners' reminder."""
+
+    id: UUID
+    organisation_id: UUID
+    shift_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    function: str
+    worker_name: str
+
+
+async def confirm_as_planned(conn: Connection, ended_before: datetime, at: datetime) -> list[AutoConfirmed]:
     """Every booked assignment that ended before `ended_before` without a timesheet gets one as planned
     (absolute minutes); written once however many schedulers run. Returns (assignment, organisation, shift)."""
-    return await conn.fetch(
+    return many(AutoConfirmed, await conn.fetch(
         "WITH confirmed AS ("
         "  INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, auto, "
         "  confirmed_at) SELECT a.id, a.starts_at, a.ends_at, a.break_minutes, false, "
@@ -105,7 +123,7 @@ async def confirm_as_planned(conn: Connection, ended_before, at) -> list:
         "  AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id) "
         "  ON CONFLICT (assignment_id) DO NOTHING RETURNING assignment_id) "
         "SELECT c.assignment_id, a.organisation_id, a.shift_id FROM confirmed c "
-        "JOIN assignments a ON a.id = c.assignment_id", at, ended_before)
+        "JOIN assignments a ON a.id = c.assignment_id", at, ended_before))
 
 
 async def unconfirmed_loans(conn: Connection, region_id, lo, hi) -> int:
@@ -118,14 +136,14 @@ async def unconfirmed_loans(conn: Connection, region_id, lo, hi) -> int:
 
 
 
-async def awaiting_confirmation(conn: Connection, now, within):
+async def awaiting_confirmation(conn: Connection, now: datetime, within: timedelta) -> list[AwaitingHours]:
     """Booked assignments that ended in the last `within` and have no timesheet yet."""
-    return await conn.fetch(
-        "SELECT a.id, a.organisation_id, s.id AS sid, s.starts_at, s.ends_at, s.function, u.name AS worker_name "
+    return many(AwaitingHours, await conn.fetch(
+        "SELECT a.id, a.organisation_id, a.shift_id, s.starts_at, s.ends_at, s.function, u.name AS worker_name "
         "FROM assignments a JOIN shifts s ON s.id = a.shift_id JOIN workers w ON w.id = a.worker_id "
         "JOIN users u ON u.id = w.user_id "
         "WHERE a.status = 'booked' AND a.ends_at <= $1 AND a.ends_at > $1::timestamptz - $2::interval "
         "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)",
         now,
         within,
-    )
+    ))

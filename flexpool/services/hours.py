@@ -78,7 +78,7 @@ async def auto_confirm(conn: Connection, now: datetime) -> int:
     """Unconfirmed timesheets become the planned hours 72 h after the end (written once)."""
     rows = await timesheets_db.confirm_as_planned(conn, now - AUTO_CONFIRM_AFTER, now)
     for r in rows:
-        await effects.record(conn, Event(organisation_id=r["organisation_id"], shift_id=r["shift_id"],
-                                         subject_type="assignment", subject_id=r["assignment_id"], action="hours-auto-confirmed",
-                                         actor=None, at=now))
+        await effects.record(conn, Event(organisation_id=r.organisation_id, shift_id=r.shift_id,
+                                         subject_type="assignment", subject_id=r.assignment_id,
+                                         action="hours-auto-confirmed", actor=None, at=now))
     return len(rows)

@@ -23,9 +23,9 @@ async def reminders(conn: Connection, now: datetime) -> int:
     rows = await assignments_db.starting_unreminded(conn, now, now + REMINDER_AHEAD)
     count = 0
     for r in rows:
-        data = {"shiftId": str(r["sid"]), "assignmentId": str(r["id"]), "startsAt": r["starts_at"].isoformat(),
-                "endsAt": r["ends_at"].isoformat(), "function": r["function"], "siteName": r["site_name"]}
-        count += await outbox.enqueue(conn, user_ids=[r["user_id"]], kind="reminder", dedupe_key=f"reminder:{r['id']}",
+        data = {"shiftId": str(r.shift_id), "assignmentId": str(r.id), "startsAt": r.starts_at.isoformat(),
+                "endsAt": r.ends_at.isoformat(), "function": r.function, "siteName": r.site_name}
+        count += await outbox.enqueue(conn, user_ids=[r.user_id], kind="reminder", dedupe_key=f"reminder:{r.id}",
                                       data=data, now=now)
     return count
 
@@ -35,10 +35,10 @@ async def hours_to_confirm(conn: Connection, now: datetime) -> int:
     rows = await timesheets_db.awaiting_confirmation(conn, now, AUTO_CONFIRM_AFTER)
     count = 0
     for r in rows:
-        data = {"shiftId": str(r["sid"]), "assignmentId": str(r["id"]), "startsAt": r["starts_at"].isoformat(),
-                "endsAt": r["ends_at"].isoformat(), "function": r["function"], "workerName": r["worker_name"]}
-        count += await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, r["organisation_id"]),
-                                      kind="hours-to-confirm", dedupe_key=f"hours:{r['id']}", data=data, now=now)
+        data = {"shiftId": str(r.shift_id), "assignmentId": str(r.id), "startsAt": r.starts_at.isoformat(),
+                "endsAt": r.ends_at.isoformat(), "function": r.function, "workerName": r.worker_name}
+        count += await outbox.enqueue(conn, user_ids=await outbox.planners_of(conn, r.organisation_id),
+                                      kind="hours-to-confirm", dedupe_key=f"hours:{r.id}", data=data, now=now)
     return count
 
 
