@@ -113,10 +113,10 @@ class WorkerController(Controller):
         lo = from_ or now
         hi = to or lo + timedelta(weeks=4)
         rows = await directory.roster(conn, p, org_id, worker_id, lo, hi)
-        return Roster(worker_id, at(lo), at(hi), [Block(at(r["starts_at"]), at(r["ends_at"])) for r in rows])
+        return Roster(worker_id, at(lo), at(hi), [Block(at(r.starts_at), at(r.ends_at)) for r in rows])
 
     @put("/{worker_id:uuid}/roster", summary="Replace the home roster blocks inside [from, to)")
     async def replace_roster(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID, data: RosterIn) -> Roster:
         rows = await directory.replace_roster(conn, p, org_id, worker_id, data.from_, data.to,
                                               [(b.starts_at, b.ends_at) for b in data.blocks])
-        return Roster(worker_id, at(data.from_), at(data.to), [Block(at(r["starts_at"]), at(r["ends_at"])) for r in rows])
+        return Roster(worker_id, at(data.from_), at(data.to), [Block(at(r.starts_at), at(r.ends_at)) for r in rows])

@@ -142,9 +142,10 @@ async def by_user(conn: Connection, user_id: UUID) -> Worker | None:
     return one(Worker, await conn.fetchrow(_FULL + " WHERE w.user_id = $1 AND w.ended_at IS NULL", user_id))
 
 
-async def lock(conn: Connection, worker_id):
-    """Serialise one worker's bookings: every booking path takes this row lock first."""
-    return await conn.fetchrow("SELECT id, no FROM workers WHERE id = $1 FOR UPDATE", worker_id)
+async def lock(conn: Connection, worker_id: UUID) -> int | None:
+    """Serialise one worker's bookings: every booking path takes this row lock first. The worker's number
+    (None: no such worker)."""
+    return await conn.fetchval("SELECT no FROM workers WHERE id = $1 FOR UPDATE", worker_id)
 
 
 async def list_for_organisation(conn: Connection, organisation_id: UUID, *, after=None,
@@ -164,25 +165,48 @@ async def replace_roster(conn: Connection, worker_id, worker_no, lo, hi, blocks)
                            [(worker_id, worker_no, b[0], b[1]) for b in blocks])
 
 
-async def roster(conn: Connection, worker_id, lo, hi):
-    return await conn.fetch("SELECT starts_at, ends_at FROM roster_blocks WHERE worker_id = $1 "
-                            "AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at", worker_id, lo, hi)
+class RosterBlock(msgspec.Struct, frozen=True):
+    """A block of the home employer's roster: work that counts in every working-time check."""
+
+    starts_at: datetime
+    ends_at: datetime
 
 
-async def in_region(conn: Connection, worker_id, region_id):
+class PoolStanding(msgspec.Struct, frozen=True):
     """The few facts a planner's direct booking checks before locking anything."""
-    return await conn.fetchrow("SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2 "
-                               "AND ended_at IS NULL",
-                               worker_id, region_id)
+
+    id: UUID
+    opted_in: bool
+    organisation_id: UUID
 
 
+class ExpiringCredential(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    kind: str
+    valid_until: date
+    user_id: UUID
+    organisation_id: UUID
+    name: str  # the worker's
 
-async def credentials_expiring(conn: Connection, first_day, last_day):
+
+async def roster(conn: Connection, worker_id: UUID, lo: datetime, hi: datetime) -> list[RosterBlock]:
+    return many(RosterBlock, await conn.fetch("SELECT starts_at, ends_at FROM roster_blocks WHERE worker_id = $1 "
+                                              "AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at",
+                                              worker_id, lo, hi))
+
+
+async def in_region(conn: Connection, worker_id: UUID, region_id: UUID | None) -> PoolStanding | None:
+    return one(PoolStanding, await conn.fetchrow(
+        "SELECT id, opted_in, organisation_id FROM workers WHERE id = $1 AND region_id = $2 AND ended_at IS NULL",
+        worker_id, region_id))
+
+
+async def credentials_expiring(conn: Connection, first_day: date, last_day: date) -> list[ExpiringCredential]:
     """Credentials whose last valid day lies in [first_day, last_day], with their worker."""
-    return await conn.fetch(
+    return many(ExpiringCredential, await conn.fetch(
         "SELECT c.id, c.kind, c.valid_until, w.user_id, w.organisation_id, u.name FROM credentials c "
         "JOIN workers w ON w.id = c.worker_id JOIN users u ON u.id = w.user_id "
-        "WHERE c.valid_until >= $1 AND c.valid_until <= $2", first_day, last_day)
+        "WHERE c.valid_until >= $1 AND c.valid_until <= $2", first_day, last_day))
 
 
 

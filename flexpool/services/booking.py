@@ -227,7 +227,7 @@ async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID
     worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if worker is None:
         raise NotFound("worker")
-    if not worker["opted_in"] and worker["organisation_id"] != shift.organisation_id:
+    if not worker.opted_in and worker.organisation_id != shift.organisation_id:
         raise _refuse([Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.WORKER_NOT_IN_POOL)], "planner")
     async with conn.transaction():
         if request_key:

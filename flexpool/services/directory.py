@@ -267,14 +267,14 @@ async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, 
     if errors:
         raise Invalid(errors)
     async with conn.transaction():
-        w = await workers_db.lock(conn, worker_id)
-        if w is None or not await workers_db.belongs_to(conn, worker_id, organisation_id):
+        number = await workers_db.lock(conn, worker_id)
+        if number is None or not await workers_db.belongs_to(conn, worker_id, organisation_id):
             raise NotFound("worker")
         booked = await assignments_db.booked_overlapping(conn, worker_id, blocks)
         if booked:
             raise Invalid([("blocks", "a block overlaps a shift this worker is booked on elsewhere; "
                                       "the worker or that shift's planner must cancel it first")])
-        await workers_db.replace_roster(conn, worker_id, w["no"], lo, hi, blocks)
+        await workers_db.replace_roster(conn, worker_id, number, lo, hi, blocks)
     return await workers_db.roster(conn, worker_id, lo, hi)
 
 

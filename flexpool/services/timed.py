@@ -48,9 +48,9 @@ async def credential_expiry(conn: Connection, now: datetime) -> int:
     rows = await workers_db.credentials_expiring(conn, today, today + CREDENTIAL_NOTICE)
     count = 0
     for r in rows:
-        admins = await orgs_db.admins(conn, r["organisation_id"])
-        data = {"credentialId": str(r["id"]), "kind": r["kind"], "validUntil": r["valid_until"].isoformat(),
-                "workerName": r["name"]}
-        count += await outbox.enqueue(conn, user_ids=[r["user_id"], *admins], kind="credential-expiry",
-                                      dedupe_key=f"credential:{r['id']}:{r['valid_until']}", data=data, now=now)
+        admins = await orgs_db.admins(conn, r.organisation_id)
+        data = {"credentialId": str(r.id), "kind": r.kind, "validUntil": r.valid_until.isoformat(),
+                "workerName": r.name}
+        count += await outbox.enqueue(conn, user_ids=[r.user_id, *admins], kind="credential-expiry",
+                                      dedupe_key=f"credential:{r.id}:{r.valid_until}", data=data, now=now)
     return count
