@@ -2,7 +2,7 @@
 the schema are the last guard; this module only writes and reads."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
@@ -166,26 +166,39 @@ async def ever_on(conn: Connection, shift_id, worker_id) -> bool:
 
 
 
-class Reminder(msgspec.Struct, frozen=True, kw_only=True):
-    """A booking starting soon, for the reminder its worker gets."""
+class BookingNotice(msgspec.Struct, frozen=True, kw_only=True):
+    """A booking someone is to hear of (its worker, or the borrowing planners): which, when, where, who."""
 
     id: UUID
     shift_id: UUID
-    user_id: UUID
+    organisation_id: UUID  # the borrower
+    user_id: UUID  # the worker's account
+    worker_name: str
     starts_at: datetime
     ends_at: datetime
     function: str
     site_name: str
 
 
-async def starting_unreminded(conn: Connection, lo: datetime, hi: datetime) -> list[Reminder]:
+_NOTICE = """SELECT a.id, a.shift_id, a.organisation_id, w.user_id, u.name AS worker_name, a.starts_at, a.ends_at,
+       s.function, si.name AS site_name
+FROM assignments a JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id
+JOIN workers w ON w.id = a.worker_id JOIN users u ON u.id = w.user_id
+WHERE a.status = 'booked' AND """
+
+
+async def starting_unreminded(conn: Connection, lo: datetime, hi: datetime) -> list[BookingNotice]:
     """Booked assignments starting in (lo, hi] whose worker has no reminder for them yet."""
-    return many(Reminder, await conn.fetch(
-        "SELECT a.id, a.shift_id, w.user_id, s.starts_at, s.ends_at, s.function, si.name AS site_name "
-        "FROM assignments a JOIN workers w ON w.id = a.worker_id JOIN shifts s ON s.id = a.shift_id "
-        "JOIN sites si ON si.id = s.site_id WHERE a.status = 'booked' AND a.starts_at > $1 AND a.starts_at <= $2 "
-        "AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = w.user_id "
-        "                AND n.dedupe_key = 'reminder:' || a.id::text)", lo, hi))
+    return many(BookingNotice, await conn.fetch(
+        _NOTICE + "a.starts_at > $1 AND a.starts_at <= $2 AND NOT EXISTS (SELECT 1 FROM notifications n "
+        "WHERE n.user_id = w.user_id AND n.dedupe_key = 'reminder:' || a.id::text)", lo, hi))
+
+
+async def ended_without_hours(conn: Connection, now: datetime, within: timedelta) -> list[BookingNotice]:
+    """Booked assignments that ended in the last `within` and have no timesheet yet."""
+    return many(BookingNotice, await conn.fetch(
+        _NOTICE + "a.ends_at <= $1 AND a.ends_at > $1::timestamptz - $2::interval "
+        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", now, within))
 
 
 

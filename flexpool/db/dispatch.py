@@ -4,38 +4,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time
-from typing import Any
 from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
 
 from flexpool.db import outbox
+from flexpool.db.notifications import NOTIFICATION_COLUMNS, Notification
 from flexpool.db.rows import many
-from flexpool.domain.vocabulary import Digest, Language, NotificationKind, NotificationStatus
+from flexpool.domain.vocabulary import Digest, Language, NotificationKind
 
 
-class Claimed(msgspec.Struct, frozen=True, kw_only=True):
+class Claimed(Notification, frozen=True, kw_only=True):
     """A notification a dispatcher holds, with its reader's language and wishes for when to be disturbed."""
 
-    id: int
-    user_id: UUID
-    kind: NotificationKind
-    urgent: bool
-    data: dict[str, Any]
-    status: NotificationStatus  # pending, or sending when a lease ran out
-    created_at: datetime
-    title: str | None  # set once rendered: a repeat sends the same words
-    body: str | None
     language: Language
     quiet_from: time | None
     quiet_to: time | None
     digest: Digest
 
 
-CLAIM = """
-SELECT n.id, n.user_id, n.kind, n.urgent, n.data, n.status, n.created_at, n.title, n.body,
-       u.language, u.quiet_from, u.quiet_to, u.digest
+CLAIM = f"""
+SELECT {NOTIFICATION_COLUMNS}, u.language, u.quiet_from, u.quiet_to, u.digest
 FROM notifications n JOIN users u ON u.id = n.user_id
 WHERE (n.status = 'pending' AND n.due_at <= $1) OR (n.status = 'sending' AND n.lease_until < $1)
 ORDER BY n.due_at, n.id

@@ -28,8 +28,8 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
     sent_at: datetime | None
 
 
-SELECT = ("SELECT n.id, n.user_id, n.kind, n.urgent, n.data, n.status, n.created_at, n.attempts, n.last_error, "
-          "n.title, n.body, n.sent_at FROM notifications n")
+NOTIFICATION_COLUMNS = ", ".join(f"n.{f}" for f in Notification.__struct_fields__)
+SELECT = f"SELECT {NOTIFICATION_COLUMNS} FROM notifications n"
 IN_REGION = "(SELECT u.region_id FROM users u WHERE u.id = n.user_id) = $1"
 
 

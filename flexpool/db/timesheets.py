@@ -1,7 +1,7 @@
 """Timesheets (urenregistratie) of assignments, as the borrowing organisation's planners see them."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 import msgspec
@@ -99,18 +99,6 @@ class AutoConfirmed(msgspec.Struct, frozen=True):
     shift_id: UUID
 
 
-class AwaitingHours(msgspec.Struct, frozen=True, kw_only=True):
-    """A booking that ended without confirmed hours, for the planners' reminder."""
-
-    id: UUID
-    organisation_id: UUID
-    shift_id: UUID
-    starts_at: datetime
-    ends_at: datetime
-    function: str
-    worker_name: str
-
-
 async def confirm_as_planned(conn: Connection, ended_before: datetime, at: datetime) -> list[AutoConfirmed]:
     """Every booked assignment that ended before `ended_before` without a timesheet gets one as planned
     (absolute minutes); written once however many schedulers run. Returns (assignment, organisation, shift)."""
@@ -134,16 +122,3 @@ async def unconfirmed_loans(conn: Connection, region_id, lo, hi) -> int:
         "AND a.home_organisation_id <> a.organisation_id "
         "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)", region_id, lo, hi)
 
-
-
-async def awaiting_confirmation(conn: Connection, now: datetime, within: timedelta) -> list[AwaitingHours]:
-    """Booked assignments that ended in the last `within` and have no timesheet yet."""
-    return many(AwaitingHours, await conn.fetch(
-        "SELECT a.id, a.organisation_id, a.shift_id, s.starts_at, s.ends_at, s.function, u.name AS worker_name "
-        "FROM assignments a JOIN shifts s ON s.id = a.shift_id JOIN workers w ON w.id = a.worker_id "
-        "JOIN users u ON u.id = w.user_id "
-        "WHERE a.status = 'booked' AND a.ends_at <= $1 AND a.ends_at > $1::timestamptz - $2::interval "
-        "AND NOT EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = a.id)",
-        now,
-        within,
-    ))

@@ -60,15 +60,19 @@ async def get_or_create(conn: Connection, email: str, name: str) -> User:
         + ", ".join(User.__struct_fields__), email, name))
 
 
-async def by_subject(conn: Connection, subject: str) -> User | None:
-    """The JWT `sub` is the user's id or email."""
+def _subject(subject: str) -> tuple[str, object] | None:
+    """A JWT `sub` is the user's id or e-mail address: the condition that finds them, and its value."""
     if "@" in subject:
-        return one(User, await conn.fetchrow(USER + " WHERE lower(email) = lower($1)", subject))
+        return "lower(u.email) = lower($1)", subject
     try:
-        uid = UUID(subject)
+        return "u.id = $1", UUID(subject)
     except ValueError:
         return None
-    return one(User, await conn.fetchrow(USER + " WHERE id = $1", uid))
+
+
+async def by_subject(conn: Connection, subject: str) -> User | None:
+    found = _subject(subject)
+    return one(User, await conn.fetchrow(f"{USER} u WHERE {found[0]}", found[1])) if found else None
 
 
 async def by_calendar_secret(conn: Connection, secret: str) -> User | None:
@@ -88,13 +92,8 @@ FROM users u
 
 async def principal_row(conn: Connection, subject: str) -> PrincipalRow | None:
     """The user a JWT `sub` (id or email) names, with every membership: one round trip per request."""
-    if "@" in subject:
-        return one(PrincipalRow, await conn.fetchrow(PRINCIPAL + "WHERE lower(u.email) = lower($1)", subject))
-    try:
-        uid = UUID(subject)
-    except ValueError:
-        return None
-    return one(PrincipalRow, await conn.fetchrow(PRINCIPAL + "WHERE u.id = $1", uid))
+    found = _subject(subject)
+    return one(PrincipalRow, await conn.fetchrow(f"{PRINCIPAL} WHERE {found[0]}", found[1])) if found else None
 
 
 @changes_callers

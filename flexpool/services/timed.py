@@ -9,7 +9,6 @@ from asyncpg import Connection
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
-from flexpool.db import timesheets as timesheets_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.clock import local
 from flexpool.services.hours import AUTO_CONFIRM_AFTER
@@ -32,7 +31,7 @@ async def reminders(conn: Connection, now: datetime) -> int:
 
 async def hours_to_confirm(conn: Connection, now: datetime) -> int:
     """After a shift ends, its planners are asked to confirm the hours (until someone did)."""
-    rows = await timesheets_db.awaiting_confirmation(conn, now, AUTO_CONFIRM_AFTER)
+    rows = await assignments_db.ended_without_hours(conn, now, AUTO_CONFIRM_AFTER)
     count = 0
     for r in rows:
         data = {"shiftId": str(r.shift_id), "assignmentId": str(r.id), "startsAt": r.starts_at.isoformat(),
