@@ -2,8 +2,9 @@
 """Zero-setup entry point: creates ./.venv on first use, installs FlexPool into it, then runs it.
 
     python3 run.py serve --demo     # the service on an embedded PostgreSQL with the demo region
-    python3 run.py test             # the test suite (pytest, real PostgreSQL)
-    python3 run.py check            # the gates CI runs before the tests: ruff (lint, import order) and mypy
+    python3 run.py test             # the gates (ruff: lint, import order; mypy), then the suite (pytest,
+                                    # real PostgreSQL); arguments after `test` go to pytest
+    python3 run.py check            # the gates alone
     python3 run.py <anything else>  # any `flexpool` subcommand
 """
 import hashlib
@@ -32,16 +33,23 @@ def _ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
+def _gates() -> int:
+    """ruff and mypy, as CI holds every change to them; non-zero when either finds something."""
+    lint = subprocess.call([str(BIN / "ruff"), "check", "."], cwd=ROOT)
+    types = subprocess.call([str(BIN / "mypy")], cwd=ROOT)
+    return lint or types
+
+
 def main() -> int:
     _ensure_venv()
     args = sys.argv[1:] or ["serve", "--demo"]
+    if args[0] == "check":
+        return _gates()
     if args[0] == "test":
+        failed = _gates()
+        if failed:
+            return failed
         cmd = [str(BIN / "python"), "-m", "pytest", *args[1:]]
-    elif args[0] == "check":
-        os.chdir(ROOT)
-        lint = subprocess.call([str(BIN / "ruff"), "check", "."])
-        types = subprocess.call([str(BIN / "mypy")])
-        return lint or types
     else:
         cmd = [str(BIN / "flexpool"), *args]
     os.chdir(ROOT)
