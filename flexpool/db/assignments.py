@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 
-from flexpool.db.rows import many, one
+from flexpool.db.rows import many, one, referenced
 from flexpool.db.shifts import Shift
 from flexpool.db.workers import Worker
 from flexpool.domain.vocabulary import AssignmentStatus, ShiftStatus
@@ -85,10 +85,7 @@ async def get(conn: Connection, assignment_id: UUID) -> Assignment | None:
 
 async def known(conn: Connection, assignment_id: UUID) -> Assignment:
     """An assignment this use case just wrote or was handed by a check that found it."""
-    found = await get(conn, assignment_id)
-    if found is None:
-        raise LookupError(f"assignment {assignment_id} is referenced but does not exist")
-    return found
+    return referenced(await get(conn, assignment_id), "assignment", assignment_id)
 
 
 async def for_shift(conn: Connection, shift_id: UUID) -> list[Assignment]:

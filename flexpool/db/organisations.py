@@ -8,7 +8,7 @@ import msgspec
 from asyncpg import Connection
 
 from flexpool.db.callers import changes_callers
-from flexpool.db.rows import many, one
+from flexpool.db.rows import many, one, referenced
 from flexpool.domain.vocabulary import Cao, OrganisationKind
 
 
@@ -86,10 +86,6 @@ async def get(conn: Connection, organisation_id: UUID, region_id: UUID | None) -
                                                  organisation_id, region_id))
 
 
-async def region_of(conn: Connection, organisation_id):
-    return await conn.fetchval("SELECT region_id FROM organisations WHERE id = $1", organisation_id)
-
-
 async def list_in_region(conn: Connection, region_id: UUID) -> list[Organisation]:
     return many(Organisation, await conn.fetch(ORGANISATION + " WHERE region_id = $1 ORDER BY name, id", region_id))
 
@@ -145,9 +141,7 @@ async def blocked_workers(conn: Connection, organisation_id: UUID) -> list[Block
 async def known(conn: Connection, organisation_id: UUID) -> Organisation:
     """An organisation reached through a row that points at it (an assignment's borrower, a worker's employer)."""
     found = one(Organisation, await conn.fetchrow(ORGANISATION + " WHERE id = $1", organisation_id))
-    if found is None:
-        raise LookupError(f"organisation {organisation_id} is referenced but does not exist")
-    return found
+    return referenced(found, "organisation", organisation_id)
 
 
 

@@ -16,3 +16,11 @@ def one(model: type[Model], record: Mapping[str, Any] | None) -> Model | None:
 
 def many(model: type[Model], records: Iterable[Mapping[str, Any]]) -> list[Model]:
     return [model(**r) for r in records]
+
+
+def referenced(found: Model | None, what: str, key: object) -> Model:
+    """A row the caller reached through another that points at it (rows here are ended, never deleted), or
+    the statement just wrote: its absence is a defect, not a 404."""
+    if found is None:
+        raise LookupError(f"{what} {key} is referenced but does not exist")
+    return found

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from asyncpg import Connection
 
-from flexpool.db.rows import many, one
+from flexpool.db.rows import many, one, referenced
 from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.vocabulary import ShiftStatus
 
@@ -73,10 +73,7 @@ async def by_id(conn: Connection, shift_id: UUID) -> Shift | None:
 async def known(conn: Connection, shift_id: UUID) -> Shift:
     """A shift the caller reached through a row that points at it (an assignment, an application) or through
     the access check it just passed: it exists (shifts are cancelled, never deleted)."""
-    found = await by_id(conn, shift_id)
-    if found is None:
-        raise LookupError(f"shift {shift_id} is referenced but does not exist")
-    return found
+    return referenced(await by_id(conn, shift_id), "shift", shift_id)
 
 
 async def lock(conn: Connection, shift_id):

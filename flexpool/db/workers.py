@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 
-from flexpool.db.rows import many, one
+from flexpool.db.rows import many, one, referenced
 
 WORKER_COLUMNS = (
     "date_of_birth",
@@ -131,10 +131,7 @@ async def get(conn: Connection, worker_id: UUID, organisation_id: UUID | None = 
 
 async def known(conn: Connection, worker_id: UUID) -> Worker:
     """A worker reached through a row that points at them (a lock just taken, an audience found)."""
-    found = await get(conn, worker_id)
-    if found is None:
-        raise LookupError(f"worker {worker_id} is referenced but does not exist")
-    return found
+    return referenced(await get(conn, worker_id), "worker", worker_id)
 
 
 async def by_user(conn: Connection, user_id: UUID) -> Worker | None:

@@ -9,7 +9,6 @@ from flexpool.domain.clock import at_local, local
 
 FOLD_WINDOW = timedelta(minutes=15)
 DIGEST_AT = time(17, 0)
-MAX_ATTEMPTS = 6
 BASE_BACKOFF = timedelta(seconds=10)
 MAX_BACKOFF = timedelta(hours=1)
 

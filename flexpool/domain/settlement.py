@@ -66,7 +66,6 @@ class Vat(msgspec.Struct, frozen=True):
     exemption_code: str | None = None  # VATEX code (EN 16931 BT-121) where one fits the documented basis
 
 
-STANDARD_VAT = Vat("S", 21)
 
 
 def vat_cents(amount_cents: int, vat: Vat) -> int:

@@ -189,7 +189,6 @@ PLANNER_TEXT: dict[str, dict[str, str]] = {
         "nl": "Deze medewerker is niet beschikbaar voor jouw organisatie.",
         "en": "This worker is not available to your organisation."},
 }
-VOICES = ("worker", "planner")
 
 
 def blocker_text(blocker_type: str, reason: str, params: dict[str, str | int], language: str,

@@ -42,3 +42,12 @@ def test_a_planner_is_told_every_refusal_with_numbers_the_reason_has():
         assert all(not placeholders(text) for text in PLANNER_TEXT[kind].values())
     assert Blocker(BlockerType.CREDENTIAL, Reason.VOG).words("en", "planner") == \
         "No valid certificate of conduct (VOG) is on file for the worker."
+
+
+def test_a_blocker_carries_only_a_reason_of_its_kind():
+    """The planner's sentence is per kind of refusal, so a reason of another kind could ask for numbers it lacks."""
+    import pytest
+
+    assert Blocker(BlockerType.REST_PERIOD, Reason.REST_MINOR, {"hours": 12}).reason == Reason.REST_MINOR
+    with pytest.raises(ValueError):
+        Blocker(BlockerType.REST_PERIOD, Reason.VOG)
