@@ -154,6 +154,21 @@ class PoolPatch(Camel):
     excluded_organisation_ids: Ids | msgspec.UnsetType = msgspec.UNSET
 
 
+class StudentIn(Camel):
+    """A student in the region's stage pool (BBL): the school, the level of study, and the function that must
+    supervise them on a shift."""
+
+    school: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    level: Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+    supervisor_function: Code
+
+
+class Student(Out):
+    school: str
+    level: str
+    supervisor_function: str
+
+
 class WorkerIn(Camel, kw_only=True):
     email: Email
     name: Name
@@ -165,6 +180,7 @@ class WorkerIn(Camel, kw_only=True):
     skills: Annotated[list[SkillCode], msgspec.Meta(max_length=50)] = []
     credentials: Annotated[list[CredentialIn], msgspec.Meta(max_length=50)] = []
     pool: PoolIn = msgspec.field(default_factory=PoolIn)
+    student: StudentIn | None = None
 
 
 class WorkerPatch(Camel):
@@ -177,6 +193,7 @@ class WorkerPatch(Camel):
     skills: Annotated[list[SkillCode], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
     credentials: Annotated[list[CredentialIn], msgspec.Meta(max_length=50)] | msgspec.UnsetType = msgspec.UNSET
     pool: PoolPatch | msgspec.UnsetType = msgspec.UNSET
+    student: StudentIn | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class Home(Out):
@@ -215,6 +232,7 @@ class Worker(Out):
     max_travel_km: int | None
     ended_at: datetime | None = None
     employee_number: str | None = None
+    student: Student | None = None
 
 
 def worker_out(row: workers_db.Worker) -> Worker:
@@ -228,7 +246,9 @@ def worker_out(row: workers_db.Worker) -> Worker:
         pool=Pool(row.employer_opt_in, row.max_loan_minutes_per_month, list(row.excluded_organisation_ids),
                   row.opted_in),
         nights=row.nights, max_travel_km=row.max_travel_km, ended_at=at(row.ended_at),
-        employee_number=row.employee_number)
+        employee_number=row.employee_number,
+        student=Student(row.student_school, row.student_level or "", row.student_supervisor_function or "")
+        if row.student_school else None)
 
 
 class BlockIn(Camel):

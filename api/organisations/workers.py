@@ -44,6 +44,11 @@ def _fields(data, base: dict | None = None) -> dict:
         out["home_postcode"] = home.postcode if home else None
         out["home_latitude"] = home.latitude if home else None
         out["home_longitude"] = home.longitude if home else None
+    if data.student is not msgspec.UNSET:
+        student = data.student
+        out["student_school"] = student.school if student else None
+        out["student_level"] = student.level if student else None
+        out["student_supervisor_function"] = student.supervisor_function if student else None
     if data.pool is not msgspec.UNSET:
         for attr, col in (("opted_in", "employer_opt_in"), ("max_loan_minutes_per_month", "max_loan_minutes_per_month")):
             value = getattr(data.pool, attr)

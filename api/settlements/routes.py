@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
@@ -25,6 +26,8 @@ from api.settlements.schemas import (
     StatementLineOut,
     StatementOut,
     StatementSummary,
+    StudentRow,
+    StudentsReport,
     Tariffs,
     TariffsIn,
     TransferOut,
@@ -199,3 +202,11 @@ class ReportController(Controller):
         shown = page_of([LoanRow(UUID(r["organisation_id"]), r["name"], r["minutes_lent"], r["minutes_borrowed"])
                          for r in rows], limit, cursor, lambda r: (r.name, str(r.organisation_id)))
         return LoansReport(month=month, items=shown.items, next_cursor=shown.next_cursor)
+
+    @get("/students", summary="Hours per student per organisation in a month, for the schools (coordinator)")
+    async def students(self, conn: Connection, p: Principal, month: Month, limit: Limit = 50,
+                       cursor: Cursor = None) -> StudentsReport:
+        rows = await reports.students(conn, p, parse_month(month))
+        shown = page_of([StudentRow(**msgspec.structs.asdict(r)) for r in rows], limit, cursor,
+                        lambda r: (r.school, r.name, str(r.worker_id), str(r.organisation_id)), parts=4)
+        return StudentsReport(month=month, items=shown.items, next_cursor=shown.next_cursor)

@@ -183,6 +183,28 @@ class LoanRow(Out):
     minutes_borrowed: int
 
 
+class StudentRow(Out):
+    """One student's work at one organisation in the month (booked shifts, no-shows left out); `minutes` as
+    confirmed, else as planned."""
+
+    worker_id: UUID
+    name: str
+    school: str
+    level: str
+    home_organisation_id: UUID
+    organisation_id: UUID
+    organisation_name: str
+    shifts: int
+    minutes: int
+    confirmed_minutes: int
+
+
+class StudentsReport(Out):
+    month: str
+    items: list[StudentRow]
+    next_cursor: str | None = None
+
+
 class LoansReport(Out):
     month: str
     items: list[LoanRow]

@@ -43,10 +43,11 @@ def request_key(request: Request) -> str | None:
 
 
 
-def _draft(s: ShiftIn) -> shifts.ShiftDraft:
+def draft(s: ShiftIn) -> shifts.ShiftDraft:
     return shifts.ShiftDraft(site_id=s.site_id, function=s.function, skills=s.skills, starts_at=s.starts_at,
                              ends_at=s.ends_at, break_minutes=s.break_minutes, places=s.places, booking=s.booking,
-                             description=s.description, urgent=s.urgent)
+                             description=s.description, urgent=s.urgent, students_welcome=s.students_welcome,
+                             supervisor_function=s.supervisor_function)
 
 
 class ShiftController(Controller):
@@ -55,7 +56,7 @@ class ShiftController(Controller):
 
     @post("/", summary="Publish a shift (planner); it goes out in waves at once")
     async def publish(self, request: Request, conn: Connection, p: Principal, now: datetime, data: ShiftIn) -> Shift:
-        rows = await shifts.publish(conn, p, [_draft(data)], now, organisation_id=data.organisation_id,
+        rows = await shifts.publish(conn, p, [draft(data)], now, organisation_id=data.organisation_id,
                                     request_key=request_key(request))
         return shift_out(rows[0], now)
 
@@ -65,7 +66,7 @@ class ShiftController(Controller):
         orgs = {s.organisation_id for s in data.shifts}
         if len(orgs) > 1:
             raise Invalid([("shifts", "all shifts of a batch belong to one organisation")])
-        rows = await shifts.publish(conn, p, [_draft(s) for s in data.shifts], now, organisation_id=orgs.pop(),
+        rows = await shifts.publish(conn, p, [draft(s) for s in data.shifts], now, organisation_id=orgs.pop(),
                                     batch=True, request_key=request_key(request))
         return Page(items=[shift_out(r, now) for r in rows])
 

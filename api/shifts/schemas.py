@@ -34,6 +34,8 @@ class ShiftIn(Camel):
     description: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     urgent: bool = False
     organisation_id: UUID | None = None
+    students_welcome: bool = False  # students of the stage pool may take it; name who supervises them
+    supervisor_function: Code | None = None
 
 
 class ShiftBatchIn(Camel):
@@ -109,6 +111,9 @@ class Shift(Out, omit_defaults=True):
     description: str | None = None
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
+    students_welcome: bool = False
+    supervisor_function: str | None = None
+    series_id: UUID | None = None
     assignments: list[AssignmentOut] | None = None
     applications: list[ApplicationOut] | None = None
 
@@ -148,6 +153,7 @@ def shift_out(s: StoredShift, now: datetime, assignments=None, applications=None
         tier=waves.tier(waves.WaveSchedule(s.partners_at, s.region_at), now), urgent=s.urgent,
         published_at=at(s.published_at), partners_at=at(s.partners_at), region_at=at(s.region_at),
         description=s.description, cancelled_at=at(s.cancelled_at), cancel_reason=s.cancel_reason,
+        students_welcome=s.students_welcome, supervisor_function=s.supervisor_function, series_id=s.series_id,
         assignments=[assignment_out(a) for a in assignments] if assignments is not None else None,
         applications=[application_out(a) for a in applications] if applications is not None else None)
 

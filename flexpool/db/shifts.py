@@ -32,6 +32,7 @@ class Shift(ShiftDraft, frozen=True, kw_only=True):
     site_city: str | None
     site_latitude: float | None
     site_longitude: float | None
+    series_id: UUID | None  # published as part of a series: taken with the series' other shifts, or not at all
 
 
 _SITE = {"site_name": "si.name", "site_address": "si.address", "site_city": "si.city",
@@ -43,15 +44,16 @@ FROM shifts s JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = 
 """
 
 
-async def insert(conn: Connection, *, region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes,
-                 places, booking, description, urgent, published_at, partners_at, region_at, created_by,
-                 request_key=None):
+async def insert(conn: Connection, d: ShiftDraft, *, region_id, organisation_id, published_at, partners_at, region_at,
+                 created_by, request_key=None, series_id=None) -> UUID:
     return await conn.fetchval(
         "INSERT INTO shifts (region_id, organisation_id, site_id, function, skills, starts_at, ends_at, "
         "break_minutes, places, booking, description, urgent, published_at, partners_at, region_at, created_by, "
-        "request_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-        region_id, organisation_id, site_id, function, skills, starts_at, ends_at, break_minutes, places, booking,
-        description, urgent, published_at, partners_at, region_at, created_by, request_key)
+        "request_key, students_welcome, supervisor_function, series_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+        region_id, organisation_id, d.site_id, d.function, d.skills, d.starts_at, d.ends_at, d.break_minutes, d.places,
+        d.booking, d.description, d.urgent, published_at, partners_at, region_at, created_by,
+        None if series_id else request_key, d.students_welcome, d.supervisor_function, series_id)
 
 
 async def by_request(conn: Connection, created_by: UUID, request_key: str, region_id: UUID | None) -> list[Shift]:
@@ -127,18 +129,19 @@ WHERE s.region_id = $1 AND s.status = 'open' AND s.starts_at > $2 AND s.starts_a
   AND ($9::float8 IS NULL OR $10::float8 IS NULL OR $11::float8 IS NULL OR si.latitude IS NULL OR
        flexpool_km($9, $10, si.latitude, si.longitude) <= $11)
   AND ($12::timestamptz IS NULL OR (s.starts_at, s.id) > ($12, $13::uuid))
+  AND (NOT $15::bool OR s.students_welcome)
 ORDER BY s.starts_at, s.id
 LIMIT $14
 """
 
 
 async def offers(conn: Connection, *, region_id, now, lo, hi, functions, home_organisation_id,
-                 hidden_organisation_ids, worker_id, home, max_travel_km, after, limit) -> list[Shift]:
+                 hidden_organisation_ids, worker_id, home, max_travel_km, after, limit, student: bool = False) -> list[Shift]:
     lat, lon = home if home else (None, None)
     return many(Shift, await conn.fetch(
         OFFERS, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids, worker_id, lat, lon,
         float(max_travel_km) if max_travel_km is not None else None, after[0] if after else None,
-        after[1] if after else None, limit))
+        after[1] if after else None, limit, student))
 
 
 

@@ -25,6 +25,9 @@ WORKER_COLUMNS = (
     "nights",
     "max_travel_km",
     "max_extra_minutes_per_week",
+    "student_school",
+    "student_level",
+    "student_supervisor_function",
 )
 
 
@@ -98,6 +101,9 @@ class Worker(msgspec.Struct, frozen=True, kw_only=True):
     excluded_organisation_ids: list[UUID]
     blocked_by: list[UUID]
     favourite_of: list[UUID]
+    student_school: str | None  # a student (stagepool, BBL) sees only shifts that welcome students
+    student_level: str | None
+    student_supervisor_function: str | None  # who must supervise them, at least
     ended_at: datetime | None
     erased_at: datetime | None
     created_at: datetime

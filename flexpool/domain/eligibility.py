@@ -26,6 +26,11 @@ class Candidate(msgspec.Struct, frozen=True):
     home: tuple[float, float] | None = None
     max_travel_km: int | None = None
     favourite_of: frozenset[str] = frozenset()  # organisations whose first wave reaches this worker
+    student_supervisor_function: str | None = None  # a student: the function that must supervise them, at least
+
+    @property
+    def student(self) -> bool:
+        return self.student_supervisor_function is not None
 
 
 class Offer(msgspec.Struct, frozen=True):
@@ -41,6 +46,8 @@ class Offer(msgspec.Struct, frozen=True):
     region_at: datetime
     partner_organisation_ids: frozenset[str] = frozenset()
     site: tuple[float, float] | None = None
+    students_welcome: bool = False
+    supervisor_function: str | None = None  # who supervises students on this shift
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -70,7 +77,8 @@ def never_reaches(worker: Candidate, shift: Offer) -> bool:
     """The shift will never be offered to this worker, whatever the wave: opted out (by themselves or the
     employer), too far, excluded by the worker or blocked by the organisation. Such a shift is not found
     for the worker by any verb (CONTRACT.md v1.1), so that a refusal does not tell that it exists."""
-    return not worker.opted_in or too_far(worker, shift) or bool(exclusion_blockers(worker, shift))
+    return (not worker.opted_in or too_far(worker, shift) or bool(exclusion_blockers(worker, shift))
+            or (worker.student and not shift.students_welcome))
 
 
 def audience_blockers(worker: Candidate, shift: Offer, now: datetime) -> list[Blocker]:
@@ -94,7 +102,24 @@ def qualification_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue
         if not any(c.kind == "big" and c.number and len(c.number) == 11 and c.number.isdigit() and c.valid_on(day)
                    for c in worker.credentials):
             out.append(Blocker(BlockerType.QUALIFICATION, Reason.BIG))
-    return out
+    return out + student_blockers(worker, shift, catalogue)
+
+
+def student_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue) -> list[Blocker]:
+    """A student takes only shifts that welcome students, and only where the supervising function named on
+    the shift may do the work of the function the school asks to supervise them (same track, as high)."""
+    if not worker.student:
+        return []
+    if not shift.students_welcome or shift.supervisor_function is None:
+        return [Blocker(BlockerType.QUALIFICATION, Reason.STUDENTS_NOT_WELCOME)]
+    wanted = str(worker.student_supervisor_function)
+    if not catalogue.may_take(shift.supervisor_function, wanted):
+        def label(code: str) -> str:
+            found = catalogue.function(code)
+            return found.label if found else code
+        return [Blocker(BlockerType.QUALIFICATION, Reason.STUDENT_SUPERVISION,
+                        {"function": label(wanted), "supervisor": label(shift.supervisor_function)})]
+    return []
 
 
 def credential_blockers(worker: Candidate, shift: Offer, catalogue: Catalogue) -> list[Blocker]:

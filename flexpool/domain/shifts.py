@@ -41,11 +41,26 @@ class ShiftDraft(msgspec.Struct, kw_only=True, frozen=True):
     booking: BookingMode
     description: str | None
     urgent: bool
+    students_welcome: bool = False  # students of the stage pool (BBL) may take it, supervised by:
+    supervisor_function: str | None = None
 
 
 def paid_minutes(starts_at: datetime, ends_at: datetime, break_minutes: int) -> int:
     """End − start − break in absolute time (a night across the October change is an hour longer)."""
     return minutes_between(starts_at, ends_at) - break_minutes
+
+
+def validate_draft(d: ShiftDraft, now: datetime, catalogue: Catalogue, prefix: str = "") -> list[FieldError]:
+    """Every rule of publishing for one draft, its fields named under `prefix` (a batch names the item)."""
+    errors = validate(function=d.function, skills=d.skills, starts_at=d.starts_at, ends_at=d.ends_at,
+                      break_minutes=d.break_minutes, places=d.places, now=now, catalogue=catalogue, prefix=prefix)
+    if d.supervisor_function is not None and catalogue.function(d.supervisor_function) is None:
+        errors.append(FieldError(prefix + "supervisorFunction",
+                                 f"unknown function; one of: {', '.join(catalogue.functions)}"))
+    elif d.students_welcome and d.supervisor_function is None:
+        errors.append(FieldError(prefix + "supervisorFunction",
+                                 "a shift that welcomes students names the function that supervises them"))
+    return errors
 
 
 def validate(*, function: str, skills: list[str], starts_at: datetime, ends_at: datetime, break_minutes: int,

@@ -61,7 +61,10 @@ NotificationKind = StrEnum("NotificationKind", [
     ("RELEASED", "released"), ("SHIFT_CANCELLED", "shift-cancelled"), ("APPLICATION", "application"),
     ("ACCEPTED", "accepted"), ("WITHDRAWN", "withdrawn"), ("WORKER_CANCELLED", "worker-cancelled"),
     ("REMINDER", "reminder"), ("HOURS_TO_CONFIRM", "hours-to-confirm"),
-    ("CREDENTIAL_EXPIRY", "credential-expiry"), ("STILL_OPEN", "still-open")
+    ("CREDENTIAL_EXPIRY", "credential-expiry"), ("STILL_OPEN", "still-open"),
+    ("SECONDMENT_PROPOSED", "secondment-proposed"), ("SECONDMENT_ACTIVE", "secondment-active"),
+    ("SECONDMENT_DECLINED", "secondment-declined"), ("SECONDMENT_ENDED", "secondment-ended"),
+    ("SECONDMENT_ROSTER", "secondment-roster")
 ])
 
 
@@ -74,7 +77,15 @@ NotificationStatus = StrEnum("NotificationStatus", [
 
 
 LineKind = StrEnum("LineKind", [
-    ("WORK", "work"), ("LATE_CANCELLATION", "late-cancellation"), ("CORRECTION", "correction")
+    ("WORK", "work"), ("LATE_CANCELLATION", "late-cancellation"), ("CORRECTION", "correction"),
+    ("SECONDMENT", "secondment")
+])
+
+
+# proposed: the borrower asked; active: the lender's orgAdmin and the worker both approved;
+# declined: one of them said no; ended: its last day has been set (early, or as agreed) and has passed or will
+SecondmentStatus = StrEnum("SecondmentStatus", [
+    ("PROPOSED", "proposed"), ("ACTIVE", "active"), ("DECLINED", "declined"), ("ENDED", "ended")
 ])
 
 
@@ -117,7 +128,9 @@ Reason = StrEnum("Reason", [
     ("LOAN_LIMIT", "loan-limit"), ("EXCLUDED", "excluded"), ("CANCELLATION_WINDOW", "cancellation-window"),
     ("APPLICATION_APPROVED", "application-approved"), ("APPLICATION_DECLINED", "application-declined"),
     ("APPLICATION_WITHDRAWN", "application-withdrawn"), ("ASSIGNMENT_CANCELLED", "assignment-cancelled"),
-    ("SHIFT_OVER", "shift-over")
+    ("SHIFT_OVER", "shift-over"), ("STUDENT_SUPERVISION", "student-supervision"),
+    ("STUDENTS_NOT_WELCOME", "students-not-welcome"), ("PART_OF_SERIES", "part-of-series"),
+    ("SECONDMENT", "secondment")
 ])
 
 

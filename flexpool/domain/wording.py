@@ -94,6 +94,12 @@ BLOCKER_TEXT: dict[str, dict[str, str]] = {
     "big": {
         "nl": "Voor deze dienst is een BIG-registratie nodig die op die dag geldig is.",
         "en": "This shift needs a BIG registration that is valid on the day."},
+    "student-supervision": {
+        "nl": "Als student heb je begeleiding nodig van minstens {function}; op deze dienst begeleidt {supervisor}.",
+        "en": "As a student you need supervision by at least {function}; on this shift {supervisor} supervises."},
+    "students-not-welcome": {
+        "nl": "Deze dienst staat niet open voor studenten.",
+        "en": "This shift is not open to students."},
     "skill": {
         "nl": "Voor deze dienst is de bekwaamheid '{skill}' nodig.",
         "en": "This shift needs the skill '{skill}'."},
@@ -130,6 +136,12 @@ BLOCKER_TEXT: dict[str, dict[str, str]] = {
     "shift-over": {
         "nl": "Deze dienst is al voorbij; de planner bevestigt nu de gewerkte uren.",
         "en": "This shift is over; the planner confirms the hours worked instead."},
+    "part-of-series": {
+        "nl": "Deze dienst hoort bij een reeks; je neemt de hele reeks aan of niets.",
+        "en": "This shift is part of a series; you take the whole series or none of it."},
+    "secondment": {
+        "nl": "Dit kan niet in deze stand van de detachering.",
+        "en": "This is not possible in the secondment's current state."},
 }
 
 
@@ -173,6 +185,12 @@ PLANNER_TEXT: dict[str, dict[str, str]] = {
     "big": {
         "nl": "De medewerker heeft geen BIG-registratie die op die dag geldig is.",
         "en": "The worker has no BIG registration valid on the day."},
+    "student-supervision": {
+        "nl": "De student heeft begeleiding nodig van minstens {function}; op deze dienst begeleidt {supervisor}.",
+        "en": "The student needs supervision by at least {function}; on this shift {supervisor} supervises."},
+    "students-not-welcome": {
+        "nl": "Deze medewerker is student; deze dienst staat niet open voor studenten.",
+        "en": "This worker is a student; this shift is not open to students."},
     "skill": {
         "nl": "De medewerker heeft de bekwaamheid '{skill}' niet.",
         "en": "The worker does not have the skill '{skill}'."},

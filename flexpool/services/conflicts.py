@@ -32,7 +32,8 @@ def candidate(worker: Worker) -> Candidate:
         opted_in=worker.opted_in, max_loan_minutes_per_month=worker.max_loan_minutes_per_month,
         excluded_organisation_ids=frozenset(map(str, worker.excluded_organisation_ids)),
         blocked_by=frozenset(map(str, worker.blocked_by)), home=home, max_travel_km=worker.max_travel_km,
-        favourite_of=frozenset(map(str, worker.favourite_of)))
+        favourite_of=frozenset(map(str, worker.favourite_of)),
+        student_supervisor_function=worker.student_supervisor_function)
 
 
 def person(birth: date | None, nights: bool, day: date) -> worktime.Person:
@@ -47,7 +48,8 @@ def offer(shift: Shift, partner_ids) -> Offer:
     return Offer(organisation_id=str(shift.organisation_id), function=shift.function,
                  skills=frozenset(shift.skills), starts_at=shift.starts_at, ends_at=shift.ends_at,
                  paid_minutes=minutes, partners_at=shift.partners_at, region_at=shift.region_at,
-                 partner_organisation_ids=frozenset(map(str, partner_ids)), site=site)
+                 partner_organisation_ids=frozenset(map(str, partner_ids)), site=site,
+                 students_welcome=shift.students_welcome, supervisor_function=shift.supervisor_function)
 
 
 class WorkerContext:

@@ -166,6 +166,8 @@ def _validate_worker(fields: dict, credentials: list[dict] | None, prefix: str =
     errors = []
     if "function" in fields and CATALOGUE.function(fields["function"]) is None:
         errors.append(("function", f"unknown function; one of: {', '.join(CATALOGUE.functions)}"))
+    if fields.get("student_supervisor_function") and CATALOGUE.function(fields["student_supervisor_function"]) is None:
+        errors.append(("student.supervisorFunction", f"unknown function; one of: {', '.join(CATALOGUE.functions)}"))
     for i, s in enumerate(fields.get("skills") or []):
         if s not in CATALOGUE.skills:
             errors.append((f"skills[{i}]", f"unknown skill; one of: {', '.join(CATALOGUE.skills)}"))

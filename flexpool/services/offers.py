@@ -30,7 +30,8 @@ async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now
         conn, region_id=worker.region_id, now=now, lo=max(lo, now), hi=hi,
         functions=CATALOGUE.track_functions(worker.function), home_organisation_id=worker.organisation_id,
         hidden_organisation_ids=list(worker.excluded_organisation_ids) + list(worker.blocked_by),
-        worker_id=worker.id, home=home, max_travel_km=worker.max_travel_km, after=after, limit=limit)
+        worker_id=worker.id, home=home, max_travel_km=worker.max_travel_km, after=after, limit=limit,
+        student=worker.student_school is not None)
     if not rows:
         return []
     ctx = await conflicts.WorkerContext.load(conn, worker, rows[0].starts_at, max(r.ends_at for r in rows))

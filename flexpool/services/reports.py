@@ -9,6 +9,8 @@ from asyncpg import Connection
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import shifts as shifts_db
+from flexpool.db import students as students_db
+from flexpool.domain.clock import month_instants
 from flexpool.services import access, settlement
 from flexpool.services.errors import Forbidden, Invalid
 from flexpool.services.principal import Principal
@@ -57,3 +59,10 @@ async def balance(conn: Connection, p: Principal, lo: datetime, hi: datetime):
     if not orgs:
         raise Forbidden("The balance is for finance and the coordinator.")
     return await assignments_db.balance(conn, p.region_id, lo, hi, orgs)
+
+
+async def students(conn: Connection, p: Principal, month: date) -> list[students_db.StudentHours]:
+    """Hours per student per organisation in the month, for the schools (coordinator)."""
+    region_id = p.require_coordinator()
+    lo, hi = month_instants(month)
+    return await students_db.hours(conn, region_id, lo, hi)

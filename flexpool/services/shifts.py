@@ -52,9 +52,7 @@ async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now:
     errors: list[tuple[str, str]] = []
     for i, d in enumerate(drafts):
         prefix = f"shifts[{i}]." if batch else ""
-        errors += [(e.field, e.message) for e in shift_rules.validate(
-            function=d.function, skills=d.skills, starts_at=d.starts_at, ends_at=d.ends_at,
-            break_minutes=d.break_minutes, places=d.places, now=now, catalogue=CATALOGUE, prefix=prefix)]
+        errors += [(e.field, e.message) for e in shift_rules.validate_draft(d, now, CATALOGUE, prefix)]
         if await orgs_db.site(conn, d.site_id, org_id) is None:
             errors.append((prefix + "siteId", "no such site of your organisation"))
     if errors:
@@ -66,9 +64,7 @@ async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now:
         for d in drafts:
             schedule = waves.schedule(now, d.starts_at, d.urgent, has_partners, wave_table)
             shift_id = await shifts_db.insert(
-                conn, region_id=p.region_id, organisation_id=org_id, site_id=d.site_id, function=d.function,
-                skills=d.skills, starts_at=d.starts_at, ends_at=d.ends_at, break_minutes=d.break_minutes,
-                places=d.places, booking=d.booking, description=d.description, urgent=d.urgent, published_at=now,
+                conn, d, region_id=p.region_id, organisation_id=org_id, published_at=now,
                 partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id,
                 request_key=request_key)
             await effects.record(conn, Event(organisation_id=org_id, shift_id=shift_id, subject_type="shift",

@@ -124,6 +124,7 @@ TABLE: dict[str, str] = {
     "GET /v1/reports/fill-rate":                                "1  3  A  3  A  3  A  3  A  A  A  A",
     "GET /v1/reports/balance":                                  "1  3  3  A  3  3  3  A  3  A  A  A",
     "GET /v1/reports/loans":                                    "1  3  3  A  3  3  3  A  3  A  A  A",
+    "GET /v1/reports/students":                                 "1  3  3  3  3  3  3  3  3  A  A  3",
 }
 PUBLIC = {"GET /health/live", "GET /health/ready", "GET /metrics", "GET /problems/{slug}", "GET /v1/calendar/{secret}"}
 
@@ -215,6 +216,7 @@ class World:
     def query(self, op: str) -> dict:
         return {"GET /v1/reports/fill-rate": {"from": future(-60, 0).isoformat(), "to": future(60, 0).isoformat()},
                 "GET /v1/reports/loans": {"month": "2026-10"},
+                "GET /v1/reports/students": {"month": "2026-10"},
                 "GET /v1/reports/balance": {"from": future(-60, 0).isoformat(), "to": future(60, 0).isoformat()},
                 }.get(op, {})
 
