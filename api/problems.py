@@ -83,6 +83,12 @@ class Problem(msgspec.Struct, omit_defaults=True):
     instance: str | None = None
     errors: list[FieldProblem] | None = None
     blockers: list[BlockerOut] | None = None
+    shifts: list[ShiftBlockers] | None = None  # a refused series accept: the blockers of each shift
+
+
+class ShiftBlockers(msgspec.Struct, rename="camel"):
+    shift_id: str
+    blockers: list[BlockerOut]
 
 
 def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, str]] | None = None) -> bytes:
@@ -93,14 +99,17 @@ def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, st
 
 def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
             errors: list[tuple] | None = None, blockers: list[Blocker] | None = None,
-            voice: str = "worker", headers: dict[str, str] | None = None) -> Response:
+            voice: str = "worker", headers: dict[str, str] | None = None,
+            per_shift: dict | None = None) -> Response:
     title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
                    instance=request.url.path if request is not None else None,
                    errors=[FieldProblem(*e) if len(e) == 2 else FieldProblem(e[1], e[2], e[0]) for e in errors]
                    if errors is not None else None,
                    blockers=[BlockerOut(b.type, b.words(_language(request), voice)) for b in blockers]
-                   if blockers else None)
+                   if blockers else None,
+                   shifts=[ShiftBlockers(str(k), [BlockerOut(b.type, b.words(_language(request), voice)) for b in v])
+                           for k, v in per_shift.items()] if per_shift else None)
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -149,7 +158,8 @@ def handle_service_error(request: Request, exc: ServiceError) -> Response:
     voice = getattr(exc, "voice", "worker")
     wording = getattr(exc, "wording", None)
     detail = wording.words(_language(request), voice) if wording is not None else exc.detail
-    return problem(exc.slug, exc.status, detail, request, errors=errors, blockers=blockers, voice=voice)
+    return problem(exc.slug, exc.status, detail, request, errors=errors, blockers=blockers, voice=voice,
+                   per_shift=getattr(exc, "per_shift", None))
 
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:

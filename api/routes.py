@@ -10,6 +10,7 @@ from api.organisations.imports import IMPORTS
 from api.organisations.routes import OrganisationController
 from api.organisations.workers import WorkerController
 from api.region.routes import PlanningDeskController, RegionController
+from api.series.routes import SeriesController
 from api.settlements.routes import ReportController, SettlementController, TariffController
 from api.shifts.routes import ApplicationController, ShiftController
 
@@ -23,6 +24,7 @@ ROUTES: list[ControllerRouterHandler] = [
     InvitationController,
     ShiftController,
     ApplicationController,
+    SeriesController,
     OfferController,
     AssignmentController,
     HoursController,

@@ -9,8 +9,9 @@ from asyncpg import Connection
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
-from api.offers.schemas import Offer
+from api.offers.schemas import Offer, SeriesOffer
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
+from api.series.schemas import per_shift_out
 from api.shifts.routes import When, request_key
 from api.shifts.schemas import AssignmentOut, assignment_out, shift_out
 from api.wire import BlockerOut, Reason
@@ -30,11 +31,15 @@ class OfferController(Controller):
         rows = await offers.offers(conn, p, from_ or now, to or now + timedelta(days=42), now,
                                    after=after,
                                    limit=limit + 1)
-        return page(rows, limit,
-                    lambda r: Offer(shift=shift_out(r[0], now), can_accept=not r[1],
-                                    blockers=[BlockerOut(b.type, b.words(p.language)) for b in r[1]],
-                                    within_availability=r[2]),
-                    lambda r: (r[0].starts_at.isoformat(), r[0].id))
+        def out(o: offers.Offered) -> Offer:
+            series = SeriesOffer(id=o.shift.series_id, shifts=[shift_out(s, now) for s in o.series],
+                                 blockers=per_shift_out(o.series_blockers, p.language)) \
+                if o.series is not None and o.shift.series_id is not None else None
+            return Offer(shift=shift_out(o.shift, now), can_accept=not o.blockers,
+                         blockers=[BlockerOut(b.type, b.words(p.language)) for b in o.blockers],
+                         within_availability=o.within_availability, series=series)
+
+        return page(rows, limit, out, lambda o: (o.shift.starts_at.isoformat(), o.shift.id))
 
 
 class AssignmentController(Controller):

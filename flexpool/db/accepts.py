@@ -43,13 +43,11 @@ SELECT {", ".join(f"wk.{f} AS w_{f}" for f in Worker.__struct_fields__)},
        ARRAY(SELECT t.ends_at FROM timeline t ORDER BY t.starts_at) AS timeline_ends,
        ARRAY(SELECT t.break_minutes FROM timeline t ORDER BY t.starts_at) AS timeline_breaks,
        ARRAY(SELECT t.shift_id FROM timeline t ORDER BY t.starts_at) AS timeline_shifts,
-       (SELECT coalesce(sum(a.paid_minutes), 0)
-        FROM assignments a WHERE a.worker_id = wk.id AND a.status = 'booked'
-          AND a.organisation_id <> wk.organisation_id
-          AND a.starts_at >= date_trunc('month', sh.starts_at AT TIME ZONE 'Europe/Amsterdam')
-                             AT TIME ZONE 'Europe/Amsterdam'
-          AND a.starts_at < (date_trunc('month', sh.starts_at AT TIME ZONE 'Europe/Amsterdam') + interval '1 month')
-                            AT TIME ZONE 'Europe/Amsterdam')::int AS loaned_minutes,
+       {assignments.loaned_between(
+           "wk.id", "wk.organisation_id",
+           "date_trunc('month', sh.starts_at AT TIME ZONE 'Europe/Amsterdam') AT TIME ZONE 'Europe/Amsterdam'",
+           "(date_trunc('month', sh.starts_at AT TIME ZONE 'Europe/Amsterdam') + interval '1 month') "
+           "AT TIME ZONE 'Europe/Amsterdam'")} AS loaned_minutes,
        EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = sh.id AND a.worker_id = wk.id AND a.status = 'booked')
            AS already_booked,
        (SELECT a.id FROM assignments a WHERE a.booked_by = $1 AND a.request_key = $4 AND a.shift_id = sh.id)

@@ -26,6 +26,7 @@ class Application(msgspec.Struct, frozen=True, kw_only=True):
     worker_function: str
     organisation_id: UUID
     region_id: UUID
+    series_id: UUID | None  # one of a series' applications: decided together
 
 
 class PendingApplication(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,15 +42,21 @@ class PendingApplication(msgspec.Struct, frozen=True, kw_only=True):
 
 SELECT = """
 SELECT ap.id, ap.shift_id, ap.worker_id, ap.status, ap.created_at, ap.decided_at, ap.decided_by, ap.reason,
-       u.name AS worker_name, w.function AS worker_function, s.organisation_id, s.region_id
+       u.name AS worker_name, w.function AS worker_function, s.organisation_id, s.region_id, ap.series_id
 FROM applications ap JOIN workers w ON w.id = ap.worker_id JOIN users u ON u.id = w.user_id
 JOIN shifts s ON s.id = ap.shift_id
 """
 
 
-async def insert(conn: Connection, shift_id: UUID, worker_id: UUID, now: datetime) -> UUID:
-    return await conn.fetchval("INSERT INTO applications (shift_id, worker_id, created_at) VALUES ($1, $2, $3) "
-                               "RETURNING id", shift_id, worker_id, now)
+async def insert(conn: Connection, shift_id: UUID, worker_id: UUID, now: datetime, series_id: UUID | None = None) -> UUID:
+    return await conn.fetchval("INSERT INTO applications (shift_id, worker_id, created_at, series_id) "
+                               "VALUES ($1, $2, $3, $4) RETURNING id", shift_id, worker_id, now, series_id)
+
+
+async def in_series(conn: Connection, series_id: UUID, worker_id: UUID) -> list[Application]:
+    """The worker's applications for the shifts of a series (one per shift), first shift first."""
+    return many(Application, await conn.fetch(
+        SELECT + " WHERE ap.series_id = $1 AND ap.worker_id = $2 ORDER BY s.starts_at, ap.id", series_id, worker_id))
 
 
 async def get(conn: Connection, application_id: UUID) -> Application | None:

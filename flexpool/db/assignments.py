@@ -131,7 +131,7 @@ class Work(msgspec.Struct, frozen=True):
 def work_between(worker: str, lo: str, hi: str) -> str:
     """SQL of a worker's Work overlapping [lo, hi) (each argument a SQL expression): the one definition the
     conflict checks and the accept's facts read."""
-    return (f"SELECT r.starts_at, r.ends_at, 0 AS break_minutes, NULL::uuid AS shift_id FROM roster_blocks r "
+    return (f"SELECT r.starts_at, r.ends_at, r.break_minutes, NULL::uuid AS shift_id FROM roster_blocks r "
             f"WHERE r.worker_id = {worker} AND r.ends_at > {lo} AND r.starts_at < {hi} "
             f"UNION ALL SELECT a.starts_at, a.ends_at, a.break_minutes, a.shift_id FROM assignments a "
             f"WHERE a.worker_id = {worker} AND a.status = 'booked' AND a.ends_at > {lo} AND a.starts_at < {hi}")
@@ -142,12 +142,21 @@ async def timeline(conn: Connection, worker_id: UUID, lo: datetime, hi: datetime
     return many(Work, await conn.fetch(work_between("$1", "$2", "$3"), worker_id, lo, hi))
 
 
+def loaned_between(worker: str, home: str, lo: str, hi: str) -> str:
+    """SQL of the minutes a worker works away from the home employer with a start in [lo, hi) (each argument
+    a SQL expression): bookings at other organisations and secondment roster blocks, what the home
+    employer's monthly loan limit counts."""
+    return (f"((SELECT coalesce(sum(a.paid_minutes), 0) FROM assignments a WHERE a.worker_id = {worker} "
+            f"AND a.status = 'booked' AND a.organisation_id <> {home} AND a.starts_at >= {lo} AND a.starts_at < {hi}) "
+            f"+ (SELECT coalesce(sum(extract(epoch FROM r.ends_at - r.starts_at)::int / 60 - r.break_minutes), 0) "
+            f"FROM roster_blocks r WHERE r.worker_id = {worker} AND r.secondment_id IS NOT NULL "
+            f"AND r.starts_at >= {lo} AND r.starts_at < {hi}))::int")
+
+
 async def loaned_minutes(conn: Connection, worker_id, home_organisation_id, month_start, month_end) -> int:
-    """Minutes the worker is booked at other organisations with a start inside the month."""
-    return await conn.fetchval(
-        "SELECT coalesce(sum(paid_minutes), 0) "
-        "FROM assignments WHERE worker_id = $1 AND status = 'booked' AND organisation_id <> $2 "
-        "AND starts_at >= $3 AND starts_at < $4", worker_id, home_organisation_id, month_start, month_end)
+    """Minutes the worker works away from the home employer with a start inside the month."""
+    return await conn.fetchval("SELECT " + loaned_between("$1", "$2", "$3", "$4"), worker_id, home_organisation_id,
+                               month_start, month_end)
 
 
 async def is_booked_on(conn: Connection, shift_id, worker_id) -> bool:

@@ -9,9 +9,11 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 
+from flexpool.db.assignments import loaned_between
 from flexpool.db.rows import many
 from flexpool.db.shifts import Shift
 from flexpool.domain.audience import AudienceTerms
+from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 
 
 class Reached(msgspec.Struct, frozen=True):
@@ -72,11 +74,11 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
   -- Ages: nights from 55 only by choice; minors not at night nor on long shifts.
   AND (NOT $16::boolean OR w.nights OR w.date_of_birth IS NULL OR w.date_of_birth > $17::date)
   AND (NOT $18::boolean OR w.date_of_birth IS NULL OR w.date_of_birth <= $19::date)
-  -- The home employer's monthly loan limit.
-  AND (w.max_loan_minutes_per_month IS NULL OR w.organisation_id = $5 OR $20::int + (
-       SELECT coalesce(sum(a.paid_minutes), 0)
-       FROM assignments a WHERE a.worker_id = w.id AND a.status = 'booked' AND a.organisation_id <> w.organisation_id
-       AND a.starts_at >= $21 AND a.starts_at < $22) <= w.max_loan_minutes_per_month)
+  -- The home employer's monthly loan limit (bookings elsewhere and secondments).
+  AND (w.max_loan_minutes_per_month IS NULL OR w.organisation_id = $5
+       OR $20::int + {loaned_between("w.id", "w.organisation_id", "$21", "$22")} <= w.max_loan_minutes_per_month)
+  -- Students only where students are welcome, supervised as high as their school asks.
+  AND (w.student_school IS NULL OR ($29::boolean AND w.student_supervisor_function = ANY($30::text[])))
   -- The worker's wishes: inside an availability window (of that day, or the day before running past
   -- midnight), and within the weekly cap of extra minutes booked through FlexPool.
   AND (NOT $28::boolean OR NOT EXISTS (SELECT 1 FROM availability_windows v WHERE v.worker_id = w.id)
@@ -98,7 +100,8 @@ async def _fetch(conn: Connection, shift: Shift, tier: str, partner_ids: list, t
         partner_ids, shift.site_latitude, shift.site_longitude, shift.starts_at, shift.ends_at,
         terms.needs_big, terms.first_day, terms.rest_window, terms.last_day, terms.credential_kinds, terms.night,
         terms.born_by_55, terms.refuses_minors, terms.born_by_18, terms.paid_minutes, *month, terms.weekday,
-        terms.start_minute, terms.clock_minutes, *week, wishes, *extra))
+        terms.start_minute, terms.clock_minutes, *week, wishes, shift.students_welcome,
+        CATALOGUE.supervised_by(shift.supervisor_function), *extra))
 
 
 async def reached(conn: Connection, shift: Shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
@@ -112,7 +115,7 @@ async def timelines(conn: Connection, worker_ids: list, lo: datetime, hi: dateti
     [lo, hi), home roster and bookings anywhere, as parallel arrays. One query for a whole batch."""
     rows = await conn.fetch("""
         WITH work AS (
-            SELECT r.worker_id, r.starts_at, r.ends_at, 0 AS break_minutes FROM roster_blocks r
+            SELECT r.worker_id, r.starts_at, r.ends_at, r.break_minutes FROM roster_blocks r
             WHERE r.worker_id = ANY($1::uuid[]) AND r.ends_at > $2 AND r.starts_at < $3
             UNION ALL
             SELECT a.worker_id, a.starts_at, a.ends_at, a.break_minutes FROM assignments a
@@ -137,4 +140,4 @@ async def candidates(conn: Connection, shift: Shift, *, partner_ids: list, terms
                      month: tuple[datetime, datetime], week: tuple[datetime, datetime], limit: int) -> list[Reached]:
     """Workers a planner could book directly, nearest first: (worker_id, user_id, km)."""
     return await _fetch(conn, shift, "any", partner_ids, terms, month, week, False,
-                        " ORDER BY km NULLS LAST, w.id LIMIT $29", limit)
+                        " ORDER BY km NULLS LAST, w.id LIMIT $31", limit)

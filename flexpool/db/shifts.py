@@ -53,7 +53,7 @@ async def insert(conn: Connection, d: ShiftDraft, *, region_id, organisation_id,
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
         region_id, organisation_id, d.site_id, d.function, d.skills, d.starts_at, d.ends_at, d.break_minutes, d.places,
         d.booking, d.description, d.urgent, published_at, partners_at, region_at, created_by,
-        None if series_id else request_key, d.students_welcome, d.supervisor_function, series_id)
+        request_key, d.students_welcome, d.supervisor_function, series_id)
 
 
 async def by_request(conn: Connection, created_by: UUID, request_key: str, region_id: UUID | None) -> list[Shift]:
@@ -130,6 +130,9 @@ WHERE s.region_id = $1 AND s.status = 'open' AND s.starts_at > $2 AND s.starts_a
        flexpool_km($9, $10, si.latitude, si.longitude) <= $11)
   AND ($12::timestamptz IS NULL OR (s.starts_at, s.id) > ($12, $13::uuid))
   AND (NOT $15::bool OR s.students_welcome)
+  -- A series is offered once, by its first shift still ahead.
+  AND (s.series_id IS NULL OR s.id = (SELECT f.id FROM shifts f WHERE f.series_id = s.series_id
+                                      AND f.status <> 'cancelled' AND f.starts_at > $2 ORDER BY f.starts_at, f.id LIMIT 1))
 ORDER BY s.starts_at, s.id
 LIMIT $14
 """

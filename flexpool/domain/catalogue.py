@@ -30,6 +30,12 @@ class Catalogue(msgspec.Struct, frozen=True):
         have, want = self.functions.get(worker_function), self.functions.get(shift_function)
         return have is not None and want is not None and have.track == want.track and have.rank >= want.rank
 
+    def supervised_by(self, supervisor_function: str | None) -> list[str]:
+        """The functions whose work a supervisor of this function may do, so may supervise students for."""
+        if supervisor_function is None:
+            return []
+        return [f for f in self.functions if self.may_take(supervisor_function, f)]
+
     def track_functions(self, worker_function: str) -> list[str]:
         have = self.functions.get(worker_function)
         if have is None:

@@ -52,6 +52,12 @@ def render(kind: str, data: dict[str, Any], language: str, folded: int = 1) -> t
         return (f"{folded} new shifts" if en else f"{folded} nieuwe diensten",
                 "Open the app to see them." if en else "Open de app om ze te bekijken.")
     title = TITLES.get(kind, (kind, kind))[1 if en else 0]
+    if kind == "offer" and data.get("seriesShifts"):
+        count = data["seriesShifts"]
+        return (f"New series of {count} shifts, from {shift_line(data, language)}" if en else
+                f"Nieuwe reeks van {count} diensten, vanaf {shift_line(data, language)}"), \
+            ("Tap to see the series; you take all of it or none." if en else
+             "Tik om de reeks te bekijken; je neemt alles aan of niets.")
     if kind == "offer":
         return f"{title}: {shift_line(data, language)}", \
             ("Tap to see the shift and accept." if en else "Tik om de dienst te bekijken en aan te nemen.")

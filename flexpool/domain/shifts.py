@@ -101,3 +101,15 @@ def validate(*, function: str, skills: list[str], starts_at: datetime, ends_at: 
                 err("breakMinutes", f"{(duration - break_minutes) / 60:.1f} hours of work need at least "
                                     f"{need} minutes of break")
     return errors
+
+
+def overlapping(drafts: list[ShiftDraft]) -> list[int]:
+    """Indexes of drafts that overlap an earlier-starting one (a series is worked by one person)."""
+    order = sorted(range(len(drafts)), key=lambda i: drafts[i].starts_at)
+    out = []
+    latest_end: datetime | None = None
+    for i in order:
+        if latest_end is not None and drafts[i].starts_at < latest_end:
+            out.append(i)
+        latest_end = drafts[i].ends_at if latest_end is None else max(latest_end, drafts[i].ends_at)
+    return sorted(out)

@@ -9,6 +9,7 @@ from asyncpg import Connection
 from flexpool.db import audience as audience_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import outbox
+from flexpool.db import series as series_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import waves as waves_db
 from flexpool.domain import audience, worktime
@@ -77,17 +78,31 @@ async def announce(conn: Connection, shift_id, now: datetime) -> int:
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift.status != "open" or shift.starts_at <= now:
         return 0
+    carried_by, data = await _offer_of(conn, shift, now)
     partner_ids, terms = await _shift_audience(conn, shift)
     notified = 0
     for tier in _reached_tiers(shift, now):
         if not await waves_db.claim(conn, shift_id, tier, now):
             continue
+        if carried_by != shift.id:  # a later shift of a series: its first open shift carries the offer
+            continue
         users = await _audience(conn, shift, tier, partner_ids, terms)
-        count = await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}",
-                                     data=outbox.shift_data(shift), now=now, urgent=shift.urgent)
+        count = await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{data.get('seriesId', shift_id)}",
+                                     data=data, now=now, urgent=shift.urgent)
         await waves_db.set_reached(conn, shift_id, tier, count)
         notified += count
     return notified
+
+
+async def _offer_of(conn: Connection, shift, now: datetime) -> tuple:
+    """Which shift carries the offer of this one (itself, or its series' first open shift) and what the
+    offer shows: a series is offered once, as a whole."""
+    if shift.series_id is None:
+        return shift.id, outbox.shift_data(shift)
+    parts = [s for s in await series_db.shifts(conn, shift.series_id)
+             if s.status != "cancelled" and s.starts_at > now]
+    first = parts[0] if parts else shift
+    return first.id, outbox.shift_data(first, seriesId=shift.series_id, seriesShifts=len(parts))
 
 
 async def announce_due(conn: Connection, now: datetime, limit: int = 200) -> int:
@@ -109,5 +124,6 @@ async def announce_reopened(conn: Connection, shift_id, assignment_id, now: date
     for tier in _reached_tiers(shift, now):
         users += await _audience(conn, shift, tier, partner_ids, terms)
     urgent = shift.urgent or shift.starts_at - now < URGENT_REOPEN
+    _, data = await _offer_of(conn, shift, now)
     return await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}:{assignment_id}",
-                                data=outbox.shift_data(shift, reopened=True), now=now, urgent=urgent)
+                                data={**data, "reopened": "True"}, now=now, urgent=urgent)

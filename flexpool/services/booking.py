@@ -30,9 +30,10 @@ from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local
 from flexpool.domain.eligibility import never_reaches
 from flexpool.domain.events import Event, Notice, Planners, Users, WorkerOf
-from flexpool.domain.model import OTHER_WORK, Blocker, towards_other_organisation
+from flexpool.domain.model import Blocker, towards_other_organisation
 from flexpool.domain.vocabulary import ApplicationStatus, BlockerType, NotificationKind, ProblemType, Reason
-from flexpool.services import access, announcements, conflicts, effects, regions
+from flexpool.services import access, announcements, conflicts, effects, regions, withdrawals
+from flexpool.services import series as series_service
 from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
 
@@ -104,29 +105,8 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
         subject_type="assignment", subject_id=assignment_id, action=action, actor=actor_id, at=now,
         organisation_id=shift.organisation_id, shift_id=shift_id,
         data={"workerId": str(worker_id), **(on_behalf or {})}, notices=tuple(notices)))
-    await _withdraw_conflicting_applications(conn, worker, shift_id, now, region_id)
+    await withdrawals.conflicting_applications(conn, worker, shift_id, now, region_id)
     return assignment_id
-
-
-async def _withdraw_conflicting_applications(conn: Connection, worker, booked_shift_id, now: datetime, region_id) -> None:
-    """A booking withdraws the worker's other pending applications that now conflict with it."""
-    pending = [a for a in await applications_db.pending_for_worker(conn, worker.id)
-               if a.shift_id != booked_shift_id]
-    if not pending:
-        return
-    rules = await _rules(conn, region_id)
-    for ap in pending:
-        shift = await shifts_db.known(conn, ap.shift_id)
-        ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
-        working_time = [b for b in await conflicts.blockers(conn, ctx, shift, now, rules=rules, check_audience=False)
-                        if b.type in OTHER_WORK or b.type == BlockerType.SHIFT_TOO_LONG]
-        if working_time:
-            await applications_db.decide(conn, ap.id, ApplicationStatus.WITHDRAWN, now=now, by=None,
-                                         reason="conflicts with a booked shift")
-            await effects.record(conn, Event(
-                subject_type="application", subject_id=ap.id, action="withdrawn", actor=None, at=now,
-                organisation_id=ap.organisation_id, shift_id=ap.shift_id,
-                reason="conflicts with another booked shift"))
 
 
 def _decide(facts: accepts_db.Facts, worker: Worker, shift: Shift, now: datetime) -> list[Blocker]:
@@ -166,6 +146,8 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
     worker, shift = facts.worker, facts.shift
     if shift is None or never_reaches(conflicts.candidate(worker), conflicts.offer(shift, ())):
         raise NotFound("shift")
+    if shift.series_id is not None:  # taken with the rest of its series (POST /v1/series/{id}/accept)
+        raise _already(Reason.PART_OF_SERIES)
     if shift.booking == "approval":
         return await _apply(conn, p, await workers_db.by_user(conn, p.user_id), shift_id, now)
     done = await _done_or_refused(conn, facts, worker, shift, now)
@@ -189,7 +171,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
         except asyncpg.ExclusionViolationError:
             raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)]) from None
         if facts.other_applications:
-            await _withdraw_conflicting_applications(conn, worker, shift_id, now, worker.region_id)
+            await withdrawals.conflicting_applications(conn, worker, shift_id, now, worker.region_id)
         return "assignment", assignment
 
 
@@ -262,6 +244,9 @@ async def approve(conn: Connection, p: Principal, application_id: UUID, now: dat
             if done is not None:
                 return done
             raise _already(Reason(f"application-{ap.status}"))
+        if ap.series_id is not None:  # the whole series application, all or none
+            booked = await series_service.approve(conn, p, ap, now)
+            return next(a for a in booked if a.shift_id == ap.shift_id)
         assignment_id = await _book(conn, p.user_id, ap.worker_id, ap.shift_id, now, check_audience=False,
                                     action="approved", region_id=p.region_id, request_key=request_key)
         await applications_db.decide(conn, application_id, ApplicationStatus.APPROVED, now=now, by=p.user_id)
@@ -280,6 +265,8 @@ async def decline(conn: Connection, p: Principal, application_id: UUID, now: dat
                 return ap
             raise _already(Reason(f"application-{ap.status}"))
         await applications_db.decide(conn, application_id, ApplicationStatus.DECLINED, now=now, by=p.user_id, reason=reason)
+        if ap.series_id is not None:
+            await series_service.decide_all(conn, ap, ApplicationStatus.DECLINED, now, p.user_id, reason)
         shift = await shifts_db.known(conn, ap.shift_id)
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="declined", actor=p.user_id, at=now,
@@ -300,6 +287,8 @@ async def withdraw(conn: Connection, p: Principal, application_id: UUID, now: da
         raise _already(Reason(f"application-{ap.status}"))
     async with conn.transaction():
         await applications_db.decide(conn, application_id, ApplicationStatus.WITHDRAWN, now=now, by=p.user_id)
+        if ap.series_id is not None:
+            await series_service.decide_all(conn, ap, ApplicationStatus.WITHDRAWN, now, p.user_id)
         shift = await shifts_db.known(conn, ap.shift_id)
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="withdrawn", actor=p.user_id, at=now,
@@ -364,6 +353,8 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
         shift = await shifts_db.known(conn, a.shift_id)
         if is_planner:
             await release(conn, p, a, shift, reason, now, request_key=request_key)
+        elif shift.series_id is not None:  # the worker's series booking: every shift still ahead, or none
+            await series_service.cancel_booking(conn, p, a, reason, now, request_key)
         else:
             window = (await orgs_db.known(conn, a.organisation_id)).worker_cancel_window_minutes
             if a.starts_at - now < timedelta(minutes=window):

@@ -11,7 +11,7 @@ from flexpool.db.assignments import Work
 from flexpool.db.shifts import Shift
 from flexpool.db.workers import Worker
 from flexpool.domain import worktime
-from flexpool.domain.booking import assess
+from flexpool.domain.booking import SeriesPart, assess, assess_series
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import age_on, local, month_instants, month_of
 from flexpool.domain.eligibility import Candidate, Offer
@@ -88,3 +88,23 @@ async def blockers(conn: Connection, ctx: WorkerContext, shift: Shift, now: date
                   existing=ctx.existing(except_shift_id=shift.id), break_minutes=shift.break_minutes,
                   loaned_minutes_that_month=await ctx.loaned(conn, shift.starts_at), now=now,
                   catalogue=CATALOGUE, rules=rules, check_audience=check_audience)
+
+
+async def series_blockers(conn: Connection, worker: Worker, shifts: list[Shift], now: datetime, *, rules: worktime.Rules,
+                          check_audience: bool = True, partner_ids=None) -> dict:
+    """Every check of an accept for each shift of a series taken as a whole (flexpool.domain.booking): each
+    shift judged with the worker's other work and the series' other shifts. {shift id: blockers} of the
+    shifts that cannot be taken; empty when the whole series can."""
+    ctx = await WorkerContext.load(conn, worker, shifts[0].starts_at, max(s.ends_at for s in shifts))
+    ids = {s.id for s in shifts}
+    existing = [worktime.Interval(r.starts_at, r.ends_at, r.break_minutes) for r in ctx.rows if r.shift_id not in ids]
+    booked = {r.shift_id for r in ctx.rows if r.shift_id in ids}
+    loaned = {month_of(s.starts_at): await ctx.loaned(conn, s.starts_at) for s in shifts}
+    if partner_ids is None:
+        partner_ids = await orgs_db.partners(conn, shifts[0].organisation_id)
+    parts = [SeriesPart(shift_id=s.id, offer=offer(s, partner_ids), status=s.status, places=s.places,
+                        places_filled=s.places_filled, break_minutes=s.break_minutes,
+                        person=person(worker.date_of_birth, worker.nights, local(s.starts_at).date()),
+                        already_booked=s.id in booked) for s in shifts]
+    return assess_series(parts=parts, worker=candidate(worker), existing=existing, loaned_by_month=loaned, now=now,
+                         catalogue=CATALOGUE, rules=rules, check_audience=check_audience)

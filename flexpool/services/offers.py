@@ -4,22 +4,26 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
+from flexpool.db import series as series_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
+from flexpool.db.shifts import Shift
 from flexpool.domain import availability
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.eligibility import never_reaches, reached
+from flexpool.domain.model import Blocker
 from flexpool.services import conflicts, regions
 from flexpool.services.errors import Forbidden
 from flexpool.services.principal import Principal
 
 
 async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now: datetime, *, after=None, limit=50):
-    """[(shift, blockers, within availability)], soonest first. A worker who opted out is reached by nothing."""
+    """[Offered], soonest first. A worker who opted out is reached by nothing."""
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         raise Forbidden("Offers are for pool workers.")
@@ -41,10 +45,33 @@ async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now
     for shift in rows:
         if shift.organisation_id not in partners:
             partners[shift.organisation_id] = await orgs_db.partners(conn, shift.organisation_id)
-        out.append((shift, await conflicts.blockers(conn, ctx, shift, now, rules=rules,
-                                                    partner_ids=partners[shift.organisation_id]),
-                    suits(worker, ctx, shift)))
+        if shift.series_id is not None:
+            out.append(await _series_offer(conn, worker, shift, now, rules, partners[shift.organisation_id], ctx))
+            continue
+        out.append(Offered(shift, await conflicts.blockers(conn, ctx, shift, now, rules=rules,
+                                                           partner_ids=partners[shift.organisation_id]),
+                           suits(worker, ctx, shift)))
     return out
+
+
+class Offered(msgspec.Struct, frozen=True):
+    """One offer: a shift, or a series shown once by its first shift still ahead, with what stands in the way."""
+
+    shift: Shift
+    blockers: list[Blocker]
+    within_availability: bool
+    series: list[Shift] | None = None  # every shift the series accept would book
+    series_blockers: dict[UUID, list[Blocker]] = {}
+
+
+async def _series_offer(conn: Connection, worker, first: Shift, now: datetime, rules, partner_ids,
+                        ctx: conflicts.WorkerContext) -> Offered:
+    assert first.series_id is not None
+    shifts = [s for s in await series_db.shifts(conn, first.series_id)
+              if s.status != "cancelled" and s.starts_at > now]
+    per_shift = await conflicts.series_blockers(conn, worker, shifts, now, rules=rules, partner_ids=partner_ids)
+    shown = next(iter(per_shift.values())) if per_shift else []
+    return Offered(first, shown, all(suits(worker, ctx, s) for s in shifts), shifts, per_shift)
 
 
 def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:

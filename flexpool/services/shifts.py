@@ -2,21 +2,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
 from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
+from flexpool.db import series as series_db
 from flexpool.db import shifts as shifts_db
 from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.events import Event
 from flexpool.domain.shifts import ShiftDraft
-from flexpool.domain.vocabulary import ApplicationStatus, ProblemType, ShiftStatus
+from flexpool.domain.vocabulary import ApplicationStatus, BookingMode, ProblemType, ShiftStatus
 from flexpool.services import access, announcements, effects, regions
 from flexpool.services.booking import release
 from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -24,9 +27,10 @@ from flexpool.services.offers import may_see
 from flexpool.services.principal import Principal
 
 PLANNING = ("planner", "orgAdmin")
+SERIES_SHIFTS = 100  # a series is weeks of shifts, not a roster for a year
 
 
-async def _planner_organisation(conn: Connection, p: Principal, organisation_id: UUID | None) -> UUID:
+async def planner_organisation(conn: Connection, p: Principal, organisation_id: UUID | None) -> UUID:
     orgs = p.organisations(*PLANNING)
     if organisation_id is not None:
         await access.organisation(conn, p, organisation_id, *PLANNING, delegated=True)
@@ -41,10 +45,13 @@ async def _planner_organisation(conn: Connection, p: Principal, organisation_id:
 
 
 async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now: datetime, organisation_id: UUID | None = None,
-                  batch: bool = False, request_key: str | None = None) -> list:
+                  batch: bool = False, request_key: str | None = None, series: BookingMode | None = None) -> list:
     """All or nothing: one invalid draft refuses the whole batch, naming the item. A retry of a request that
-    was committed (same Idempotency-Key) gets the shifts it published, not a second set."""
-    org_id = await _planner_organisation(conn, p, organisation_id)
+    was committed (same Idempotency-Key) gets the shifts it published, not a second set.
+
+    With `series` the shifts form a series booked that way: they may not overlap, they travel in the waves
+    of the first shift's lead time (one audience for the whole series), and only the first is announced."""
+    org_id = await planner_organisation(conn, p, organisation_id)
     if request_key:
         done = await shifts_db.by_request(conn, p.user_id, request_key, p.region_id)
         if done:
@@ -55,21 +62,37 @@ async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now:
         errors += [(e.field, e.message) for e in shift_rules.validate_draft(d, now, CATALOGUE, prefix)]
         if await orgs_db.site(conn, d.site_id, org_id) is None:
             errors.append((prefix + "siteId", "no such site of your organisation"))
+    if series is not None:
+        if not 2 <= len(drafts) <= SERIES_SHIFTS:
+            errors.append(("shifts", f"a series has 2 to {SERIES_SHIFTS} shifts"))
+        errors += [(f"shifts[{i}].startsAt", "overlaps another shift of the series")
+                   for i in shift_rules.overlapping(drafts)]
     if errors:
         raise Invalid(errors)
+    if series is not None:
+        drafts = [msgspec.structs.replace(d, booking=series) for d in drafts]
     has_partners = bool(await orgs_db.partners(conn, org_id))
     wave_table = (await regions.policy(conn, p.region_id)).waves
+    first = min(drafts, key=lambda d: d.starts_at)
     ids = []
     async with conn.transaction():
+        series_id = None
+        if series is not None:
+            series_id = await series_db.insert(conn, region_id=cast(UUID, p.region_id), organisation_id=org_id, booking=series,
+                                               created_by=p.user_id, now=now, request_key=request_key)
         for d in drafts:
-            schedule = waves.schedule(now, d.starts_at, d.urgent, has_partners, wave_table)
+            schedule = waves.schedule(now, first.starts_at if series else d.starts_at,
+                                      any(x.urgent for x in drafts) if series else d.urgent, has_partners, wave_table)
             shift_id = await shifts_db.insert(
                 conn, d, region_id=p.region_id, organisation_id=org_id, published_at=now,
                 partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id,
-                request_key=request_key)
+                request_key=request_key, series_id=series_id)
+            data = {"places": d.places, "urgent": d.urgent, **access.on_behalf(p, org_id)}
+            if series_id is not None:
+                data["seriesId"] = str(series_id)
             await effects.record(conn, Event(organisation_id=org_id, shift_id=shift_id, subject_type="shift",
                                              subject_id=shift_id, action="published", actor=p.user_id, at=now,
-                                             data={"places": d.places, "urgent": d.urgent, **access.on_behalf(p, org_id)}))
+                                             data=data))
             ids.append(shift_id)
         for shift_id in ids:
             await announcements.announce(conn, shift_id, now)
@@ -101,7 +124,7 @@ async def detail(conn: Connection, p: Principal, shift_id: UUID, now: datetime):
 
 async def list_for_planner(conn: Connection, p: Principal, *, organisation_id=None, status=None, lo=None, hi=None, site_id=None,
                            now, after=None, limit=50):
-    org_id = await _planner_organisation(conn, p, organisation_id)
+    org_id = await planner_organisation(conn, p, organisation_id)
     return await shifts_db.list_for_organisation(conn, org_id, status=status, lo=lo, hi=hi, site_id=site_id, now=now,
                                                  after=after, limit=limit)
 

@@ -110,6 +110,9 @@ TABLE: dict[str, str] = {
     "POST /v1/shifts/{shift_id}/accept":                        "1  A  3  3  3  A  4  4  4  3  4  4",
     "POST /v1/shifts/{shift_id}/assign":                        "1  3  A  3  A  4  4  4  4  3  4  4",
     "POST /v1/shifts/{shift_id}/cancel":                        "1  3  A  3  A  4  4  4  4  3  4  4",
+    "POST /v1/series":                                          "1  3  A  3  A  3  A  3  A  3  3  A",
+    "GET /v1/series/{series_id}":                               "1  A  A  A  A  A  4  4  4  A  4  4",
+    "POST /v1/series/{series_id}/accept":                       "1  A  3  3  3  A  4  4  4  3  4  4",
     "POST /v1/applications/{application_id}/approve":           "1  3  A  3  A  4  4  4  4  3  4  4",
     "POST /v1/applications/{application_id}/decline":           "1  3  A  3  A  4  4  4  4  3  4  4",
     "DELETE /v1/applications/{application_id}":                 "1  3  3  3  3  A  4  4  4  3  4  4",
@@ -174,6 +177,9 @@ class World:
         assert res.status_code == 204
         invitation = (await c.post(f"/v1/organisations/{zon['id']}/members", headers=auth(zon["admin"]),
                                    json={"email": west["finance"], "name": "X", "roles": ["finance"]})).json()
+        series = await self.client.post("/v1/series", headers=planner, json={
+            "shifts": [self.shift_body(days=12, urgent=True), self.shift_body(days=13, urgent=True)]})
+        assert series.status_code == 201, series.text
         assignment = await self._october()
         statements = (await c.get("/v1/settlements/2026-10/statements", headers=self.headers["coord"])).json()
         async with self.pool.acquire() as conn:
@@ -181,7 +187,8 @@ class World:
         self.ids = {"org_id": zon["id"], "worker_id": self.own["id"], "user_id": extra["id"], "shift_id": shift["id"],
                     "application_id": application["id"], "assignment_id": assignment.id,
                     "invitation_id": invitation["id"], "statement_id": statements["items"][0]["id"],
-                    "notification_id": notification, "month": "2026-10", "token": "matrix-device-token",
+                    "notification_id": notification, "month": "2026-10",
+                    "series_id": series.json()["id"], "token": "matrix-device-token",
                     "slug": "not-found", "secret": "x" * 43}
         desk = (await c.post("/v1/region/planners", headers=self.headers["coord"],
                              json={"email": "regio@region.test", "name": "Regio"})).json()
@@ -242,6 +249,7 @@ class World:
             "PUT /v1/tariffs": {"functions": {"verzorgende-ig": 3150}},
             "POST /v1/shifts": self.shift_body(days=8),
             "POST /v1/shifts/batch": {"shifts": [self.shift_body(days=9)]},
+            "POST /v1/series": {"shifts": [self.shift_body(days=14), self.shift_body(days=15)]},
             "POST /v1/shifts/{shift_id}/cancel": {"reason": "matrix"},
             "POST /v1/shifts/{shift_id}/assign": {"workerId": self.lender["id"]},
             "PUT /v1/assignments/{assignment_id}/timesheet": {"noShow": True},

@@ -113,3 +113,37 @@ async def test_one_worker_races_for_shifts_too_close_to_rest_between(client, poo
     assert {r.json()["type"] for r in results if r.status_code == 409} == {"/problems/rest-period"}
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM assignments WHERE status = 'booked'") == len(pairs)
+
+
+async def test_workers_racing_for_a_series_one_gets_all_of_it_the_others_none(client, pool, servers):
+    """A series of five shifts, one place each, and twenty workers tapping at once on two API processes:
+    exactly one worker is booked, on every shift; every other accept is refused and books nothing."""
+    region = await Region(client).setup(pool)
+    names = [f"series{i}" for i in range(20)]
+    for i, name in enumerate(names):
+        await region.worker("Zonnehuis" if i % 2 else "Thuiszorg West", name, function="helpende")
+    shifts = []
+    for day in range(2, 7):
+        start = future(day, 7)
+        shifts.append({"siteId": region.sites["Zonnehuis"]["id"], "function": "helpende",
+                       "startsAt": start.isoformat(), "endsAt": (start + timedelta(hours=8)).isoformat(),
+                       "breakMinutes": 30, "urgent": True})
+    r = await client.post("/v1/series", json={"shifts": shifts}, headers=auth(region.orgs["Zonnehuis"]["planner"]))
+    assert r.status_code == 201, r.text
+    series = r.json()
+    async with httpx.AsyncClient(timeout=60) as http:
+        results = await asyncio.gather(*[
+            http.post(f"{servers[i % 2]}/v1/series/{series['id']}/accept", headers=auth(f"{name}@mail.test"))
+            for i, name in enumerate(names)])
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(201) == 1 and codes.count(409) == 19, codes
+    assert {r.json()["type"] for r in results if r.status_code == 409} == {"/problems/shift-full"}
+    winner = next(r.json() for r in results if r.status_code == 201)
+    assert len(winner["assignments"]) == 5
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT s.id, s.places_filled, array_agg(a.worker_id) FILTER (WHERE a.status = 'booked') AS booked "
+            "FROM shifts s LEFT JOIN assignments a ON a.shift_id = s.id WHERE s.series_id = $1 GROUP BY s.id",
+            series["id"])
+    assert len(rows) == 5 and all(r["places_filled"] == 1 and len(r["booked"]) == 1 for r in rows), rows
+    assert len({r["booked"][0] for r in rows}) == 1  # one worker on all of them
