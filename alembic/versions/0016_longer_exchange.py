@@ -100,14 +100,17 @@ CREATE INDEX roster_blocks_secondment_idx ON roster_blocks (secondment_id, start
 
 ALTER TABLE statement_lines
     ADD COLUMN roster_block_id uuid,
+    ADD COLUMN secondment_id uuid CONSTRAINT statement_lines_secondment_fk REFERENCES secondments (id),
     DROP CONSTRAINT statement_lines_kind_check,
-    ADD CONSTRAINT statement_lines_kind_check CHECK (kind IN ('work', 'late-cancellation', 'correction', 'secondment'));
+    ADD CONSTRAINT statement_lines_kind_check CHECK (kind IN ('work', 'late-cancellation', 'correction', 'secondment')),
+    ADD CONSTRAINT statement_lines_secondment_check CHECK ((kind = 'secondment') = (secondment_id IS NOT NULL));
 """)
 
 
 def downgrade() -> None:
     op.execute("""
-ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_kind_check, DROP COLUMN roster_block_id;
+ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_kind_check, DROP COLUMN roster_block_id,
+    DROP COLUMN secondment_id;
 ALTER TABLE statement_lines ADD CONSTRAINT statement_lines_kind_check
     CHECK (kind IN ('work', 'late-cancellation', 'correction'));
 ALTER TABLE roster_blocks DROP COLUMN secondment_id, DROP COLUMN break_minutes;

@@ -16,7 +16,7 @@ class SeriesOffer(Out):
     blockers: list[ShiftBlockers]
 
 
-class Offer(Out, omit_defaults=True):
+class Offer(Out):
     shift: Shift  # of a series: its first shift still ahead
     can_accept: bool
     blockers: list[BlockerOut]

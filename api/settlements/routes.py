@@ -78,7 +78,9 @@ def statement_out(st: Statement) -> StatementOut:
         ort=[{"label": p.label, "percent": p.percent, "minutes": p.minutes, "amountCents": p.amount_cents}
              for p in x.ort], amount_cents=x.amount_cents,
         assignment_id=UUID(x.assignment_id) if x.assignment_id else None,
-        corrects_line_id=UUID(x.corrects_line_id) if x.corrects_line_id else None) for x in st.lines]
+        corrects_line_id=UUID(x.corrects_line_id) if x.corrects_line_id else None,
+        roster_block_id=UUID(x.roster_block_id) if x.roster_block_id else None,
+        secondment_id=UUID(x.secondment_id) if x.secondment_id else None) for x in st.lines]
     return StatementOut(**summary(st), lines=lines)
 
 

@@ -162,6 +162,8 @@ class StatementLineOut(Out):
     amount_cents: int
     assignment_id: UUID | None
     corrects_line_id: UUID | None
+    roster_block_id: UUID | None = None  # a secondment line: the rostered block it settles
+    secondment_id: UUID | None = None
 
 
 class StatementOut(StatementSummary):

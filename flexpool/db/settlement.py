@@ -27,6 +27,21 @@ async def month_assignments(conn: Connection, region_id, lo, hi):
                             region_id, lo, hi)
 
 
+SECONDED = """
+SELECT r.id AS block_id, r.starts_at, r.ends_at, r.break_minutes, sd.id AS secondment_id, sd.lender_id,
+       sd.borrower_id, sd.function, si.name AS site_name, u.name AS worker_name, b.cao AS borrower_cao
+FROM roster_blocks r JOIN secondments sd ON sd.id = r.secondment_id
+JOIN sites si ON si.id = sd.site_id JOIN workers w ON w.id = sd.worker_id JOIN users u ON u.id = w.user_id
+JOIN organisations b ON b.id = sd.borrower_id
+WHERE sd.region_id = $1 AND r.starts_at >= $2 AND r.starts_at < $3
+"""
+
+
+async def month_secondment_blocks(conn: Connection, region_id, lo, hi):
+    """Secondment roster blocks with a start in [lo, hi): settled as rostered, at the lender's tariff."""
+    return await conn.fetch(SECONDED, region_id, lo, hi)
+
+
 async def assignments_by_id(conn: Connection, ids):
     return await conn.fetch(WORKED.replace("WHERE b.region_id = $1", "WHERE a.id = ANY($1::uuid[])"), ids)
 
@@ -83,14 +98,14 @@ async def freeze(conn: Connection, region_id, month, closed_by, now, statements)
         await conn.executemany(
             "INSERT INTO statement_lines (id, statement_id, position, kind, assignment_id, corrects_line_id, "
             "work_date, worker_name, site_name, function, planned_minutes, worked_minutes, tariff_cents, base_cents, "
-            "ort, amount_cents, late_cancellation_percent) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+            "ort, amount_cents, late_cancellation_percent, roster_block_id, secondment_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
             [(line.id, st.id, line.position, line.kind, line.assignment_id, line.corrects_line_id, line.work_date,
               line.worker_name, line.site_name, line.function, line.planned_minutes, line.worked_minutes,
               line.tariff_cents, line.base_cents,
               json.loads(json.dumps([{"label": p.label, "percent": p.percent, "minutes": p.minutes,
                                       "amountCents": p.amount_cents} for p in line.ort])),
-              line.amount_cents, line.late_percent) for line in st.lines])
+              line.amount_cents, line.late_percent, line.roster_block_id, line.secondment_id) for line in st.lines])
 
 
 async def lock_closing(conn: Connection, region_id) -> None:

@@ -54,6 +54,8 @@ class Line(msgspec.Struct, frozen=True, rename="camel"):
     corrects_line_id: str | None = None
     position: int = 0
     late_percent: int | None = None  # a late cancellation: the share of the planned hours charged
+    roster_block_id: str | None = None  # a secondment line: the rostered block it settles
+    secondment_id: str | None = None
 
     @property
     def minutes(self) -> int:

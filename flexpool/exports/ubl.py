@@ -126,7 +126,7 @@ def render(st: Statement, issue_date: date) -> bytes:
             _el(_el(il, "cac:DocumentReference"), "cbc:ID", line.corrects_line_id)
         item = _el(il, "cac:Item")
         kind = {"work": "Inzet", "late-cancellation": f"Late annulering ({line.late_percent}%)",
-                "correction": "Correctie"}[line.kind]
+                "correction": "Correctie", "secondment": "Detachering"}[line.kind]
         _el(item, "cbc:Description", f"{line.worker_name}, {line.site_name}, {hours(line.worked_minutes)} uur "
                                      f"gewerkt, {hours(line.planned_minutes)} uur gepland")
         _el(item, "cbc:Name", f"{kind} {line.work_date:%d-%m-%Y} {line.function}")

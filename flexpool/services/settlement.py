@@ -126,6 +126,21 @@ def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
                 base_cents=money_of.base_cents, ort=money_of.ort, amount_cents=money_of.amount_cents, **common)
 
 
+def secondment_line(row, pricing: Pricing) -> Line:
+    """The line of one secondment roster block: settled as rostered, at the lender's tariff for the
+    secondment's function, with the ORT of the borrower's CAO (as for a worked shift)."""
+    tariff = pricing.tariff(row["lender_id"], row["function"])
+    span = wall_minutes if pricing.clock_face else minutes_between
+    worked = span(row["starts_at"], row["ends_at"]) - row["break_minutes"]
+    money_of = pricing.work_amount(tariff, worked, row["starts_at"], row["ends_at"], row["break_minutes"],
+                                   row["borrower_cao"])
+    return Line(id=str(line_id(LineKind.SECONDMENT, row["block_id"])), kind=LineKind.SECONDMENT,
+                work_date=local(row["starts_at"]).date(), worker_name=row["worker_name"], site_name=row["site_name"],
+                function=row["function"], planned_minutes=worked, worked_minutes=worked, tariff_cents=tariff,
+                base_cents=money_of.base_cents, ort=money_of.ort, amount_cents=money_of.amount_cents,
+                roster_block_id=str(row["block_id"]), secondment_id=str(row["secondment_id"]))
+
+
 def correction_for(original, current: Line | None, month: date) -> Line | None:
     """The difference between what a frozen line (plus its frozen corrections) says and what is owed now."""
     owed = current.amount_cents if current else 0
@@ -150,6 +165,8 @@ async def _open_statements(conn: Connection, region_id, month: date, closed: set
         line = line_for(row, pricing)
         if line is not None:
             lines[(row["lender_id"], row["borrower_id"])].append(line)
+    for row in await settlement_db.month_secondment_blocks(conn, region_id, lo, hi):
+        lines[(row["lender_id"], row["borrower_id"])].append(secondment_line(row, pricing))
     # Corrections of a closed month land in the first open month after it: here, for the closed months
     # right before this one.
     sources, previous = [], previous_month(month)
@@ -182,7 +199,9 @@ def _frozen(region_id, month, rows, line_rows, pricing: Pricing) -> list[Stateme
             ort=tuple(OrtPart(p["label"], p["percent"], p["minutes"], p["amountCents"]) for p in r["ort"]),
             amount_cents=r["amount_cents"], assignment_id=str(r["assignment_id"]) if r["assignment_id"] else None,
             corrects_line_id=str(r["corrects_line_id"]) if r["corrects_line_id"] else None, position=r["position"],
-            late_percent=r["late_cancellation_percent"]))
+            late_percent=r["late_cancellation_percent"],
+            roster_block_id=str(r["roster_block_id"]) if r["roster_block_id"] else None,
+            secondment_id=str(r["secondment_id"]) if r["secondment_id"] else None))
     out = []
     for s in rows:
         vat = Vat(s["vat_category"], s["vat_percent"], s["vat_reason"], s["vat_reason_code"])

@@ -1,0 +1,103 @@
+"""Secondments (detachering): a worker of one organisation works a longer stretch for another, with the
+consent of all three. Pure rules for what the borrower may roster: each block a real stretch of work with
+its legal break, inside the secondment's days and weekly minutes, and every working-time check and the
+home employer's monthly loan limit over the worker's work at every organisation."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+import msgspec
+
+from flexpool.domain import worktime
+from flexpool.domain.clock import at_local, local, minutes_between, month_of, week_start
+from flexpool.domain.model import Blocker, ordered
+from flexpool.domain.shifts import FieldError, required_break
+from flexpool.domain.vocabulary import BlockerType, Reason
+
+
+class SecondmentBlock(msgspec.Struct, frozen=True):
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+
+    @property
+    def worked_minutes(self) -> int:
+        return minutes_between(self.starts_at, self.ends_at) - self.break_minutes
+
+    @property
+    def interval(self) -> worktime.Interval:
+        return worktime.Interval(self.starts_at, self.ends_at, self.break_minutes)
+
+
+def with_break(starts_at: datetime, ends_at: datetime, break_minutes: int | None) -> SecondmentBlock:
+    """A block as rostered; without a break given, the least the law asks for its length (ATW 5:4)."""
+    if break_minutes is None:
+        length = minutes_between(starts_at, ends_at)
+        break_minutes = next((b for b in (0, 30, 45) if b >= required_break(length - b)), 45)
+    return SecondmentBlock(starts_at, ends_at, break_minutes)
+
+
+def validate_roster(blocks: list[SecondmentBlock], lo: datetime, hi: datetime, first_day: date, last_day: date,
+                    minutes_per_week: int) -> list[FieldError]:
+    """The shape of a roster: blocks inside [lo, hi) and the secondment's days, at most 24 hours, with the
+    break the law asks for, not overlapping one another, and at most the agreed minutes in any week."""
+    errors: list[FieldError] = []
+    if hi <= lo:
+        errors.append(FieldError("to", "must be after from"))
+    for i, b in enumerate(blocks):
+        if b.ends_at <= b.starts_at:
+            errors.append(FieldError(f"blocks[{i}].endsAt", "must be after startsAt"))
+            continue
+        length = minutes_between(b.starts_at, b.ends_at)
+        if length > 24 * 60:
+            errors.append(FieldError(f"blocks[{i}].endsAt", "a block lasts at most 24 hours"))
+        if not lo <= b.starts_at < hi:
+            errors.append(FieldError(f"blocks[{i}].startsAt", "must lie inside [from, to)"))
+        day = local(b.starts_at).date()
+        if not first_day <= day <= last_day:
+            errors.append(FieldError(f"blocks[{i}].startsAt",
+                                     f"the secondment runs from {first_day.isoformat()} to {last_day.isoformat()}"))
+        if b.break_minutes >= length:
+            errors.append(FieldError(f"blocks[{i}].breakMinutes", "must be shorter than the block"))
+        elif b.break_minutes < required_break(length - b.break_minutes):
+            errors.append(FieldError(f"blocks[{i}].breakMinutes",
+                                     f"{(length - b.break_minutes) / 60:.1f} hours of work need at least "
+                                     f"{required_break(length - b.break_minutes)} minutes of break"))
+    order = sorted(range(len(blocks)), key=lambda i: blocks[i].starts_at)
+    for a, b in zip(order, order[1:], strict=False):
+        if blocks[b].starts_at < blocks[a].ends_at:
+            errors.append(FieldError(f"blocks[{b}].startsAt", "overlaps another block"))
+    per_week: dict[date, int] = defaultdict(int)
+    for b in blocks:
+        per_week[week_start(b.starts_at)] += max(b.worked_minutes, 0)
+    for monday, minutes in sorted(per_week.items()):
+        if minutes > minutes_per_week:
+            errors.append(FieldError("blocks", f"the week of {monday.isoformat()} holds {minutes} minutes; the "
+                                               f"secondment agrees on at most {minutes_per_week} a week"))
+    return errors
+
+
+def judge_roster(blocks: list[SecondmentBlock], existing: list[worktime.Interval], person_on, rules: worktime.Rules,
+                 loaned_by_month: dict[date, int], loan_limit: int | None) -> dict[int, list[Blocker]]:
+    """Every working-time check of an accept for each block, judged with the worker's other work at every
+    organisation and the roster's other blocks; and the home employer's monthly loan limit over bookings
+    elsewhere and these blocks together. {block index: blockers}; empty when the roster may stand."""
+    out: dict[int, list[Blocker]] = {}
+    months: dict[date, int] = defaultdict(int)
+    for b in blocks:
+        months[month_of(b.starts_at)] += max(b.worked_minutes, 0)
+    for i, b in enumerate(blocks):
+        others = [x.interval for j, x in enumerate(blocks) if j != i]
+        found = worktime.check(b.interval, existing + others, person_on(local(b.starts_at).date()), rules)
+        month = month_of(b.starts_at)
+        if loan_limit is not None and loaned_by_month.get(month, 0) + months[month] > loan_limit:
+            found.append(Blocker(BlockerType.LOAN_LIMIT, Reason.LOAN_LIMIT))
+        if found:
+            out[i] = ordered(found)
+    return out
+
+
+def day_after(last_day: date) -> datetime:
+    """The first instant after a secondment's last day (local midnight), where an early end cuts the roster."""
+    return at_local(last_day + timedelta(days=1), time(0))
