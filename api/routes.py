@@ -10,6 +10,7 @@ from api.organisations.imports import IMPORTS
 from api.organisations.routes import OrganisationController
 from api.organisations.workers import WorkerController
 from api.region.routes import PlanningDeskController, RegionController
+from api.secondments.routes import SecondmentController
 from api.series.routes import SeriesController
 from api.settlements.routes import ReportController, SettlementController, TariffController
 from api.shifts.routes import ApplicationController, ShiftController
@@ -25,6 +26,7 @@ ROUTES: list[ControllerRouterHandler] = [
     ShiftController,
     ApplicationController,
     SeriesController,
+    SecondmentController,
     OfferController,
     AssignmentController,
     HoursController,

@@ -18,7 +18,7 @@ from flexpool.domain.clock import AMSTERDAM, at_local
 from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
 from flexpool.domain.vocabulary import BookingMode
-from flexpool.services import booking, hours, settlement
+from flexpool.services import booking, hours, secondments, settlement
 from flexpool.services import shifts as shift_service
 from flexpool.services import tariffs as tariff_service
 from flexpool.services.errors import ServiceError
@@ -117,7 +117,10 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
                 for o in group:
                     await orgs_db.set_partners(conn, o, [p for p in group if p != o][:2])
             await _planning_desk(conn, rng, region.id, org_rows)
+            await _secondment(conn, region.id, org_rows, now)
+            await _students(conn, region.id, org_rows)
             await _shifts(conn, rng, region.id, now)
+            await _series(conn, org_rows[0], now)
             await _last_month(conn, rng, region.id, now)
         return PEOPLE
     finally:
@@ -134,6 +137,87 @@ async def _planning_desk(conn: Connection, rng: random.Random, region_id, org_ro
     linde = org_rows[0]
     others = await workers_db.in_pool(conn, region_id, outside=linde.id, organisation_kind="vvt")
     await orgs_db.set_favourites(conn, linde.id, rng.sample(others, min(6, len(others))), None)
+
+
+async def _first_worker(conn: Connection, region_id, organisation_id, function: str | None):
+    """The organisation's first pool worker of the function (None: any), other than the demo's own worker;
+    the demo is seeded, so always the same one."""
+    for worker_id in await workers_db.in_pool(conn, region_id, function=function):
+        worker = await workers_db.known(conn, worker_id)
+        if worker.organisation_id == organisation_id and worker.email != PEOPLE["worker"]:
+            return worker
+    raise LookupError(f"no {function} in the pool of {organisation_id}")
+
+
+async def _principal(conn: Connection, email: str | None):
+    found = await principal_for(conn, email) if email else None
+    assert found is not None, "every demo person exists"
+    return found
+
+
+async def _secondment(conn: Connection, region_id, org_rows, now: datetime) -> None:
+    """De Linde borrows a verzorgende IG of Thuiszorg Vecht en Venen three days a week, since the start of last
+    month (agreed by all three a few days before): last month's blocks are settled when it closes, the coming
+    weeks are rostered."""
+    today = now.astimezone(AMSTERDAM).date()
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    agreed = at_local(first - timedelta(days=5), time(10))
+    linde, lender = org_rows[0], org_rows[1]
+    worker = await _first_worker(conn, region_id, lender.id, "verzorgende-ig")
+    # Seconded three days a week: the home roster makes way, and the lender lifts its monthly loan limit.
+    await workers_db.replace_roster(conn, worker.id, worker.no, at_local(first, time(0)),
+                                    at_local(today + timedelta(days=60), time(0)), [])
+    await workers_db.update(conn, worker.id, {"max_loan_minutes_per_month": None})
+    planner = await _principal(conn, PEOPLE["planner"])
+    site = (await orgs_db.sites(conn, linde.id))[0]
+    proposed = await secondments.propose(conn, planner, worker_id=worker.id, starts_on=first,
+                                         ends_on=today + timedelta(days=90), minutes_per_week=24 * 60,
+                                         function="verzorgende-ig", site_id=site.id, now=agreed,
+                                         note="Vaste invaller voor De Linde, ma-wo-vr vroege dienst")
+    lender_admin = await _principal(conn, await users_db.a_planner_email(conn, lender.id, "orgAdmin"))
+    await secondments.approve(conn, lender_admin, proposed.id, agreed + timedelta(hours=2))
+    await secondments.approve(conn, await _principal(conn, worker.email), proposed.id, agreed + timedelta(hours=5))
+    blocks: list[tuple[datetime, datetime, int | None]] = []
+    day = first
+    while day < today + timedelta(days=28):
+        if day.weekday() in (0, 2, 4):
+            start = at_local(day, time(7))
+            blocks.append((start, start + timedelta(hours=8, minutes=30), 30))
+        day += timedelta(days=1)
+    await secondments.roster(conn, planner, proposed.id, at_local(first, time(0)),
+                             at_local(today + timedelta(days=28), time(0)), blocks, agreed + timedelta(days=1))
+
+
+async def _students(conn: Connection, region_id, org_rows) -> None:
+    """Two BBL students of the ROC in the stage pool, at two organisations; they see only the shifts that
+    welcome students (De Linde publishes some)."""
+    for org, level in ((org_rows[0], "mbo 3 BBL"), (org_rows[2], "mbo 2 BBL")):
+        student = await _first_worker(conn, region_id, org.id, None)
+        await workers_db.update(conn, student.id, {"function": "helpende", "student_school": "ROC Midden Nederland",
+                                                   "student_level": level,
+                                                   "student_supervisor_function": "verzorgende-ig"})
+
+
+async def _series(conn: Connection, linde, now: datetime) -> None:
+    """A series at De Linde: five late shifts next week for one person, all or none; and shifts that welcome
+    students, supervised by a verzorgende IG."""
+    planner = await _principal(conn, PEOPLE["planner"])
+    today = now.astimezone(AMSTERDAM).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    site = (await orgs_db.sites(conn, linde.id))[1]
+
+    def late(day: date, **extra) -> ShiftDraft:
+        start = at_local(day, time(15))
+        return ShiftDraft(site_id=site.id, function=extra.pop("function", "verzorgende-ig"), skills=[],
+                          starts_at=start, ends_at=start + timedelta(hours=8), break_minutes=30, places=1,
+                          booking=BookingMode.INSTANT, description=extra.pop("description", None), urgent=False,
+                          **extra)
+
+    await shift_service.publish(conn, planner, [late(monday + timedelta(days=d), description="Reeks avonddiensten")
+                                                for d in range(5)], now, batch=True, series=BookingMode.INSTANT)
+    await shift_service.publish(conn, planner, [
+        late(today + timedelta(days=d), function="helpende", students_welcome=True, supervisor_function="verzorgende-ig",
+             description="Leerwerkplek: begeleid door een verzorgende IG") for d in (2, 4, 9)], now, batch=True)
 
 
 async def people(url: str) -> dict:

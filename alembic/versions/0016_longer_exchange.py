@@ -98,6 +98,19 @@ ALTER TABLE roster_blocks
         AND break_minutes * interval '1 minute' < ends_at - starts_at);
 CREATE INDEX roster_blocks_secondment_idx ON roster_blocks (secondment_id, starts_at) WHERE secondment_id IS NOT NULL;
 
+ALTER TABLE audit_events
+    DROP CONSTRAINT audit_events_subject_check,
+    ADD CONSTRAINT audit_events_subject_check CHECK (subject_type IN
+        ('shift', 'application', 'assignment', 'region', 'organisation', 'worker', 'user', 'device', 'invitation',
+         'secondment'));
+
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check,
+    ADD CONSTRAINT notifications_kind_check CHECK (kind IN (
+        'offer', 'booked', 'approved', 'declined', 'released', 'shift-cancelled', 'application',
+        'accepted', 'withdrawn', 'worker-cancelled', 'reminder', 'hours-to-confirm', 'credential-expiry',
+        'still-open', 'secondment-proposed', 'secondment-active', 'secondment-declined', 'secondment-ended',
+        'secondment-roster'));
+
 ALTER TABLE statement_lines
     ADD COLUMN roster_block_id uuid,
     ADD COLUMN secondment_id uuid CONSTRAINT statement_lines_secondment_fk REFERENCES secondments (id),
@@ -109,6 +122,18 @@ ALTER TABLE statement_lines
 
 def downgrade() -> None:
     op.execute("""
+DELETE FROM audit_events WHERE subject_type = 'secondment';
+DELETE FROM notification_deliveries d USING notifications n WHERE n.id = d.notification_id AND n.kind LIKE 'secondment-%';
+DELETE FROM notifications WHERE kind LIKE 'secondment-%';
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check,
+    ADD CONSTRAINT notifications_kind_check CHECK (kind IN (
+        'offer', 'booked', 'approved', 'declined', 'released', 'shift-cancelled', 'application',
+        'accepted', 'withdrawn', 'worker-cancelled', 'reminder', 'hours-to-confirm', 'credential-expiry',
+        'still-open'));
+ALTER TABLE audit_events
+    DROP CONSTRAINT audit_events_subject_check,
+    ADD CONSTRAINT audit_events_subject_check CHECK (subject_type IN
+        ('shift', 'application', 'assignment', 'region', 'organisation', 'worker', 'user', 'device', 'invitation'));
 ALTER TABLE statement_lines DROP CONSTRAINT statement_lines_kind_check, DROP COLUMN roster_block_id,
     DROP COLUMN secondment_id;
 ALTER TABLE statement_lines ADD CONSTRAINT statement_lines_kind_check

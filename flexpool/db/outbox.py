@@ -30,9 +30,10 @@ async def enqueue(conn: Connection, *, user_ids, kind: str, dedupe_key: str, dat
     return inserted
 
 
-async def planners_of(conn: Connection, organisation_id) -> list:
+async def planners_of(conn: Connection, organisation_id, role: str = "planner") -> list:
+    """The members of an organisation holding a role (its planners, unless said otherwise)."""
     return [r["user_id"] for r in await conn.fetch(
-        "SELECT DISTINCT user_id FROM memberships WHERE organisation_id = $1 AND role = 'planner'", organisation_id)]
+        "SELECT DISTINCT user_id FROM memberships WHERE organisation_id = $1 AND role = $2", organisation_id, role)]
 
 
 async def user_of_worker(conn: Connection, worker_id):

@@ -43,10 +43,11 @@ class PrincipalRow(msgspec.Struct, frozen=True, kw_only=True):
 USER = "SELECT " + ", ".join(User.__struct_fields__) + " FROM users"
 
 
-async def a_planner_email(conn: Connection, organisation_id) -> str | None:
+async def a_planner_email(conn: Connection, organisation_id, role: str = "planner") -> str | None:
+    """One member of the organisation with the role (a planner, unless said otherwise), the same every time."""
     return await conn.fetchval("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
-                               "WHERE m.organisation_id = $1 AND m.role = 'planner' ORDER BY u.email LIMIT 1",
-                               organisation_id)
+                               "WHERE m.organisation_id = $1 AND m.role = $2 ORDER BY u.email LIMIT 1",
+                               organisation_id, role)
 
 
 @changes_callers

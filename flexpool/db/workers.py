@@ -162,14 +162,15 @@ async def list_for_organisation(conn: Connection, organisation_id: UUID, *, afte
 
 
 async def replace_roster(conn: Connection, worker_id, worker_no, lo, hi, blocks) -> None:
-    await conn.execute("DELETE FROM roster_blocks WHERE worker_id = $1 AND starts_at >= $2 AND starts_at < $3",
-                       worker_id, lo, hi)
+    await conn.execute("DELETE FROM roster_blocks WHERE worker_id = $1 AND starts_at >= $2 AND starts_at < $3 "
+                       "AND secondment_id IS NULL", worker_id, lo, hi)
     await conn.executemany("INSERT INTO roster_blocks (worker_id, worker_no, starts_at, ends_at) VALUES ($1, $2, $3, $4)",
                            [(worker_id, worker_no, b[0], b[1]) for b in blocks])
 
 
 class RosterBlock(msgspec.Struct, frozen=True):
-    """A block of the home employer's roster: work that counts in every working-time check."""
+    """A block of the home employer's roster: work that counts in every working-time check. (A secondment's
+    blocks share the table and count the same, but belong to the secondment: flexpool.db.secondments.)"""
 
     starts_at: datetime
     ends_at: datetime
@@ -194,6 +195,7 @@ class ExpiringCredential(msgspec.Struct, frozen=True, kw_only=True):
 
 async def roster(conn: Connection, worker_id: UUID, lo: datetime, hi: datetime) -> list[RosterBlock]:
     return many(RosterBlock, await conn.fetch("SELECT starts_at, ends_at FROM roster_blocks WHERE worker_id = $1 "
+                                              "AND secondment_id IS NULL "
                                               "AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at",
                                               worker_id, lo, hi))
 
@@ -279,12 +281,13 @@ async def by_keys(conn: Connection, organisation_id, employee_numbers: list[str]
 
 async def rosters_in(conn: Connection, worker_ids: list, lo, hi):
     return await conn.fetch("SELECT worker_id, starts_at, ends_at FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) "
-                            "AND starts_at >= $2 AND starts_at < $3 ORDER BY worker_id, starts_at", worker_ids, lo, hi)
+                            "AND secondment_id IS NULL AND starts_at >= $2 AND starts_at < $3 ORDER BY worker_id, starts_at",
+                            worker_ids, lo, hi)
 
 
 async def replace_rosters(conn: Connection, worker_ids: list, lo, hi, blocks: list[tuple]) -> None:
     """blocks: (worker_id, worker_no, starts_at, ends_at); COPY, since a rostering export has tens of thousands."""
     await conn.execute("DELETE FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) AND starts_at >= $2 "
-                       "AND starts_at < $3", worker_ids, lo, hi)
+                       "AND starts_at < $3 AND secondment_id IS NULL", worker_ids, lo, hi)
     await conn.copy_records_to_table("roster_blocks", records=blocks,
                                      columns=["worker_id", "worker_no", "starts_at", "ends_at"])

@@ -20,6 +20,12 @@ class Planners(msgspec.Struct, frozen=True):
     organisation_id: UUID
 
 
+class Admins(msgspec.Struct, frozen=True):
+    """The orgAdmins of an organisation (who consent for it, e.g. to a secondment of its worker)."""
+
+    organisation_id: UUID
+
+
 class WorkerOf(msgspec.Struct, frozen=True):
     """The person behind a worker profile."""
 
@@ -30,7 +36,7 @@ class Users(msgspec.Struct, frozen=True):
     user_ids: tuple[UUID, ...]
 
 
-Audience = Planners | WorkerOf | Users
+Audience = Planners | Admins | WorkerOf | Users
 
 
 class Notice(msgspec.Struct, frozen=True, kw_only=True):

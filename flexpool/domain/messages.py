@@ -26,6 +26,11 @@ TITLES = {
     "hours-to-confirm": ("Uren bevestigen", "Confirm the hours"),
     "credential-expiry": ("Bewijs verloopt binnenkort", "Certificate expires soon"),
     "still-open": ("Spoeddienst nog open", "Urgent shift still open"),
+    "secondment-proposed": ("Voorstel detachering", "Secondment proposed"),
+    "secondment-active": ("Detachering gaat door", "Secondment agreed"),
+    "secondment-declined": ("Detachering afgewezen", "Secondment declined"),
+    "secondment-ended": ("Detachering eerder beëindigd", "Secondment ended early"),
+    "secondment-roster": ("Rooster detachering gewijzigd", "Secondment roster changed"),
 }
 
 
@@ -69,6 +74,9 @@ def render(kind: str, data: dict[str, Any], language: str, folded: int = 1) -> t
         return title, (f"{data.get('organisationName', '')}: {places} place(s) open, {shift_line(data, language)}"
                        if en else f"{data.get('organisationName', '')}: nog {places} plek(ken) open, "
                                   f"{shift_line(data, language)}")
+    if kind.startswith("secondment-"):
+        return title, (f"{data.get('workerName', '')} · {data.get('borrowerName', '')} · "
+                       f"{data.get('from', '')} – {data.get('to', '')}")
     if "startsAt" in data:
         body = shift_line(data, language)
         if data.get("workerName"):

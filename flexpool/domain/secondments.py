@@ -5,6 +5,7 @@ home employer's monthly loan limit over the worker's work at every organisation.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 import msgspec
@@ -65,9 +66,9 @@ def validate_roster(blocks: list[SecondmentBlock], lo: datetime, hi: datetime, f
                                      f"{(length - b.break_minutes) / 60:.1f} hours of work need at least "
                                      f"{required_break(length - b.break_minutes)} minutes of break"))
     order = sorted(range(len(blocks)), key=lambda i: blocks[i].starts_at)
-    for a, b in zip(order, order[1:], strict=False):
-        if blocks[b].starts_at < blocks[a].ends_at:
-            errors.append(FieldError(f"blocks[{b}].startsAt", "overlaps another block"))
+    for earlier, later in zip(order, order[1:], strict=False):
+        if blocks[later].starts_at < blocks[earlier].ends_at:
+            errors.append(FieldError(f"blocks[{later}].startsAt", "overlaps another block"))
     per_week: dict[date, int] = defaultdict(int)
     for b in blocks:
         per_week[week_start(b.starts_at)] += max(b.worked_minutes, 0)
@@ -78,7 +79,8 @@ def validate_roster(blocks: list[SecondmentBlock], lo: datetime, hi: datetime, f
     return errors
 
 
-def judge_roster(blocks: list[SecondmentBlock], existing: list[worktime.Interval], person_on, rules: worktime.Rules,
+def judge_roster(blocks: list[SecondmentBlock], existing: list[worktime.Interval],
+                 person_on: Callable[[date], worktime.Person], rules: worktime.Rules,
                  loaned_by_month: dict[date, int], loan_limit: int | None) -> dict[int, list[Blocker]]:
     """Every working-time check of an accept for each block, judged with the worker's other work at every
     organisation and the roster's other blocks; and the home employer's monthly loan limit over bookings

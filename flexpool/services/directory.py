@@ -276,7 +276,12 @@ async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, 
         if booked:
             raise Invalid([("blocks", "a block overlaps a shift this worker is booked on elsewhere; "
                                       "the worker or that shift's planner must cancel it first")])
-        await workers_db.replace_roster(conn, worker_id, number, lo, hi, blocks)
+        try:
+            async with conn.transaction():
+                await workers_db.replace_roster(conn, worker_id, number, lo, hi, blocks)
+        except asyncpg.ExclusionViolationError:
+            raise Invalid([("blocks", "a block overlaps a secondment block of this worker; the secondment's "
+                                      "roster is planned by the borrowing organisation")]) from None
     return await workers_db.roster(conn, worker_id, lo, hi)
 
 

@@ -7,7 +7,7 @@ from asyncpg import Connection
 
 from flexpool.db import audit as audit_db
 from flexpool.db import outbox
-from flexpool.domain.events import Audience, Event, Planners, Users, WorkerOf
+from flexpool.domain.events import Admins, Audience, Event, Planners, Users, WorkerOf
 
 
 async def record(conn: Connection, *events: Event) -> None:
@@ -24,6 +24,8 @@ async def _users(conn: Connection, audience: Audience) -> list[UUID]:
     match audience:
         case Planners(organisation_id):
             return await outbox.planners_of(conn, organisation_id)
+        case Admins(organisation_id):
+            return await outbox.planners_of(conn, organisation_id, "orgAdmin")
         case WorkerOf(worker_id):
             user = await outbox.user_of_worker(conn, worker_id)
             return [user] if user is not None else []

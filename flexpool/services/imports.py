@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from asyncpg import Connection
 
@@ -23,7 +24,7 @@ from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import InvitationKind, ProblemType
 from flexpool.imports import tables
 from flexpool.services import access, effects, invitations
-from flexpool.services.errors import ServiceError
+from flexpool.services.errors import Invalid, ServiceError
 from flexpool.services.principal import Principal
 
 MAX_ROWS = 100_000
@@ -218,8 +219,13 @@ async def import_rosters(conn: Connection, p: Principal, organisation_id: UUID, 
     async with conn.transaction():
         for worker_id in changed:
             await workers_db.lock(conn, worker_id)
-        await workers_db.replace_rosters(conn, changed, lo, hi, [(w, numbers[w], s, e) for w in changed
-                                                                  for s, e, _ in blocks[w]])
+        try:
+            async with conn.transaction():
+                await workers_db.replace_rosters(conn, changed, lo, hi, [(w, numbers[w], s, e) for w in changed
+                                                                          for s, e, _ in blocks[w]])
+        except asyncpg.ExclusionViolationError:
+            raise Invalid([("blocks", "a block overlaps a secondment block of the same worker; the secondment's "
+                                      "roster is planned by the borrowing organisation")]) from None
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                          subject_id=organisation_id, action="rosters-imported", actor=p.user_id, at=now,
                                          data={"from": lo.isoformat(), "to": hi.isoformat(), "workers": len(changed),

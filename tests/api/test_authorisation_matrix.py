@@ -113,6 +113,13 @@ TABLE: dict[str, str] = {
     "POST /v1/series":                                          "1  3  A  3  A  3  A  3  A  3  3  A",
     "GET /v1/series/{series_id}":                               "1  A  A  A  A  A  4  4  4  A  4  4",
     "POST /v1/series/{series_id}/accept":                       "1  A  3  3  3  A  4  4  4  3  4  4",
+    "POST /v1/secondments":                                     "1  3  A  3  A  3  A  3  A  3  3  4",
+    "GET /v1/secondments":                                      "1  A  A  A  A  A  A  A  A  A  A  A",
+    "GET /v1/secondments/{secondment_id}":                      "1  4  A  A  A  A  A  A  A  A  4  4",
+    "POST /v1/secondments/{secondment_id}/approve":             "1  4  3  3  3  A  3  3  A  3  4  4",
+    "POST /v1/secondments/{secondment_id}/decline":             "1  4  3  3  3  A  3  3  A  3  4  4",
+    "PUT /v1/secondments/{secondment_id}/roster":               "1  4  A  3  A  3  3  3  3  3  4  4",
+    "POST /v1/secondments/{secondment_id}/end":                 "1  4  A  3  A  3  3  3  A  3  4  4",
     "POST /v1/applications/{application_id}/approve":           "1  3  A  3  A  4  4  4  4  3  4  4",
     "POST /v1/applications/{application_id}/decline":           "1  3  A  3  A  4  4  4  4  3  4  4",
     "DELETE /v1/applications/{application_id}":                 "1  3  3  3  3  A  4  4  4  3  4  4",
@@ -180,6 +187,8 @@ class World:
         series = await self.client.post("/v1/series", headers=planner, json={
             "shifts": [self.shift_body(days=12, urgent=True), self.shift_body(days=13, urgent=True)]})
         assert series.status_code == 201, series.text
+        secondment = await self.client.post("/v1/secondments", headers=planner, json=self.secondment_body())
+        assert secondment.status_code == 201, secondment.text
         assignment = await self._october()
         statements = (await c.get("/v1/settlements/2026-10/statements", headers=self.headers["coord"])).json()
         async with self.pool.acquire() as conn:
@@ -188,7 +197,7 @@ class World:
                     "application_id": application["id"], "assignment_id": assignment.id,
                     "invitation_id": invitation["id"], "statement_id": statements["items"][0]["id"],
                     "notification_id": notification, "month": "2026-10",
-                    "series_id": series.json()["id"], "token": "matrix-device-token",
+                    "series_id": series.json()["id"], "secondment_id": secondment.json()["id"], "token": "matrix-device-token",
                     "slug": "not-found", "secret": "x" * 43}
         desk = (await c.post("/v1/region/planners", headers=self.headers["coord"],
                              json={"email": "regio@region.test", "name": "Regio"})).json()
@@ -200,6 +209,11 @@ class World:
         res = await self.client.post("/v1/shifts", json=self.shift_body(days=days, **extra), headers=planner)
         assert res.status_code == 201, res.text
         return res.json()
+
+    def secondment_body(self) -> dict:
+        return {"workerId": self.lender["id"], "from": future(20, 0).date().isoformat(),
+                "to": future(60, 0).date().isoformat(), "minutesPerWeek": 1440, "function": "verzorgende-ig",
+                "siteId": self.region.sites["Zonnehuis"]["id"]}
 
     def shift_body(self, days=5, **extra) -> dict:
         start = future(days, 7)
@@ -250,6 +264,10 @@ class World:
             "POST /v1/shifts": self.shift_body(days=8),
             "POST /v1/shifts/batch": {"shifts": [self.shift_body(days=9)]},
             "POST /v1/series": {"shifts": [self.shift_body(days=14), self.shift_body(days=15)]},
+            "POST /v1/secondments": self.secondment_body(),
+            "PUT /v1/secondments/{secondment_id}/roster": {"from": future(21, 0).isoformat(),
+                                                           "to": future(22, 0).isoformat(), "blocks": []},
+            "POST /v1/secondments/{secondment_id}/end": {"on": future(50, 0).date().isoformat()},
             "POST /v1/shifts/{shift_id}/cancel": {"reason": "matrix"},
             "POST /v1/shifts/{shift_id}/assign": {"workerId": self.lender["id"]},
             "PUT /v1/assignments/{assignment_id}/timesheet": {"noShow": True},

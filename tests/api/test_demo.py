@@ -26,6 +26,17 @@ async def test_demo_region(database_url, pool):
         assert await conn.fetchval("SELECT count(*) FROM statements") > 3
         assert await conn.fetchval("SELECT count(*) FROM statement_lines WHERE kind = 'late-cancellation'") > 0
         assert await conn.fetchval("SELECT count(*) FROM vat_exemptions WHERE lender_id IS NOT NULL") == 1
+        # the longer exchange: a series, an active secondment rostered before and after today and settled in the
+        # closed month, and two students with shifts that welcome them
+        assert await conn.fetchval("SELECT count(*) FROM shifts WHERE series_id IS NOT NULL") == 5
+        assert await conn.fetchval("SELECT count(*) FROM secondments WHERE status = 'active'") == 1
+        assert await conn.fetchval("SELECT count(*) FROM roster_blocks WHERE secondment_id IS NOT NULL "
+                                   "AND starts_at < $1", now) > 8
+        assert await conn.fetchval("SELECT count(*) FROM roster_blocks WHERE secondment_id IS NOT NULL "
+                                   "AND starts_at > $1", now) > 8
+        assert await conn.fetchval("SELECT count(*) FROM statement_lines WHERE kind = 'secondment'") > 8
+        assert await conn.fetchval("SELECT count(*) FROM workers WHERE student_school IS NOT NULL") == 2
+        assert await conn.fetchval("SELECT count(*) FROM shifts WHERE students_welcome") == 3
 
 
 async def test_the_demo_has_a_planning_desk_and_example_imports_that_load(database_url, pool, client):

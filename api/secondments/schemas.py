@@ -1,0 +1,95 @@
+"""Secondments (detachering) on the wire."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from api.wire import Camel, Code, Instant, Out, at
+from flexpool.db.secondments import Block, Secondment
+from flexpool.domain.clock import minutes_between
+from flexpool.domain.vocabulary import SecondmentStatus
+
+
+class SecondmentIn(Camel):
+    """The borrower proposes: who, which days (`from` to `to`, both included), how many minutes a week, in which
+    function and where. The lender's orgAdmin and the worker each approve before it is active."""
+
+    worker_id: UUID
+    from_: date = msgspec.field(name="from")
+    to: date
+    minutes_per_week: Annotated[int, msgspec.Meta(ge=60, le=3600)]
+    function: Code
+    site_id: UUID
+    note: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    organisation_id: UUID | None = None  # the borrower, for a planner of several organisations
+
+
+class SecondmentBlockIn(Camel):
+    starts_at: Instant
+    ends_at: Instant
+    break_minutes: Annotated[int, msgspec.Meta(ge=0, le=720, description="left out: the least the law asks for "
+                                                                          "the block's length")] | None = None
+
+
+class SecondmentRosterIn(Camel):
+    """Replaces the secondment's blocks that start inside [from, to)."""
+
+    from_: Instant = msgspec.field(name="from")
+    to: Instant
+    blocks: Annotated[list[SecondmentBlockIn], msgspec.Meta(max_length=1000)]
+
+
+class SecondmentEndIn(Camel):
+    on: date  # the last day of the secondment
+    reason: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+
+
+class SecondmentBlock(Out):
+    id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    paid_minutes: int
+
+
+class SecondmentOut(Out):
+    id: UUID
+    worker_id: UUID
+    worker_name: str
+    lender_organisation_id: UUID
+    lender_name: str
+    borrower_organisation_id: UUID
+    borrower_name: str
+    site_id: UUID
+    site_name: str
+    function: str
+    from_: date = msgspec.field(name="from")
+    to: date
+    minutes_per_week: int
+    note: str | None
+    status: SecondmentStatus
+    proposed_at: datetime
+    lender_approved_at: datetime | None
+    worker_approved_at: datetime | None
+    declined_at: datetime | None
+    ended_at: datetime | None
+    blocks: list[SecondmentBlock] | None = None
+
+
+def block_out(b: Block) -> SecondmentBlock:
+    return SecondmentBlock(b.id, at(b.starts_at), at(b.ends_at), b.break_minutes,
+                           minutes_between(b.starts_at, b.ends_at) - b.break_minutes)
+
+
+def secondment_out(s: Secondment, blocks: list[Block] | None = None) -> SecondmentOut:
+    return SecondmentOut(
+        id=s.id, worker_id=s.worker_id, worker_name=s.worker_name, lender_organisation_id=s.lender_id,
+        lender_name=s.lender_name, borrower_organisation_id=s.borrower_id, borrower_name=s.borrower_name,
+        site_id=s.site_id, site_name=s.site_name, function=s.function, from_=s.starts_on, to=s.ends_on,
+        minutes_per_week=s.minutes_per_week, note=s.note, status=s.status, proposed_at=at(s.proposed_at),
+        lender_approved_at=at(s.lender_approved_at), worker_approved_at=at(s.worker_approved_at),
+        declined_at=at(s.declined_at), ended_at=at(s.ended_at),
+        blocks=[block_out(b) for b in blocks] if blocks is not None else None)

@@ -1,0 +1,144 @@
+"""Secondments (detachering) and their roster blocks (rows of roster_blocks that carry the secondment's id)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+from asyncpg import Connection
+
+from flexpool.db.rows import many, one
+from flexpool.domain.secondments import SecondmentBlock
+from flexpool.domain.vocabulary import SecondmentStatus
+
+
+class Secondment(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    region_id: UUID
+    worker_id: UUID
+    worker_user_id: UUID
+    worker_name: str
+    lender_id: UUID  # the worker's home employer, which keeps employing and paying them
+    lender_name: str
+    borrower_id: UUID
+    borrower_name: str
+    site_id: UUID
+    site_name: str
+    function: str
+    starts_on: date
+    ends_on: date  # the last day
+    minutes_per_week: int
+    note: str | None
+    status: SecondmentStatus
+    proposed_at: datetime
+    lender_approved_at: datetime | None
+    worker_approved_at: datetime | None
+    declined_at: datetime | None
+    ended_at: datetime | None
+
+
+class Block(msgspec.Struct, frozen=True):
+    id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+
+
+SELECT = """
+SELECT sd.id, sd.region_id, sd.worker_id, w.user_id AS worker_user_id, u.name AS worker_name, sd.lender_id,
+       l.name AS lender_name, sd.borrower_id, b.name AS borrower_name, sd.site_id, si.name AS site_name, sd.function,
+       sd.starts_on, sd.ends_on, sd.minutes_per_week, sd.note, sd.status, sd.proposed_at, sd.lender_approved_at,
+       sd.worker_approved_at, sd.declined_at, sd.ended_at
+FROM secondments sd JOIN workers w ON w.id = sd.worker_id JOIN users u ON u.id = w.user_id
+JOIN organisations l ON l.id = sd.lender_id JOIN organisations b ON b.id = sd.borrower_id
+JOIN sites si ON si.id = sd.site_id
+"""
+
+
+async def insert(conn: Connection, *, region_id: UUID, worker_id: UUID, lender_id: UUID, borrower_id: UUID,
+                 site_id: UUID, function: str, starts_on: date, ends_on: date, minutes_per_week: int, note: str | None,
+                 proposed_by: UUID, now: datetime, request_key: str | None) -> UUID:
+    return await conn.fetchval(
+        "INSERT INTO secondments (region_id, worker_id, lender_id, borrower_id, site_id, function, starts_on, ends_on, "
+        "minutes_per_week, note, proposed_by, proposed_at, request_key) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        region_id, worker_id, lender_id, borrower_id, site_id, function, starts_on, ends_on, minutes_per_week, note,
+        proposed_by, now, request_key)
+
+
+async def by_request(conn: Connection, proposed_by: UUID, request_key: str) -> UUID | None:
+    return await conn.fetchval("SELECT id FROM secondments WHERE proposed_by = $1 AND request_key = $2",
+                               proposed_by, request_key)
+
+
+async def get(conn: Connection, secondment_id: UUID, region_id: UUID | None) -> Secondment | None:
+    return one(Secondment, await conn.fetchrow(SELECT + " WHERE sd.id = $1 AND sd.region_id = $2", secondment_id,
+                                               region_id))
+
+
+async def lock(conn: Connection, secondment_id: UUID) -> None:
+    await conn.execute("SELECT 1 FROM secondments WHERE id = $1 FOR UPDATE", secondment_id)
+
+
+async def visible_to(conn: Connection, region_id: UUID, *, organisation_ids: list[UUID] | None, worker_id: UUID | None,
+                     status: str | None, after: tuple | None, limit: int) -> list[Secondment]:
+    """The region's secondments (organisation_ids None: all of them, for the coordinator), else those in which
+    one of the organisations lends or borrows, or the worker is seconded; newest first."""
+    return many(Secondment, await conn.fetch(
+        SELECT + " WHERE sd.region_id = $1 AND ($2::uuid[] IS NULL OR sd.lender_id = ANY($2) OR sd.borrower_id = ANY($2) "
+        "OR sd.worker_id = $3) AND ($4::text IS NULL OR sd.status = $4) "
+        "AND ($5::timestamptz IS NULL OR (sd.proposed_at, sd.id) < ($5, $6::uuid)) "
+        "ORDER BY sd.proposed_at DESC, sd.id DESC LIMIT $7",
+        region_id, organisation_ids, worker_id, status, after[0] if after else None, after[1] if after else None,
+        limit))
+
+
+async def approve_as_lender(conn: Connection, secondment_id: UUID, by: UUID, now: datetime) -> None:
+    await conn.execute("UPDATE secondments SET lender_approved_by = $2, lender_approved_at = $3 WHERE id = $1",
+                       secondment_id, by, now)
+
+
+async def approve_as_worker(conn: Connection, secondment_id: UUID, now: datetime) -> None:
+    await conn.execute("UPDATE secondments SET worker_approved_at = $2 WHERE id = $1", secondment_id, now)
+
+
+async def set_status(conn: Connection, secondment_id: UUID, status: SecondmentStatus) -> None:
+    await conn.execute("UPDATE secondments SET status = $2 WHERE id = $1", secondment_id, status)
+
+
+async def decline(conn: Connection, secondment_id: UUID, by: UUID, now: datetime) -> None:
+    await conn.execute("UPDATE secondments SET status = 'declined', declined_by = $2, declined_at = $3 WHERE id = $1",
+                       secondment_id, by, now)
+
+
+async def end(conn: Connection, secondment_id: UUID, last_day: date, cut_from: datetime, by: UUID, now: datetime) -> None:
+    """Ended early: the last day moves forward and the blocks after it go."""
+    await conn.execute("DELETE FROM roster_blocks WHERE secondment_id = $1 AND starts_at >= $2", secondment_id, cut_from)
+    await conn.execute("UPDATE secondments SET status = 'ended', ends_on = $2, ended_by = $3, ended_at = $4 "
+                       "WHERE id = $1", secondment_id, last_day, by, now)
+
+
+async def blocks(conn: Connection, secondment_id: UUID, lo: datetime | None = None,
+                 hi: datetime | None = None) -> list[Block]:
+    return many(Block, await conn.fetch(
+        "SELECT id, starts_at, ends_at, break_minutes FROM roster_blocks WHERE secondment_id = $1 "
+        "AND ($2::timestamptz IS NULL OR starts_at >= $2) AND ($3::timestamptz IS NULL OR starts_at < $3) "
+        "ORDER BY starts_at", secondment_id, lo, hi))
+
+
+async def replace_blocks(conn: Connection, secondment_id: UUID, worker_id: UUID, worker_no: int, lo: datetime,
+                         hi: datetime, new: list[SecondmentBlock]) -> None:
+    """The secondment's blocks starting in [lo, hi) become `new`; the roster's exclusion constraint refuses
+    a block over another block of the worker (home roster or another secondment)."""
+    await conn.execute("DELETE FROM roster_blocks WHERE secondment_id = $1 AND starts_at >= $2 AND starts_at < $3",
+                       secondment_id, lo, hi)
+    await conn.executemany(
+        "INSERT INTO roster_blocks (worker_id, worker_no, starts_at, ends_at, break_minutes, secondment_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        [(worker_id, worker_no, b.starts_at, b.ends_at, b.break_minutes, secondment_id) for b in new])
+
+
+async def all_blocks_in(conn: Connection, region_id: UUID, lo: datetime, hi: datetime) -> int:
+    """How many secondment blocks of the region start in [lo, hi)."""
+    return await conn.fetchval("SELECT count(*) FROM roster_blocks r JOIN secondments sd ON sd.id = r.secondment_id "
+                               "WHERE sd.region_id = $1 AND r.starts_at >= $2 AND r.starts_at < $3", region_id, lo, hi)
