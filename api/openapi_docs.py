@@ -36,6 +36,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                                                      "caller (the worker, or a planner about the worker)",
                      "items": {"type": "object", "required": ["type", "detail"],
                                "properties": {"type": {"type": "string"}, "detail": {"type": "string"}}}},
+        "shifts": {"type": "array", "description": "a refused series accept: each shift that cannot be taken, with "
+                                                   "its blockers (`blockers` holds the first shift's)",
+                   "items": {"type": "object", "required": ["shiftId", "blockers"],
+                             "properties": {"shiftId": {"type": "string", "format": "uuid"},
+                                            "blockers": {"type": "array", "items": {
+                                                "type": "object", "required": ["type", "detail"],
+                                                "properties": {"type": {"type": "string"},
+                                                               "detail": {"type": "string"}}}}}}},
     },
 }
 

@@ -273,4 +273,5 @@ async def cancel_booking(conn: Connection, p: Principal, a: Assignment, reason: 
                             key=f"worker-cancelled:series:{shift.series_id}:{a.worker_id}:{now.isoformat()}",
                             data=outbox.shift_data(shift, seriesId=shift.series_id, seriesShifts=len(mine),
                                                    workerName=a.worker_name, reason=reason)),) if i == 0 else ()))
-        await announcements.announce_reopened(conn, x.shift_id, x.id, now)
+        if i == 0:  # the series is offered again once, by its first shift ahead
+            await announcements.announce_reopened(conn, x.shift_id, x.id, now)
