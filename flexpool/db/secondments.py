@@ -142,3 +142,28 @@ async def all_blocks_in(conn: Connection, region_id: UUID, lo: datetime, hi: dat
     """How many secondment blocks of the region start in [lo, hi)."""
     return await conn.fetchval("SELECT count(*) FROM roster_blocks r JOIN secondments sd ON sd.id = r.secondment_id "
                                "WHERE sd.region_id = $1 AND r.starts_at >= $2 AND r.starts_at < $3", region_id, lo, hi)
+
+
+class WorkerBlock(msgspec.Struct, frozen=True, kw_only=True):
+    """A secondment block as the seconded worker's calendar shows it."""
+
+    id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    borrower_name: str
+    site_name: str
+    site_address: str | None
+    site_city: str | None
+    function: str
+    agreed_at: datetime
+
+
+async def blocks_of_worker(conn: Connection, worker_id: UUID, lo: datetime, hi: datetime) -> list[WorkerBlock]:
+    return many(WorkerBlock, await conn.fetch(
+        "SELECT r.id, r.starts_at, r.ends_at, r.break_minutes, b.name AS borrower_name, si.name AS site_name, "
+        "       si.address AS site_address, si.city AS site_city, sd.function, "
+        "       coalesce(greatest(sd.lender_approved_at, sd.worker_approved_at), sd.proposed_at) AS agreed_at "
+        "FROM roster_blocks r JOIN secondments sd ON sd.id = r.secondment_id JOIN organisations b ON b.id = sd.borrower_id "
+        "JOIN sites si ON si.id = sd.site_id "
+        "WHERE r.worker_id = $1 AND r.starts_at < $3 AND r.ends_at > $2 ORDER BY r.starts_at", worker_id, lo, hi))

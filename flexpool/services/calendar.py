@@ -1,4 +1,5 @@
-"""The worker's secret iCalendar subscription (RFC 5545): booked shifts, times in Europe/Amsterdam."""
+"""The worker's secret iCalendar subscription (RFC 5545): booked shifts and secondment shifts, times in
+Europe/Amsterdam."""
 from __future__ import annotations
 
 import secrets
@@ -8,6 +9,7 @@ from asyncpg import Connection
 from icalendar import Calendar, Event
 
 from flexpool.db import assignments as assignments_db
+from flexpool.db import secondments as secondments_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.clock import AMSTERDAM
@@ -62,6 +64,17 @@ async def feed(conn: Connection, calendar_secret: str, now: datetime) -> bytes:
         event.add("summary", f"Dienst {a.organisation_name} ({a.function})")
         event.add("location", ", ".join(x for x in (a.site_name, a.site_address, a.site_city) if x))
         event.add("description", f"Pauze {a.break_minutes} min. Locatie {a.site_name}.")
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    for b in await secondments_db.blocks_of_worker(conn, worker.id, now - WINDOW_BACK, now + WINDOW_AHEAD):
+        event = Event()
+        event.add("uid", f"{b.id}@flexpool")
+        event.add("dtstamp", b.agreed_at)
+        event.add("dtstart", b.starts_at.astimezone(AMSTERDAM))
+        event.add("dtend", b.ends_at.astimezone(AMSTERDAM))
+        event.add("summary", f"Detachering {b.borrower_name} ({b.function})")
+        event.add("location", ", ".join(x for x in (b.site_name, b.site_address, b.site_city) if x))
+        event.add("description", f"Pauze {b.break_minutes} min. Locatie {b.site_name}.")
         event.add("status", "CONFIRMED")
         cal.add_component(event)
     cal.add_missing_timezones()  # a VTIMEZONE for every TZID the events use (RFC 5545 3.6.5)

@@ -207,3 +207,14 @@ async def test_ending_early_removes_the_blocks_after_the_last_day(client, region
     assert past.status_code in (409, 422), past.text
     assert (await client.post(f"/v1/secondments/{s['id']}/end", json={"on": "2026-12-11"},
                               headers=auth("sanne@mail.test"))).status_code == 403
+
+
+async def test_the_seconded_worker_sees_the_secondment_shifts_in_the_calendar(client, region):
+    from icalendar import Calendar
+    s = await _active(client, region)
+    assert (await _roster(client, region, s)).status_code == 200
+    url = (await client.get("/v1/me/calendar", headers=auth("sanne@mail.test"))).json()["url"]
+    cal = Calendar.from_ical((await client.get(url[url.index("/v1/calendar/"):])).content)
+    events = [e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("Detachering Zonnehuis")]
+    assert [e.decoded("dtstart") for e in events] == [a for a, _ in WEEK]
+    assert {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")} == {"Europe/Amsterdam"}
