@@ -13,15 +13,19 @@ EXPORT = {
     "workerProfiles": "SELECT w.id, w.organisation_id, w.date_of_birth, w.home_postcode, w.home_latitude, "
                       "w.home_longitude, w.function, w.skills, w.contract_minutes_per_week, w.employer_opt_in, "
                       "w.worker_opt_in, w.max_loan_minutes_per_month, w.nights, w.max_travel_km, "
-                      "w.max_extra_minutes_per_week, w.created_at, w.ended_at FROM workers w WHERE w.user_id = $1",
+                      "w.max_extra_minutes_per_week, w.student_school, w.student_level, w.student_supervisor_function, "
+                      "w.created_at, w.ended_at FROM workers w WHERE w.user_id = $1",
     "credentials": "SELECT c.kind, c.number, c.valid_until, c.created_at FROM credentials c "
                    "JOIN workers w ON w.id = c.worker_id WHERE w.user_id = $1",
     "availability": "SELECT a.weekday, a.start_minute, a.length_minutes FROM availability_windows a "
                     "JOIN workers w ON w.id = a.worker_id WHERE w.user_id = $1",
     "excludedOrganisations": "SELECT e.organisation_id FROM worker_excluded_organisations e "
                              "JOIN workers w ON w.id = e.worker_id WHERE w.user_id = $1",
-    "homeRoster": "SELECT r.starts_at, r.ends_at FROM roster_blocks r JOIN workers w ON w.id = r.worker_id "
-                  "WHERE w.user_id = $1 ORDER BY r.starts_at",
+    "homeRoster": "SELECT r.starts_at, r.ends_at, r.break_minutes, r.secondment_id FROM roster_blocks r "
+                  "JOIN workers w ON w.id = r.worker_id WHERE w.user_id = $1 ORDER BY r.starts_at",
+    "secondments": "SELECT s.id, s.lender_id, s.borrower_id, s.site_id, s.function, s.starts_on, s.ends_on, "
+                   "s.minutes_per_week, s.note, s.status, s.proposed_at, s.worker_approved_at, s.ended_at "
+                   "FROM secondments s JOIN workers w ON w.id = s.worker_id WHERE w.user_id = $1 ORDER BY s.proposed_at",
     "assignments": "SELECT a.id, a.shift_id, a.organisation_id, a.starts_at, a.ends_at, a.break_minutes, a.status, "
                    "a.booked_at, a.cancelled_at, a.cancel_reason FROM assignments a JOIN workers w ON w.id = a.worker_id "
                    "WHERE w.user_id = $1 ORDER BY a.starts_at",
@@ -57,7 +61,8 @@ async def erase_worker(conn: Connection, worker_id, keep_roster_from, now) -> No
     await conn.execute(
         "UPDATE workers SET date_of_birth = NULL, home_postcode = NULL, home_latitude = NULL, home_longitude = NULL, "
         "skills = '{}', max_travel_km = NULL, max_loan_minutes_per_month = NULL, max_extra_minutes_per_week = NULL, "
-        "erased_at = $2, updated_at = $2 WHERE id = $1", worker_id, now)
+        "student_school = NULL, student_level = NULL, student_supervisor_function = NULL, erased_at = $2, "
+        "updated_at = $2 WHERE id = $1", worker_id, now)
 
 
 async def has_other_ties(conn: Connection, user_id) -> bool:
