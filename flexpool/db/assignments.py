@@ -227,10 +227,16 @@ WITH a AS (
     SELECT a.*, CASE WHEN a.status <> 'booked' OR coalesce(a.no_show, false) THEN 0
                      ELSE coalesce(a.worked_minutes, a.paid_minutes) END AS minutes
     FROM a
+), seconded AS (  -- secondment roster blocks: lent and borrowed like shifts
+    SELECT sd.lender_id, sd.borrower_id, extract(epoch FROM r.ends_at - r.starts_at)::int / 60 - r.break_minutes AS minutes
+    FROM roster_blocks r JOIN secondments sd ON sd.id = r.secondment_id
+    WHERE sd.region_id = $1 AND r.starts_at >= $2 AND r.starts_at < $3
 )
 SELECT o.id AS organisation_id, o.name,
-       coalesce((SELECT sum(minutes) FROM worked w WHERE w.home_organisation_id = o.id), 0)::int AS minutes_lent,
-       coalesce((SELECT sum(minutes) FROM worked w WHERE w.organisation_id = o.id), 0)::int AS minutes_borrowed,
+       (coalesce((SELECT sum(minutes) FROM worked w WHERE w.home_organisation_id = o.id), 0)
+        + coalesce((SELECT sum(minutes) FROM seconded x WHERE x.lender_id = o.id), 0))::int AS minutes_lent,
+       (coalesce((SELECT sum(minutes) FROM worked w WHERE w.organisation_id = o.id), 0)
+        + coalesce((SELECT sum(minutes) FROM seconded x WHERE x.borrower_id = o.id), 0))::int AS minutes_borrowed,
        (SELECT count(*) FROM shifts s WHERE s.organisation_id = o.id AND s.starts_at >= $2 AND s.starts_at < $3)::int
            AS shifts_published,
        (SELECT count(DISTINCT w.shift_id) FROM worked w WHERE w.organisation_id = o.id AND w.status = 'booked')::int

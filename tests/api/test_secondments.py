@@ -218,3 +218,13 @@ async def test_the_seconded_worker_sees_the_secondment_shifts_in_the_calendar(cl
     events = [e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("Detachering Zonnehuis")]
     assert [e.decoded("dtstart") for e in events] == [a for a, _ in WEEK]
     assert {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")} == {"Europe/Amsterdam"}
+
+
+async def test_the_balance_counts_secondment_minutes_as_lent_and_borrowed(client, region):
+    s = await _active(client, region)
+    assert (await _roster(client, region, s)).status_code == 200
+    res = await client.get("/v1/reports/balance", headers=auth(region.coordinator),
+                           params={"from": local(2026, 12, 1).isoformat(), "to": local(2027, 1, 1).isoformat()})
+    assert res.status_code == 200, res.text
+    rows = {r["name"]: r for r in res.json()["items"]}
+    assert rows["Thuiszorg West"]["minutesLent"] == 1380 and rows["Zonnehuis"]["minutesBorrowed"] == 1380
