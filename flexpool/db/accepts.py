@@ -21,12 +21,12 @@ from flexpool.db import assignments, workers
 from flexpool.db.assignments import Assignment
 from flexpool.db.outbox import CHANNEL
 from flexpool.db.shifts import SHIFT_SELECT, Shift
-from flexpool.db.workers import Worker
+from flexpool.db.workers import AcceptingWorker
 
 # The worker's timeline spans HORIZON around the shift (the longest rule looks 16 weeks back and ahead).
 FACTS = f"""
 WITH wk AS (
-    SELECT {workers.COLUMNS}
+    SELECT {workers.columns(AcceptingWorker)}
     FROM workers w JOIN users u ON u.id = w.user_id
     WHERE w.user_id = $1 AND w.ended_at IS NULL
 ), sh AS (
@@ -35,7 +35,7 @@ WITH wk AS (
     SELECT t.* FROM wk, sh, LATERAL ({assignments.work_between("wk.id", "sh.starts_at - $3::interval",
                                                              "sh.ends_at + $3::interval")}) t
 )
-SELECT {", ".join(f"wk.{f} AS w_{f}" for f in Worker.__struct_fields__)},
+SELECT {", ".join(f"wk.{f} AS w_{f}" for f in AcceptingWorker.__struct_fields__)},
        {", ".join(f"sh.{f} AS s_{f}" for f in Shift.__struct_fields__)},
        ARRAY(SELECT p.partner_id FROM partners p WHERE p.organisation_id = sh.organisation_id) AS partner_ids,
        (SELECT settings FROM regions WHERE id = wk.region_id) AS region_settings,
@@ -61,7 +61,7 @@ FROM wk LEFT JOIN sh ON true
 class Facts(msgspec.Struct, frozen=True, kw_only=True):
     """Everything an accept decides on, read in one statement."""
 
-    worker: Worker
+    worker: AcceptingWorker
     shift: Shift | None  # None: no such shift in the worker's region
     partner_ids: list[UUID]
     region_settings: dict[str, Any]
@@ -80,7 +80,7 @@ async def facts(conn: Connection, user_id: UUID, shift_id: UUID, horizon: timede
     if row is None:
         return None
     return Facts(
-        worker=Worker(**{f: row["w_" + f] for f in Worker.__struct_fields__}),
+        worker=AcceptingWorker(**{f: row["w_" + f] for f in AcceptingWorker.__struct_fields__}),
         shift=Shift(**{f: row["s_" + f] for f in Shift.__struct_fields__}) if row["s_id"] is not None else None,
         partner_ids=row["partner_ids"], region_settings=row["region_settings"] or {},
         timeline=list(zip(row["timeline_starts"], row["timeline_ends"], row["timeline_breaks"], row["timeline_shifts"],
@@ -132,7 +132,7 @@ JOIN organisations o ON o.id = a.organisation_id
 """
 
 
-async def book(conn: Connection, *, worker: Worker, shift_id, now: datetime, booked_by, request_key: str | None,
+async def book(conn: Connection, *, worker: AcceptingWorker, shift_id, now: datetime, booked_by, request_key: str | None,
                data: dict) -> Assignment:
     """The assignment with its audit event and its notifications (the worker's "booked", the shift's
     planners' "accepted"), written together and read back as ASSIGNMENT_SELECT reads it. The fill trigger

@@ -70,40 +70,46 @@ async def replace_exclusions(conn: Connection, worker_id, organisation_ids) -> N
                            [(worker_id, o) for o in organisation_ids])
 
 
-class Worker(msgspec.Struct, frozen=True, kw_only=True):
-    """A pool member with everything the checks of an accept and the worker's own pages read."""
+class AcceptingWorker(msgspec.Struct, frozen=True, kw_only=True):
+    """What every check of an accept reads of a worker, and what a booking writes: the accept storm's hot path
+    loads only this (flexpool.db.accepts), not the worker's pages' fields."""
 
     id: UUID
     no: int  # a bigint twin of the id for the exclusion constraint on bookings
     user_id: UUID
-    email: str
     name: str
-    language: str
     organisation_id: UUID  # the home employer
     region_id: UUID
-    employee_number: str | None
     function: str
     skills: list[str]
     credentials: list[dict[str, Any]]  # {kind, number, validUntil}
-    contract_minutes_per_week: int
     date_of_birth: date | None
-    home_postcode: str | None
     home_latitude: float | None
     home_longitude: float | None
-    employer_opt_in: bool
-    worker_opt_in: bool
     opted_in: bool  # both: the employer's consent binds, the worker's own preference narrows it
     max_loan_minutes_per_month: int | None
     nights: bool
     max_travel_km: int | None
-    max_extra_minutes_per_week: int | None
-    availability: list[list[int]]  # [weekday, start minute, length]
     excluded_organisation_ids: list[UUID]
     blocked_by: list[UUID]
     favourite_of: list[UUID]
+    student_supervisor_function: str | None  # a student: who must supervise them, at least
+
+
+class Worker(AcceptingWorker, frozen=True, kw_only=True):
+    """A pool member with everything the worker's own pages and the home employer's read as well."""
+
+    email: str
+    language: str
+    employee_number: str | None
+    contract_minutes_per_week: int
+    home_postcode: str | None
+    employer_opt_in: bool
+    worker_opt_in: bool
+    max_extra_minutes_per_week: int | None
+    availability: list[list[int]]  # [weekday, start minute, length]
     student_school: str | None  # a student (stagepool, BBL) sees only shifts that welcome students
     student_level: str | None
-    student_supervisor_function: str | None  # who must supervise them, at least
     ended_at: datetime | None
     erased_at: datetime | None
     created_at: datetime
@@ -123,8 +129,12 @@ _COMPUTED = {
                                          ORDER BY a.weekday, a.start_minute)
                         FROM availability_windows a WHERE a.worker_id = w.id), '[]')""",
 }
-# Every column of a Worker, over `workers w JOIN users u`: the one list the accept's facts read too.
-COLUMNS = ",\n       ".join(f"{_COMPUTED.get(f, 'w.' + f)} AS {f}" for f in Worker.__struct_fields__)
+def columns(model: type[AcceptingWorker]) -> str:
+    """The select list of a worker read model over `workers w JOIN users u`."""
+    return ",\n       ".join(f"{_COMPUTED.get(f, 'w.' + f)} AS {f}" for f in model.__struct_fields__)
+
+
+COLUMNS = columns(Worker)
 _FULL = f"SELECT {COLUMNS}\nFROM workers w JOIN users u ON u.id = w.user_id\n"
 
 

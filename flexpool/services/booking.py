@@ -22,7 +22,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
 from flexpool.db.shifts import Shift
-from flexpool.db.workers import Worker
+from flexpool.db.workers import AcceptingWorker
 from flexpool.domain import policy as region_policy
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
@@ -109,7 +109,7 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
     return assignment_id
 
 
-def _decide(facts: accepts_db.Facts, worker: Worker, shift: Shift, now: datetime) -> list[Blocker]:
+def _decide(facts: accepts_db.Facts, worker: AcceptingWorker, shift: Shift, now: datetime) -> list[Blocker]:
     """Every check of an accept over the loaded facts: the pure domain, no database."""
     existing = [worktime.Interval(a, b, m) for a, b, m, sid in facts.timeline if sid != shift.id]
     rules = region_policy.from_settings(facts.region_settings).rules
@@ -120,7 +120,7 @@ def _decide(facts: accepts_db.Facts, worker: Worker, shift: Shift, now: datetime
                   catalogue=CATALOGUE, rules=rules)
 
 
-async def _done_or_refused(conn: Connection, facts: accepts_db.Facts, worker: Worker, shift: Shift, now: datetime):
+async def _done_or_refused(conn: Connection, facts: accepts_db.Facts, worker: AcceptingWorker, shift: Shift, now: datetime):
     """The booking this request (its Idempotency-Key) already made, or None when the worker may book now;
     a refusal otherwise."""
     if facts.done_id is not None:

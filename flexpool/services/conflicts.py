@@ -9,7 +9,7 @@ from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db.assignments import Work
 from flexpool.db.shifts import Shift
-from flexpool.db.workers import Worker
+from flexpool.db.workers import AcceptingWorker
 from flexpool.domain import worktime
 from flexpool.domain.booking import SeriesPart, assess, assess_series
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
@@ -21,7 +21,7 @@ from flexpool.domain.model import Blocker, Credential
 HORIZON = timedelta(weeks=17)
 
 
-def candidate(worker: Worker) -> Candidate:
+def candidate(worker: AcceptingWorker) -> Candidate:
     home = (worker.home_latitude, worker.home_longitude) \
         if worker.home_latitude is not None and worker.home_longitude is not None else None
     return Candidate(
@@ -55,7 +55,7 @@ def offer(shift: Shift, partner_ids) -> Offer:
 class WorkerContext:
     """A worker's timeline and monthly loans, loaded once and reused for many shifts (offers)."""
 
-    def __init__(self, worker: Worker, rows: list[Work], loans: dict[date, int]):
+    def __init__(self, worker: AcceptingWorker, rows: list[Work], loans: dict[date, int]):
         self.worker = worker
         self.rows = rows
         self.loans = loans
@@ -90,7 +90,7 @@ async def blockers(conn: Connection, ctx: WorkerContext, shift: Shift, now: date
                   catalogue=CATALOGUE, rules=rules, check_audience=check_audience)
 
 
-async def series_blockers(conn: Connection, worker: Worker, shifts: list[Shift], now: datetime, *, rules: worktime.Rules,
+async def series_blockers(conn: Connection, worker: AcceptingWorker, shifts: list[Shift], now: datetime, *, rules: worktime.Rules,
                           check_audience: bool = True, partner_ids=None) -> dict:
     """Every check of an accept for each shift of a series taken as a whole (flexpool.domain.booking): each
     shift judged with the worker's other work and the series' other shifts. {shift id: blockers} of the
