@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from api.wire import Camel, Code, Out
+from flexpool.db.students import StudentHours
 from flexpool.domain.vocabulary import (
     Cao,
     LineKind,
@@ -185,20 +186,9 @@ class LoanRow(Out):
     minutes_borrowed: int
 
 
-class StudentRow(Out):
+class StudentRow(StudentHours, frozen=True, kw_only=True):
     """One student's work at one organisation in the month (booked shifts, no-shows left out); `minutes` as
     confirmed, else as planned."""
-
-    worker_id: UUID
-    name: str
-    school: str
-    level: str
-    home_organisation_id: UUID
-    organisation_id: UUID
-    organisation_name: str
-    shifts: int
-    minutes: int
-    confirmed_minutes: int
 
 
 class StudentsReport(Out):

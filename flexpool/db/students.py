@@ -10,7 +10,7 @@ from asyncpg import Connection
 from flexpool.db.rows import many
 
 
-class StudentHours(msgspec.Struct, frozen=True, kw_only=True):
+class StudentHours(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """One student's work at one organisation in a period: booked shifts, minus no-shows; the minutes as
     confirmed, else as planned (which is what they become without action)."""
 

@@ -53,29 +53,28 @@ async def feed(conn: Connection, calendar_secret: str, now: datetime) -> bytes:
     cal.add("x-wr-timezone", "Europe/Amsterdam")
     cal.add("refresh-interval;value=duration", "PT1H")
     for a in rows:
-        event = Event()
-        event.add("uid", f"{a.id}@flexpool")
-        # When the event last changed (RFC 5545 3.8.7.2, a feed without METHOD): a client that polls sees
-        # the same DTSTAMP until the booking itself changes.
-        event.add("dtstamp", a.booked_at)
-        event.add("last-modified", a.booked_at)
-        event.add("dtstart", a.starts_at.astimezone(AMSTERDAM))
-        event.add("dtend", a.ends_at.astimezone(AMSTERDAM))
-        event.add("summary", f"Dienst {a.organisation_name} ({a.function})")
-        event.add("location", ", ".join(x for x in (a.site_name, a.site_address, a.site_city) if x))
-        event.add("description", f"Pauze {a.break_minutes} min. Locatie {a.site_name}.")
-        event.add("status", "CONFIRMED")
-        cal.add_component(event)
+        cal.add_component(_event(a.id, a.booked_at, a.starts_at, a.ends_at, f"Dienst {a.organisation_name} ({a.function})",
+                                 (a.site_name, a.site_address, a.site_city), a.break_minutes))
     for b in await secondments_db.blocks_of_worker(conn, worker.id, now - WINDOW_BACK, now + WINDOW_AHEAD):
-        event = Event()
-        event.add("uid", f"{b.id}@flexpool")
-        event.add("dtstamp", b.agreed_at)
-        event.add("dtstart", b.starts_at.astimezone(AMSTERDAM))
-        event.add("dtend", b.ends_at.astimezone(AMSTERDAM))
-        event.add("summary", f"Detachering {b.borrower_name} ({b.function})")
-        event.add("location", ", ".join(x for x in (b.site_name, b.site_address, b.site_city) if x))
-        event.add("description", f"Pauze {b.break_minutes} min. Locatie {b.site_name}.")
-        event.add("status", "CONFIRMED")
-        cal.add_component(event)
+        cal.add_component(_event(b.id, b.agreed_at, b.starts_at, b.ends_at, f"Detachering {b.borrower_name} ({b.function})",
+                                 (b.site_name, b.site_address, b.site_city), b.break_minutes))
     cal.add_missing_timezones()  # a VTIMEZONE for every TZID the events use (RFC 5545 3.6.5)
     return cal.to_ical()
+
+
+def _event(uid: object, changed_at: datetime, starts_at: datetime, ends_at: datetime, summary: str,
+           place: tuple[str, str | None, str | None], break_minutes: int) -> Event:
+    """One worked stretch (a booked shift, a secondment shift) as a VEVENT."""
+    event = Event()
+    event.add("uid", f"{uid}@flexpool")
+    # When the event last changed (RFC 5545 3.8.7.2, a feed without METHOD): a client that polls sees the same
+    # DTSTAMP until the booking (or the secondment's agreement) itself changes.
+    event.add("dtstamp", changed_at)
+    event.add("last-modified", changed_at)
+    event.add("dtstart", starts_at.astimezone(AMSTERDAM))
+    event.add("dtend", ends_at.astimezone(AMSTERDAM))
+    event.add("summary", summary)
+    event.add("location", ", ".join(x for x in place if x))
+    event.add("description", f"Pauze {break_minutes} min. Locatie {place[0]}.")
+    event.add("status", "CONFIRMED")
+    return event

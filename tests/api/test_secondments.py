@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -110,24 +110,26 @@ async def test_secondment_blocks_count_in_every_working_time_check(client, regio
         res = await client.post(f"/v1/shifts/{shift['id']}/accept", headers=sanne)
         assert res.status_code == 409 and res.json()["type"] == f"/problems/{problem}", res.text
     # the home employer cannot roster over a secondment block
-    home = await client.put(f"/v1/organisations/{region.orgs['Thuiszorg West']['id']}/workers/"
-                            f"{region.workers['sanne']['id']}/roster", headers=auth(region.orgs["Thuiszorg West"]["admin"]),
-                            json={"from": local(2026, 12, 7).isoformat(), "to": local(2026, 12, 8).isoformat(),
-                                  "blocks": [{"startsAt": local(2026, 12, 7, 12).isoformat(),
-                                              "endsAt": local(2026, 12, 7, 20).isoformat()}]})
+    home = await _home_roster(client, region, local(2026, 12, 7, 12), local(2026, 12, 7, 20))
     assert home.status_code == 422, home.text
     # nor the borrower over the worker's home roster: refused as "unavailable", without saying why
-    ok = await client.put(f"/v1/organisations/{region.orgs['Thuiszorg West']['id']}/workers/"
-                          f"{region.workers['sanne']['id']}/roster", headers=auth(region.orgs["Thuiszorg West"]["admin"]),
-                          json={"from": local(2026, 12, 14).isoformat(), "to": local(2026, 12, 15).isoformat(),
-                                "blocks": [{"startsAt": local(2026, 12, 14, 7).isoformat(),
-                                            "endsAt": local(2026, 12, 14, 15).isoformat()}]})
+    ok = await _home_roster(client, region, local(2026, 12, 14, 7), local(2026, 12, 14, 15))
     assert ok.status_code == 200, ok.text
     clash = await _roster(client, region, s, blocks=[*WEEK, (local(2026, 12, 14, 13), local(2026, 12, 14, 21))])
     assert clash.status_code == 409 and clash.json()["type"] == "/problems/worker-unavailable", clash.text
     # more than the agreed minutes a week
     long = await _roster(client, region, s, blocks=[*WEEK, (local(2026, 12, 9, 7), local(2026, 12, 9, 15, 30))])
     assert long.status_code == 422 and "1440" in long.text, long.text
+
+
+async def _home_roster(client, region, start, end):
+    """The home employer's roster of its worker for the day of one block."""
+    west = region.orgs["Thuiszorg West"]
+    day = start.replace(hour=0, minute=0)
+    return await client.put(f"/v1/organisations/{west['id']}/workers/{region.workers['sanne']['id']}/roster",
+                            headers=auth(west["admin"]),
+                            json={"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat(),
+                                  "blocks": [{"startsAt": start.isoformat(), "endsAt": end.isoformat()}]})
 
 
 async def test_the_loan_limit_counts_secondment_minutes(client, region):
