@@ -189,24 +189,39 @@ async def roles_at(conn: Connection, user_id, organisation_id) -> list[str]:
         organisation_id)]
 
 
-async def by_emails(conn: Connection, emails: list[str]):
+class Account(msgspec.Struct, frozen=True):
+    """An account found by e-mail (`key`, lower case) for an import: its region, and whether it holds anything
+    (a role or a current worker profile), in which case the person is invited rather than enrolled."""
+
+    id: UUID
+    key: str
+    region_id: UUID | None
+    tied: bool
+
+
+class NewAccount(msgspec.Struct, frozen=True):
+    id: UUID
+    key: str
+
+
+async def by_emails(conn: Connection, emails: list[str]) -> list[Account]:
     """Accounts of these addresses (lower case), with whether they hold anything at all."""
-    return await conn.fetch(
+    return many(Account, await conn.fetch(
         "SELECT u.id, lower(u.email) AS key, u.region_id, "
         "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id) "
         "OR EXISTS (SELECT 1 FROM workers w WHERE w.user_id = u.id AND w.ended_at IS NULL) AS tied "
-        "FROM users u WHERE lower(u.email) = ANY($1::text[])", emails)
+        "FROM users u WHERE lower(u.email) = ANY($1::text[])", emails))
 
 
 @changes_callers
-async def insert_many(conn: Connection, region_id, people: list[tuple[str, str]]) -> list:
-    """New accounts (email, name) of one region; returns (id, key)."""
+async def insert_many(conn: Connection, region_id, people: list[tuple[str, str]]) -> list[NewAccount]:
+    """New accounts (email, name) of one region."""
     if not people:
         return []
     emails, names = zip(*people, strict=True)
-    return await conn.fetch(
+    return many(NewAccount, await conn.fetch(
         "INSERT INTO users (email, name, region_id) SELECT e, n, $1 FROM unnest($2::text[], $3::text[]) AS t(e, n) "
-        "RETURNING id, lower(email) AS key", region_id, list(emails), list(names))
+        "RETURNING id, lower(email) AS key", region_id, list(emails), list(names)))
 
 
 @changes_callers

@@ -242,29 +242,68 @@ async def end(conn: Connection, worker_id, now) -> None:
     await conn.execute("UPDATE workers SET ended_at = $2, updated_at = $2 WHERE id = $1", worker_id, now)
 
 
-async def for_import(conn: Connection, organisation_id):
+class ImportedWorker(msgspec.Struct, frozen=True, kw_only=True):
+    """A current worker with what a workers import compares and may change."""
+
+    id: UUID
+    no: int
+    user_id: UUID
+    employee_number: str | None
+    email: str
+    name: str
+    function: str
+    contract_minutes_per_week: int
+    date_of_birth: date | None
+    home_postcode: str | None
+    skills: list[str]
+    employer_opt_in: bool
+    vog_valid_until: date | None
+    has_vog: bool
+
+
+class Created(msgspec.Struct, frozen=True):
+    id: UUID
+    user_id: UUID
+
+
+class KnownWorker(msgspec.Struct, frozen=True):
+    """A current worker as a roster import finds them: by personnel number or e-mail (lower case)."""
+
+    id: UUID
+    no: int
+    employee_number: str | None
+    email: str
+
+
+class WorkerBlock(msgspec.Struct, frozen=True):
+    worker_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+
+
+async def for_import(conn: Connection, organisation_id) -> list[ImportedWorker]:
     """The organisation's current workers with what an import compares."""
-    return await conn.fetch(
+    return many(ImportedWorker, await conn.fetch(
         "SELECT w.id, w.no, w.user_id, w.employee_number, u.email, u.name, w.function, w.contract_minutes_per_week, "
         "w.date_of_birth, w.home_postcode, w.skills, w.employer_opt_in, "
         "(SELECT max(c.valid_until) FROM credentials c WHERE c.worker_id = w.id AND c.kind = 'vog') AS vog_valid_until, "
         "EXISTS (SELECT 1 FROM credentials c WHERE c.worker_id = w.id AND c.kind = 'vog') AS has_vog "
         "FROM workers w JOIN users u ON u.id = w.user_id WHERE w.organisation_id = $1 AND w.ended_at IS NULL",
-        organisation_id)
+        organisation_id))
 
 
-async def insert_many(conn: Connection, organisation_id, region_id, rows: list[tuple]) -> list:
+async def insert_many(conn: Connection, organisation_id, region_id, rows: list[tuple]) -> list[Created]:
     """rows: (user_id, employee_number, function, contract minutes, date of birth, postcode, skills as text,
     employer_opt_in); one statement for the whole file. Returns (id, user_id)."""
     if not rows:
         return []
     columns = list(zip(*rows, strict=True))
-    return await conn.fetch(
+    return many(Created, await conn.fetch(
         "INSERT INTO workers (user_id, organisation_id, region_id, employee_number, function, "
         "contract_minutes_per_week, date_of_birth, home_postcode, skills, employer_opt_in) "
         "SELECT u, $1, $2, e, f, c, d, p, string_to_array(s, ','), o FROM unnest($3::uuid[], $4::text[], $5::text[], "
         "$6::int[], $7::date[], $8::text[], $9::text[], $10::bool[]) AS t(u, e, f, c, d, p, s, o) "
-        "RETURNING id, user_id", organisation_id, region_id, *[list(c) for c in columns])
+        "RETURNING id, user_id", organisation_id, region_id, *[list(c) for c in columns]))
 
 
 async def update_many(conn: Connection, rows: list[tuple]) -> None:
@@ -280,19 +319,21 @@ async def set_vog_many(conn: Connection, rows: list[tuple]) -> None:
     await conn.executemany("INSERT INTO credentials (worker_id, kind, valid_until) VALUES ($1, 'vog', $2)", rows)
 
 
-async def by_keys(conn: Connection, organisation_id, employee_numbers: list[str], emails: list[str]):
+async def by_keys(conn: Connection, organisation_id, employee_numbers: list[str], emails: list[str]) -> list[KnownWorker]:
     """Current workers of the organisation by personnel number or e-mail (lower case), for a roster import."""
-    return await conn.fetch(
+    return many(KnownWorker, await conn.fetch(
         "SELECT w.id, w.no, w.employee_number, lower(u.email) AS email FROM workers w JOIN users u ON u.id = w.user_id "
         "WHERE w.organisation_id = $1 AND w.ended_at IS NULL "
         "AND (w.employee_number = ANY($2::text[]) OR lower(u.email) = ANY($3::text[]))",
-        organisation_id, employee_numbers, emails)
+        organisation_id, employee_numbers, emails))
 
 
-async def rosters_in(conn: Connection, worker_ids: list, lo, hi):
-    return await conn.fetch("SELECT worker_id, starts_at, ends_at FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) "
-                            "AND secondment_id IS NULL AND starts_at >= $2 AND starts_at < $3 ORDER BY worker_id, starts_at",
-                            worker_ids, lo, hi)
+async def rosters_in(conn: Connection, worker_ids: list, lo, hi) -> list[WorkerBlock]:
+    """The home roster blocks of these workers starting in [lo, hi) (what a roster import replaces)."""
+    return many(WorkerBlock, await conn.fetch(
+        "SELECT worker_id, starts_at, ends_at FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) "
+        "AND secondment_id IS NULL AND starts_at >= $2 AND starts_at < $3 ORDER BY worker_id, starts_at",
+        worker_ids, lo, hi))
 
 
 async def replace_rosters(conn: Connection, worker_ids: list, lo, hi, blocks: list[tuple]) -> None:

@@ -74,39 +74,39 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
     records, problems = rules.parse_workers(header, rows, CATALOGUE)
     report = ImportReport(rows=len(rows), errors=problems)
     existing = await workers_db.for_import(conn, organisation_id)
-    by_number = {w["employee_number"]: w for w in existing if w["employee_number"]}
-    by_email = {w["email"].lower(): w for w in existing}
-    accounts = {a["key"]: a for a in await users_db.by_emails(conn, [r.email.lower() for r in records])}
+    by_number = {w.employee_number: w for w in existing if w.employee_number}
+    by_email = {w.email.lower(): w for w in existing}
+    accounts = {a.key: a for a in await users_db.by_emails(conn, [r.email.lower() for r in records])}
     new, changed, vogs, renames, invite = [], [], [], [], []
     for r in records:
         current = by_number.get(r.employee_number) if r.employee_number else None
         current = current or by_email.get(r.email.lower())
         if current is not None:
-            if current["email"].lower() != r.email.lower():
+            if current.email.lower() != r.email.lower():
                 report.errors.append((r.row, "email", "differs from the address FlexPool has for this personnel "
                                                       "number; the person changes it in their own account"))
                 continue
             fields = _worker_fields(r, current)
-            vog = r.vog_valid_until if r.vog_valid_until is not None else current["vog_valid_until"]
-            same = (fields == (current["employee_number"], current["function"], current["contract_minutes_per_week"],
-                               current["date_of_birth"], current["home_postcode"], tuple(current["skills"]),
-                               current["employer_opt_in"])
-                    and r.name == current["name"] and (r.vog_valid_until is None or vog == current["vog_valid_until"]))
+            vog = r.vog_valid_until if r.vog_valid_until is not None else current.vog_valid_until
+            same = (fields == (current.employee_number, current.function, current.contract_minutes_per_week,
+                               current.date_of_birth, current.home_postcode, tuple(current.skills),
+                               current.employer_opt_in)
+                    and r.name == current.name and (r.vog_valid_until is None or vog == current.vog_valid_until))
             if same:
                 report.unchanged += 1
                 continue
-            changed.append((current["id"], fields[0], fields[1], fields[2], fields[3], fields[4], list(fields[5]),
+            changed.append((current.id, fields[0], fields[1], fields[2], fields[3], fields[4], list(fields[5]),
                             fields[6]))
-            if r.name != current["name"]:
-                renames.append((current["user_id"], r.name))
-            if r.vog_valid_until is not None and r.vog_valid_until != current["vog_valid_until"]:
-                vogs.append((current["id"], r.vog_valid_until))
+            if r.name != current.name:
+                renames.append((current.user_id, r.name))
+            if r.vog_valid_until is not None and r.vog_valid_until != current.vog_valid_until:
+                vogs.append((current.id, r.vog_valid_until))
             report.updated += 1
             continue
         account = accounts.get(r.email.lower())
-        if account is not None and account["region_id"] not in (None, org.region_id):
+        if account is not None and account.region_id not in (None, org.region_id):
             report.errors.append((r.row, "email", "this person belongs to another region"))
-        elif account is not None and account["tied"]:
+        elif account is not None and account.tied:
             invite.append((r, account))
             report.invited += 1
         else:
@@ -116,14 +116,14 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
     if dry_run or not (new or changed or invite):
         return report
     async with conn.transaction():
-        fresh = {a["key"]: a["id"] for a in await users_db.insert_many(
+        fresh = {a.key: a.id for a in await users_db.insert_many(
             conn, org.region_id, [(r.email, r.name) for r, account in new if account is None])}
-        user_ids = [account["id"] if account else fresh[r.email.lower()] for r, account in new]
-        await users_db.rename_many(conn, [(account["id"], r.name) for r, account in new if account] + renames)
+        user_ids = [account.id if account else fresh[r.email.lower()] for r, account in new]
+        await users_db.rename_many(conn, [(account.id, r.name) for r, account in new if account] + renames)
         created = await workers_db.insert_many(conn, organisation_id, org.region_id, [
             (uid, *_as_row(_worker_fields(r, None))) for (r, _), uid in zip(new, user_ids, strict=True)])
         await users_db.grant_many(conn, org.region_id, organisation_id, "worker", user_ids)
-        worker_of = {row["user_id"]: row["id"] for row in created}
+        worker_of = {row.user_id: row.id for row in created}
         vogs += [(worker_of[uid], r.vog_valid_until) for (r, _), uid in zip(new, user_ids, strict=True) if r.vog_valid_until]
         await workers_db.update_many(conn, changed)
         await workers_db.set_vog_many(conn, vogs)
@@ -131,7 +131,7 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
             payload = invitations.worker_payload(_invited_fields(r), [{"kind": "vog", "number": None,
                                                                         "valid_until": r.vog_valid_until}]
                                                  if r.vog_valid_until else [], [])
-            await invitations.invite(conn, p, org, account["id"], kind=InvitationKind.WORKER, roles=[],
+            await invitations.invite(conn, p, org, account.id, kind=InvitationKind.WORKER, roles=[],
                                      worker=payload, now=now)
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
                                          subject_id=organisation_id, action="workers-imported", actor=p.user_id, at=now,
@@ -141,14 +141,14 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
     return report
 
 
-def _worker_fields(r: rules.WorkerRecord, current) -> tuple:
+def _worker_fields(r: rules.WorkerRecord, current: workers_db.ImportedWorker | None) -> tuple:
     """What an import sets, in the order update_many takes; a column left empty keeps what is there."""
-    keep = current or {}
-    return (r.employee_number or keep.get("employee_number"), r.function, r.contract_minutes_per_week,
-            r.date_of_birth if r.date_of_birth is not None else keep.get("date_of_birth"),
-            r.postcode if r.postcode is not None else keep.get("home_postcode"),
-            r.skills if r.skills else tuple(keep.get("skills") or ()),
-            r.opted_in if r.opted_in is not None else keep.get("employer_opt_in", True))
+    return (r.employee_number or (current.employee_number if current else None), r.function,
+            r.contract_minutes_per_week,
+            r.date_of_birth if r.date_of_birth is not None else (current.date_of_birth if current else None),
+            r.postcode if r.postcode is not None else (current.home_postcode if current else None),
+            r.skills if r.skills else tuple(current.skills if current else ()),
+            r.opted_in if r.opted_in is not None else (current.employer_opt_in if current else True))
 
 
 def _as_row(fields: tuple) -> tuple:
@@ -176,8 +176,8 @@ async def import_rosters(conn: Connection, p: Principal, organisation_id: UUID, 
     report = ImportReport(rows=len(rows), errors=problems)
     known = await workers_db.by_keys(conn, organisation_id, [r.employee_number for r in records if r.employee_number],
                                      [r.email.lower() for r in records if r.email])
-    by_number = {w["employee_number"]: w for w in known if w["employee_number"]}
-    by_email = {w["email"]: w for w in known}
+    by_number = {w.employee_number: w for w in known if w.employee_number}
+    by_email = {w.email: w for w in known}
     blocks: dict[UUID, list[tuple]] = {}
     numbers: dict[UUID, int] = {}
     for r in records:
@@ -186,8 +186,8 @@ async def import_rosters(conn: Connection, p: Principal, organisation_id: UUID, 
             report.errors.append((r.row, "employeeNumber" if r.employee_number else "email",
                                   "no current worker of this organisation"))
             continue
-        blocks.setdefault(w["id"], []).append((r.starts_at, r.ends_at, r.row))
-        numbers[w["id"]] = w["no"]
+        blocks.setdefault(w.id, []).append((r.starts_at, r.ends_at, r.row))
+        numbers[w.id] = w.no
     if not records:
         return _finish(report, dry_run)
     first = min(local(r.starts_at).date() for r in records)
@@ -203,7 +203,7 @@ async def import_rosters(conn: Connection, p: Principal, organisation_id: UUID, 
                                                                 "worker is booked on; that booking is cancelled first"))
     current: dict[UUID, list] = {}
     for b in await workers_db.rosters_in(conn, list(blocks), lo, hi):
-        current.setdefault(b["worker_id"], []).append((b["starts_at"], b["ends_at"]))
+        current.setdefault(b.worker_id, []).append((b.starts_at, b.ends_at))
     for worker_id, worker_blocks in blocks.items():
         wanted = sorted((s, e) for s, e, _ in worker_blocks)
         if worker_id not in current:
