@@ -194,7 +194,8 @@ class ReportController(Controller):
     async def balance(self, conn: Connection, p: Principal, from_: Annotated[datetime, Parameter(query="from")],
                       to: datetime, limit: Limit = 50, cursor: Cursor = None) -> Balance:
         rows = await reports.balance(conn, p, from_, to)
-        shown = page_of([BalanceRow(**dict(r)) for r in rows], limit, cursor, lambda b: (b.name, str(b.organisation_id)))
+        shown = page_of([BalanceRow(**msgspec.structs.asdict(r)) for r in rows], limit, cursor,
+                        lambda b: (b.name, str(b.organisation_id)))
         return Balance(from_=at(from_), to=at(to), items=shown.items, next_cursor=shown.next_cursor)
 
     @get("/loans", summary="Minutes lent and borrowed per organisation in a month")

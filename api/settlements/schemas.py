@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from api.wire import Camel, Code, Out
+from flexpool.db import assignments as assignments_db
 from flexpool.db.students import StudentHours
 from flexpool.domain.vocabulary import (
     Cao,
@@ -15,17 +16,8 @@ from flexpool.domain.vocabulary import (
 )
 
 
-class BalanceRow(Out):
-    organisation_id: UUID
-    name: str
-    minutes_lent: int
-    minutes_borrowed: int
-    shifts_published: int
-    shifts_filled_by_others: int
-    late_cancellations_made: int
-    late_cancellations_received: int
-    no_shows_of_own_workers: int
-    no_shows_at_own_shifts: int
+class BalanceRow(assignments_db.Balance, frozen=True, kw_only=True):
+    """One organisation's row of the balance report (the read model, as the wire names it)."""
 
 
 class Balance(Out):

@@ -251,9 +251,25 @@ ORDER BY o.name, o.id
 """
 
 
-async def balance(conn: Connection, region_id, lo, hi, organisation_ids=None):
+class Balance(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """Whether one organisation's exchange is mutual: minutes lent and borrowed (loans and secondments), shifts
+    published and filled by others, late cancellations and no-shows on either side."""
+
+    organisation_id: UUID
+    name: str
+    minutes_lent: int
+    minutes_borrowed: int
+    shifts_published: int
+    shifts_filled_by_others: int
+    late_cancellations_made: int
+    late_cancellations_received: int
+    no_shows_of_own_workers: int
+    no_shows_at_own_shifts: int
+
+
+async def balance(conn: Connection, region_id, lo, hi, organisation_ids=None) -> list[Balance]:
     """Per organisation, between lo and hi: whether the exchange is mutual (loans only, not own staff)."""
-    return await conn.fetch(BALANCE, region_id, lo, hi, organisation_ids)
+    return many(Balance, await conn.fetch(BALANCE, region_id, lo, hi, organisation_ids))
 
 
 async def workers_booked_over(conn: Connection, blocks: list[tuple]) -> set:

@@ -11,7 +11,14 @@ from flexpool.db.rows import many
 from flexpool.domain.vocabulary import Platform
 
 
-async def upsert(conn: Connection, user_id, token: str, platform: str):
+class PreviousOwner(msgspec.Struct, frozen=True):
+    """Whose phone a token was before someone else registered it."""
+
+    user_id: UUID
+    region_id: UUID | None
+
+
+async def upsert(conn: Connection, user_id, token: str, platform: str) -> PreviousOwner | None:
     """Registers or refreshes the token; returns the previous owner (and region) when it belonged to
     someone else."""
     previous = await conn.fetchrow(
@@ -21,7 +28,7 @@ async def upsert(conn: Connection, user_id, token: str, platform: str):
         "INSERT INTO devices (token, user_id, platform) VALUES ($1, $2, $3) "
         "ON CONFLICT (token) DO UPDATE SET user_id = EXCLUDED.user_id, platform = EXCLUDED.platform, "
         "last_seen_at = now()", token, user_id, platform)
-    return previous if previous is not None and previous["user_id"] != user_id else None
+    return PreviousOwner(**previous) if previous is not None and previous["user_id"] != user_id else None
 
 
 async def lock_user(conn: Connection, user_id) -> None:

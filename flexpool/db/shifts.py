@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import many, one, referenced
@@ -148,13 +149,24 @@ async def offers(conn: Connection, *, region_id, now, lo, hi, functions, home_or
 
 
 
-async def fill_facts(conn: Connection, region_id, organisation_id, lo, hi):
+class FillFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What the fill-rate report counts of one shift: its state, and when its last place was filled."""
+
+    id: UUID
+    status: ShiftStatus
+    places: int
+    places_filled: int
+    published_at: datetime
+    filled_at: datetime | None
+
+
+async def fill_facts(conn: Connection, region_id, organisation_id, lo, hi) -> list[FillFacts]:
     """Per shift starting in [lo, hi): status, places, and when its last place was filled."""
-    return await conn.fetch(
+    return many(FillFacts, await conn.fetch(
         "SELECT s.id, s.status, s.places, s.places_filled, s.published_at, "
         "       (SELECT max(a.booked_at) FROM assignments a WHERE a.shift_id = s.id AND a.status = 'booked') AS filled_at "
         "FROM shifts s WHERE s.region_id = $1 AND ($2::uuid IS NULL OR s.organisation_id = $2) "
-        "AND s.starts_at >= $3 AND s.starts_at < $4", region_id, organisation_id, lo, hi)
+        "AND s.starts_at >= $3 AND s.starts_at < $4", region_id, organisation_id, lo, hi))
 
 
 async def board(conn: Connection, region_id, lo, hi, *, limit: int, after=None) -> list[Shift]:

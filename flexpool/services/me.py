@@ -63,13 +63,13 @@ async def register_device(conn: Connection, p: Principal, token: str, platform: 
         await devices_db.lock_user(conn, p.user_id)
         previous = await devices_db.upsert(conn, p.user_id, token, platform)
         if previous is not None:
-            region = p.region_id or previous["region_id"]
+            region = p.region_id or previous.region_id
             if region is not None:
                 await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="device",
                                                  subject_id=p.user_id, action="device-reregistered", actor=p.user_id, at=now,
-                                                 data={"fromUserId": str(previous["user_id"]), "platform": platform},
+                                                 data={"fromUserId": str(previous.user_id), "platform": platform},
                                                  region_id=region))
-            log.warning("device token moved from user %s to user %s", previous["user_id"], p.user_id)
+            log.warning("device token moved from user %s to user %s", previous.user_id, p.user_id)
         await devices_db.keep_newest(conn, p.user_id, MAX_DEVICES_PER_USER)
 
 

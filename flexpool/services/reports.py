@@ -27,9 +27,9 @@ async def fill_rate(conn: Connection, p: Principal, lo: datetime, hi: datetime, 
         await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", coordinator=True)
     rows = await shifts_db.fill_facts(conn, p.region_id, organisation_id, lo, hi)
     published = len(rows)
-    cancelled = sum(1 for r in rows if r["status"] == "cancelled")
-    filled = [r for r in rows if r["status"] != "cancelled" and r["places_filled"] >= r["places"]]
-    minutes = [(r["filled_at"] - r["published_at"]).total_seconds() / 60 for r in filled if r["filled_at"]]
+    cancelled = sum(1 for r in rows if r.status == "cancelled")
+    filled = [r for r in rows if r.status != "cancelled" and r.places_filled >= r.places]
+    minutes = [(r.filled_at - r.published_at).total_seconds() / 60 for r in filled if r.filled_at]
     live = published - cancelled
     return {"published": published, "filled": len(filled), "cancelled": cancelled,
             "fill_rate": round(len(filled) / live, 4) if live else None,
