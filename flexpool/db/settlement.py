@@ -3,8 +3,111 @@ from __future__ import annotations
 
 import json
 import zlib
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
+
+from flexpool.db.rows import in_order, many
+
+
+class Worked(msgspec.Struct, frozen=True):
+    """A loan as settlement reads it: the assignment as planned, its timesheet when confirmed, and what a
+    statement line names. Built by position (rows.in_order): WORKED selects these fields in this order."""
+
+    assignment_id: UUID
+    borrower_id: UUID
+    lender_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    status: str
+    late_cancellation: bool
+    late_cancellation_percent: int | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    worked_break: int | None
+    no_show: bool | None
+    worked_minutes: int | None  # None: not confirmed yet
+    function: str
+    site_name: str
+    worker_name: str
+    borrower_cao: str
+
+
+class Seconded(msgspec.Struct, frozen=True):
+    """A secondment roster block as settlement reads it (built by position: SECONDED selects these in order)."""
+
+    block_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    break_minutes: int
+    secondment_id: UUID
+    lender_id: UUID
+    borrower_id: UUID
+    function: str
+    site_name: str
+    worker_name: str
+    borrower_cao: str
+
+
+class FrozenWorkLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A work line of a closed month whose hours changed after closing, with what was corrected already."""
+
+    id: UUID
+    assignment_id: UUID
+    amount_cents: int
+    worked_minutes: int
+    tariff_cents: int
+    month: date
+    lender_id: UUID
+    borrower_id: UUID
+    corrected_cents: int
+    corrected_minutes: int
+
+
+class FrozenStatement(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    region_id: UUID
+    month: date
+    lender_id: UUID
+    borrower_id: UUID
+    vat_category: str
+    vat_percent: int
+    vat_reason: str | None
+    vat_reason_code: str | None
+    waadi: str
+    minutes: int
+    amount_cents: int
+    vat_cents: int
+    total_cents: int
+    line_count: int
+    closed_at: datetime
+
+
+class FrozenLine(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    statement_id: UUID
+    position: int
+    kind: str
+    assignment_id: UUID | None
+    corrects_line_id: UUID | None
+    work_date: date
+    worker_name: str
+    site_name: str
+    function: str
+    planned_minutes: int
+    worked_minutes: int
+    tariff_cents: int
+    base_cents: int
+    ort: list[dict[str, Any]]
+    amount_cents: int
+    late_cancellation_percent: int | None
+    roster_block_id: UUID | None
+    secondment_id: UUID | None
+
 
 WORKED = """
 SELECT a.id AS assignment_id, a.organisation_id AS borrower_id, a.home_organisation_id AS lender_id,
@@ -20,11 +123,11 @@ WHERE b.region_id = $1 AND a.home_organisation_id <> a.organisation_id
 """
 
 
-async def month_assignments(conn: Connection, region_id, lo, hi):
+async def month_assignments(conn: Connection, region_id, lo, hi) -> list[Worked]:
     """Loans with a start in [lo, hi): booked (hours as confirmed, else as planned) or cancelled late."""
-    return await conn.fetch(WORKED + " AND a.starts_at >= $2 AND a.starts_at < $3 AND "
-                            "(a.status = 'booked' OR (a.status = 'cancelled' AND a.late_cancellation))",
-                            region_id, lo, hi)
+    return in_order(Worked, await conn.fetch(WORKED + " AND a.starts_at >= $2 AND a.starts_at < $3 AND "
+                                         "(a.status = 'booked' OR (a.status = 'cancelled' AND a.late_cancellation))",
+                                         region_id, lo, hi))
 
 
 SECONDED = """
@@ -37,13 +140,14 @@ WHERE sd.region_id = $1 AND r.starts_at >= $2 AND r.starts_at < $3
 """
 
 
-async def month_secondment_blocks(conn: Connection, region_id, lo, hi):
+async def month_secondment_blocks(conn: Connection, region_id, lo, hi) -> list[Seconded]:
     """Secondment roster blocks with a start in [lo, hi): settled as rostered, at the lender's tariff."""
-    return await conn.fetch(SECONDED, region_id, lo, hi)
+    return in_order(Seconded, await conn.fetch(SECONDED, region_id, lo, hi))
 
 
-async def assignments_by_id(conn: Connection, ids):
-    return await conn.fetch(WORKED.replace("WHERE b.region_id = $1", "WHERE a.id = ANY($1::uuid[])"), ids)
+async def assignments_by_id(conn: Connection, ids) -> list[Worked]:
+    return in_order(Worked, await conn.fetch(WORKED.replace("WHERE b.region_id = $1", "WHERE a.id = ANY($1::uuid[])"),
+                                         ids))
 
 
 async def closed_months(conn: Connection, region_id) -> set:
@@ -51,11 +155,11 @@ async def closed_months(conn: Connection, region_id) -> set:
                                                  region_id)}
 
 
-async def frozen_work_lines_of(conn: Connection, region_id, months):
+async def frozen_work_lines_of(conn: Connection, region_id, months) -> list[FrozenWorkLine]:
     """Work lines of the given closed months whose hours were confirmed again after the month closed, with
     the corrections already frozen for each. Only changed hours are corrected: a later change of tariffs,
     ORT tables or settling rules leaves a closed month's lines alone."""
-    return await conn.fetch(
+    return many(FrozenWorkLine, await conn.fetch(
         "SELECT l.id, l.assignment_id, l.amount_cents, l.worked_minutes, l.tariff_cents, st.month, st.lender_id, "
         "       st.borrower_id, "
         "       coalesce((SELECT sum(c.amount_cents) FROM statement_lines c WHERE c.corrects_line_id = l.id), 0)::bigint "
@@ -66,22 +170,20 @@ async def frozen_work_lines_of(conn: Connection, region_id, months):
         "JOIN settlement_months sm ON sm.region_id = st.region_id AND sm.month = st.month "
         "WHERE st.region_id = $1 AND st.month = ANY($2::date[]) AND l.kind = 'work' "
         "AND EXISTS (SELECT 1 FROM timesheets t WHERE t.assignment_id = l.assignment_id "
-        "            AND t.confirmed_at > sm.closed_at)", region_id, months)
+        "            AND t.confirmed_at > sm.closed_at)", region_id, months))
 
 
-async def organisations(conn: Connection, region_id):
-    return await conn.fetch("SELECT * FROM organisations WHERE region_id = $1 ORDER BY name, id", region_id)
+async def frozen_statements(conn: Connection, region_id, month) -> list[FrozenStatement]:
+    return many(FrozenStatement, await conn.fetch(
+        f"SELECT {', '.join('s.' + f for f in FrozenStatement.__struct_fields__ if f != 'closed_at')}, m.closed_at "
+        "FROM statements s JOIN settlement_months m ON m.region_id = s.region_id AND m.month = s.month "
+        "WHERE s.region_id = $1 AND s.month = $2", region_id, month))
 
 
-async def frozen_statements(conn: Connection, region_id, month):
-    return await conn.fetch("SELECT s.*, m.closed_at FROM statements s JOIN settlement_months m "
-                            "ON m.region_id = s.region_id AND m.month = s.month "
-                            "WHERE s.region_id = $1 AND s.month = $2", region_id, month)
-
-
-async def frozen_lines(conn: Connection, statement_ids):
-    return await conn.fetch("SELECT * FROM statement_lines WHERE statement_id = ANY($1::uuid[]) "
-                            "ORDER BY statement_id, position", statement_ids)
+async def frozen_lines(conn: Connection, statement_ids) -> list[FrozenLine]:
+    return many(FrozenLine, await conn.fetch(
+        f"SELECT {', '.join(FrozenLine.__struct_fields__)} FROM statement_lines WHERE statement_id = ANY($1::uuid[]) "
+        "ORDER BY statement_id, position", statement_ids))
 
 
 async def freeze(conn: Connection, region_id, month, closed_by, now, statements) -> None:

@@ -13,9 +13,11 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 
+from flexpool.db import organisations as orgs_db
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.db import timesheets as timesheets_db
+from flexpool.db.settlement import FrozenLine, FrozenStatement, FrozenWorkLine, Seconded, Worked
 from flexpool.domain import settlement as money
 from flexpool.domain.clock import local, minutes_between, month_instants, previous_month, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
@@ -57,7 +59,7 @@ class Pricing:
         if row:
             table.update(row.functions)
             vat_percent = row.vat_percent
-        orgs = {r["id"]: r for r in await settlement_db.organisations(conn, region_id)}
+        orgs = {o.id: o for o in await orgs_db.list_in_region(conn, region_id)}
         pricing = cls(table, await tariffs_db.overrides(conn, region_id),
                       await tariffs_db.vat_exemptions(conn, region_id), orgs,
                       (await regions.policy(conn, region_id)).settle_clock_face, row.ort if row else None,
@@ -91,71 +93,73 @@ class Pricing:
 
     def party(self, org_id) -> Party:
         o = self.orgs[org_id]
-        return Party(id=str(o["id"]), name=o["name"], kvk_number=o["kvk_number"], iban=o["iban"],
-                     vat_number=o["vat_number"], address=o["address"], postcode=o["postcode"], city=o["city"])
+        return Party(id=str(o.id), name=o.name, kvk_number=o.kvk_number, iban=o.iban, vat_number=o.vat_number,
+                     address=o.address, postcode=o.postcode, city=o.city)
 
     def waadi(self, lender_id) -> str:
         o = self.orgs[lender_id]
-        return waadi_text(o["waadi_registered"], o["waadi_exempt"], o["kvk_number"])
+        return waadi_text(o.waadi_registered, o.waadi_exempt, o.kvk_number)
 
 
-def line_for(row, pricing: Pricing, tariff: int | None = None) -> Line | None:
+def line_for(row: Worked, pricing: Pricing, tariff: int | None = None) -> Line | None:
     """The line of one assignment as its hours stand now; None when nothing is owed. Minutes are absolute
     time, or clock-face time when the region settles that."""
     if tariff is None:
-        tariff = pricing.tariff(row["lender_id"], row["function"])
+        tariff = pricing.tariff(row.lender_id, row.function)
     span = wall_minutes if pricing.clock_face else minutes_between
-    planned = span(row["starts_at"], row["ends_at"]) - row["break_minutes"]
-    common = dict(work_date=local(row["starts_at"]).date(), worker_name=row["worker_name"],
-                  site_name=row["site_name"], function=row["function"], planned_minutes=planned, tariff_cents=tariff,
-                  assignment_id=str(row["assignment_id"]))
-    if row["status"] == "cancelled":
-        amount = money.late_cancellation_line(tariff, planned, row["late_cancellation_percent"])
-        return Line(id=str(line_id(LineKind.LATE_CANCELLATION, row["assignment_id"])), kind=LineKind.LATE_CANCELLATION,
-                    worked_minutes=0, base_cents=amount, ort=(), amount_cents=amount,
-                    late_percent=row["late_cancellation_percent"], **common)
-    if row["worked_minutes"] is None:  # not confirmed yet: as planned, which is what it becomes without action
-        started, ended, brk, worked = row["starts_at"], row["ends_at"], row["break_minutes"], planned
-    elif row["no_show"] or not row["worked_minutes"]:
+    planned = span(row.starts_at, row.ends_at) - row.break_minutes
+    def line(kind: LineKind, worked: int, base_cents: int, ort: tuple[OrtPart, ...], amount_cents: int,
+             late_percent: int | None = None) -> Line:
+        return Line(id=str(line_id(kind, row.assignment_id)), kind=kind, work_date=local(row.starts_at).date(),
+                    worker_name=row.worker_name, site_name=row.site_name, function=row.function,
+                    planned_minutes=planned, worked_minutes=worked, tariff_cents=tariff, base_cents=base_cents, ort=ort,
+                    amount_cents=amount_cents, assignment_id=str(row.assignment_id), late_percent=late_percent)
+
+    if row.status == "cancelled":
+        percent = row.late_cancellation_percent if row.late_cancellation_percent is not None else 50
+        amount = money.late_cancellation_line(tariff, planned, percent)
+        return line(LineKind.LATE_CANCELLATION, 0, amount, (), amount, percent)
+    if row.worked_minutes is None:  # not confirmed yet: as planned, which is what it becomes without action
+        started, ended, brk, worked = row.starts_at, row.ends_at, row.break_minutes, planned
+    elif row.no_show or not row.worked_minutes or row.started_at is None or row.ended_at is None:
         return None
     else:
-        started, ended, brk = row["started_at"], row["ended_at"], row["worked_break"]
-        worked = span(started, ended) - brk if pricing.clock_face else row["worked_minutes"]
-    money_of = pricing.work_amount(tariff, worked, started, ended, brk, row["borrower_cao"])
-    return Line(id=str(line_id(LineKind.WORK, row["assignment_id"])), kind=LineKind.WORK, worked_minutes=worked,
-                base_cents=money_of.base_cents, ort=money_of.ort, amount_cents=money_of.amount_cents, **common)
+        started, ended, brk = row.started_at, row.ended_at, row.worked_break or 0
+        worked = span(started, ended) - brk if pricing.clock_face else row.worked_minutes
+    money_of = pricing.work_amount(tariff, worked, started, ended, brk, row.borrower_cao)
+    return line(LineKind.WORK, worked, money_of.base_cents, money_of.ort, money_of.amount_cents)
 
 
-def secondment_line(row, pricing: Pricing) -> Line:
+def secondment_line(row: Seconded, pricing: Pricing) -> Line:
     """The line of one secondment roster block: settled as rostered, at the lender's tariff for the
     secondment's function, with the ORT of the borrower's CAO (as for a worked shift)."""
-    tariff = pricing.tariff(row["lender_id"], row["function"])
+    tariff = pricing.tariff(row.lender_id, row.function)
     span = wall_minutes if pricing.clock_face else minutes_between
-    worked = span(row["starts_at"], row["ends_at"]) - row["break_minutes"]
-    money_of = pricing.work_amount(tariff, worked, row["starts_at"], row["ends_at"], row["break_minutes"],
-                                   row["borrower_cao"])
-    return Line(id=str(line_id(LineKind.SECONDMENT, row["block_id"])), kind=LineKind.SECONDMENT,
-                work_date=local(row["starts_at"]).date(), worker_name=row["worker_name"], site_name=row["site_name"],
-                function=row["function"], planned_minutes=worked, worked_minutes=worked, tariff_cents=tariff,
+    worked = span(row.starts_at, row.ends_at) - row.break_minutes
+    money_of = pricing.work_amount(tariff, worked, row.starts_at, row.ends_at, row.break_minutes,
+                                   row.borrower_cao)
+    return Line(id=str(line_id(LineKind.SECONDMENT, row.block_id)), kind=LineKind.SECONDMENT,
+                work_date=local(row.starts_at).date(), worker_name=row.worker_name, site_name=row.site_name,
+                function=row.function, planned_minutes=worked, worked_minutes=worked, tariff_cents=tariff,
                 base_cents=money_of.base_cents, ort=money_of.ort, amount_cents=money_of.amount_cents,
-                roster_block_id=str(row["block_id"]), secondment_id=str(row["secondment_id"]))
+                roster_block_id=str(row.block_id), secondment_id=str(row.secondment_id))
 
 
-def correction_for(original, current: Line | None, month: date) -> Line | None:
+def correction_for(original: FrozenWorkLine, current: Line | None, month: date) -> Line | None:
     """The difference between what a frozen line (plus its frozen corrections) says and what is owed now."""
     owed = current.amount_cents if current else 0
     minutes = current.worked_minutes if current else 0
-    diff = owed - (original["amount_cents"] + original["corrected_cents"])
-    diff_minutes = minutes - (original["worked_minutes"] + original["corrected_minutes"])
+    diff = owed - (original.amount_cents + original.corrected_cents)
+    diff_minutes = minutes - (original.worked_minutes + original.corrected_minutes)
     if diff == 0 and diff_minutes == 0:
         return None
     source = current
-    return Line(id=str(line_id(LineKind.CORRECTION, original["id"], month)), kind=LineKind.CORRECTION,
-                work_date=source.work_date if source else original["month"], worker_name=source.worker_name if source
+    return Line(id=str(line_id(LineKind.CORRECTION, original.id, month)), kind=LineKind.CORRECTION,
+                work_date=source.work_date if source else original.month, worker_name=source.worker_name if source
                 else "", site_name=source.site_name if source else "", function=source.function if source else "",
                 planned_minutes=source.planned_minutes if source else 0, worked_minutes=diff_minutes,
                 tariff_cents=source.tariff_cents if source else 0, base_cents=diff, ort=(), amount_cents=diff,
-                assignment_id=str(original["assignment_id"]), corrects_line_id=str(original["id"]))
+                assignment_id=str(original.assignment_id), corrects_line_id=str(original.id))
 
 
 async def _open_statements(conn: Connection, region_id, month: date, closed: set, pricing: Pricing) -> list[Statement]:
@@ -164,9 +168,9 @@ async def _open_statements(conn: Connection, region_id, month: date, closed: set
     for row in await settlement_db.month_assignments(conn, region_id, lo, hi):
         line = line_for(row, pricing)
         if line is not None:
-            lines[(row["lender_id"], row["borrower_id"])].append(line)
-    for row in await settlement_db.month_secondment_blocks(conn, region_id, lo, hi):
-        lines[(row["lender_id"], row["borrower_id"])].append(secondment_line(row, pricing))
+            lines[(row.lender_id, row.borrower_id)].append(line)
+    for block in await settlement_db.month_secondment_blocks(conn, region_id, lo, hi):
+        lines[(block.lender_id, block.borrower_id)].append(secondment_line(block, pricing))
     # Corrections of a closed month land in the first open month after it: here, for the closed months
     # right before this one.
     sources, previous = [], previous_month(month)
@@ -175,42 +179,42 @@ async def _open_statements(conn: Connection, region_id, month: date, closed: set
         previous = previous_month(previous)
     due_here = await settlement_db.frozen_work_lines_of(conn, region_id, sources) if sources else []
     if due_here:
-        current = {r["assignment_id"]: r for r in await settlement_db.assignments_by_id(
-            conn, [f["assignment_id"] for f in due_here])}
+        current = {r.assignment_id: r for r in await settlement_db.assignments_by_id(
+            conn, [f.assignment_id for f in due_here])}
         for f in due_here:
-            row = current.get(f["assignment_id"])
+            now = current.get(f.assignment_id)
             # At the tariff the line was frozen with: a later tariff change is not a change of hours.
-            now_line = line_for(row, pricing, f["tariff_cents"]) if row is not None and row["status"] == "booked" \
+            now_line = line_for(now, pricing, f.tariff_cents) if now is not None and now.status == "booked" \
                 else None
             fix = correction_for(f, now_line, month)
             if fix is not None:
-                lines[(f["lender_id"], f["borrower_id"])].append(fix)
+                lines[(f.lender_id, f.borrower_id)].append(fix)
     return [build(region_id, month, pricing.party(lender), pricing.party(borrower), pricing.vat(lender, borrower),
                   pricing.waadi(lender), pair_lines) for (lender, borrower), pair_lines in sorted(lines.items())]
 
 
-def _frozen(region_id, month, rows, line_rows, pricing: Pricing) -> list[Statement]:
+def _frozen(region_id, month, rows: list[FrozenStatement], line_rows: list[FrozenLine], pricing: Pricing) -> list[Statement]:
     by_statement = defaultdict(list)
     for r in line_rows:
-        by_statement[r["statement_id"]].append(Line(
-            id=str(r["id"]), kind=r["kind"], work_date=r["work_date"], worker_name=r["worker_name"],
-            site_name=r["site_name"], function=r["function"], planned_minutes=r["planned_minutes"],
-            worked_minutes=r["worked_minutes"], tariff_cents=r["tariff_cents"], base_cents=r["base_cents"],
-            ort=tuple(OrtPart(p["label"], p["percent"], p["minutes"], p["amountCents"]) for p in r["ort"]),
-            amount_cents=r["amount_cents"], assignment_id=str(r["assignment_id"]) if r["assignment_id"] else None,
-            corrects_line_id=str(r["corrects_line_id"]) if r["corrects_line_id"] else None, position=r["position"],
-            late_percent=r["late_cancellation_percent"],
-            roster_block_id=str(r["roster_block_id"]) if r["roster_block_id"] else None,
-            secondment_id=str(r["secondment_id"]) if r["secondment_id"] else None))
+        by_statement[r.statement_id].append(Line(
+            id=str(r.id), kind=LineKind(r.kind), work_date=r.work_date, worker_name=r.worker_name,
+            site_name=r.site_name, function=r.function, planned_minutes=r.planned_minutes,
+            worked_minutes=r.worked_minutes, tariff_cents=r.tariff_cents, base_cents=r.base_cents,
+            ort=tuple(OrtPart(p["label"], p["percent"], p["minutes"], p["amountCents"]) for p in r.ort),
+            amount_cents=r.amount_cents, assignment_id=str(r.assignment_id) if r.assignment_id else None,
+            corrects_line_id=str(r.corrects_line_id) if r.corrects_line_id else None, position=r.position,
+            late_percent=r.late_cancellation_percent,
+            roster_block_id=str(r.roster_block_id) if r.roster_block_id else None,
+            secondment_id=str(r.secondment_id) if r.secondment_id else None))
     out = []
     for s in rows:
-        vat = Vat(s["vat_category"], s["vat_percent"], s["vat_reason"], s["vat_reason_code"])
-        out.append(Statement(id=str(s["id"]), month=month, lender=pricing.party(s["lender_id"]),
-                             borrower=pricing.party(s["borrower_id"]), vat=vat, waadi=s["waadi"],
-                             lines=tuple(by_statement[s["id"]]),
-                             totals=money.StatementTotals(s["minutes"], s["amount_cents"], s["vat_cents"],
-                                                          s["total_cents"], s["line_count"]),
-                             issued_on=local(s["closed_at"]).date()))
+        vat = Vat(s.vat_category, s.vat_percent, s.vat_reason, s.vat_reason_code)
+        out.append(Statement(id=str(s.id), month=month, lender=pricing.party(s.lender_id),
+                             borrower=pricing.party(s.borrower_id), vat=vat, waadi=s.waadi,
+                             lines=tuple(by_statement[s.id]),
+                             totals=money.StatementTotals(s.minutes, s.amount_cents, s.vat_cents,
+                                                          s.total_cents, s.line_count),
+                             issued_on=local(s.closed_at).date()))
     return out
 
 
@@ -219,7 +223,7 @@ async def month_book(conn: Connection, region_id, month: date) -> MonthBook:
     pricing = await Pricing.load(conn, region_id)
     if month in closed:
         rows = await settlement_db.frozen_statements(conn, region_id, month)
-        statements = _frozen(region_id, month, rows, await settlement_db.frozen_lines(conn, [r["id"] for r in rows]),
+        statements = _frozen(region_id, month, rows, await settlement_db.frozen_lines(conn, [r.id for r in rows]),
                              pricing)
     else:
         statements = await _open_statements(conn, region_id, month, closed, pricing)

@@ -7,7 +7,7 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 
-from flexpool.db import settlement as settlement_db
+from flexpool.db import organisations as orgs_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.tariffs import DEFAULT_TARIFFS, Band, OrtTable, band_problems, ort_tables
@@ -59,7 +59,7 @@ async def put_region(conn: Connection, p: Principal, *, functions: dict[str, int
     ort_errors = [e for cao, bands in ort.items() for e in band_problems(cao, bands)]
     if ort_errors:
         raise Invalid(ort_errors)
-    orgs = {r["id"] for r in await settlement_db.organisations(conn, p.region_id)}
+    orgs = {o.id for o in await orgs_db.list_in_region(conn, region_id)}
     errors = []
     for i, e in enumerate(exemptions):
         if (e.get("lender_id") is None) != (e.get("borrower_id") is None):
