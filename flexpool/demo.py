@@ -15,6 +15,7 @@ from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.pool import connect
 from flexpool.domain.clock import AMSTERDAM, at_local
+from flexpool.domain.secondments import SecondmentProposal
 from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
 from flexpool.domain.vocabulary import BookingMode
@@ -170,10 +171,9 @@ async def _secondment(conn: Connection, region_id, org_rows, now: datetime) -> N
     await workers_db.update(conn, worker.id, {"max_loan_minutes_per_month": None})
     planner = await _principal(conn, PEOPLE["planner"])
     site = (await orgs_db.sites(conn, linde.id))[0]
-    proposed = await secondments.propose(conn, planner, worker_id=worker.id, starts_on=first,
-                                         ends_on=today + timedelta(days=90), minutes_per_week=24 * 60,
-                                         function="verzorgende-ig", site_id=site.id, now=agreed,
-                                         note="Vaste invaller voor De Linde, ma-wo-vr vroege dienst")
+    proposed = await secondments.propose(conn, planner, SecondmentProposal(
+        worker_id=worker.id, starts_on=first, ends_on=today + timedelta(days=90), minutes_per_week=24 * 60,
+        function="verzorgende-ig", site_id=site.id, note="Vaste invaller voor De Linde, ma-wo-vr vroege dienst"), agreed)
     lender_admin = await _principal(conn, await users_db.a_planner_email(conn, lender.id, "orgAdmin"))
     await secondments.approve(conn, lender_admin, proposed.id, agreed + timedelta(hours=2))
     await secondments.approve(conn, await _principal(conn, worker.email), proposed.id, agreed + timedelta(hours=5))

@@ -108,9 +108,9 @@ class October:
             ends_at=end, break_minutes=brk, places=1, booking="instant", description=None, urgent=True)],
             start - timedelta(days=10))
         worker = await principal_for(conn, f"{worker_key}@mail.test")
-        kind, row = await booking.accept(conn, worker, shift.id, start - timedelta(days=9))
-        assert kind == "assignment"
-        return row
+        booked = await booking.accept(conn, worker, shift.id, start - timedelta(days=9))
+        assert isinstance(booked, booking.Booked)
+        return booked.assignment
 
     async def confirm_all(self):
         planner = auth(self.region.orgs["Zonnehuis"]["planner"])

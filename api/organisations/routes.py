@@ -93,10 +93,10 @@ class OrganisationController(Controller):
                          data: MemberIn) -> Response[Member | Invitation]:
         result = await directory.add_member(conn, p, org_id, email=data.email, name=data.name, roles=data.roles,
                                             now=now)
-        if result[0] == "invitation":
-            return Response(invitation_out(result[1]), status_code=HTTP_202_ACCEPTED)
-        _, user, roles = result
-        return Response(Member(id=user.id, email=user.email, name=user.name, roles=roles),
+        if isinstance(result, directory.Invited):
+            return Response(invitation_out(result.invitation), status_code=HTTP_202_ACCEPTED)
+        user = result.user
+        return Response(Member(id=user.id, email=user.email, name=user.name, roles=result.roles),
                         status_code=HTTP_201_CREATED)
 
     @get("/{org_id:uuid}/invitations", summary="Invitations this organisation sent (orgAdmin, coordinator)")

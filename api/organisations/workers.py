@@ -70,12 +70,12 @@ class WorkerController(Controller):
           responses=INVITED)
     async def create(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                      data: WorkerIn) -> Response[Worker | Invitation]:
-        kind, row = await directory.create_worker(conn, p, org_id, email=data.email, name=data.name,
-                                                  fields=_fields(data), credentials=_credentials(data.credentials),
-                                                  excluded=data.pool.excluded_organisation_ids, now=now)
-        if kind == "invitation":
-            return Response(invitation_out(row), status_code=HTTP_202_ACCEPTED)
-        return Response(worker_out(row), status_code=HTTP_201_CREATED)
+        result = await directory.create_worker(conn, p, org_id, email=data.email, name=data.name,
+                                               fields=_fields(data), credentials=_credentials(data.credentials),
+                                               excluded=data.pool.excluded_organisation_ids, now=now)
+        if isinstance(result, directory.Invited):
+            return Response(invitation_out(result.invitation), status_code=HTTP_202_ACCEPTED)
+        return Response(worker_out(result.worker), status_code=HTTP_201_CREATED)
 
     @delete("/{worker_id:uuid}", status_code=HTTP_204_NO_CONTENT,
             summary="End a worker (orgAdmin): the worker role, the pool and future bookings anywhere end at once "

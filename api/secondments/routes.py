@@ -18,6 +18,7 @@ from api.secondments.schemas import (
 )
 from api.shifts.routes import request_key
 from api.wire import OptionalReason
+from flexpool.domain.secondments import SecondmentProposal
 from flexpool.services import secondments
 from flexpool.services.principal import Principal
 
@@ -30,10 +31,11 @@ class SecondmentController(Controller):
                        "worker each approve")
     async def propose(self, request: Request, conn: Connection, p: Principal, now: datetime,
                       data: SecondmentIn) -> SecondmentOut:
-        s = await secondments.propose(conn, p, worker_id=data.worker_id, starts_on=data.from_, ends_on=data.to,
+        proposal = SecondmentProposal(worker_id=data.worker_id, starts_on=data.from_, ends_on=data.to,
                                       minutes_per_week=data.minutes_per_week, function=data.function,
-                                      site_id=data.site_id, note=data.note, now=now,
-                                      organisation_id=data.organisation_id, request_key=request_key(request))
+                                      site_id=data.site_id, note=data.note)
+        s = await secondments.propose(conn, p, proposal, now, organisation_id=data.organisation_id,
+                                      request_key=request_key(request))
         return secondment_out(s, [])
 
     @get("/", summary="Secondments the caller is party to (lender, borrower or the worker; the coordinator sees "

@@ -125,15 +125,16 @@ class ShiftController(Controller):
     async def accept(self, request: Request, conn: Connection, p: Principal, now: datetime,
                      shift_id: UUID) -> Response[AssignmentOut | ApplicationOut]:
         try:
-            kind, row = await booking.accept(conn, p, shift_id, now, request_key(request))
+            result = await booking.accept(conn, p, shift_id, now, request_key(request))
         except Conflict as refused:
             ACCEPTS.labels("refused").inc()
             REFUSALS.labels(refused.slug).inc()
             raise
-        ACCEPTS.labels("booked" if kind == "assignment" else "pending").inc()
-        if kind == "application":
-            return Response(application_out(row), status_code=HTTP_202_ACCEPTED)
-        return Response(assignment_out(row), status_code=HTTP_201_CREATED)
+        if isinstance(result, booking.Applied):
+            ACCEPTS.labels("pending").inc()
+            return Response(application_out(result.application), status_code=HTTP_202_ACCEPTED)
+        ACCEPTS.labels("booked").inc()
+        return Response(assignment_out(result.assignment), status_code=HTTP_201_CREATED)
 
     @get("/{shift_id:uuid}/applications", summary="Applications for the shift (planner)")
     async def applications(

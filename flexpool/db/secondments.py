@@ -8,7 +8,7 @@ import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import many, one
-from flexpool.domain.secondments import SecondmentBlock
+from flexpool.domain.secondments import SecondmentBlock, SecondmentProposal
 from flexpool.domain.vocabulary import SecondmentStatus
 
 
@@ -55,15 +55,14 @@ JOIN sites si ON si.id = sd.site_id
 """
 
 
-async def insert(conn: Connection, *, region_id: UUID, worker_id: UUID, lender_id: UUID, borrower_id: UUID,
-                 site_id: UUID, function: str, starts_on: date, ends_on: date, minutes_per_week: int, note: str | None,
-                 proposed_by: UUID, now: datetime, request_key: str | None) -> UUID:
+async def insert(conn: Connection, proposal: SecondmentProposal, *, region_id: UUID, lender_id: UUID,
+                 borrower_id: UUID, proposed_by: UUID, now: datetime, request_key: str | None) -> UUID:
     return await conn.fetchval(
         "INSERT INTO secondments (region_id, worker_id, lender_id, borrower_id, site_id, function, starts_on, ends_on, "
         "minutes_per_week, note, proposed_by, proposed_at, request_key) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        region_id, worker_id, lender_id, borrower_id, site_id, function, starts_on, ends_on, minutes_per_week, note,
-        proposed_by, now, request_key)
+        region_id, proposal.worker_id, lender_id, borrower_id, proposal.site_id, proposal.function, proposal.starts_on,
+        proposal.ends_on, proposal.minutes_per_week, proposal.note, proposed_by, now, request_key)
 
 
 async def by_request(conn: Connection, proposed_by: UUID, request_key: str) -> UUID | None:

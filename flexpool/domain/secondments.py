@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 import msgspec
 
@@ -15,6 +16,19 @@ from flexpool.domain.clock import at_local, local, minutes_between, month_of, we
 from flexpool.domain.model import Blocker, ordered
 from flexpool.domain.shifts import FieldError, required_break
 from flexpool.domain.vocabulary import BlockerType, Reason
+
+
+class SecondmentProposal(msgspec.Struct, frozen=True, kw_only=True):
+    """The command the borrower's planner gives: whom to second, which days (both included), how many minutes
+    a week, in which function and where."""
+
+    worker_id: UUID
+    starts_on: date
+    ends_on: date
+    minutes_per_week: int
+    function: str
+    site_id: UUID
+    note: str | None = None
 
 
 class SecondmentBlock(msgspec.Struct, frozen=True):

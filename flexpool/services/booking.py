@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import accepts as accepts_db
@@ -21,6 +22,7 @@ from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
+from flexpool.db.assignments import Assignment
 from flexpool.db.shifts import Shift
 from flexpool.db.workers import AcceptingWorker
 from flexpool.domain import policy as region_policy
@@ -38,6 +40,18 @@ from flexpool.services.errors import Conflict, Forbidden, NotFound
 from flexpool.services.principal import Principal
 
 PLANNING = ("planner", "orgAdmin")
+
+
+class Booked(msgspec.Struct, frozen=True):
+    """An accept booked the worker (instant booking)."""
+
+    assignment: Assignment
+
+
+class Applied(msgspec.Struct, frozen=True):
+    """An accept became an application the shift's planners decide (approval booking)."""
+
+    application: Application
 
 
 async def _worker_of(conn: Connection, p: Principal):
@@ -120,7 +134,8 @@ def _decide(facts: accepts_db.Facts, worker: AcceptingWorker, shift: Shift, now:
                   catalogue=CATALOGUE, rules=rules)
 
 
-async def _done_or_refused(conn: Connection, facts: accepts_db.Facts, worker: AcceptingWorker, shift: Shift, now: datetime):
+async def _done_or_refused(conn: Connection, facts: accepts_db.Facts, worker: AcceptingWorker, shift: Shift,
+                           now: datetime) -> Assignment | None:
     """The booking this request (its Idempotency-Key) already made, or None when the worker may book now;
     a refusal otherwise."""
     if facts.done_id is not None:
@@ -133,8 +148,9 @@ async def _done_or_refused(conn: Connection, facts: accepts_db.Facts, worker: Ac
     return None
 
 
-async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, request_key: str | None = None):
-    """('assignment', row) for instant booking, ('application', row) for approval booking. A retry of a
+async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime,
+                 request_key: str | None = None) -> Booked | Applied:
+    """Booked for instant booking, Applied for approval booking. A retry of a
     committed request (same Idempotency-Key) gets that booking back instead of "already booked".
 
     Instant booking is the accept storm's path: one read decides most taps (a full shift, a refusal) with no
@@ -152,7 +168,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
         return await _apply(conn, p, await workers_db.by_user(conn, p.user_id), shift_id, now)
     done = await _done_or_refused(conn, facts, worker, shift, now)
     if done is not None:
-        return "assignment", done
+        return Booked(done)
     async with conn.transaction():
         await accepts_db.lock(conn, worker.id, shift_id)
         again = await accepts_db.facts(conn, p.user_id, shift_id, conflicts.HORIZON, request_key)
@@ -161,7 +177,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
         facts, worker, shift = again, again.worker, again.shift
         done = await _done_or_refused(conn, facts, worker, shift, now)  # again, on what the lock let through
         if done is not None:
-            return "assignment", done
+            return Booked(done)
         data = outbox.shift_data(shift, workerName=worker.name)
         try:
             assignment = await accepts_db.book(conn, worker=worker, shift_id=shift_id, now=now, booked_by=p.user_id,
@@ -172,17 +188,17 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime, 
             raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)]) from None
         if facts.other_applications:
             await withdrawals.conflicting_applications(conn, worker, shift_id, now, worker.region_id)
-        return "assignment", assignment
+        return Booked(assignment)
 
 
-async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: datetime):
+async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: datetime) -> Applied:
     """Approval booking: the worker applies, the shift's planners decide."""
     async with conn.transaction():
         await workers_db.lock(conn, worker.id)
         await shifts_db.lock(conn, shift_id)
         existing = await applications_db.pending(conn, shift_id, worker.id)
         if existing:
-            return "application", existing
+            return Applied(existing)
         shift = await shifts_db.known(conn, shift_id)
         ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker.region_id))
@@ -195,7 +211,7 @@ async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: da
             notices=(Notice(to=Planners(shift.organisation_id), kind=NotificationKind.APPLICATION,
                             key=f"application:{app_id}",
                             data=outbox.shift_data(shift, applicationId=app_id, workerName=worker.name)),)))
-        return "application", await _application(conn, app_id)
+        return Applied(await _application(conn, app_id))
 
 
 async def planned_shift(conn: Connection, p: Principal, shift_id: UUID):

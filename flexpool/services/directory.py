@@ -14,12 +14,15 @@ from flexpool.db import assignments as assignments_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.db.invitations import Invitation
 from flexpool.db.organisations import Organisation
+from flexpool.db.users import User
+from flexpool.db.workers import Worker
 from flexpool.domain import identifiers
 from flexpool.domain.catalogue import CREDENTIAL_KINDS
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.events import Event
-from flexpool.domain.vocabulary import InvitationKind, ProblemType
+from flexpool.domain.vocabulary import InvitationKind, ProblemType, Role
 from flexpool.services import access, effects, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -91,23 +94,42 @@ async def update_organisation(conn: Connection, p: Principal, organisation_id: U
     return await organisation(conn, p, organisation_id)
 
 
-async def add_member(conn: Connection, p: Principal, organisation_id: UUID, *, email, name, roles, now: datetime):
-    """('member', user, roles) when the roles were granted at once; ('invitation', row) when the account
-    already belongs to another organisation and must consent first. Neither answer shows the name an
-    existing account carries: an e-mail address must not tell another organisation who someone is."""
+class MemberAdded(msgspec.Struct, frozen=True):
+    """The roles were granted at once: the member as this organisation may know them."""
+
+    user: User
+    roles: list[Role]
+
+
+class WorkerAdded(msgspec.Struct, frozen=True):
+    worker: Worker
+
+
+class Invited(msgspec.Struct, frozen=True):
+    """The account belongs to another organisation: it is asked, and holds nothing here until it accepts."""
+
+    invitation: Invitation
+
+
+async def add_member(conn: Connection, p: Principal, organisation_id: UUID, *, email, name, roles,
+                     now: datetime) -> MemberAdded | Invited:
+    """MemberAdded when the roles were granted at once; Invited when the account already belongs to another
+    organisation and must consent first. Neither answer shows the name an existing account carries: an
+    e-mail address must not tell another organisation who someone is."""
     org = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     if "coordinator" in roles:
         raise Invalid([("roles", "coordinator is a region role; it cannot be given through an organisation")])
     async with conn.transaction():
         user, invite = await _person(conn, p, org, email, name)
         if invite:
-            return ("invitation", await invitations.invite(conn, p, org, user.id, kind=InvitationKind.MEMBER, roles=roles,
-                                                           worker=None, now=now))
+            return Invited(await invitations.invite(conn, p, org, user.id, kind=InvitationKind.MEMBER, roles=roles,
+                                                    worker=None, now=now))
         known_here = p.user_id == user.id or bool(await users_db.roles_at(conn, user.id, organisation_id))
         for role in roles:
             await users_db.grant(conn, user.id, org.region_id, organisation_id, role)
     # The name an account carries is told only to an organisation it already belongs to.
-    return "member", (user if known_here else msgspec.structs.replace(user, name=name)), sorted(set(roles))
+    return MemberAdded(user if known_here else msgspec.structs.replace(user, name=name),
+                       sorted({Role(r) for r in roles}))
 
 
 async def _person(conn: Connection, p: Principal, org, email: str, name: str):
@@ -192,10 +214,9 @@ async def _check_exclusions(conn: Connection, p: Principal, ids) -> None:
 
 
 async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, *, email, name, fields: dict,
-                        credentials: list[dict], excluded: list[UUID], now: datetime):
-    """('worker', row) for a new pool worker; ('invitation', row) when the account belongs to another
-    organisation (it may already be a worker there): the person consents first, and the answer says
-    nothing about who they are."""
+                        credentials: list[dict], excluded: list[UUID], now: datetime) -> WorkerAdded | Invited:
+    """WorkerAdded for a new pool worker; Invited when the account belongs to another organisation (it may
+    already be a worker there): the person consents first, and the answer says nothing about who they are."""
     org = await access.organisation(conn, p, organisation_id, "orgAdmin")
     _validate_worker(fields, credentials)
     await _check_exclusions(conn, p, excluded)
@@ -203,12 +224,12 @@ async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, *
         user, invite = await _person(conn, p, org, email, name)
         if invite:
             payload = invitations.worker_payload(fields, credentials, excluded)
-            return "invitation", await invitations.invite(conn, p, org, user.id, kind=InvitationKind.WORKER, roles=[],
-                                                          worker=payload, now=now)
+            return Invited(await invitations.invite(conn, p, org, user.id, kind=InvitationKind.WORKER, roles=[],
+                                                    worker=payload, now=now))
         if await workers_db.by_user(conn, user.id) is not None:
             raise Invalid([("email", "this person is already a worker of this organisation")])
         worker_id = await make_worker(conn, user.id, org, fields, credentials, excluded)
-    return "worker", await workers_db.get(conn, worker_id)
+    return WorkerAdded(await workers_db.known(conn, worker_id))
 
 
 async def make_worker(conn: Connection, user_id, org: Organisation, fields: dict, credentials: list[dict], excluded) -> UUID:

@@ -26,7 +26,7 @@ from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local, month_instants, month_of, next_month
 from flexpool.domain.events import Admins, Event, Notice, Planners, WorkerOf
 from flexpool.domain.model import towards_other_organisation
-from flexpool.domain.secondments import SecondmentBlock
+from flexpool.domain.secondments import SecondmentBlock, SecondmentProposal
 from flexpool.domain.shifts import FieldError
 from flexpool.domain.vocabulary import BlockerType, NotificationKind, ProblemType, SecondmentStatus
 from flexpool.services import access, conflicts, effects, regions
@@ -66,39 +66,38 @@ async def visible(conn: Connection, p: Principal, secondment_id: UUID) -> Second
     raise NotFound("secondment")
 
 
-async def propose(conn: Connection, p: Principal, *, worker_id: UUID, starts_on: date, ends_on: date,
-                  minutes_per_week: int, function: str, site_id: UUID, note: str | None, now: datetime,
+async def propose(conn: Connection, p: Principal, proposal: SecondmentProposal, now: datetime,
                   organisation_id: UUID | None = None, request_key: str | None = None) -> Secondment:
+    """The borrower's planner proposes; the lender's orgAdmins and the worker hear of it."""
     borrower_id = await planner_organisation(conn, p, organisation_id)
     if request_key:
         done = await secondments_db.by_request(conn, p.user_id, request_key)
         if done is not None:
             return await visible(conn, p, done)
-    worker = await workers_db.get(conn, worker_id)
+    worker = await workers_db.get(conn, proposal.worker_id)
     if worker is None or worker.region_id != p.region_id or worker.ended_at is not None:
         raise NotFound("worker")
     errors = []
     if worker.organisation_id == borrower_id:
         errors.append(("workerId", "your own worker is rostered, not seconded"))
-    if CATALOGUE.function(function) is None:
+    if CATALOGUE.function(proposal.function) is None:
         errors.append(("function", f"unknown function; one of: {', '.join(CATALOGUE.functions)}"))
-    elif not CATALOGUE.may_take(worker.function, function):
+    elif not CATALOGUE.may_take(worker.function, proposal.function):
         errors.append(("function", "the worker's function does not cover this function"))
-    if starts_on < local(now).date():
+    if proposal.starts_on < local(now).date():
         errors.append(("from", "must be today or later"))
-    if ends_on < starts_on:
+    if proposal.ends_on < proposal.starts_on:
         errors.append(("to", "must be on or after from"))
-    elif ends_on - starts_on > LONGEST:
+    elif proposal.ends_on - proposal.starts_on > LONGEST:
         errors.append(("to", "a secondment lasts at most two years"))
-    if await orgs_db.site(conn, site_id, borrower_id) is None:
+    if await orgs_db.site(conn, proposal.site_id, borrower_id) is None:
         errors.append(("siteId", "no such site of your organisation"))
     if errors:
         raise Invalid(errors)
     async with conn.transaction():
-        new_id = await secondments_db.insert(
-            conn, region_id=worker.region_id, worker_id=worker.id, lender_id=worker.organisation_id,
-            borrower_id=borrower_id, site_id=site_id, function=function, starts_on=starts_on, ends_on=ends_on,
-            minutes_per_week=minutes_per_week, note=note, proposed_by=p.user_id, now=now, request_key=request_key)
+        new_id = await secondments_db.insert(conn, proposal, region_id=worker.region_id, lender_id=worker.organisation_id,
+                                             borrower_id=borrower_id, proposed_by=p.user_id, now=now,
+                                             request_key=request_key)
         s = await secondments_db.get(conn, new_id, worker.region_id)
         assert s is not None
         await _event(conn, s, "proposed", p.user_id, now, NotificationKind.SECONDMENT_PROPOSED,

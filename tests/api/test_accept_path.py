@@ -51,8 +51,10 @@ async def test_an_accept_is_load_lock_load_write_and_a_refusal_is_one_read(clien
         first = await principal_for(conn, "first@mail.test")
         second = await principal_for(conn, "second@mail.test")
         async with Statements(conn) as booked:
-            kind, row = await booking.accept(conn, first, shift["id"], now, "key-1")
-        assert kind == "assignment" and row.status == "booked" and row.shift_status == "filled"
+            result = await booking.accept(conn, first, shift["id"], now, "key-1")
+        assert isinstance(result, booking.Booked)
+        row = result.assignment
+        assert row.status == "booked" and row.shift_status == "filled"
         assert len(booked.sent) == 6, booked.sent  # facts, BEGIN, lock, facts, book, COMMIT
         assert booked.sent[1].startswith("BEGIN") and booked.sent[2].startswith("WITH worker AS")
         assert booked.sent[-1].startswith("COMMIT")

@@ -231,8 +231,9 @@ class World:
                 ends_at=start + timedelta(hours=8), break_minutes=30, places=1, booking="instant", description=None,
                 urgent=True)], start - timedelta(days=10))
             worker = await principal_for(conn, "lender@mail.test")
-            kind, row = await booking.accept(conn, worker, shift.id, start - timedelta(days=9))
-        return row
+            booked = await booking.accept(conn, worker, shift.id, start - timedelta(days=9))
+        assert isinstance(booked, booking.Booked)
+        return booked.assignment
 
     def query(self, op: str) -> dict:
         return {"GET /v1/reports/fill-rate": {"from": future(-60, 0).isoformat(), "to": future(60, 0).isoformat()},
