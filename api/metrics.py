@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from litestar import Controller, Response, get
 from litestar.connection import ASGIConnection
@@ -14,9 +16,24 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest, sta
 
 from flexpool import metrics
 from flexpool.metrics import SUPERVISED
+from flexpool.services.errors import Conflict
+
+Outcome = TypeVar("Outcome")
 
 ACCEPTS = Counter("flexpool_accepts", "Accepts by outcome", ["outcome"])
 REFUSALS = Counter("flexpool_refusals", "Refused accepts by the first blocker's problem type", ["type"])
+
+
+async def counted_accept(accepting: Awaitable[Outcome], pending: Callable[[Outcome], bool]) -> Outcome:
+    """An accept (of a shift or a series) counted by how it ended: booked, pending approval, or refused and why."""
+    try:
+        outcome = await accepting
+    except Conflict as refused:
+        ACCEPTS.labels("refused").inc()
+        REFUSALS.labels(refused.slug).inc()
+        raise
+    ACCEPTS.labels("pending" if pending(outcome) else "booked").inc()
+    return outcome
 
 
 class MetricsController(Controller):

@@ -55,25 +55,32 @@ class SecondmentBlock(Out):
     paid_minutes: int
 
 
+class Ref(Out):
+    id: UUID
+    name: str
+
+
+class Approvals(Out):
+    """When each party that consents said yes: the lender's orgAdmin and the worker."""
+
+    lender_at: datetime | None
+    worker_at: datetime | None
+
+
 class SecondmentOut(Out):
     id: UUID
-    worker_id: UUID
-    worker_name: str
-    lender_organisation_id: UUID
-    lender_name: str
-    borrower_organisation_id: UUID
-    borrower_name: str
-    site_id: UUID
-    site_name: str
+    worker: Ref
+    lender: Ref  # the worker's home employer: keeps employing and paying them, and is reimbursed
+    borrower: Ref
+    site: Ref
     function: str
     from_: date = msgspec.field(name="from")
-    to: date
+    to: date  # the last day
     minutes_per_week: int
     note: str | None
     status: SecondmentStatus
     proposed_at: datetime
-    lender_approved_at: datetime | None
-    worker_approved_at: datetime | None
+    approved: Approvals
     declined_at: datetime | None
     ended_at: datetime | None
     blocks: list[SecondmentBlock] | None = None
@@ -86,10 +93,9 @@ def block_out(b: Block) -> SecondmentBlock:
 
 def secondment_out(s: Secondment, blocks: list[Block] | None = None) -> SecondmentOut:
     return SecondmentOut(
-        id=s.id, worker_id=s.worker_id, worker_name=s.worker_name, lender_organisation_id=s.lender_id,
-        lender_name=s.lender_name, borrower_organisation_id=s.borrower_id, borrower_name=s.borrower_name,
-        site_id=s.site_id, site_name=s.site_name, function=s.function, from_=s.starts_on, to=s.ends_on,
-        minutes_per_week=s.minutes_per_week, note=s.note, status=s.status, proposed_at=at(s.proposed_at),
-        lender_approved_at=at(s.lender_approved_at), worker_approved_at=at(s.worker_approved_at),
+        id=s.id, worker=Ref(s.worker_id, s.worker_name), lender=Ref(s.lender_id, s.lender_name),
+        borrower=Ref(s.borrower_id, s.borrower_name), site=Ref(s.site_id, s.site_name), function=s.function,
+        from_=s.starts_on, to=s.ends_on, minutes_per_week=s.minutes_per_week, note=s.note, status=s.status,
+        proposed_at=at(s.proposed_at), approved=Approvals(at(s.lender_approved_at), at(s.worker_approved_at)),
         declined_at=at(s.declined_at), ended_at=at(s.ended_at),
         blocks=[block_out(b) for b in blocks] if blocks is not None else None)

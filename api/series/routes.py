@@ -8,7 +8,7 @@ from asyncpg import Connection
 from litestar import Controller, Request, Response, get, post
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
-from api.metrics import ACCEPTS, REFUSALS
+from api.metrics import counted_accept
 from api.series.schemas import Series, SeriesBookingOut, SeriesIn, booking_out, series_out
 from api.shifts.routes import draft, request_key
 from flexpool.domain.vocabulary import ProblemType
@@ -42,11 +42,6 @@ class SeriesController(Controller):
           responses=None)
     async def accept(self, request: Request, conn: Connection, p: Principal, now: datetime,
                      series_id: UUID) -> Response[SeriesBookingOut]:
-        try:
-            done = await series.accept(conn, p, series_id, now, request_key(request))
-        except Conflict as refused:
-            ACCEPTS.labels("refused").inc()
-            REFUSALS.labels(refused.slug).inc()
-            raise
-        ACCEPTS.labels("pending" if done.applications else "booked").inc()
+        done = await counted_accept(series.accept(conn, p, series_id, now, request_key(request)),
+                                    lambda d: bool(d.applications))
         return Response(booking_out(done), status_code=HTTP_202_ACCEPTED if done.applications else HTTP_201_CREATED)

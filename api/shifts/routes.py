@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from api.metrics import ACCEPTS, REFUSALS
+from api.metrics import counted_accept
 from api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page, page_of
 from api.shifts.schemas import (
     ApplicationOut,
@@ -29,7 +29,7 @@ from api.shifts.schemas import (
 from api.wire import OptionalReason, Reason, When
 from flexpool.services import booking, shifts
 from flexpool.services import candidates as candidates_service
-from flexpool.services.errors import Conflict, Invalid
+from flexpool.services.errors import Invalid
 from flexpool.services.principal import Principal
 
 
@@ -124,16 +124,10 @@ class ShiftController(Controller):
           responses=None)
     async def accept(self, request: Request, conn: Connection, p: Principal, now: datetime,
                      shift_id: UUID) -> Response[AssignmentOut | ApplicationOut]:
-        try:
-            result = await booking.accept(conn, p, shift_id, now, request_key(request))
-        except Conflict as refused:
-            ACCEPTS.labels("refused").inc()
-            REFUSALS.labels(refused.slug).inc()
-            raise
+        result = await counted_accept(booking.accept(conn, p, shift_id, now, request_key(request)),
+                                      lambda r: isinstance(r, booking.Applied))
         if isinstance(result, booking.Applied):
-            ACCEPTS.labels("pending").inc()
             return Response(application_out(result.application), status_code=HTTP_202_ACCEPTED)
-        ACCEPTS.labels("booked").inc()
         return Response(assignment_out(result.assignment), status_code=HTTP_201_CREATED)
 
     @get("/{shift_id:uuid}/applications", summary="Applications for the shift (planner)")

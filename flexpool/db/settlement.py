@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import in_order, many
+from flexpool.domain.settlement import OrtPart
+from flexpool.domain.statements import Line
+from flexpool.domain.vocabulary import LineKind
 
 
 class Worked(msgspec.Struct, frozen=True):
@@ -87,28 +90,6 @@ class FrozenStatement(msgspec.Struct, frozen=True, kw_only=True):
     closed_at: datetime
 
 
-class FrozenLine(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    statement_id: UUID
-    position: int
-    kind: str
-    assignment_id: UUID | None
-    corrects_line_id: UUID | None
-    work_date: date
-    worker_name: str
-    site_name: str
-    function: str
-    planned_minutes: int
-    worked_minutes: int
-    tariff_cents: int
-    base_cents: int
-    ort: list[dict[str, Any]]
-    amount_cents: int
-    late_cancellation_percent: int | None
-    roster_block_id: UUID | None
-    secondment_id: UUID | None
-
-
 WORKED = """
 SELECT a.id AS assignment_id, a.organisation_id AS borrower_id, a.home_organisation_id AS lender_id,
        a.starts_at, a.ends_at, a.break_minutes, a.status, a.late_cancellation, a.late_cancellation_percent,
@@ -180,10 +161,20 @@ async def frozen_statements(conn: Connection, region_id, month) -> list[FrozenSt
         "WHERE s.region_id = $1 AND s.month = $2", region_id, month))
 
 
-async def frozen_lines(conn: Connection, statement_ids) -> list[FrozenLine]:
-    return many(FrozenLine, await conn.fetch(
-        f"SELECT {', '.join(FrozenLine.__struct_fields__)} FROM statement_lines WHERE statement_id = ANY($1::uuid[]) "
-        "ORDER BY statement_id, position", statement_ids))
+async def frozen_lines(conn: Connection, statement_ids) -> dict[UUID, list[Line]]:
+    """The lines of closed statements, by statement, in their order: the domain's Line, as frozen."""
+    out: dict[UUID, list[Line]] = defaultdict(list)
+    for r in await conn.fetch("SELECT * FROM statement_lines WHERE statement_id = ANY($1::uuid[]) "
+                              "ORDER BY statement_id, position", statement_ids):
+        out[r["statement_id"]].append(Line(
+            id=str(r["id"]), kind=LineKind(r["kind"]), work_date=r["work_date"], worker_name=r["worker_name"],
+            site_name=r["site_name"], function=r["function"], planned_minutes=r["planned_minutes"],
+            worked_minutes=r["worked_minutes"], tariff_cents=r["tariff_cents"], base_cents=r["base_cents"],
+            ort=tuple(OrtPart(p["label"], p["percent"], p["minutes"], p["amountCents"]) for p in r["ort"]),
+            amount_cents=r["amount_cents"], position=r["position"], late_percent=r["late_cancellation_percent"],
+            **{k: str(r[k]) if r[k] else None
+               for k in ("assignment_id", "corrects_line_id", "roster_block_id", "secondment_id")}))
+    return out
 
 
 async def freeze(conn: Connection, region_id, month, closed_by, now, statements) -> None:

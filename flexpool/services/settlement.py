@@ -17,7 +17,7 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.db import timesheets as timesheets_db
-from flexpool.db.settlement import FrozenLine, FrozenStatement, FrozenWorkLine, Seconded, Worked
+from flexpool.db.settlement import FrozenStatement, FrozenWorkLine, Seconded, Worked
 from flexpool.domain import settlement as money
 from flexpool.domain.clock import local, minutes_between, month_instants, previous_month, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
@@ -193,19 +193,8 @@ async def _open_statements(conn: Connection, region_id, month: date, closed: set
                   pricing.waadi(lender), pair_lines) for (lender, borrower), pair_lines in sorted(lines.items())]
 
 
-def _frozen(region_id, month, rows: list[FrozenStatement], line_rows: list[FrozenLine], pricing: Pricing) -> list[Statement]:
-    by_statement = defaultdict(list)
-    for r in line_rows:
-        by_statement[r.statement_id].append(Line(
-            id=str(r.id), kind=LineKind(r.kind), work_date=r.work_date, worker_name=r.worker_name,
-            site_name=r.site_name, function=r.function, planned_minutes=r.planned_minutes,
-            worked_minutes=r.worked_minutes, tariff_cents=r.tariff_cents, base_cents=r.base_cents,
-            ort=tuple(OrtPart(p["label"], p["percent"], p["minutes"], p["amountCents"]) for p in r.ort),
-            amount_cents=r.amount_cents, assignment_id=str(r.assignment_id) if r.assignment_id else None,
-            corrects_line_id=str(r.corrects_line_id) if r.corrects_line_id else None, position=r.position,
-            late_percent=r.late_cancellation_percent,
-            roster_block_id=str(r.roster_block_id) if r.roster_block_id else None,
-            secondment_id=str(r.secondment_id) if r.secondment_id else None))
+def _frozen(region_id, month, rows: list[FrozenStatement], by_statement: dict[UUID, list[Line]],
+            pricing: Pricing) -> list[Statement]:
     out = []
     for s in rows:
         vat = Vat(s.vat_category, s.vat_percent, s.vat_reason, s.vat_reason_code)

@@ -65,7 +65,8 @@ async def test_a_secondment_is_active_when_the_lender_and_the_worker_both_approv
     r = await client.post("/v1/secondments", json=_proposal(region), headers=planner)
     assert r.status_code == 201, r.text
     s = r.json()
-    assert s["status"] == "proposed" and s["lenderOrganisationId"] == region.orgs["Thuiszorg West"]["id"]
+    assert s["status"] == "proposed" and s["lender"]["id"] == region.orgs["Thuiszorg West"]["id"]
+    assert s["worker"]["id"] == region.workers["sanne"]["id"] and s["borrower"]["name"] == "Zonnehuis"
     assert (await _roster(client, region, s)).status_code == 409  # not active yet
     path = f"/v1/secondments/{s['id']}"
     # the lender's planner is a party but does not consent for it; a third organisation does not see it
@@ -73,7 +74,8 @@ async def test_a_secondment_is_active_when_the_lender_and_the_worker_both_approv
     assert (await client.get(path, headers=auth(region.orgs["Derde Huis"]["planner"]))).status_code == 404
     assert (await client.post(path + "/approve", headers=auth(region.orgs["Derde Huis"]["admin"]))).status_code == 404
     r = await client.post(path + "/approve", headers=auth(region.orgs["Thuiszorg West"]["admin"]))
-    assert r.status_code == 200 and r.json()["status"] == "proposed" and r.json()["lenderApprovedAt"]
+    assert r.status_code == 200 and r.json()["status"] == "proposed" and r.json()["approved"]["lenderAt"]
+    assert r.json()["approved"]["workerAt"] is None
     r = await client.post(path + "/approve", headers=auth("sanne@mail.test"))
     assert r.status_code == 200 and r.json()["status"] == "active", r.text
     async with pool.acquire() as conn:
