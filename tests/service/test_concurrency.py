@@ -17,11 +17,15 @@ async def servers(database_url):
         yield urls
 
 
-async def _shift(client, region, org, *, places=1, days=2, hour=7):
+def _body(region, org, *, places=1, days=2, hour=7) -> dict:
+    """An urgent eight-hour helpende shift: offered to the whole region at once."""
     start = future(days, hour)
-    r = await client.post("/v1/shifts", headers=auth(region.orgs[org]["planner"]), json={
-        "siteId": region.sites[org]["id"], "function": "helpende", "startsAt": start.isoformat(),
-        "endsAt": (start + timedelta(hours=8)).isoformat(), "breakMinutes": 30, "places": places, "urgent": True})
+    return {"siteId": region.sites[org]["id"], "function": "helpende", "startsAt": start.isoformat(),
+            "endsAt": (start + timedelta(hours=8)).isoformat(), "breakMinutes": 30, "places": places, "urgent": True}
+
+
+async def _shift(client, region, org, **kw):
+    r = await client.post("/v1/shifts", headers=auth(region.orgs[org]["planner"]), json=_body(region, org, **kw))
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -122,12 +126,7 @@ async def test_workers_racing_for_a_series_one_gets_all_of_it_the_others_none(cl
     names = [f"series{i}" for i in range(20)]
     for i, name in enumerate(names):
         await region.worker("Zonnehuis" if i % 2 else "Thuiszorg West", name, function="helpende")
-    shifts = []
-    for day in range(2, 7):
-        start = future(day, 7)
-        shifts.append({"siteId": region.sites["Zonnehuis"]["id"], "function": "helpende",
-                       "startsAt": start.isoformat(), "endsAt": (start + timedelta(hours=8)).isoformat(),
-                       "breakMinutes": 30, "urgent": True})
+    shifts = [_body(region, "Zonnehuis", days=day) for day in range(2, 7)]
     r = await client.post("/v1/series", json={"shifts": shifts}, headers=auth(region.orgs["Zonnehuis"]["planner"]))
     assert r.status_code == 201, r.text
     series = r.json()
