@@ -10,9 +10,9 @@ from litestar import Controller, Request, get, post, put
 
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.secondments.schemas import (
+    Secondment,
     SecondmentEndIn,
     SecondmentIn,
-    SecondmentOut,
     SecondmentRosterIn,
     secondment_out,
 )
@@ -30,7 +30,7 @@ class SecondmentController(Controller):
     @post("/", summary="Propose a secondment (the borrower's planner): 201 proposed; the lender's orgAdmin and the "
                        "worker each approve")
     async def propose(self, request: Request, conn: Connection, p: Principal, now: datetime,
-                      data: SecondmentIn) -> SecondmentOut:
+                      data: SecondmentIn) -> Secondment:
         proposal = SecondmentProposal(worker_id=data.worker_id, starts_on=data.from_, ends_on=data.to,
                                       minutes_per_week=data.minutes_per_week, function=data.function,
                                       site_id=data.site_id, note=data.note)
@@ -42,25 +42,25 @@ class SecondmentController(Controller):
                       "all), newest first")
     async def list(self, conn: Connection, p: Principal,
                    status: Literal["proposed", "active", "declined", "ended"] | None = None, limit: Limit = 50,
-                   cursor: Cursor = None) -> Page[SecondmentOut]:
+                   cursor: Cursor = None) -> Page[Secondment]:
         after = decode_cursor(cursor, datetime, UUID)
         rows = await secondments.listed(conn, p, status, after, limit + 1)
         return page(rows, limit, secondment_out, lambda s: (s.proposed_at.isoformat(), s.id))
 
     @get("/{secondment_id:uuid}", summary="One secondment with its roster blocks")
-    async def detail(self, conn: Connection, p: Principal, secondment_id: UUID) -> SecondmentOut:
+    async def detail(self, conn: Connection, p: Principal, secondment_id: UUID) -> Secondment:
         s = await secondments.visible(conn, p, secondment_id)
         return secondment_out(s, await secondments.blocks_of(conn, s))
 
     @post("/{secondment_id:uuid}/approve", status_code=200,
           summary="Approve (the lender's orgAdmin, or the worker); active when both have")
-    async def approve(self, conn: Connection, p: Principal, now: datetime, secondment_id: UUID) -> SecondmentOut:
+    async def approve(self, conn: Connection, p: Principal, now: datetime, secondment_id: UUID) -> Secondment:
         s = await secondments.approve(conn, p, secondment_id, now)
         return secondment_out(s, await secondments.blocks_of(conn, s))
 
     @post("/{secondment_id:uuid}/decline", status_code=200, summary="Decline (the lender's orgAdmin, or the worker)")
     async def decline(self, conn: Connection, p: Principal, now: datetime, secondment_id: UUID,
-                      data: OptionalReason | None = None) -> SecondmentOut:
+                      data: OptionalReason | None = None) -> Secondment:
         s = await secondments.decline(conn, p, secondment_id, data.reason if data else None, now)
         return secondment_out(s, [])
 
@@ -68,7 +68,7 @@ class SecondmentController(Controller):
          summary="Roster the secondment's shifts (the borrower's planner): replaces the blocks inside [from, to); "
                  "every working-time check across all employers and the loan limit run")
     async def roster(self, conn: Connection, p: Principal, now: datetime, secondment_id: UUID,
-                     data: SecondmentRosterIn) -> SecondmentOut:
+                     data: SecondmentRosterIn) -> Secondment:
         await secondments.roster(conn, p, secondment_id, data.from_, data.to,
                                  [(b.starts_at, b.ends_at, b.break_minutes) for b in data.blocks], now)
         s = await secondments.visible(conn, p, secondment_id)
@@ -77,6 +77,6 @@ class SecondmentController(Controller):
     @post("/{secondment_id:uuid}/end", status_code=200,
           summary="End early (the borrower's planner or the lender's orgAdmin): `on` becomes the last day")
     async def end(self, conn: Connection, p: Principal, now: datetime, secondment_id: UUID,
-                  data: SecondmentEndIn) -> SecondmentOut:
+                  data: SecondmentEndIn) -> Secondment:
         s = await secondments.end(conn, p, secondment_id, data.on, data.reason, now)
         return secondment_out(s, await secondments.blocks_of(conn, s))

@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 
 from api.wire import Camel, Code, Instant, Out, at
-from flexpool.db.secondments import Block, Secondment
+from flexpool.db import secondments as secondments_db
 from flexpool.domain.clock import minutes_between
 from flexpool.domain.vocabulary import SecondmentStatus
 
@@ -67,7 +67,7 @@ class Approvals(Out):
     worker_at: datetime | None
 
 
-class SecondmentOut(Out):
+class Secondment(Out):
     id: UUID
     worker: Ref
     lender: Ref  # the worker's home employer: keeps employing and paying them, and is reimbursed
@@ -86,13 +86,13 @@ class SecondmentOut(Out):
     blocks: list[SecondmentBlock] | None = None
 
 
-def block_out(b: Block) -> SecondmentBlock:
+def block_out(b: secondments_db.Block) -> SecondmentBlock:
     return SecondmentBlock(b.id, at(b.starts_at), at(b.ends_at), b.break_minutes,
                            minutes_between(b.starts_at, b.ends_at) - b.break_minutes)
 
 
-def secondment_out(s: Secondment, blocks: list[Block] | None = None) -> SecondmentOut:
-    return SecondmentOut(
+def secondment_out(s: secondments_db.Secondment, blocks: list[secondments_db.Block] | None = None) -> Secondment:
+    return Secondment(
         id=s.id, worker=Ref(s.worker_id, s.worker_name), lender=Ref(s.lender_id, s.lender_name),
         borrower=Ref(s.borrower_id, s.borrower_name), site=Ref(s.site_id, s.site_name), function=s.function,
         from_=s.starts_on, to=s.ends_on, minutes_per_week=s.minutes_per_week, note=s.note, status=s.status,

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from api.metrics import counted_accept
-from api.series.schemas import Series, SeriesBookingOut, SeriesIn, booking_out, series_out
+from api.series.schemas import Series, SeriesAccepted, SeriesIn, booking_out, series_out
 from api.shifts.routes import draft, request_key
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.services import series, shifts
@@ -41,7 +41,7 @@ class SeriesController(Controller):
                                               "202 pending approval, 409 with the blockers per shift",
           responses=None)
     async def accept(self, request: Request, conn: Connection, p: Principal, now: datetime,
-                     series_id: UUID) -> Response[SeriesBookingOut]:
+                     series_id: UUID) -> Response[SeriesAccepted]:
         done = await counted_accept(series.accept(conn, p, series_id, now, request_key(request)),
                                     lambda d: bool(d.applications))
         return Response(booking_out(done), status_code=HTTP_202_ACCEPTED if done.applications else HTTP_201_CREATED)

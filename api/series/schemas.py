@@ -39,7 +39,7 @@ class ShiftBlockers(Out):
     blockers: list[BlockerOut]
 
 
-class SeriesBookingOut(Out):
+class SeriesAccepted(Out):
     series_id: UUID
     status: str  # booked, or pending (approval)
     assignments: list[AssignmentOut]
@@ -64,8 +64,8 @@ def series_out(view: SeriesView, now: datetime) -> Series:
                   shifts=[shift_out(x, now) for x in view.shifts])
 
 
-def booking_out(b: SeriesBooking) -> SeriesBookingOut:
-    return SeriesBookingOut(series_id=b.series_id, status="pending" if b.applications else "booked",
+def booking_out(b: SeriesBooking) -> SeriesAccepted:
+    return SeriesAccepted(series_id=b.series_id, status="pending" if b.applications else "booked",
                             assignments=[assignment_out(a) for a in b.assignments],
                             applications=[application_out(a) for a in b.applications])
 
