@@ -15,6 +15,7 @@ from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.pool import connect
 from flexpool.domain.clock import AMSTERDAM, at_local
+from flexpool.domain.hours import HoursWorked, NoShow
 from flexpool.domain.secondments import SecondmentProposal
 from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
@@ -362,8 +363,8 @@ async def _last_month(conn: Connection, rng: random.Random, region_id, now: date
                 await booking.cancel_assignment(conn, planner, assignment.id, "bewoner overgeplaatst",
                                                 start - timedelta(hours=10))
             elif n == 1:
-                await hours.confirm(conn, planner, assignment.id, end + timedelta(hours=2), no_show=True)
+                await hours.confirm(conn, planner, assignment.id, end + timedelta(hours=2), NoShow())
             elif n % 3 == 0:
-                await hours.confirm(conn, planner, assignment.id, end + timedelta(hours=2), started_at=start,
-                                    ended_at=end + timedelta(minutes=30), break_minutes=brk)
+                await hours.confirm(conn, planner, assignment.id, end + timedelta(hours=2),
+                                    HoursWorked(start, end + timedelta(minutes=30), brk))
     await settlement.close(conn, coordinator, first, now)

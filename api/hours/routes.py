@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from api.hours.schemas import Timesheet, TimesheetIn, TimesheetRow, timesheet_out, timesheet_row
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.wire import When
+from flexpool.domain.hours import Hours, HoursWorked, NoShow
 from flexpool.services import hours
 from flexpool.services.principal import Principal
 
@@ -24,8 +25,9 @@ class HoursController(Controller):
          summary="Confirm the hours worked, or a no-show (borrower's planner)")
     async def timesheet(self, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
                         data: TimesheetIn) -> Timesheet:
-        t = await hours.confirm(conn, p, assignment_id, now, started_at=data.started_at, ended_at=data.ended_at,
-                                break_minutes=data.break_minutes, no_show=data.no_show)
+        confirmed: Hours | None = NoShow() if data.no_show else \
+            HoursWorked(data.started_at, data.ended_at, data.break_minutes) if data.started_at and data.ended_at else None
+        t = await hours.confirm(conn, p, assignment_id, now, confirmed)
         return timesheet_out(t)
 
     @get("/timesheets", summary="Hours to confirm (or confirmed) at the planner's organisation, oldest first")

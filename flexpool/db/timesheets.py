@@ -8,6 +8,7 @@ import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import many, one
+from flexpool.domain.hours import Hours, HoursWorked
 
 
 class Timesheet(msgspec.Struct, frozen=True, kw_only=True):
@@ -82,15 +83,16 @@ async def get(conn: Connection, assignment_id: UUID) -> Timesheet | None:
     return one(Timesheet, await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id))
 
 
-async def confirm(conn: Connection, assignment_id, *, started_at, ended_at, break_minutes: int, no_show: bool,
-                  worked_minutes: int, by, at) -> None:
+async def confirm(conn: Connection, assignment_id, hours: Hours, *, by, at) -> None:
     """The planner's confirmation; a later one replaces it (the audit trail keeps both)."""
+    worked = hours if isinstance(hours, HoursWorked) else None
     await conn.execute(
         "INSERT INTO timesheets (assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, "
         "auto, confirmed_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8) "
         "ON CONFLICT (assignment_id) DO UPDATE SET started_at = $2, ended_at = $3, break_minutes = $4, "
         "no_show = $5, worked_minutes = $6, auto = false, confirmed_by = $7, confirmed_at = $8",
-        assignment_id, started_at, ended_at, break_minutes, no_show, worked_minutes, by, at)
+        assignment_id, worked.started_at if worked else None, worked.ended_at if worked else None,
+        worked.break_minutes if worked else 0, worked is None, hours.worked_minutes, by, at)
 
 
 class AutoConfirmed(msgspec.Struct, frozen=True):

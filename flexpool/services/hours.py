@@ -8,8 +8,9 @@ from asyncpg import Connection
 
 from flexpool.db import timesheets as timesheets_db
 from flexpool.db.timesheets import Timesheet
-from flexpool.domain.clock import minutes_between
+from flexpool.domain import hours as rules
 from flexpool.domain.events import Event
+from flexpool.domain.hours import Hours, NoShow
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.services import access, effects
 from flexpool.services.errors import Conflict, Forbidden, Invalid
@@ -32,41 +33,28 @@ async def timesheets(conn: Connection, p: Principal, *, lo: datetime, hi: dateti
     return await timesheets_db.for_organisations(conn, orgs, lo, hi, now, state, after, limit)
 
 
-async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: datetime, *, started_at=None, ended_at=None,
-                  break_minutes: int = 0, no_show: bool = False) -> Timesheet:
+async def confirm(conn: Connection, p: Principal, assignment_id: UUID, now: datetime, hours: Hours | None) -> Timesheet:
+    """The borrower's planner confirms the hours worked, or a no-show (None: the request named neither); a
+    second confirmation changes them (after the month closed, as a correction in the next open month)."""
     a = await access.assignment(conn, p, assignment_id, *PLANNING, delegated=True)
     if a.status != "booked":
         raise Conflict(ProblemType.CONFLICT, "This assignment was cancelled; there are no hours to confirm.")
     if a.starts_at > now:
         raise Conflict(ProblemType.CONFLICT, "The shift has not started yet.")
-    if not no_show:
-        errors = []
-        if started_at is None or ended_at is None:
-            errors.append(("startedAt", "give startedAt and endedAt, or noShow: true"))
-        else:
-            if ended_at <= started_at:
-                errors.append(("endedAt", "must be after startedAt"))
-            elif ended_at - started_at > timedelta(hours=24):
-                errors.append(("endedAt", "at most 24 hours after startedAt"))
-            elif break_minutes >= minutes_between(started_at, ended_at):
-                errors.append(("breakMinutes", "must be shorter than the time worked"))
-            if abs(started_at - a.starts_at) > timedelta(hours=12):
-                errors.append(("startedAt", "more than 12 hours from the planned start"))
-            if ended_at > now:
-                errors.append(("endedAt", "lies in the future"))
-        if errors:
-            raise Invalid(errors)
-    worked = 0 if no_show else minutes_between(started_at, ended_at) - break_minutes
+    if hours is None:
+        raise Invalid([("startedAt", "give startedAt and endedAt, or noShow: true")])
+    errors = rules.problems(hours, a.starts_at, now)
+    if errors:
+        raise Invalid([(e.field, e.message) for e in errors])
+    no_show = isinstance(hours, NoShow)
     async with conn.transaction():
         before = await timesheets_db.get(conn, assignment_id)
-        await timesheets_db.confirm(conn, assignment_id, started_at=None if no_show else started_at,
-                                    ended_at=None if no_show else ended_at, break_minutes=0 if no_show else break_minutes,
-                                    no_show=no_show, worked_minutes=worked, by=p.user_id, at=now)
+        await timesheets_db.confirm(conn, assignment_id, hours, by=p.user_id, at=now)
         await effects.record(conn, Event(organisation_id=a.organisation_id, shift_id=a.shift_id,
                                          subject_type="assignment", subject_id=assignment_id,
                                          action="no-show" if no_show else ("hours-changed" if before else "hours-confirmed"),
                                          actor=p.user_id, at=now,
-                                         data={"workedMinutes": worked,
+                                         data={"workedMinutes": hours.worked_minutes,
                                                "previousWorkedMinutes": before.worked_minutes if before else None,
                                                **access.on_behalf(p, a.organisation_id)}))
     confirmed = await timesheets_db.get(conn, assignment_id)
