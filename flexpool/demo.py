@@ -14,6 +14,7 @@ from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.pool import connect
+from flexpool.db.tariffs import VatExemption
 from flexpool.domain.clock import AMSTERDAM, at_local
 from flexpool.domain.hours import HoursWorked, NoShow
 from flexpool.domain.secondments import SecondmentProposal
@@ -332,9 +333,10 @@ async def _last_month(conn: Connection, rng: random.Random, region_id, now: date
     coordinator = await principal_for(conn, COORDINATOR)
     assert coordinator is not None, "the demo region was created with its coordinator"
     ghz = [o.id for o in await orgs_db.list_in_region(conn, region_id) if o.kind == "ghz"]
-    await tariff_service.put_region(conn, coordinator, functions=DEFAULT_TARIFFS, vat_percent=21, now=now, exemptions=[
-        {"lender_id": ghz[0], "borrower_id": ghz[1],
-         "basis": "Structurele uitlening tegen kostprijs tussen vrijgestelde zorginstellingen (Stcrt. 2024, 17448)"}])
+    await tariff_service.put_region(conn, coordinator, tariff_service.NewTariffs(
+        functions=DEFAULT_TARIFFS, vat_percent=21, exemptions=[VatExemption(
+            lender_id=ghz[0], borrower_id=ghz[1], code=None,
+            basis="Structurele uitlening tegen kostprijs tussen vrijgestelde zorginstellingen (Stcrt. 2024, 17448)")]), now)
     orgs = await orgs_db.list_in_region(conn, region_id)
     for org in orgs:
         planner = await _planner(conn, org.id)

@@ -35,6 +35,7 @@ from api.settlements.schemas import (
     VatOut,
 )
 from api.wire import at
+from flexpool.db import tariffs as tariffs_db
 from flexpool.domain.clock import local
 from flexpool.domain.statements import Statement
 from flexpool.domain.tariffs import Band
@@ -102,12 +103,12 @@ class TariffController(Controller):
 
     @put("/tariffs", summary="Set the region's tariffs and VAT (coordinator)")
     async def put_region(self, conn: Connection, p: Principal, now: datetime, data: TariffsIn) -> Tariffs:
-        table = await tariffs.put_region(
-            conn, p, functions=data.functions, vat_percent=data.vat.percent, now=now,
-            exemptions=[{"lender_id": e.lender_id, "borrower_id": e.borrower_id, "basis": e.basis, "code": e.code}
+        table = await tariffs.put_region(conn, p, tariffs.NewTariffs(
+            functions=data.functions, vat_percent=data.vat.percent,
+            exemptions=[tariffs_db.VatExemption(lender_id=e.lender_id, borrower_id=e.borrower_id, basis=e.basis, code=e.code)
                         for e in data.vat.exemptions],
             ort={cao: [Band(b.day, b.start_hour, b.end_hour, b.percent, b.label) for b in bands]
-                 for cao, bands in (data.ort or {}).items()})
+                 for cao, bands in (data.ort or {}).items()}), now)
         return _tariffs_out(table)
 
     @get("/organisations/{org_id:uuid}/tariffs", summary="The lender's own tariff overrides")

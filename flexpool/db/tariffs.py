@@ -66,8 +66,8 @@ async def vat_exemptions(conn: Connection, region_id: UUID) -> list[VatExemption
         "SELECT lender_id, borrower_id, basis, code FROM vat_exemptions WHERE region_id = $1", region_id))
 
 
-async def replace_vat_exemptions(conn: Connection, region_id, exemptions: list[dict]) -> None:
+async def replace_vat_exemptions(conn: Connection, region_id, exemptions: list[VatExemption]) -> None:
     await conn.execute("DELETE FROM vat_exemptions WHERE region_id = $1", region_id)
     await conn.executemany(
         "INSERT INTO vat_exemptions (region_id, lender_id, borrower_id, basis, code) VALUES ($1, $2, $3, $4, $5)",
-        [(region_id, e.get("lender_id"), e.get("borrower_id"), e["basis"].strip(), e.get("code")) for e in exemptions])
+        [(region_id, e.lender_id, e.borrower_id, e.basis.strip(), e.code) for e in exemptions])

@@ -48,32 +48,39 @@ async def get_region(conn: Connection, p: Principal) -> TariffTable:
     return await region_table(conn, p.region_id)
 
 
-async def put_region(conn: Connection, p: Principal, *, functions: dict[str, int], vat_percent: int,
-                     exemptions: list[dict], now: datetime,
-                     ort: dict[str, list[Band]] | None = None) -> TariffTable:
-    """Replaces the region's table: cost prices, VAT and its exemptions, and the ORT tables it replaces
-    (left out: the CAO defaults). Applies to open months; closed months keep what they were closed with."""
+class NewTariffs(msgspec.Struct, frozen=True, kw_only=True):
+    """The coordinator's command: cost prices per function, the VAT rate and its documented exemptions, and
+    the ORT tables the region replaces (left out: the CAO defaults)."""
+
+    functions: dict[str, int]
+    vat_percent: int = 21
+    exemptions: list[tariffs_db.VatExemption] = []
+    ort: dict[str, list[Band]] = {}
+
+
+async def put_region(conn: Connection, p: Principal, new: NewTariffs, now: datetime) -> TariffTable:
+    """Replaces the region's table. Applies to open months; closed months keep what they were closed with."""
     region_id = p.require_coordinator()
+    functions, exemptions, ort = new.functions, new.exemptions, new.ort
     _validate_functions(functions)
-    ort = ort or {}
     ort_errors = [e for cao, bands in ort.items() for e in band_problems(cao, bands)]
     if ort_errors:
         raise Invalid(ort_errors)
     orgs = {o.id for o in await orgs_db.list_in_region(conn, region_id)}
     errors = []
     for i, e in enumerate(exemptions):
-        if (e.get("lender_id") is None) != (e.get("borrower_id") is None):
+        if (e.lender_id is None) != (e.borrower_id is None):
             errors.append((f"vat.exemptions[{i}]", "give both lenderId and borrowerId, or neither (region-wide)"))
-        for key in ("lender_id", "borrower_id"):
-            if e.get(key) is not None and e[key] not in orgs:
-                errors.append((f"vat.exemptions[{i}].{key.replace('_id', 'Id')}", "no such organisation"))
-        if len((e.get("basis") or "").strip()) < 10:
+        for key, org in (("lenderId", e.lender_id), ("borrowerId", e.borrower_id)):
+            if org is not None and org not in orgs:
+                errors.append((f"vat.exemptions[{i}].{key}", "no such organisation"))
+        if len(e.basis.strip()) < 10:
             errors.append((f"vat.exemptions[{i}].basis", "state the documented legal basis in words"))
     if errors:
         raise Invalid(errors)
     async with conn.transaction():
         await tariffs_db.put_region_table(
-            conn, region_id, functions=functions, vat_percent=vat_percent, at=now, by=p.user_id,
+            conn, region_id, functions=functions, vat_percent=new.vat_percent, at=now, by=p.user_id,
             ort={cao: [msgspec.to_builtins(b) for b in bands] for cao, bands in ort.items()})
         await tariffs_db.replace_vat_exemptions(conn, region_id, exemptions)
     return await region_table(conn, region_id)

@@ -184,17 +184,24 @@ def test_nets_sum_to_zero_and_transfers_settle_everything(statements):
 def test_closing_then_correcting_keeps_the_books(amount_history):
     """An assignment's amount changes after its month closed, again and again: each open month carries the
     difference to what was frozen so far, so the books over all months always add up to the amount now."""
+    import uuid
+
+    import msgspec
+
+    from flexpool.db.settlement import FrozenWorkLine
     from flexpool.services.settlement import correction_for
 
-    frozen = {"id": "orig", "assignment_id": "a", "amount_cents": amount_history[0], "worked_minutes": 60,
-              "corrected_cents": 0, "corrected_minutes": 0, "month": date(2026, 9, 1)}
+    original = uuid.uuid4()
+    frozen = FrozenWorkLine(id=original, assignment_id=uuid.uuid4(), amount_cents=amount_history[0], worked_minutes=60,
+                            tariff_cents=3000, month=date(2026, 9, 1), lender_id=uuid.uuid4(), borrower_id=uuid.uuid4(),
+                            corrected_cents=0, corrected_minutes=0)
     books = amount_history[0]
     for month, amount in enumerate(amount_history[1:], start=10):
         now_line = _line(0, amount)
         fix = correction_for(frozen, now_line, date(2026, month % 12 + 1, 1))
         if fix is not None:
-            assert fix.corrects_line_id == "orig"
+            assert fix.corrects_line_id == str(original)
             books += fix.amount_cents
-            frozen["corrected_cents"] += fix.amount_cents
-            frozen["corrected_minutes"] += fix.worked_minutes
+            frozen = msgspec.structs.replace(frozen, corrected_cents=frozen.corrected_cents + fix.amount_cents,
+                                             corrected_minutes=frozen.corrected_minutes + fix.worked_minutes)
         assert books == amount
