@@ -21,6 +21,7 @@ from flexpool.domain.secondments import SecondmentProposal
 from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
 from flexpool.domain.vocabulary import BookingMode
+from flexpool.domain.workers import CredentialRecord
 from flexpool.services import booking, hours, secondments, settlement
 from flexpool.services import shifts as shift_service
 from flexpool.services import tariffs as tariff_service
@@ -236,15 +237,15 @@ async def _worker(conn: Connection, rng: random.Random, region_id, org, email: s
                      if rng.random() < (0.7 if s in ("medicatie", "wondzorg") else 0.3)})
     if first:
         skills = ["medicatie", "wondzorg"]
-    credentials: list[dict[str, object]] = [{"kind": "vog", "number": f"VOG-{rng.randint(100000, 999999)}", "valid_until": None}]
+    credentials = [CredentialRecord("vog", f"VOG-{rng.randint(100000, 999999)}", None)]
     for skill in skills:
         if skill != "wondzorg":
             # Some certificates expire within the coming weeks: the demo shows those refusals too.
             expiry = today + timedelta(days=rng.choice([10, 20, 200, 400, 700]))
-            credentials.append({"kind": skill, "number": None, "valid_until": expiry})
+            credentials.append(CredentialRecord(skill, None, expiry))
     if function.startswith("verpleegkundige"):
-        credentials.append({"kind": "big", "number": f"{rng.randint(10**10, 10**11 - 1)}",
-                            "valid_until": today + timedelta(days=rng.choice([15, 900, 1500]))})
+        credentials.append(CredentialRecord("big", f"{rng.randint(10**10, 10**11 - 1)}",
+                                            today + timedelta(days=rng.choice([15, 900, 1500]))))
     birth = date(rng.randint(1962, 2006), rng.randint(1, 12), rng.randint(1, 28))
     if first:
         birth = date(1991, 4, 12)

@@ -26,39 +26,30 @@ from api.organisations.schemas import (
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.shifts.routes import When
 from api.wire import at
+from flexpool.domain.workers import CredentialRecord, NewWorker, WorkerChange, WorkerDetails
 from flexpool.services import directory, leavers
 from flexpool.services.principal import Principal
 
 
-def _fields(data, base: dict | None = None) -> dict:
-    """Map the wire shape onto worker columns, leaving out what a PATCH did not send."""
-    out = dict(base or {})
-    for attr, col in (("function", "function"), ("contract_minutes_per_week", "contract_minutes_per_week"),
-                      ("date_of_birth", "date_of_birth"), ("skills", "skills"),
-                      ("employee_number", "employee_number")):
-        value = getattr(data, attr)
-        if value is not msgspec.UNSET:
-            out[col] = value
-    if data.home is not msgspec.UNSET:
-        home = data.home
-        out["home_postcode"] = home.postcode if home else None
-        out["home_latitude"] = home.latitude if home else None
-        out["home_longitude"] = home.longitude if home else None
-    if data.student is not msgspec.UNSET:
-        student = data.student
-        out["student_school"] = student.school if student else None
-        out["student_level"] = student.level if student else None
-        out["student_supervisor_function"] = student.supervisor_function if student else None
-    if data.pool is not msgspec.UNSET:
-        for attr, col in (("opted_in", "employer_opt_in"), ("max_loan_minutes_per_month", "max_loan_minutes_per_month")):
-            value = getattr(data.pool, attr)
-            if value is not msgspec.UNSET:
-                out[col] = value
-    return out
+def _details(data: WorkerIn | WorkerPatch) -> WorkerDetails:
+    """The wire shape as worker details, leaving UNSET what a PATCH did not send."""
+    home, student, pool = data.home, data.student, data.pool
+    unset = msgspec.UNSET
+    return WorkerDetails(
+        function=data.function, contract_minutes_per_week=data.contract_minutes_per_week,
+        date_of_birth=data.date_of_birth, skills=data.skills, employee_number=data.employee_number,
+        home_postcode=unset if home is unset else home.postcode if home else None,
+        home_latitude=unset if home is unset else home.latitude if home else None,
+        home_longitude=unset if home is unset else home.longitude if home else None,
+        student_school=unset if student is unset else student.school if student else None,
+        student_level=unset if student is unset else student.level if student else None,
+        student_supervisor_function=unset if student is unset else student.supervisor_function if student else None,
+        employer_opt_in=unset if pool is unset else pool.opted_in,
+        max_loan_minutes_per_month=unset if pool is unset else pool.max_loan_minutes_per_month)
 
 
-def _credentials(items) -> list[dict]:
-    return [{"kind": c.kind, "number": c.number, "valid_until": c.valid_until} for c in items]
+def _credentials(items) -> list[CredentialRecord]:
+    return [CredentialRecord(c.kind, c.number, c.valid_until) for c in items]
 
 
 class WorkerController(Controller):
@@ -70,9 +61,9 @@ class WorkerController(Controller):
           responses=INVITED)
     async def create(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                      data: WorkerIn) -> Response[Worker | Invitation]:
-        result = await directory.create_worker(conn, p, org_id, email=data.email, name=data.name,
-                                               fields=_fields(data), credentials=_credentials(data.credentials),
-                                               excluded=data.pool.excluded_organisation_ids, now=now)
+        result = await directory.create_worker(conn, p, org_id, NewWorker(
+            email=data.email, name=data.name, details=_details(data), credentials=_credentials(data.credentials),
+            excluded_organisation_ids=data.pool.excluded_organisation_ids), now)
         if isinstance(result, directory.Invited):
             return Response(invitation_out(result.invitation), status_code=HTTP_202_ACCEPTED)
         return Response(worker_out(result.worker), status_code=HTTP_201_CREATED)
@@ -105,11 +96,10 @@ class WorkerController(Controller):
         pool = data.pool if data.pool is not msgspec.UNSET else None
         excluded = pool.excluded_organisation_ids if pool and pool.excluded_organisation_ids is not msgspec.UNSET \
             else None
-        row = await directory.update_worker(
-            conn, p, org_id, worker_id, name=data.name if data.name is not msgspec.UNSET else None,
-            fields=_fields(data),
+        row = await directory.update_worker(conn, p, org_id, worker_id, WorkerChange(
+            name=data.name if data.name is not msgspec.UNSET else None, details=_details(data),
             credentials=_credentials(data.credentials) if data.credentials is not msgspec.UNSET else None,
-            excluded=excluded)
+            excluded_organisation_ids=excluded))
         return worker_out(row)
 
     @get("/{worker_id:uuid}/roster", summary="The home roster blocks inside [from, to) (default: the next 4 weeks)")

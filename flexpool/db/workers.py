@@ -9,6 +9,7 @@ import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import many, one, referenced
+from flexpool.domain.workers import CredentialRecord
 
 WORKER_COLUMNS = (
     "date_of_birth",
@@ -58,10 +59,10 @@ async def update(conn: Connection, worker_id, fields: dict) -> None:
     await conn.execute(f"UPDATE workers SET {sets}, updated_at = now() WHERE id = $1", worker_id, *fields.values())
 
 
-async def replace_credentials(conn: Connection, worker_id, credentials: list[dict]) -> None:
+async def replace_credentials(conn: Connection, worker_id, credentials: list[CredentialRecord]) -> None:
     await conn.execute("DELETE FROM credentials WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO credentials (worker_id, kind, number, valid_until) VALUES ($1, $2, $3, $4)",
-                           [(worker_id, c["kind"], c.get("number"), c.get("valid_until")) for c in credentials])
+                           [(worker_id, c.kind, c.number, c.valid_until) for c in credentials])
 
 
 async def replace_exclusions(conn: Connection, worker_id, organisation_ids) -> None:

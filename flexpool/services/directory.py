@@ -19,10 +19,11 @@ from flexpool.db.organisations import Organisation
 from flexpool.db.users import User
 from flexpool.db.workers import Worker
 from flexpool.domain import identifiers
-from flexpool.domain.catalogue import CREDENTIAL_KINDS
+from flexpool.domain import workers as worker_rules
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import InvitationKind, ProblemType, Role
+from flexpool.domain.workers import CredentialRecord, NewWorker, WorkerChange, WorkerDetails
 from flexpool.services import access, effects, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -184,23 +185,10 @@ async def sites(conn: Connection, p: Principal, organisation_id: UUID):
     return await orgs_db.sites(conn, organisation_id)
 
 
-def _validate_worker(fields: dict, credentials: list[dict] | None, prefix: str = "") -> None:
-    errors = []
-    if "function" in fields and CATALOGUE.function(fields["function"]) is None:
-        errors.append(("function", f"unknown function; one of: {', '.join(CATALOGUE.functions)}"))
-    if fields.get("student_supervisor_function") and CATALOGUE.function(fields["student_supervisor_function"]) is None:
-        errors.append(("student.supervisorFunction", f"unknown function; one of: {', '.join(CATALOGUE.functions)}"))
-    for i, s in enumerate(fields.get("skills") or []):
-        if s not in CATALOGUE.skills:
-            errors.append((f"skills[{i}]", f"unknown skill; one of: {', '.join(CATALOGUE.skills)}"))
-    for i, c in enumerate(credentials or []):
-        if c["kind"] not in CREDENTIAL_KINDS:
-            errors.append((f"credentials[{i}].kind", f"unknown kind; one of: {', '.join(sorted(CREDENTIAL_KINDS))}"))
-        number = c.get("number") or ""
-        if c["kind"] == "big" and not (number.isdigit() and len(number) == 11):
-            errors.append((f"credentials[{i}].number", "a BIG registration number has 11 digits"))
+def _validate_worker(details: WorkerDetails, credentials: list[CredentialRecord] | None) -> None:
+    errors = worker_rules.problems(details, credentials, CATALOGUE)
     if errors:
-        raise Invalid([(prefix + f, m) for f, m in errors])
+        raise Invalid([(e.field, e.message) for e in errors])
 
 
 async def _check_exclusions(conn: Connection, p: Principal, ids) -> None:
@@ -213,52 +201,53 @@ async def _check_exclusions(conn: Connection, p: Principal, ids) -> None:
         raise Invalid(bad)
 
 
-async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, *, email, name, fields: dict,
-                        credentials: list[dict], excluded: list[UUID], now: datetime) -> WorkerAdded | Invited:
+async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, new: NewWorker,
+                        now: datetime) -> WorkerAdded | Invited:
     """WorkerAdded for a new pool worker; Invited when the account belongs to another organisation (it may
     already be a worker there): the person consents first, and the answer says nothing about who they are."""
     org = await access.organisation(conn, p, organisation_id, "orgAdmin")
-    _validate_worker(fields, credentials)
-    await _check_exclusions(conn, p, excluded)
+    _validate_worker(new.details, new.credentials)
+    await _check_exclusions(conn, p, new.excluded_organisation_ids)
     async with conn.transaction():
-        user, invite = await _person(conn, p, org, email, name)
+        user, invite = await _person(conn, p, org, new.email, new.name)
         if invite:
-            payload = invitations.worker_payload(fields, credentials, excluded)
+            payload = invitations.worker_payload(new.details, new.credentials, new.excluded_organisation_ids)
             return Invited(await invitations.invite(conn, p, org, user.id, kind=InvitationKind.WORKER, roles=[],
                                                     worker=payload, now=now))
         if await workers_db.by_user(conn, user.id) is not None:
             raise Invalid([("email", "this person is already a worker of this organisation")])
-        worker_id = await make_worker(conn, user.id, org, fields, credentials, excluded)
+        worker_id = await make_worker(conn, user.id, org, new.details, new.credentials, new.excluded_organisation_ids)
     return WorkerAdded(await workers_db.known(conn, worker_id))
 
 
-async def make_worker(conn: Connection, user_id, org: Organisation, fields: dict, credentials: list[dict], excluded) -> UUID:
+async def make_worker(conn: Connection, user_id, org: Organisation, details: WorkerDetails,
+                      credentials: list[CredentialRecord], excluded: list[UUID]) -> UUID:
     """Inside a transaction: the worker profile, the worker role and what comes with them."""
     await users_db.join_region(conn, user_id, org.region_id)
     row = await workers_db.insert(conn, user_id=user_id, organisation_id=org.id, region_id=org.region_id,
-                                  fields=fields)
+                                  fields=details.columns())
     await users_db.grant(conn, user_id, org.region_id, org.id, "worker")
     await workers_db.replace_credentials(conn, row["id"], credentials)
     await workers_db.replace_exclusions(conn, row["id"], excluded)
     return row["id"]
 
 
-async def update_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, *, name=None, fields: dict,
-                        credentials: list[dict] | None, excluded: list[UUID] | None):
+async def update_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID,
+                        change: WorkerChange) -> Worker:
     current = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
     if current.ended_at is not None:
         raise Conflict(ProblemType.CONFLICT, "This worker has been ended; their profile no longer changes.")
-    _validate_worker(fields, credentials)
-    await _check_exclusions(conn, p, excluded)
+    _validate_worker(change.details, change.credentials)
+    await _check_exclusions(conn, p, change.excluded_organisation_ids)
     async with conn.transaction():
-        await workers_db.update(conn, worker_id, fields)
-        if name is not None:
-            await users_db.rename(conn, current.user_id, name)
-        if credentials is not None:
-            await workers_db.replace_credentials(conn, worker_id, credentials)
-        if excluded is not None:
-            await workers_db.replace_exclusions(conn, worker_id, excluded)
-    return await workers_db.get(conn, worker_id)
+        await workers_db.update(conn, worker_id, change.details.columns())
+        if change.name is not None:
+            await users_db.rename(conn, current.user_id, change.name)
+        if change.credentials is not None:
+            await workers_db.replace_credentials(conn, worker_id, change.credentials)
+        if change.excluded_organisation_ids is not None:
+            await workers_db.replace_exclusions(conn, worker_id, change.excluded_organisation_ids)
+    return await workers_db.known(conn, worker_id)
 
 
 async def worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID):

@@ -22,6 +22,7 @@ from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import AMSTERDAM, local
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import InvitationKind, ProblemType
+from flexpool.domain.workers import CredentialRecord, WorkerDetails
 from flexpool.imports import tables
 from flexpool.services import access, effects, invitations
 from flexpool.services.errors import Invalid, ServiceError
@@ -128,9 +129,8 @@ async def import_workers(conn: Connection, p: Principal, organisation_id: UUID, 
         await workers_db.update_many(conn, changed)
         await workers_db.set_vog_many(conn, vogs)
         for r, account in invite:
-            payload = invitations.worker_payload(_invited_fields(r), [{"kind": "vog", "number": None,
-                                                                        "valid_until": r.vog_valid_until}]
-                                                 if r.vog_valid_until else [], [])
+            payload = invitations.worker_payload(
+                _invited_details(r), [CredentialRecord("vog", None, r.vog_valid_until)] if r.vog_valid_until else [], [])
             await invitations.invite(conn, p, org, account.id, kind=InvitationKind.WORKER, roles=[],
                                      worker=payload, now=now)
         await effects.record(conn, Event(organisation_id=organisation_id, shift_id=None, subject_type="organisation",
@@ -156,15 +156,13 @@ def _as_row(fields: tuple) -> tuple:
     return number, function, minutes, birth, postcode, ",".join(skills), opted_in
 
 
-def _invited_fields(r: rules.WorkerRecord) -> dict:
-    fields = {"function": r.function, "contract_minutes_per_week": r.contract_minutes_per_week,
-              "skills": list(r.skills), "employer_opt_in": r.opted_in if r.opted_in is not None else True,
-              "employee_number": r.employee_number}
-    if r.date_of_birth:
-        fields["date_of_birth"] = r.date_of_birth
-    if r.postcode:
-        fields["home_postcode"] = r.postcode
-    return fields
+def _invited_details(r: rules.WorkerRecord) -> WorkerDetails:
+    """The profile an invited person gets when they accept; a column the file left empty takes its default."""
+    return WorkerDetails(function=r.function, contract_minutes_per_week=r.contract_minutes_per_week,
+                         skills=list(r.skills), employer_opt_in=r.opted_in if r.opted_in is not None else True,
+                         employee_number=r.employee_number,
+                         date_of_birth=r.date_of_birth if r.date_of_birth else msgspec.UNSET,
+                         home_postcode=r.postcode if r.postcode else msgspec.UNSET)
 
 
 async def import_rosters(conn: Connection, p: Principal, organisation_id: UUID, content: bytes, content_type: str, *,

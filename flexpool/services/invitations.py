@@ -6,9 +6,10 @@ then the invitation gives no rights at all. Invitations expire after 14 days.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import invitations as invitations_db
@@ -19,6 +20,7 @@ from flexpool.db.invitations import Invitation
 from flexpool.db.organisations import Organisation
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import InvitationKind, InvitationStatus, ProblemType
+from flexpool.domain.workers import CredentialRecord, WorkerDetails
 from flexpool.services import access, directory, effects, identity
 from flexpool.services.errors import Conflict, NotFound
 from flexpool.services.principal import Principal
@@ -26,21 +28,16 @@ from flexpool.services.principal import Principal
 VALID_FOR = timedelta(days=14)
 
 
-def worker_payload(fields: dict, credentials: list[dict], excluded) -> dict:
+def worker_payload(details: WorkerDetails, credentials: list[CredentialRecord], excluded: list[UUID]) -> dict:
     """The worker profile the home employer typed, kept with the invitation until the person accepts."""
-    return {"fields": {k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()},
-            "credentials": [{**c, "valid_until": c["valid_until"].isoformat() if c.get("valid_until") else None}
-                            for c in credentials],
-            "excluded": [str(o) for o in excluded or []]}
+    return {"fields": msgspec.to_builtins(details), "credentials": msgspec.to_builtins(credentials),
+            "excluded": [str(o) for o in excluded]}
 
 
-def _from_payload(payload: dict) -> tuple[dict, list[dict], list[UUID]]:
-    fields = dict(payload["fields"])
-    if fields.get("date_of_birth"):
-        fields["date_of_birth"] = date.fromisoformat(fields["date_of_birth"])
-    credentials = [{**c, "valid_until": date.fromisoformat(c["valid_until"]) if c.get("valid_until") else None}
-                   for c in payload["credentials"]]
-    return fields, credentials, [UUID(o) for o in payload["excluded"]]
+def _from_payload(payload: dict) -> tuple[WorkerDetails, list[CredentialRecord], list[UUID]]:
+    return (msgspec.convert(payload["fields"], WorkerDetails),
+            msgspec.convert(payload["credentials"], list[CredentialRecord]),
+            [UUID(o) for o in payload["excluded"]])
 
 
 async def invite(conn: Connection, p: Principal, org: Organisation, user_id: UUID, *, kind: InvitationKind, roles: list[str],
