@@ -92,6 +92,12 @@ async def visible_to(conn: Connection, region_id: UUID, *, organisation_ids: lis
         limit))
 
 
+async def open_for_worker(conn: Connection, worker_id: UUID) -> list[Secondment]:
+    """The worker's secondments still proposed or active."""
+    return many(Secondment, await conn.fetch(SELECT + " WHERE sd.worker_id = $1 AND sd.status IN ('proposed', 'active') "
+                                             "ORDER BY sd.proposed_at", worker_id))
+
+
 async def approve_as_lender(conn: Connection, secondment_id: UUID, by: UUID, now: datetime) -> None:
     await conn.execute("UPDATE secondments SET lender_approved_by = $2, lender_approved_at = $3 WHERE id = $1",
                        secondment_id, by, now)

@@ -1,8 +1,9 @@
 """Leavers and their personal data (CONTRACT.md, "Between organisations and regions").
 
-Ending a worker is the home employer's act: the worker role and the pool membership end at once, and
-bookings that have not started are released at every organisation without a late-cancellation charge
-(the borrower is not at fault, nor the worker). Worked hours stay in settlement.
+Ending a worker is the home employer's act: the worker role and the pool membership end at once, bookings
+that have not started are released at every organisation without a late-cancellation charge (the borrower
+is not at fault, nor the worker), and secondments end today, their blocks ahead removed. Worked hours stay
+in settlement.
 
 Erasure (only of an ended worker) removes the profile, contact details, devices, rosters and credentials
 and pseudonymises the rest, except what the law keeps: working-time records of the current and the past
@@ -20,6 +21,7 @@ from flexpool.db import applications as applications_db
 from flexpool.db import assignments as assignments_db
 from flexpool.db import outbox
 from flexpool.db import personal_data as personal_data_db
+from flexpool.db import secondments as secondments_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
@@ -27,7 +29,7 @@ from flexpool.db.assignments import Assignment
 from flexpool.domain.clock import AMSTERDAM, local
 from flexpool.domain.events import Event, Notice, Planners
 from flexpool.domain.vocabulary import ApplicationStatus, NotificationKind, ProblemType
-from flexpool.services import access, announcements, effects
+from flexpool.services import access, announcements, effects, secondments
 from flexpool.services.calendar import new_calendar_secret
 from flexpool.services.errors import Conflict
 from flexpool.services.principal import Principal
@@ -47,6 +49,8 @@ async def end_worker(conn: Connection, p: Principal, organisation_id: UUID, work
         await users_db.revoke(conn, w.user_id, organisation_id, ["worker"])
         for a in await assignments_db.future_bookings(conn, worker_id, now):
             await _release_for_leaver(conn, p, a, w, now)
+        for s in await secondments_db.open_for_worker(conn, worker_id):
+            await secondments.end_for_leaver(conn, p, s, now)
         for ap in await applications_db.pending_for_worker(conn, worker_id):
             await applications_db.decide(conn, ap.id, ApplicationStatus.WITHDRAWN, now=now, by=None, reason=LEFT)
             await effects.record(conn, Event(organisation_id=ap.organisation_id, shift_id=ap.shift_id,

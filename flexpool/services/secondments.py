@@ -256,8 +256,8 @@ async def end(conn: Connection, p: Principal, secondment_id: UUID, last_day: dat
         s = await visible(conn, p, secondment_id)
         if s.status == SecondmentStatus.ENDED and s.ends_on == last_day:
             return s
-        if s.status not in (SecondmentStatus.ACTIVE, SecondmentStatus.PROPOSED):
-            raise Conflict(ProblemType.CONFLICT, f"This secondment is {s.status}.")
+        if s.status != SecondmentStatus.ACTIVE:
+            raise Conflict(ProblemType.CONFLICT, f"This secondment is {s.status}; a proposal is declined, not ended.")
         errors = []
         if last_day < local(now).date():
             errors.append(("on", "must be today or later"))
@@ -272,6 +272,18 @@ async def end(conn: Connection, p: Principal, secondment_id: UUID, last_day: dat
                      (Planners(s.borrower_id), Admins(s.lender_id), WorkerOf(s.worker_id)), reason=reason,
                      data={"on": last_day.isoformat()})
     return await visible(conn, p, secondment_id)
+
+
+async def end_for_leaver(conn: Connection, p: Principal, s: Secondment, now: datetime) -> None:
+    """Inside the leaver's transaction: the secondment ends today; blocks that have not started go, and the
+    borrower's planners and the lender's orgAdmins hear of it."""
+    if s.status == SecondmentStatus.PROPOSED:  # never agreed: it lapses
+        await secondments_db.decline(conn, s.id, p.user_id, now)
+    else:
+        await secondments_db.end(conn, s.id, max(local(now).date(), s.starts_on), now, p.user_id, now)
+    await _event(conn, s, "ended", p.user_id, now, NotificationKind.SECONDMENT_ENDED,
+                 (Planners(s.borrower_id), Admins(s.lender_id)), reason="de medewerker is uit dienst",
+                 data={"workerEnded": True})
 
 
 async def listed(conn: Connection, p: Principal, status: str | None, after, limit: int) -> list[Secondment]:

@@ -232,3 +232,18 @@ async def test_the_balance_counts_secondment_minutes_as_lent_and_borrowed(client
     assert res.status_code == 200, res.text
     rows = {r["name"]: r for r in res.json()["items"]}
     assert rows["Thuiszorg West"]["minutesLent"] == 1380 and rows["Zonnehuis"]["minutesBorrowed"] == 1380
+
+
+async def test_a_leaver_s_secondment_ends_and_its_blocks_ahead_go(client, region, pool):
+    s = await _active(client, region)
+    assert (await _roster(client, region, s)).status_code == 200
+    west = region.orgs["Thuiszorg West"]
+    r = await client.delete(f"/v1/organisations/{west['id']}/workers/{region.workers['sanne']['id']}",
+                            headers=auth(west["admin"]))
+    assert r.status_code == 204, r.text
+    after = (await client.get(f"/v1/secondments/{s['id']}", headers=auth(region.orgs["Zonnehuis"]["planner"]))).json()
+    assert after["status"] == "ended" and after["blocks"] == []  # every block lay ahead
+    async with pool.acquire() as conn:
+        told = await conn.fetchval("SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id "
+                                   "WHERE n.kind = 'secondment-ended' AND u.email = $1", region.orgs["Zonnehuis"]["planner"])
+    assert told == 1
