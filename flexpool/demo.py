@@ -16,6 +16,7 @@ from flexpool.db import workers as workers_db
 from flexpool.db.pool import connect
 from flexpool.db.tariffs import VatExemption
 from flexpool.domain.clock import AMSTERDAM, at_local
+from flexpool.domain.directory import NewSite
 from flexpool.domain.hours import HoursWorked, NoShow
 from flexpool.domain.secondments import SecondmentProposal
 from flexpool.domain.shifts import ShiftDraft
@@ -99,9 +100,9 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
                     "postcode": f"{3500 + index * 20} AB", "city": sites[0][1]})
                 org_rows.append(org)
                 for site_name, city, lat, lon in sites:
-                    await orgs_db.create_site(conn, org.id, name=site_name, address=f"{site_name}laan 1",
-                                              postcode=f"{3500 + index * 20} AB", city=city, latitude=lat,
-                                              longitude=lon)
+                    await orgs_db.create_site(conn, org.id, NewSite(
+                        name=site_name, address=f"{site_name}laan 1", postcode=f"{3500 + index * 20} AB", city=city,
+                        latitude=lat, longitude=lon))
                 slug = name.split()[-1].lower()
                 staff = [("orgAdmin", f"admin@{slug}.demo.test"), ("planner", f"planner@{slug}.demo.test"),
                          ("finance", f"finance@{slug}.demo.test")]

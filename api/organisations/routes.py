@@ -32,6 +32,8 @@ from api.organisations.schemas import (
 from api.pagination import Cursor, Limit, Page, page_of
 from api.wire import at
 from flexpool.db import organisations as orgs_db
+from flexpool.domain.directory import NewOrganisation, NewPerson, NewSite
+from flexpool.domain.vocabulary import Role
 from flexpool.services import directory, invitations
 from flexpool.services.principal import Principal
 
@@ -63,8 +65,8 @@ class OrganisationController(Controller):
 
     @post("/", summary="Create an organisation (coordinator)")
     async def create(self, conn: Connection, p: Principal, data: OrganisationIn) -> Organisation:
-        row = await directory.create_organisation(conn, p, name=data.name, kvk_number=data.kvk_number,
-                                                  iban=data.iban, kind=data.kind, cao=data.cao)
+        row = await directory.create_organisation(conn, p, NewOrganisation(
+            name=data.name, kvk_number=data.kvk_number, iban=data.iban, kind=data.kind, cao=data.cao))
         return organisation_out(row, True)
 
     @get("/", summary="Organisations of the caller's region (names only for non-coordinators)")
@@ -91,8 +93,8 @@ class OrganisationController(Controller):
           responses=INVITED)
     async def add_member(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                          data: MemberIn) -> Response[Member | Invitation]:
-        result = await directory.add_member(conn, p, org_id, email=data.email, name=data.name, roles=data.roles,
-                                            now=now)
+        result = await directory.add_member(conn, p, org_id, NewPerson(
+            email=data.email, name=data.name, roles=[Role(r) for r in data.roles]), now)
         if isinstance(result, directory.Invited):
             return Response(invitation_out(result.invitation), status_code=HTTP_202_ACCEPTED)
         user = result.user
@@ -122,9 +124,9 @@ class OrganisationController(Controller):
 
     @post("/{org_id:uuid}/sites", summary="Add a site (orgAdmin, coordinator)")
     async def add_site(self, conn: Connection, p: Principal, org_id: UUID, data: SiteIn) -> Site:
-        row = await directory.add_site(conn, p, org_id, name=data.name, address=data.address,
-                                       postcode=data.postcode, city=data.city, latitude=data.latitude,
-                                       longitude=data.longitude)
+        row = await directory.add_site(conn, p, org_id, NewSite(
+            name=data.name, address=data.address, postcode=data.postcode, city=data.city, latitude=data.latitude,
+            longitude=data.longitude))
         return site_out(row)
 
     @get("/{org_id:uuid}/sites", summary="Sites of an organisation")

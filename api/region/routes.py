@@ -16,6 +16,7 @@ from api.region.schemas import BoardRow, Region, RegionPlannerIn, RegionSettings
 from api.shifts.routes import When
 from api.shifts.schemas import HistoryEvent, history_out
 from api.wire import at
+from flexpool.domain.directory import NewPerson
 from flexpool.domain.vocabulary import Role
 from flexpool.services import planning_desk, regions
 from flexpool.services.principal import Principal
@@ -51,7 +52,7 @@ class PlanningDeskController(Controller):
 
     @post("/planners", summary="Make someone a region planner (coordinator): plans for organisations that delegate")
     async def add_planner(self, conn: Connection, p: Principal, now: datetime, data: RegionPlannerIn) -> Member:
-        user = await planning_desk.add_region_planner(conn, p, email=data.email, name=data.name, now=now)
+        user = await planning_desk.add_region_planner(conn, p, NewPerson(email=data.email, name=data.name), now)
         return Member(id=user.id, email=user.email, name=user.name, roles=[Role.REGION_PLANNER])
 
     @get("/planners", summary="The region planners (coordinator, region planners)")

@@ -9,6 +9,7 @@ from asyncpg import Connection
 
 from flexpool.db.callers import changes_callers
 from flexpool.db.rows import many, one, referenced
+from flexpool.domain.directory import NewSite
 from flexpool.domain.vocabulary import Cao, OrganisationKind
 
 
@@ -90,13 +91,11 @@ async def list_in_region(conn: Connection, region_id: UUID) -> list[Organisation
     return many(Organisation, await conn.fetch(ORGANISATION + " WHERE region_id = $1 ORDER BY name, id", region_id))
 
 
-async def create_site(conn: Connection, organisation_id: UUID, *, name: str, address: str | None,
-                      postcode: str | None, city: str | None, latitude: float | None,
-                      longitude: float | None) -> Site:
+async def create_site(conn: Connection, organisation_id: UUID, new: NewSite) -> Site:
     return Site(**await conn.fetchrow(
         "INSERT INTO sites (organisation_id, name, address, postcode, city, latitude, longitude) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + ", ".join(Site.__struct_fields__),
-        organisation_id, name, address, postcode, city, latitude, longitude))
+        organisation_id, new.name, new.address, new.postcode, new.city, new.latitude, new.longitude))
 
 
 async def sites(conn: Connection, organisation_id: UUID) -> list[Site]:

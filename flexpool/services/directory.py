@@ -15,12 +15,13 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.invitations import Invitation
-from flexpool.db.organisations import Organisation
+from flexpool.db.organisations import Organisation, Site
 from flexpool.db.users import User
 from flexpool.db.workers import Worker
 from flexpool.domain import identifiers
 from flexpool.domain import workers as worker_rules
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
+from flexpool.domain.directory import NewOrganisation, NewPerson, NewSite
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import InvitationKind, ProblemType, Role
 from flexpool.domain.workers import CredentialRecord, NewWorker, WorkerChange, WorkerDetails
@@ -29,14 +30,14 @@ from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
 
 
-async def create_organisation(conn: Connection, p: Principal, *, name, kvk_number=None, iban=None, kind="vvt", cao=None):
+async def create_organisation(conn: Connection, p: Principal, new: NewOrganisation) -> Organisation:
     region_id = p.require_coordinator()
-    wrong = identifiers.problems(iban=iban, kvk=kvk_number)
+    wrong = identifiers.problems(iban=new.iban, kvk=new.kvk_number)
     if wrong:
         raise Invalid(wrong)
     try:
-        return await orgs_db.create(conn, region_id, name=name, kvk_number=kvk_number, iban=iban, kind=kind,
-                                    cao=cao or {"vvt": "vvt", "ghz": "ghz", "welzijn": "sociaal-werk"}[kind])
+        return await orgs_db.create(conn, region_id, name=new.name, kvk_number=new.kvk_number, iban=new.iban,
+                                    kind=new.kind, cao=new.cao_in_effect)
     except asyncpg.UniqueViolationError:
         raise Invalid([("name", "an organisation with this name exists in the region")]) from None
 
@@ -112,12 +113,13 @@ class Invited(msgspec.Struct, frozen=True):
     invitation: Invitation
 
 
-async def add_member(conn: Connection, p: Principal, organisation_id: UUID, *, email, name, roles,
+async def add_member(conn: Connection, p: Principal, organisation_id: UUID, new: NewPerson,
                      now: datetime) -> MemberAdded | Invited:
     """MemberAdded when the roles were granted at once; Invited when the account already belongs to another
     organisation and must consent first. Neither answer shows the name an existing account carries: an
     e-mail address must not tell another organisation who someone is."""
     org = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
+    email, name, roles = new.email, new.name, [str(r) for r in new.roles]
     if "coordinator" in roles:
         raise Invalid([("roles", "coordinator is a region role; it cannot be given through an organisation")])
     async with conn.transaction():
@@ -172,10 +174,10 @@ async def members(conn: Connection, p: Principal, organisation_id: UUID):
     return await users_db.members_of(conn, organisation_id)
 
 
-async def add_site(conn: Connection, p: Principal, organisation_id: UUID, **fields):
+async def add_site(conn: Connection, p: Principal, organisation_id: UUID, new: NewSite) -> Site:
     await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     try:
-        return await orgs_db.create_site(conn, organisation_id, **fields)
+        return await orgs_db.create_site(conn, organisation_id, new)
     except asyncpg.UniqueViolationError:
         raise Invalid([("name", "a site with this name exists for this organisation")]) from None
 

@@ -14,6 +14,7 @@ from flexpool.db import outbox
 from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.domain import waves
+from flexpool.domain.directory import NewPerson
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import Role
 from flexpool.services import candidates, effects, identity, regions
@@ -24,10 +25,12 @@ STILL_OPEN_AHEAD = timedelta(hours=4)
 BOARD_CANDIDATES = 100  # the workers checked in full per shift; acceptableBy counts among them
 
 
-async def add_region_planner(conn: Connection, p: Principal, *, email: str, name: str, now: datetime):
+async def add_region_planner(conn: Connection, p: Principal, new: NewPerson, now: datetime) -> users_db.User:
+    """The coordinator staffs the region's planning desk (the role is the region's, not an organisation's)."""
     p.require_coordinator()
+    name = new.name
     async with conn.transaction():
-        user = await users_db.get_or_create(conn, email, name)
+        user = await users_db.get_or_create(conn, new.email, name)
         await identity.join_region(conn, user.id, p.region_id)
         await users_db.grant(conn, user.id, p.region_id, None, "regionPlanner")
         await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="user", subject_id=user.id,
