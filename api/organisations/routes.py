@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from asyncpg import Connection
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.organisations.schemas import (
     INVITED,
@@ -27,6 +27,7 @@ from api.organisations.schemas import (
     PartnersIn,
     Site,
     SiteIn,
+    created_or_invited,
     invitation_out,
 )
 from api.pagination import Cursor, Limit, Page, page_of
@@ -95,11 +96,8 @@ class OrganisationController(Controller):
                          data: MemberIn) -> Response[Member | Invitation]:
         result = await directory.add_member(conn, p, org_id, NewPerson(
             email=data.email, name=data.name, roles=[Role(r) for r in data.roles]), now)
-        if isinstance(result, directory.Invited):
-            return Response(invitation_out(result.invitation), status_code=HTTP_202_ACCEPTED)
-        user = result.user
-        return Response(Member(id=user.id, email=user.email, name=user.name, roles=result.roles),
-                        status_code=HTTP_201_CREATED)
+        return created_or_invited(result, lambda m: Member(id=m.user.id, email=m.user.email, name=m.user.name,
+                                                           roles=m.roles))
 
     @get("/{org_id:uuid}/invitations", summary="Invitations this organisation sent (orgAdmin, coordinator)")
     async def invitations(

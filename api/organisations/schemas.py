@@ -1,12 +1,15 @@
 """The directory's shapes: organisations, members, invitations, sites, workers, rosters, partners, blocks."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 import msgspec
+from litestar import Response
 from litestar.openapi import ResponseSpec
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from api.wire import (
     Camel,
@@ -37,6 +40,7 @@ from flexpool.domain.vocabulary import (
     OrganisationKind,
     Role,
 )
+from flexpool.services.directory import Invited
 
 
 class OrganisationIn(Camel):
@@ -90,6 +94,16 @@ class Invitation(Out):
 
 INVITED = {202: ResponseSpec(Invitation, description="the account belongs to another organisation: the person is "
                                                      "invited and has no rights here until they accept")}
+
+
+Done = TypeVar("Done")
+
+
+def created_or_invited(result: Done | Invited, created: Callable[[Done], Out]) -> Response:
+    """201 with what was created at once, or 202 with the invitation the person must accept first."""
+    if isinstance(result, Invited):
+        return Response(invitation_out(result.invitation), status_code=HTTP_202_ACCEPTED)
+    return Response(created(result), status_code=HTTP_201_CREATED)
 
 
 def invitation_out(i: invitations_db.Invitation) -> Invitation:

@@ -8,7 +8,7 @@ import msgspec
 from asyncpg import Connection
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.params import Parameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.organisations.schemas import (
     INVITED,
@@ -20,7 +20,7 @@ from api.organisations.schemas import (
     Worker,
     WorkerIn,
     WorkerPatch,
-    invitation_out,
+    created_or_invited,
     worker_out,
 )
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
@@ -64,9 +64,7 @@ class WorkerController(Controller):
         result = await directory.create_worker(conn, p, org_id, NewWorker(
             email=data.email, name=data.name, details=_details(data), credentials=_credentials(data.credentials),
             excluded_organisation_ids=data.pool.excluded_organisation_ids), now)
-        if isinstance(result, directory.Invited):
-            return Response(invitation_out(result.invitation), status_code=HTTP_202_ACCEPTED)
-        return Response(worker_out(result.worker), status_code=HTTP_201_CREATED)
+        return created_or_invited(result, lambda w: worker_out(w.worker))
 
     @delete("/{worker_id:uuid}", status_code=HTTP_204_NO_CONTENT,
             summary="End a worker (orgAdmin): the worker role, the pool and future bookings anywhere end at once "

@@ -30,19 +30,28 @@ async def _shift(client, region, org, **kw):
     return r.json()
 
 
+async def _race(servers, path: str, names: list[str]) -> list[httpx.Response]:
+    """Every worker posts at once, alternating between the two API processes."""
+    async with httpx.AsyncClient(timeout=60) as http:
+        return await asyncio.gather(*[http.post(f"{servers[i % 2]}{path}", headers=auth(f"{name}@mail.test"))
+                                      for i, name in enumerate(names)])
+
+
+def _one_winner(results: list[httpx.Response]) -> dict:
+    """Exactly one 201; every other answer a 409 shift-full. The winner's body."""
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(201) == 1 and codes.count(409) == len(results) - 1, codes
+    assert {r.json()["type"] for r in results if r.status_code == 409} == {"/problems/shift-full"}
+    return next(r.json() for r in results if r.status_code == 201)
+
+
 async def test_forty_workers_race_for_the_last_place(client, pool, servers):
     region = await Region(client).setup(pool)
     names = [f"racer{i}" for i in range(40)]
     for i, name in enumerate(names):
         await region.worker("Zonnehuis" if i % 2 else "Thuiszorg West", name, function="helpende")
     shift = await _shift(client, region, "Zonnehuis", places=1)
-    async with httpx.AsyncClient(timeout=60) as http:
-        results = await asyncio.gather(*[
-            http.post(f"{servers[i % 2]}/v1/shifts/{shift['id']}/accept", headers=auth(f"{name}@mail.test"))
-            for i, name in enumerate(names)])
-    codes = sorted(r.status_code for r in results)
-    assert codes.count(201) == 1 and codes.count(409) == 39, codes
-    assert {r.json()["type"] for r in results if r.status_code == 409} == {"/problems/shift-full"}
+    _one_winner(await _race(servers, f"/v1/shifts/{shift['id']}/accept", names))
     async with pool.acquire() as conn:
         booked = await conn.fetchval("SELECT count(*) FROM assignments WHERE shift_id = $1 AND status = 'booked'",
                                      shift["id"])
@@ -130,14 +139,7 @@ async def test_workers_racing_for_a_series_one_gets_all_of_it_the_others_none(cl
     r = await client.post("/v1/series", json={"shifts": shifts}, headers=auth(region.orgs["Zonnehuis"]["planner"]))
     assert r.status_code == 201, r.text
     series = r.json()
-    async with httpx.AsyncClient(timeout=60) as http:
-        results = await asyncio.gather(*[
-            http.post(f"{servers[i % 2]}/v1/series/{series['id']}/accept", headers=auth(f"{name}@mail.test"))
-            for i, name in enumerate(names)])
-    codes = sorted(r.status_code for r in results)
-    assert codes.count(201) == 1 and codes.count(409) == 19, codes
-    assert {r.json()["type"] for r in results if r.status_code == 409} == {"/problems/shift-full"}
-    winner = next(r.json() for r in results if r.status_code == 201)
+    winner = _one_winner(await _race(servers, f"/v1/series/{series['id']}/accept", names))
     assert len(winner["assignments"]) == 5
     async with pool.acquire() as conn:
         rows = await conn.fetch(
