@@ -19,7 +19,7 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
-from api.wire import BlockerOut
+from api.wire import BlockerOut, ShiftBlockers, per_shift_out
 from flexpool.domain.model import Blocker
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Invalid, ServiceError
@@ -86,11 +86,6 @@ class Problem(msgspec.Struct, omit_defaults=True):
     shifts: list[ShiftBlockers] | None = None  # a refused series accept: the blockers of each shift
 
 
-class ShiftBlockers(msgspec.Struct, rename="camel"):
-    shift_id: str
-    blockers: list[BlockerOut]
-
-
 def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, str]] | None = None) -> bytes:
     title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
     return msgspec.json.encode(Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
@@ -108,8 +103,7 @@ def problem(slug: str, status: int, detail: str, request: Request | None = None,
                    if errors is not None else None,
                    blockers=[BlockerOut(b.type, b.words(_language(request), voice)) for b in blockers]
                    if blockers else None,
-                   shifts=[ShiftBlockers(str(k), [BlockerOut(b.type, b.words(_language(request), voice)) for b in v])
-                           for k, v in per_shift.items()] if per_shift else None)
+                   shifts=per_shift_out(per_shift, _language(request), voice) if per_shift else None)
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 

@@ -11,6 +11,7 @@ from litestar.params import Parameter
 
 from api.input import Input
 from flexpool.domain.clock import local
+from flexpool.domain.model import Blocker
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
@@ -84,3 +85,16 @@ class OptionalReason(Camel):
 class BlockerOut(Out):
     type: str
     detail: str
+
+
+class ShiftBlockers(Out):
+    """Why one shift of a series cannot be taken."""
+
+    shift_id: UUID
+    blockers: list[BlockerOut]
+
+
+def per_shift_out(per_shift: dict[UUID, list[Blocker]], language: str, voice: str = "worker") -> list[ShiftBlockers]:
+    """The blockers of each shift of a series, worded for the caller: in an offer, and in a refused accept."""
+    return [ShiftBlockers(shift_id, [BlockerOut(b.type, b.words(language, voice)) for b in blockers])
+            for shift_id, blockers in per_shift.items()]

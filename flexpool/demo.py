@@ -288,9 +288,7 @@ SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (ti
 
 
 async def _planner(conn: Connection, organisation_id):
-    email = await users_db.a_planner_email(conn, organisation_id)
-    assert email is not None, "every demo organisation has a planner"
-    return await principal_for(conn, email)
+    return await _principal(conn, await users_db.a_planner_email(conn, organisation_id))
 
 
 async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime) -> None:

@@ -11,10 +11,9 @@ from litestar.params import Parameter
 
 from api.offers.schemas import Offer, SeriesOffer
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
-from api.series.schemas import per_shift_out
 from api.shifts.routes import When, request_key
 from api.shifts.schemas import AssignmentOut, assignment_out, shift_out
-from api.wire import BlockerOut, Reason
+from api.wire import BlockerOut, Reason, per_shift_out
 from flexpool.services import booking, offers
 from flexpool.services.principal import Principal
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from api.series.schemas import ShiftBlockers
 from api.shifts.schemas import Shift
-from api.wire import BlockerOut, Out
+from api.wire import BlockerOut, Out, ShiftBlockers
 
 
 class SeriesOffer(Out):

@@ -8,8 +8,7 @@ from uuid import UUID
 import msgspec
 
 from api.shifts.schemas import ApplicationOut, AssignmentOut, Shift, ShiftIn, application_out, assignment_out, shift_out
-from api.wire import BlockerOut, Camel, Out
-from flexpool.domain.model import Blocker
+from api.wire import Camel, Out
 from flexpool.domain.vocabulary import BookingMode, ShiftStatus
 from flexpool.services.series import SeriesBooking, SeriesView
 
@@ -30,13 +29,6 @@ class Series(Out):
     status: ShiftStatus  # open while a shift ahead has a place left; filled; completed; cancelled
     created_at: datetime
     shifts: list[Shift]
-
-
-class ShiftBlockers(Out):
-    """Why one shift of a series cannot be taken."""
-
-    shift_id: UUID
-    blockers: list[BlockerOut]
 
 
 class SeriesAccepted(Out):
@@ -68,8 +60,3 @@ def booking_out(b: SeriesBooking) -> SeriesAccepted:
     return SeriesAccepted(series_id=b.series_id, status="pending" if b.applications else "booked",
                             assignments=[assignment_out(a) for a in b.assignments],
                             applications=[application_out(a) for a in b.applications])
-
-
-def per_shift_out(per_shift: dict[UUID, list[Blocker]], language: str, voice: str = "worker") -> list[ShiftBlockers]:
-    return [ShiftBlockers(shift_id, [BlockerOut(b.type, b.words(language, voice)) for b in blockers])
-            for shift_id, blockers in per_shift.items()]

@@ -143,12 +143,6 @@ async def replace_blocks(conn: Connection, secondment_id: UUID, worker_id: UUID,
         [(worker_id, worker_no, b.starts_at, b.ends_at, b.break_minutes, secondment_id) for b in new])
 
 
-async def all_blocks_in(conn: Connection, region_id: UUID, lo: datetime, hi: datetime) -> int:
-    """How many secondment blocks of the region start in [lo, hi)."""
-    return await conn.fetchval("SELECT count(*) FROM roster_blocks r JOIN secondments sd ON sd.id = r.secondment_id "
-                               "WHERE sd.region_id = $1 AND r.starts_at >= $2 AND r.starts_at < $3", region_id, lo, hi)
-
-
 class WorkerBlock(msgspec.Struct, frozen=True, kw_only=True):
     """A secondment block as the seconded worker's calendar shows it."""
 

@@ -36,7 +36,7 @@ from flexpool.domain.model import Blocker, towards_other_organisation
 from flexpool.domain.vocabulary import ApplicationStatus, BlockerType, NotificationKind, ProblemType, Reason
 from flexpool.services import access, announcements, conflicts, effects, regions, withdrawals
 from flexpool.services import series as series_service
-from flexpool.services.errors import Conflict, Forbidden, NotFound
+from flexpool.services.errors import Conflict, Forbidden, NotFound, refusal
 from flexpool.services.principal import Principal
 
 PLANNING = ("planner", "orgAdmin")
@@ -76,13 +76,6 @@ def _already(reason: Reason) -> Conflict:
     return Conflict(ProblemType.CONFLICT, said.detail, wording=said)
 
 
-def _refuse(blockers: list[Blocker], voice: str = "worker") -> Conflict:
-    first = blockers[0]
-    # /problems/unavailable is the 503, so a worker who is unavailable has a problem type of its own
-    slug = ProblemType.WORKER_UNAVAILABLE if first.type == BlockerType.UNAVAILABLE else ProblemType(first.type)
-    return Conflict(slug, first.detail, blockers, voice)
-
-
 async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
                 region_id, on_behalf: dict | None = None, request_key: str | None = None) -> UUID:
     """Inside a transaction: lock, check everything, write the assignment. Raises Conflict, worded for the
@@ -93,22 +86,22 @@ async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, 
     worker = await workers_db.known(conn, worker_id)
     shift = await shifts_db.known(conn, shift_id)
     if await assignments_db.is_booked_on(conn, shift_id, worker_id):
-        raise _refuse([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)], voice)
+        raise refusal([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)], voice)
     ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
     blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, region_id),
                                         check_audience=check_audience)
     if blockers:
         if voice == "planner" and worker.organisation_id != shift.organisation_id:
             blockers = towards_other_organisation(blockers)
-        raise _refuse(blockers, voice)
+        raise refusal(blockers, voice)
     try:
         async with conn.transaction():  # savepoint: the constraint is the last guard
             assignment_id = await assignments_db.insert(conn, shift=shift, worker=worker, now=now, booked_by=actor_id,
                                                         request_key=request_key)
     except asyncpg.CheckViolationError:
-        raise _refuse([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)], voice) from None
+        raise refusal([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)], voice) from None
     except asyncpg.ExclusionViolationError:
-        raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)], voice) from None
+        raise refusal([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)], voice) from None
     data = outbox.shift_data(shift, assignmentId=assignment_id, workerName=worker.name)
     notices = [Notice(to=Users((worker.user_id,)), key=f"booked:{assignment_id}", data=data,
                       kind=NotificationKind.APPROVED if action == "approved" else NotificationKind.BOOKED)]
@@ -141,10 +134,10 @@ async def _done_or_refused(conn: Connection, facts: accepts_db.Facts, worker: Ac
     if facts.done_id is not None:
         return await assignments_db.get(conn, facts.done_id)
     if facts.already_booked:
-        raise _refuse([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)])
+        raise refusal([Blocker(BlockerType.OVERLAP, Reason.ALREADY_BOOKED)])
     blockers = _decide(facts, worker, shift, now)
     if blockers:
-        raise _refuse(blockers)
+        raise refusal(blockers)
     return None
 
 
@@ -183,9 +176,9 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime,
             assignment = await accepts_db.book(conn, worker=worker, shift_id=shift_id, now=now, booked_by=p.user_id,
                                                request_key=request_key, data=data)
         except asyncpg.CheckViolationError:
-            raise _refuse([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)]) from None
+            raise refusal([Blocker(BlockerType.SHIFT_FULL, Reason.FULL)]) from None
         except asyncpg.ExclusionViolationError:
-            raise _refuse([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)]) from None
+            raise refusal([Blocker(BlockerType.OVERLAP, Reason.OVERLAP)]) from None
         if facts.other_applications:
             await withdrawals.conflicting_applications(conn, worker, shift_id, now, worker.region_id)
         return Booked(assignment)
@@ -203,7 +196,7 @@ async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: da
         ctx = await conflicts.WorkerContext.load(conn, worker, shift.starts_at, shift.ends_at)
         blockers = await conflicts.blockers(conn, ctx, shift, now, rules=await _rules(conn, worker.region_id))
         if blockers:
-            raise _refuse(blockers)
+            raise refusal(blockers)
         app_id = await applications_db.insert(conn, shift_id, worker.id, now)
         await effects.record(conn, Event(
             subject_type="application", subject_id=app_id, action="applied", actor=p.user_id, at=now,
@@ -226,7 +219,7 @@ async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID
     if worker is None:
         raise NotFound("worker")
     if not worker.opted_in and worker.organisation_id != shift.organisation_id:
-        raise _refuse([Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.WORKER_NOT_IN_POOL)], "planner")
+        raise refusal([Blocker(BlockerType.NOT_IN_AUDIENCE, Reason.WORKER_NOT_IN_POOL)], "planner")
     async with conn.transaction():
         if request_key:
             done = await assignments_db.by_request(conn, p.user_id, request_key, shift_id)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flexpool.domain.model import Blocker
-from flexpool.domain.vocabulary import ProblemType
+from flexpool.domain.vocabulary import BlockerType, ProblemType
 
 
 class ServiceError(Exception):
@@ -48,3 +48,14 @@ class Conflict(ServiceError):
         self.blockers = blockers or []
         self.voice = voice  # blockers are told to the worker, or to the planner who books the worker
         self.wording = wording or (self.blockers[0] if self.blockers else None)  # the detail, in the caller's words
+
+
+def problem_type(blocker: Blocker) -> ProblemType:
+    """A blocker's problem type: its own, but /problems/unavailable is the 503, so a worker who is unavailable
+    has a type of their own."""
+    return ProblemType.WORKER_UNAVAILABLE if blocker.type == BlockerType.UNAVAILABLE else ProblemType(blocker.type)
+
+
+def refusal(blockers: list[Blocker], voice: str = "worker") -> Conflict:
+    """A refused booking: the first blocker is the problem, all of them are listed."""
+    return Conflict(problem_type(blockers[0]), blockers[0].detail, blockers, voice)

@@ -28,9 +28,9 @@ from flexpool.domain.events import Admins, Event, Notice, Planners, WorkerOf
 from flexpool.domain.model import towards_other_organisation
 from flexpool.domain.secondments import SecondmentBlock, SecondmentProposal
 from flexpool.domain.shifts import FieldError
-from flexpool.domain.vocabulary import BlockerType, NotificationKind, ProblemType, SecondmentStatus
+from flexpool.domain.vocabulary import NotificationKind, ProblemType, SecondmentStatus
 from flexpool.services import access, conflicts, effects, regions
-from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound
+from flexpool.services.errors import Conflict, Forbidden, Invalid, NotFound, problem_type
 from flexpool.services.principal import Principal
 from flexpool.services.shifts import planner_organisation
 
@@ -205,14 +205,12 @@ async def roster(conn: Connection, p: Principal, secondment_id: UUID, lo: dateti
             if refused:
                 i, blockers = next(iter(refused.items()))
                 shown = towards_other_organisation(blockers)
-                first = shown[0]
-                slug = ProblemType.WORKER_UNAVAILABLE if first.type == BlockerType.UNAVAILABLE \
-                    else ProblemType(first.type)
                 at = local(new[i].starts_at)
-                refusal = Conflict(slug, f"blocks[{i}] ({at:%d-%m-%Y %H:%M}): {first.words('en', 'planner')}", shown,
+                refused = Conflict(problem_type(shown[0]),
+                                   f"blocks[{i}] ({at:%d-%m-%Y %H:%M}): {shown[0].words('en', 'planner')}", shown,
                                    "planner")
-                refusal.wording = None  # the detail names the block
-                raise refusal
+                refused.wording = None  # the detail names the block
+                raise refused
         try:
             async with conn.transaction():
                 await secondments_db.replace_blocks(conn, s.id, s.worker_id, int(number or 0), lo, hi, new)

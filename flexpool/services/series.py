@@ -41,7 +41,7 @@ from flexpool.domain.vocabulary import (
     ShiftStatus,
 )
 from flexpool.services import access, announcements, conflicts, effects, regions, withdrawals
-from flexpool.services.errors import Conflict, Forbidden, NotFound
+from flexpool.services.errors import Conflict, Forbidden, NotFound, problem_type
 from flexpool.services.offers import may_see
 from flexpool.services.principal import Principal
 
@@ -49,7 +49,6 @@ from flexpool.services.principal import Principal
 class SeriesView(msgspec.Struct, frozen=True):
     series: Series
     shifts: list[Shift]
-    staff: bool  # the caller plans for its organisation: assignments and applications are shown
 
 
 class SeriesBooking(msgspec.Struct, frozen=True):
@@ -66,8 +65,7 @@ class SeriesRefused(Conflict):
 
     def __init__(self, per_shift: dict[UUID, list[Blocker]], voice: str = "worker"):
         first = next(iter(per_shift.values()))
-        slug = ProblemType.WORKER_UNAVAILABLE if first[0].type == BlockerType.UNAVAILABLE else ProblemType(first[0].type)
-        super().__init__(slug, first[0].detail, first, voice)
+        super().__init__(problem_type(first[0]), first[0].detail, first, voice)
         self.per_shift = per_shift
 
 
@@ -80,11 +78,11 @@ async def detail(conn: Connection, p: Principal, series_id: UUID, now: datetime)
     shifts = await series_db.shifts(conn, series_id)
     try:
         await access.organisation(conn, p, found.organisation_id, *access.STAFF, coordinator=True, delegated=True)
-        return SeriesView(found, shifts, True)
+        return SeriesView(found, shifts)
     except (NotFound, Forbidden):
         pass
     if any([await may_see(conn, p, s, now) for s in shifts]):
-        return SeriesView(found, shifts, False)
+        return SeriesView(found, shifts)
     raise NotFound("series")
 
 

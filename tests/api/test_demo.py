@@ -1,5 +1,5 @@
 """The demo region loads once, with open shifts, bookings and a closed last month."""
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flexpool import demo
 from flexpool.domain.clock import AMSTERDAM
@@ -58,3 +58,9 @@ async def test_the_demo_has_a_planning_desk_and_example_imports_that_load(databa
         assert rows is None or r.json()["created"] == rows
     board = await client.get("/v1/region/board", headers=auth("regio@demo.test"))
     assert board.status_code == 200 and board.json()["items"]
+    # last month is closed: the secondment's blocks in it are settled and never change
+    [secondment] = (await client.get("/v1/secondments", headers=auth("planner@demo.test"))).json()["items"]
+    first = datetime.fromisoformat(secondment["from"] + "T00:00:00+00:00").astimezone(AMSTERDAM)
+    r = await client.put(f"/v1/secondments/{secondment['id']}/roster", headers=auth("planner@demo.test"),
+                         json={"from": first.isoformat(), "to": (first + timedelta(days=7)).isoformat(), "blocks": []})
+    assert r.status_code == 409 and r.json()["type"] == "/problems/month-closed", r.text

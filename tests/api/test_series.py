@@ -141,3 +141,16 @@ async def test_a_series_with_approval_is_decided_whole(client, region):
     shifts = [(await client.get(f"/v1/shifts/{s['id']}", headers=planner)).json() for s in series["shifts"]]
     assert [s["placesFilled"] for s in shifts] == [1, 1]
     assert {a["status"] for s in shifts for a in s["applications"]} == {"approved"}
+
+
+async def test_a_series_is_announced_once_as_a_whole(client, region, pool):
+    """The waves and their notifications as for a shift, once for the series: a worker reached hears of one
+    series of three shifts, not of three shifts."""
+    series = await _series(client, region, _days(3, 4, 5))
+    async with pool.acquire() as conn:
+        offers = await conn.fetch("SELECT n.data FROM notifications n JOIN users u ON u.id = n.user_id "
+                                  "WHERE u.email = 'own@mail.test' AND n.kind = 'offer'")
+    assert len(offers) == 1, offers
+    data = offers[0]["data"]
+    assert data["seriesId"] == series["id"] and data["seriesShifts"] == "3"
+    assert data["shiftId"] == series["shifts"][0]["id"]
