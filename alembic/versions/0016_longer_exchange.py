@@ -59,8 +59,10 @@ CREATE TABLE secondments (
     id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     region_id          uuid NOT NULL CONSTRAINT secondments_region_fk REFERENCES regions (id),
     worker_id          uuid NOT NULL CONSTRAINT secondments_worker_fk REFERENCES workers (id),
+    -- the lender is the worker's home employer, which keeps paying the salary; the borrower reimburses it
     lender_id          uuid NOT NULL CONSTRAINT secondments_lender_fk REFERENCES organisations (id),
     borrower_id        uuid NOT NULL CONSTRAINT secondments_borrower_fk REFERENCES organisations (id),
+    -- where the worker works, in which function, on which days (both included), and how long a week at most
     site_id            uuid NOT NULL CONSTRAINT secondments_site_fk REFERENCES sites (id),
     function           text NOT NULL,
     starts_on          date NOT NULL,

@@ -52,6 +52,12 @@ def _credentials(items) -> list[CredentialRecord]:
     return [CredentialRecord(c.kind, c.number, c.valid_until) for c in items]
 
 
+def _new_worker(data: WorkerIn) -> NewWorker:
+    return NewWorker(email=data.email, name=data.name, details=_details(data),
+                     credentials=_credentials(data.credentials),
+                     excluded_organisation_ids=data.pool.excluded_organisation_ids)
+
+
 class WorkerController(Controller):
     path = "/v1/organisations/{org_id:uuid}/workers"
     tags = ["workers"]
@@ -61,9 +67,7 @@ class WorkerController(Controller):
           responses=INVITED)
     async def create(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                      data: WorkerIn) -> Response[Worker | Invitation]:
-        result = await directory.create_worker(conn, p, org_id, NewWorker(
-            email=data.email, name=data.name, details=_details(data), credentials=_credentials(data.credentials),
-            excluded_organisation_ids=data.pool.excluded_organisation_ids), now)
+        result = await directory.create_worker(conn, p, org_id, _new_worker(data), now)
         return created_or_invited(result, lambda w: worker_out(w.worker))
 
     @delete("/{worker_id:uuid}", status_code=HTTP_204_NO_CONTENT,

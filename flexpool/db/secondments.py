@@ -8,8 +8,9 @@ import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import many, one
-from flexpool.domain.secondments import SecondmentBlock, SecondmentProposal
+from flexpool.domain.secondments import SecondmentProposal
 from flexpool.domain.vocabulary import SecondmentStatus
+from flexpool.domain.worktime import Interval
 
 
 class Secondment(msgspec.Struct, frozen=True, kw_only=True):
@@ -132,7 +133,7 @@ async def blocks(conn: Connection, secondment_id: UUID, lo: datetime | None = No
 
 
 async def replace_blocks(conn: Connection, secondment_id: UUID, worker_id: UUID, worker_no: int, lo: datetime,
-                         hi: datetime, new: list[SecondmentBlock]) -> None:
+                         hi: datetime, new: list[Interval]) -> None:
     """The secondment's blocks starting in [lo, hi) become `new`; the roster's exclusion constraint refuses
     a block over another block of the worker (home roster or another secondment)."""
     await conn.execute("DELETE FROM roster_blocks WHERE secondment_id = $1 AND starts_at >= $2 AND starts_at < $3",
@@ -159,6 +160,7 @@ class WorkerBlock(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def blocks_of_worker(conn: Connection, worker_id: UUID, lo: datetime, hi: datetime) -> list[WorkerBlock]:
+    """The worker's secondment shifts in [lo, hi), with for whom and where: their calendar feed lists them."""
     return many(WorkerBlock, await conn.fetch(
         "SELECT r.id, r.starts_at, r.ends_at, r.break_minutes, b.name AS borrower_name, si.name AS site_name, "
         "       si.address AS site_address, si.city AS site_city, sd.function, "

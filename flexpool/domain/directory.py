@@ -29,10 +29,18 @@ class NewPerson(msgspec.Struct, frozen=True, kw_only=True):
     roles: list[Role] = []
 
 
-class NewSite(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
+class PostalAddress(msgspec.Struct, frozen=True, kw_only=True):
+    """Where an organisation or a site is: on an e-invoice, on a shift's offer, and for the distance a worker
+    travels (a site's coordinates come with it)."""
+
     address: str | None = None
     postcode: str | None = None
     city: str | None = None
+
+
+class NewSite(PostalAddress, frozen=True, kw_only=True):
+    """A planner adds a place where shifts are worked; without coordinates nobody is kept out by distance."""
+
+    name: str
     latitude: float | None = None
     longitude: float | None = None

@@ -11,6 +11,9 @@ from flexpool.domain.shifts import FieldError
 
 
 class HoursWorked(msgspec.Struct, frozen=True):
+    """What the planner confirms the worker did: when they started and ended, and the break they took; it
+    may differ from the shift as published, and settlement pays what is confirmed."""
+
     started_at: datetime
     ended_at: datetime
     break_minutes: int = 0

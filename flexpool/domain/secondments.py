@@ -16,6 +16,7 @@ from flexpool.domain.clock import at_local, local, minutes_between, month_of, we
 from flexpool.domain.model import Blocker, ordered
 from flexpool.domain.shifts import FieldError, required_break
 from flexpool.domain.vocabulary import BlockerType, Reason
+from flexpool.domain.worktime import Interval
 
 
 class SecondmentProposal(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,29 +32,15 @@ class SecondmentProposal(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None = None
 
 
-class SecondmentBlock(msgspec.Struct, frozen=True):
-    starts_at: datetime
-    ends_at: datetime
-    break_minutes: int
-
-    @property
-    def worked_minutes(self) -> int:
-        return minutes_between(self.starts_at, self.ends_at) - self.break_minutes
-
-    @property
-    def interval(self) -> worktime.Interval:
-        return worktime.Interval(self.starts_at, self.ends_at, self.break_minutes)
-
-
-def with_break(starts_at: datetime, ends_at: datetime, break_minutes: int | None) -> SecondmentBlock:
+def with_break(starts_at: datetime, ends_at: datetime, break_minutes: int | None) -> Interval:
     """A block as rostered; without a break given, the least the law asks for its length (ATW 5:4)."""
     if break_minutes is None:
         length = minutes_between(starts_at, ends_at)
         break_minutes = next((b for b in (0, 30, 45) if b >= required_break(length - b)), 45)
-    return SecondmentBlock(starts_at, ends_at, break_minutes)
+    return Interval(starts_at, ends_at, break_minutes)
 
 
-def validate_roster(blocks: list[SecondmentBlock], lo: datetime, hi: datetime, first_day: date, last_day: date,
+def validate_roster(blocks: list[Interval], lo: datetime, hi: datetime, first_day: date, last_day: date,
                     minutes_per_week: int) -> list[FieldError]:
     """The shape of a roster: blocks inside [lo, hi) and the secondment's days, at most 24 hours, with the
     break the law asks for, not overlapping one another, and at most the agreed minutes in any week."""
@@ -93,7 +80,7 @@ def validate_roster(blocks: list[SecondmentBlock], lo: datetime, hi: datetime, f
     return errors
 
 
-def judge_roster(blocks: list[SecondmentBlock], existing: list[worktime.Interval],
+def judge_roster(blocks: list[Interval], existing: list[Interval],
                  person_on: Callable[[date], worktime.Person], rules: worktime.Rules,
                  loaned_by_month: dict[date, int], loan_limit: int | None) -> dict[int, list[Blocker]]:
     """Every working-time check of an accept for each block, judged with the worker's other work at every
@@ -104,8 +91,8 @@ def judge_roster(blocks: list[SecondmentBlock], existing: list[worktime.Interval
     for b in blocks:
         months[month_of(b.starts_at)] += max(b.worked_minutes, 0)
     for i, b in enumerate(blocks):
-        others = [x.interval for j, x in enumerate(blocks) if j != i]
-        found = worktime.check(b.interval, existing + others, person_on(local(b.starts_at).date()), rules)
+        others = [x for j, x in enumerate(blocks) if j != i]
+        found = worktime.check(b, existing + others, person_on(local(b.starts_at).date()), rules)
         month = month_of(b.starts_at)
         if loan_limit is not None and loaned_by_month.get(month, 0) + months[month] > loan_limit:
             found.append(Blocker(BlockerType.LOAN_LIMIT, Reason.LOAN_LIMIT))

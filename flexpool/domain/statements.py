@@ -6,6 +6,7 @@ from datetime import date
 
 import msgspec
 
+from flexpool.domain.directory import PostalAddress
 from flexpool.domain.settlement import OrtPart, StatementTotals, Vat, totals
 from flexpool.domain.vocabulary import LineKind
 
@@ -21,15 +22,12 @@ def line_id(kind: LineKind | str, subject: object, month: date | None = None) ->
     return uuid.uuid5(NAMESPACE, f"line:{kind}:{subject}:{month:%Y-%m}" if month else f"line:{kind}:{subject}")
 
 
-class InvoiceDetails(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+class InvoiceDetails(PostalAddress, frozen=True, kw_only=True, rename="camel"):
     """What an e-invoice needs to name an organisation: its registrations, bank account and address."""
 
     kvk_number: str | None = None
     iban: str | None = None
     vat_number: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    city: str | None = None
 
 
 class Party(InvoiceDetails, frozen=True, rename="camel"):

@@ -57,11 +57,13 @@ Tier = StrEnum("Tier", [
 
 
 NotificationKind = StrEnum("NotificationKind", [
-    ("OFFER", "offer"), ("BOOKED", "booked"), ("APPROVED", "approved"), ("DECLINED", "declined"),
-    ("RELEASED", "released"), ("SHIFT_CANCELLED", "shift-cancelled"), ("APPLICATION", "application"),
-    ("ACCEPTED", "accepted"), ("WITHDRAWN", "withdrawn"), ("WORKER_CANCELLED", "worker-cancelled"),
-    ("REMINDER", "reminder"), ("HOURS_TO_CONFIRM", "hours-to-confirm"),
-    ("CREDENTIAL_EXPIRY", "credential-expiry"), ("STILL_OPEN", "still-open"),
+    # to workers (an expiring credential also to their employer's admins): offers, and what became of their bookings
+    ("OFFER", "offer"), ("BOOKED", "booked"), ("APPROVED", "approved"), ("DECLINED", "declined"), ("RELEASED", "released"),
+    ("SHIFT_CANCELLED", "shift-cancelled"), ("REMINDER", "reminder"), ("CREDENTIAL_EXPIRY", "credential-expiry"),
+    # to planners: what workers did, hours waiting for them, a shift nobody took yet
+    ("APPLICATION", "application"), ("ACCEPTED", "accepted"), ("WITHDRAWN", "withdrawn"),
+    ("WORKER_CANCELLED", "worker-cancelled"), ("HOURS_TO_CONFIRM", "hours-to-confirm"), ("STILL_OPEN", "still-open"),
+    # to the three parties of a secondment
     ("SECONDMENT_PROPOSED", "secondment-proposed"), ("SECONDMENT_ACTIVE", "secondment-active"),
     ("SECONDMENT_DECLINED", "secondment-declined"), ("SECONDMENT_ENDED", "secondment-ended"),
     ("SECONDMENT_ROSTER", "secondment-roster")

@@ -26,7 +26,7 @@ from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local, month_instants, month_of, next_month
 from flexpool.domain.events import Admins, Event, Notice, Planners, WorkerOf
 from flexpool.domain.model import towards_other_organisation
-from flexpool.domain.secondments import SecondmentBlock, SecondmentProposal
+from flexpool.domain.secondments import SecondmentProposal
 from flexpool.domain.shifts import FieldError
 from flexpool.domain.vocabulary import NotificationKind, ProblemType, SecondmentStatus
 from flexpool.services import access, conflicts, effects, regions
@@ -223,7 +223,7 @@ async def roster(conn: Connection, p: Principal, secondment_id: UUID, lo: dateti
     return await secondments_db.blocks(conn, s.id, lo, hi)
 
 
-async def _judge(conn: Connection, worker, s: Secondment, new: list[SecondmentBlock], replaced: list[Block]):
+async def _judge(conn: Connection, worker, s: Secondment, new: list[worktime.Interval], replaced: list[Block]):
     lo, hi = min(b.starts_at for b in new), max(b.ends_at for b in new)
     ctx = await conflicts.WorkerContext.load(conn, worker, lo, hi)
     gone = {(b.starts_at, b.ends_at) for b in replaced}
@@ -235,7 +235,7 @@ async def _judge(conn: Connection, worker, s: Secondment, new: list[SecondmentBl
         if month not in loaned:
             first, nxt = month_instants(month)
             loaned[month] = await assignments_db.loaned_minutes(conn, worker.id, worker.organisation_id, first, nxt) \
-                - sum(x.worked_minutes for x in (SecondmentBlock(r.starts_at, r.ends_at, r.break_minutes) for r in replaced)
+                - sum(x.worked_minutes for x in (worktime.Interval(r.starts_at, r.ends_at, r.break_minutes) for r in replaced)
                       if month_of(x.starts_at) == month)
     policy = (await regions.policy(conn, worker.region_id)).rules
     return rules.judge_roster(new, existing, lambda day: conflicts.person(worker.date_of_birth, worker.nights, day),

@@ -103,7 +103,7 @@ def test_a_roster_keeps_to_the_agreed_minutes_a_week_and_the_secondment_days():
     assert [e.field for e in over] == ["blocks"]
     early = rules.validate_roster(blocks, at(1, 0), at(31, 0), at(8, 0).date(), last, 1350)
     assert [e.field for e in early] == ["blocks[0].startsAt"]
-    short_break = rules.validate_roster([rules.SecondmentBlock(at(7, 7), at(7, 15), 0)], at(1, 0), at(31, 0), first,
+    short_break = rules.validate_roster([rules.Interval(at(7, 7), at(7, 15), 0)], at(1, 0), at(31, 0), first,
                                         last, 1350)
     assert [e.field for e in short_break] == ["blocks[0].breakMinutes"]
 
