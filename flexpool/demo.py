@@ -18,11 +18,12 @@ from flexpool.db.tariffs import VatExemption
 from flexpool.domain.clock import AMSTERDAM, at_local
 from flexpool.domain.directory import NewSite
 from flexpool.domain.hours import HoursWorked, NoShow
-from flexpool.domain.secondments import SecondmentProposal
+from flexpool.domain.secondments import SecondmentProposal, SecondmentRoster
 from flexpool.domain.shifts import ShiftDraft
 from flexpool.domain.tariffs import DEFAULT_TARIFFS
 from flexpool.domain.vocabulary import BookingMode
-from flexpool.domain.workers import CredentialRecord
+from flexpool.domain.workers import CredentialRecord, HomeRoster
+from flexpool.domain.worktime import Interval
 from flexpool.services import booking, hours, secondments, settlement
 from flexpool.services import shifts as shift_service
 from flexpool.services import tariffs as tariff_service
@@ -170,8 +171,8 @@ async def _secondment(conn: Connection, region_id, org_rows, now: datetime) -> N
     linde, lender = org_rows[0], org_rows[1]
     worker = await _first_worker(conn, region_id, lender.id, "verzorgende-ig")
     # Seconded three days a week: the home roster makes way, and the lender lifts its monthly loan limit.
-    await workers_db.replace_roster(conn, worker.id, worker.no, at_local(first, time(0)),
-                                    at_local(today + timedelta(days=60), time(0)), [])
+    await workers_db.replace_roster(conn, worker.id, worker.no, HomeRoster(
+        at_local(first, time(0)), at_local(today + timedelta(days=60), time(0)), []))
     await workers_db.update(conn, worker.id, {"max_loan_minutes_per_month": None})
     planner = await _principal(conn, PEOPLE["planner"])
     site = (await orgs_db.sites(conn, linde.id))[0]
@@ -181,15 +182,15 @@ async def _secondment(conn: Connection, region_id, org_rows, now: datetime) -> N
     lender_admin = await _principal(conn, await users_db.a_planner_email(conn, lender.id, "orgAdmin"))
     await secondments.approve(conn, lender_admin, proposed.id, agreed + timedelta(hours=2))
     await secondments.approve(conn, await _principal(conn, worker.email), proposed.id, agreed + timedelta(hours=5))
-    blocks: list[tuple[datetime, datetime, int | None]] = []
+    blocks: list[Interval] = []
     day = first
     while day < today + timedelta(days=28):
         if day.weekday() in (0, 2, 4):
             start = at_local(day, time(7))
-            blocks.append((start, start + timedelta(hours=8, minutes=30), 30))
+            blocks.append(Interval(start, start + timedelta(hours=8, minutes=30), 30))
         day += timedelta(days=1)
-    await secondments.roster(conn, planner, proposed.id, at_local(first, time(0)),
-                             at_local(today + timedelta(days=28), time(0)), blocks, agreed + timedelta(days=1))
+    await secondments.roster(conn, planner, proposed.id, SecondmentRoster(
+        at_local(first, time(0)), at_local(today + timedelta(days=28), time(0)), blocks), agreed + timedelta(days=1))
 
 
 async def _students(conn: Connection, region_id, org_rows) -> None:
@@ -268,7 +269,7 @@ async def _worker(conn: Connection, rng: random.Random, region_id, org, email: s
         await workers_db.replace_availability(conn, row["id"], windows)
         await workers_db.update(conn, row["id"], {"max_extra_minutes_per_week": rng.choice([480, 720])})
     # Home roster for the next four weeks: early, late or night blocks on 3 to 4 days a week.
-    blocks: list[tuple[datetime, datetime]] = []
+    blocks: list[Interval] = []
     patterns = [(time(7), 8.5), (time(15), 8.0), (time(23), 8.0)] if kind == "vvt" else \
         [(time(8), 8.0), (time(14), 8.0), (time(22), 9.0)]
     for week in range(4):
@@ -278,10 +279,10 @@ async def _worker(conn: Connection, rng: random.Random, region_id, org, email: s
             day = today + timedelta(days=week * 7 + d + 1)
             start = at_local(day, start_pattern[0])
             end = start + timedelta(hours=start_pattern[1])
-            if not blocks or blocks[-1][1] + timedelta(hours=11) <= start:
-                blocks.append((start, end))
-    await workers_db.replace_roster(conn, row["id"], row["no"], at_local(today, time(0)),
-                                    at_local(today + timedelta(days=30), time(0)), blocks)
+            if not blocks or blocks[-1].ends_at + timedelta(hours=11) <= start:
+                blocks.append(Interval(start, end))
+    await workers_db.replace_roster(conn, row["id"], row["no"], HomeRoster(
+        at_local(today, time(0)), at_local(today + timedelta(days=30), time(0)), blocks))
 
 
 SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (time(9), 4.0, 0), (time(17), 5.0, 0)]

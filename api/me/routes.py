@@ -27,7 +27,7 @@ from api.organisations.schemas import Invitation, invitation_out, worker_out
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.wire import at
 from flexpool.db.notifications import Notification
-from flexpool.domain import availability
+from flexpool.domain import availability, preferences
 from flexpool.domain.messages import render
 from flexpool.domain.vocabulary import Role
 from flexpool.services import calendar as calendar_service
@@ -67,17 +67,15 @@ class MeController(Controller):
 
     @patch("/preferences", summary="Change the caller's preferences")
     async def preferences(self, conn: Connection, p: Principal, data: PreferencesIn) -> Me:
-        changes = {}
-        for field in ("opted_in", "nights", "max_travel_km", "language", "digest", "max_extra_minutes_per_week"):
-            value = getattr(data, field)
-            if value is not msgspec.UNSET:
-                changes[field] = value
-        if data.quiet_hours is not msgspec.UNSET:
-            changes["quiet_hours"] = (data.quiet_hours.from_, data.quiet_hours.to) if data.quiet_hours else None
-        if data.availability is not msgspec.UNSET:
-            changes["availability"] = [availability.window(a.day, time.fromisoformat(a.from_), time.fromisoformat(a.to))
-                                       for a in data.availability or []]
-        return me_out(p, *await me_service.update_preferences(conn, p, changes))
+        quiet, windows = data.quiet_hours, data.availability
+        change = preferences.PreferencesChange(
+            language=data.language, digest=data.digest, opted_in=data.opted_in, nights=data.nights,
+            max_travel_km=data.max_travel_km, max_extra_minutes_per_week=data.max_extra_minutes_per_week,
+            quiet_hours=quiet if quiet is msgspec.UNSET or quiet is None else
+            preferences.QuietHours(time.fromisoformat(quiet.from_), time.fromisoformat(quiet.to)),
+            availability=windows if windows is msgspec.UNSET or windows is None else
+            [availability.window(a.day, time.fromisoformat(a.from_), time.fromisoformat(a.to)) for a in windows])
+        return me_out(p, *await me_service.update_preferences(conn, p, change))
 
     @put("/devices/{token:str}", status_code=HTTP_204_NO_CONTENT, summary="Register or refresh an FCM token")
     async def put_device(self, conn: Connection, p: Principal, now: datetime, token: DeviceToken,

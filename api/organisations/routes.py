@@ -33,7 +33,7 @@ from api.organisations.schemas import (
 from api.pagination import Cursor, Limit, Page, page_of
 from api.wire import at
 from flexpool.db import organisations as orgs_db
-from flexpool.domain.directory import NewOrganisation, NewPerson, NewSite
+from flexpool.domain.directory import NewOrganisation, NewPerson, NewSite, OrganisationChange
 from flexpool.domain.vocabulary import Role
 from flexpool.services import directory, invitations
 from flexpool.services.principal import Principal
@@ -86,8 +86,8 @@ class OrganisationController(Controller):
                                      "cancellation policy")
     async def update(self, conn: Connection, p: Principal, now: datetime, org_id: UUID,
                      data: OrganisationPatch) -> Organisation:
-        changes = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
-        return organisation_out(await directory.update_organisation(conn, p, org_id, changes, now), True)
+        change = OrganisationChange(**msgspec.structs.asdict(data))
+        return organisation_out(await directory.update_organisation(conn, p, org_id, change, now), True)
 
     @post("/{org_id:uuid}/members", summary="Add a member with roles (orgAdmin, coordinator): 201 Member; 202 "
                                            "Invitation when the account belongs to another organisation",

@@ -26,7 +26,8 @@ from api.organisations.schemas import (
 from api.pagination import Cursor, Limit, Page, decode_cursor, page
 from api.shifts.routes import When
 from api.wire import at
-from flexpool.domain.workers import CredentialRecord, NewWorker, WorkerChange, WorkerDetails
+from flexpool.domain.workers import CredentialRecord, HomeRoster, NewWorker, WorkerChange, WorkerDetails
+from flexpool.domain.worktime import Interval
 from flexpool.services import directory, leavers
 from flexpool.services.principal import Principal
 
@@ -114,6 +115,6 @@ class WorkerController(Controller):
 
     @put("/{worker_id:uuid}/roster", summary="Replace the home roster blocks inside [from, to)")
     async def replace_roster(self, conn: Connection, p: Principal, org_id: UUID, worker_id: UUID, data: RosterIn) -> Roster:
-        rows = await directory.replace_roster(conn, p, org_id, worker_id, data.from_, data.to,
-                                              [(b.starts_at, b.ends_at) for b in data.blocks])
+        rows = await directory.replace_roster(conn, p, org_id, worker_id, HomeRoster(
+            data.from_, data.to, [Interval(b.starts_at, b.ends_at) for b in data.blocks]))
         return Roster(worker_id, at(data.from_), at(data.to), [Block(at(r.starts_at), at(r.ends_at)) for r in rows])

@@ -18,7 +18,7 @@ from api.secondments.schemas import (
 )
 from api.shifts.routes import request_key
 from api.wire import OptionalReason
-from flexpool.domain.secondments import SecondmentProposal
+from flexpool.domain.secondments import SecondmentProposal, SecondmentRoster, with_break
 from flexpool.services import secondments
 from flexpool.services.principal import Principal
 
@@ -69,8 +69,8 @@ class SecondmentController(Controller):
                  "every working-time check across all employers and the loan limit run")
     async def roster(self, conn: Connection, p: Principal, now: datetime, secondment_id: UUID,
                      data: SecondmentRosterIn) -> Secondment:
-        await secondments.roster(conn, p, secondment_id, data.from_, data.to,
-                                 [(b.starts_at, b.ends_at, b.break_minutes) for b in data.blocks], now)
+        await secondments.roster(conn, p, secondment_id, SecondmentRoster(
+            data.from_, data.to, [with_break(b.starts_at, b.ends_at, b.break_minutes) for b in data.blocks]), now)
         s = await secondments.visible(conn, p, secondment_id)
         return secondment_out(s, await secondments.blocks_of(conn, s))
 

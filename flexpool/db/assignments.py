@@ -12,6 +12,7 @@ from flexpool.db.rows import many, one, referenced
 from flexpool.db.shifts import Shift
 from flexpool.db.workers import Worker
 from flexpool.domain.vocabulary import AssignmentStatus, ShiftStatus
+from flexpool.domain.worktime import Interval
 
 
 class Assignment(msgspec.Struct, frozen=True, kw_only=True):
@@ -208,13 +209,13 @@ async def ended_without_hours(conn: Connection, now: datetime, within: timedelta
 
 
 
-async def booked_overlapping(conn: Connection, worker_id, blocks: list[tuple]) -> int:
-    """How many of the worker's bookings overlap any of the (start, end) blocks."""
+async def booked_overlapping(conn: Connection, worker_id, blocks: list[Interval]) -> int:
+    """How many of the worker's bookings overlap any of the blocks."""
     return await conn.fetchval(
         "SELECT count(*) FROM assignments a WHERE a.worker_id = $1 AND a.status = 'booked' AND "
         "EXISTS (SELECT 1 FROM unnest($2::timestamptz[], $3::timestamptz[]) AS b(s, e) "
         "        WHERE b.s < a.ends_at AND a.starts_at < b.e)",
-        worker_id, [b[0] for b in blocks], [b[1] for b in blocks])
+        worker_id, [b.starts_at for b in blocks], [b.ends_at for b in blocks])
 
 
 BALANCE = """

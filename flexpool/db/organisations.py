@@ -152,7 +152,7 @@ async def admins(conn: Connection, organisation_id) -> list:
 
 @changes_callers
 async def update(conn: Connection, organisation_id, changes: dict) -> None:
-    """`changes` maps column names (checked by the caller against a fixed list) to values."""
+    """`changes` maps columns to values: the given fields of an OrganisationChange, whose names are columns."""
     sets = ", ".join(f"{column} = ${i}" for i, column in enumerate(changes, start=2))
     await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id, *changes.values())
 

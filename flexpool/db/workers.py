@@ -9,7 +9,7 @@ import msgspec
 from asyncpg import Connection
 
 from flexpool.db.rows import many, one, referenced
-from flexpool.domain.workers import CredentialRecord
+from flexpool.domain.workers import CredentialRecord, HomeRoster
 
 WORKER_COLUMNS = (
     "date_of_birth",
@@ -172,11 +172,11 @@ async def list_for_organisation(conn: Connection, organisation_id: UUID, *, afte
                                          organisation_id, limit))
 
 
-async def replace_roster(conn: Connection, worker_id, worker_no, lo, hi, blocks) -> None:
+async def replace_roster(conn: Connection, worker_id: UUID, worker_no: int, roster: HomeRoster) -> None:
     await conn.execute("DELETE FROM roster_blocks WHERE worker_id = $1 AND starts_at >= $2 AND starts_at < $3 "
-                       "AND secondment_id IS NULL", worker_id, lo, hi)
+                       "AND secondment_id IS NULL", worker_id, roster.starts, roster.ends)
     await conn.executemany("INSERT INTO roster_blocks (worker_id, worker_no, starts_at, ends_at) VALUES ($1, $2, $3, $4)",
-                           [(worker_id, worker_no, b[0], b[1]) for b in blocks])
+                           [(worker_id, worker_no, b.starts_at, b.ends_at) for b in roster.blocks])
 
 
 class RosterBlock(msgspec.Struct, frozen=True):

@@ -1,9 +1,17 @@
 """Commands of the region's directory: an organisation joins, a person is given roles, a site is added."""
 from __future__ import annotations
 
-import msgspec
+from typing import Any
 
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from flexpool.domain import identifiers
+from flexpool.domain.changes import Change
 from flexpool.domain.vocabulary import Cao, OrganisationKind, Role
+
+# A text an organisation may set, clear (None) or leave as it is (UNSET).
+Clearable = str | None | UnsetType
 
 
 class NewOrganisation(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,3 +52,42 @@ class NewSite(PostalAddress, frozen=True, kw_only=True):
     name: str
     latitude: float | None = None
     longitude: float | None = None
+
+
+class OrganisationChange(Change, frozen=True, kw_only=True, omit_defaults=True):
+    """The orgAdmin (or the coordinator) changes what the organisation records of itself. Each field is a
+    column of organisations; what decides what lenders are owed is audited from and to."""
+
+    # How an e-invoice names the organisation (EN 16931): registrations, bank account and address.
+    kvk_number: Clearable = UNSET
+    iban: Clearable = UNSET
+    vat_number: Clearable = UNSET
+    address: Clearable = UNSET
+    postcode: Clearable = UNSET
+    city: Clearable = UNSET
+    # The CAO whose ORT applies to its shifts, and its Waadi status (registered or exempt, not both).
+    cao: Cao | UnsetType = UNSET
+    waadi_registered: bool | UnsetType = UNSET
+    waadi_exempt: bool | UnsetType = UNSET
+    # The cancellation policy for its own shifts (DOMAIN.md, Cancellation).
+    worker_cancel_window_minutes: int | UnsetType = UNSET
+    late_cancel_window_minutes: int | UnsetType = UNSET
+    late_cancellation_percent: int | UnsetType = UNSET
+    # The region's planning desk may publish, assign, cancel and confirm hours for it.
+    delegates_planning: bool | UnsetType = UNSET
+
+    def normalised(self) -> OrganisationChange:
+        """A VAT number as the tax office writes it (NL 1234.56.789.B01 is NL123456789B01)."""
+        if isinstance(self.vat_number, str) and self.vat_number:
+            return msgspec.structs.replace(self, vat_number=identifiers.compact_vat(self.vat_number))
+        return self
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Registrations that are given and wrong: the IBAN's check digits, the VAT number, the KvK number."""
+        def text(value: Clearable) -> str | None:
+            return value if isinstance(value, str) else None
+        return identifiers.problems(iban=text(self.iban), vat=text(self.vat_number), kvk=text(self.kvk_number))
+
+    def changed_from(self, before: Any) -> dict[str, Any]:
+        """The given fields whose value differs from what `before` (the organisation as it is) holds."""
+        return {k: v for k, v in self.given().items() if getattr(before, k) != v}

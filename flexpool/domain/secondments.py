@@ -32,6 +32,15 @@ class SecondmentProposal(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None = None
 
 
+class SecondmentRoster(msgspec.Struct, frozen=True):
+    """The borrower's roster of a secondment for [starts, ends): the secondment's blocks that start in it are
+    replaced by these, each with its break (with_break gives the legal minimum when none is named)."""
+
+    starts: datetime
+    ends: datetime
+    blocks: list[Interval]
+
+
 def with_break(starts_at: datetime, ends_at: datetime, break_minutes: int | None) -> Interval:
     """A block as rostered; without a break given, the least the law asks for its length (ATW 5:4)."""
     if break_minutes is None:

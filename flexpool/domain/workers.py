@@ -2,18 +2,20 @@
 changes; the rest is UNSET), the credentials on file, and the organisations excluded; with the rules they keep."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from itertools import pairwise
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from flexpool.domain.catalogue import CREDENTIAL_KINDS, Catalogue
+from flexpool.domain.changes import Change
 from flexpool.domain.shifts import FieldError
+from flexpool.domain.worktime import Interval
 
 
-class WorkerDetails(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+class WorkerDetails(Change, frozen=True, kw_only=True, omit_defaults=True):
     """Worker columns by name; UNSET: not given (a new worker takes the column's default, a change keeps it).
     Encoded (msgspec.to_builtins) it is the invitation's stored profile, so it reads back the same."""
 
@@ -30,10 +32,6 @@ class WorkerDetails(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
     student_school: str | None | UnsetType = UNSET
     student_level: str | None | UnsetType = UNSET
     student_supervisor_function: str | None | UnsetType = UNSET
-
-    def columns(self) -> dict[str, Any]:
-        """The columns given, for an INSERT or UPDATE of the workers table."""
-        return {f: v for f in self.__struct_fields__ if (v := getattr(self, f)) is not UNSET}
 
 
 class CredentialRecord(msgspec.Struct, frozen=True):
@@ -80,3 +78,28 @@ def problems(details: WorkerDetails, credentials: list[CredentialRecord] | None,
         if c.kind == "big" and not (number.isdigit() and len(number) == 11):
             out.append(FieldError(f"credentials[{i}].number", "a BIG registration number has 11 digits"))
     return out
+
+
+class HomeRoster(msgspec.Struct, frozen=True):
+    """The home employer's roster of a worker for [starts, ends): the blocks that start in it are replaced by
+    these (none clears it). The blocks are work that counts in every check at every organisation."""
+
+    starts: datetime
+    ends: datetime
+    blocks: list[Interval]
+
+    def problems(self) -> list[FieldError]:
+        """Each block after its start, at most 24 hours, starting inside the window; no two overlapping."""
+        errors = [FieldError("to", "must be after from")] if self.ends <= self.starts else []
+        for i, b in enumerate(self.blocks):
+            if b.ends_at <= b.starts_at:
+                errors.append(FieldError(f"blocks[{i}].endsAt", "must be after startsAt"))
+            elif (b.ends_at - b.starts_at).total_seconds() > 24 * 3600:
+                errors.append(FieldError(f"blocks[{i}].endsAt", "a roster block lasts at most 24 hours"))
+            if not (self.starts <= b.starts_at < self.ends):
+                errors.append(FieldError(f"blocks[{i}].startsAt", "must lie inside [from, to)"))
+        ordered = sorted(self.blocks, key=lambda b: (b.starts_at, b.ends_at))
+        for first, second in pairwise(ordered):
+            if second.starts_at < first.ends_at:
+                errors.append(FieldError("blocks", f"two blocks overlap at {second.starts_at.isoformat()}"))
+        return errors

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from itertools import pairwise
 from uuid import UUID
 
 import asyncpg
@@ -21,10 +20,10 @@ from flexpool.db.workers import Worker
 from flexpool.domain import identifiers
 from flexpool.domain import workers as worker_rules
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
-from flexpool.domain.directory import NewOrganisation, NewPerson, NewSite
+from flexpool.domain.directory import NewOrganisation, NewPerson, NewSite, OrganisationChange
 from flexpool.domain.events import Event
 from flexpool.domain.vocabulary import InvitationKind, ProblemType, Role
-from flexpool.domain.workers import CredentialRecord, NewWorker, WorkerChange, WorkerDetails
+from flexpool.domain.workers import CredentialRecord, HomeRoster, NewWorker, WorkerChange, WorkerDetails
 from flexpool.services import access, effects, identity, invitations
 from flexpool.services.errors import Conflict, Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -55,33 +54,16 @@ async def organisation(conn: Connection, p: Principal, organisation_id: UUID):
     return row
 
 
-ORGANISATION_FIELDS = {
-    "kvk_number",
-    "iban",
-    "vat_number",
-    "address",
-    "postcode",
-    "city",
-    "cao",
-    "waadi_registered",
-    "waadi_exempt",
-    "worker_cancel_window_minutes",
-    "late_cancel_window_minutes",
-    "late_cancellation_percent",
-    "delegates_planning",
-}
-
-
-async def update_organisation(conn: Connection, p: Principal, organisation_id: UUID, changes: dict, now: datetime):
+async def update_organisation(conn: Connection, p: Principal, organisation_id: UUID, change: OrganisationChange,
+                              now: datetime):
     """Every change is audited (what it was, what it became): the cancellation policy and the Waadi status
     decide what lenders are owed."""
     before = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
-    if changes.get("vat_number"):
-        changes["vat_number"] = identifiers.compact_vat(changes["vat_number"])
-    wrong = identifiers.problems(iban=changes.get("iban"), vat=changes.get("vat_number"), kvk=changes.get("kvk_number"))
+    change = change.normalised()
+    wrong = change.problems()
     if wrong:
         raise Invalid(wrong)
-    changes = {k: v for k, v in changes.items() if k in ORGANISATION_FIELDS and getattr(before, k) != v}
+    changes = change.changed_from(before)
     if changes:
         async with conn.transaction():
             try:
@@ -227,7 +209,7 @@ async def make_worker(conn: Connection, user_id, org: Organisation, details: Wor
     """Inside a transaction: the worker profile, the worker role and what comes with them."""
     await users_db.join_region(conn, user_id, org.region_id)
     row = await workers_db.insert(conn, user_id=user_id, organisation_id=org.id, region_id=org.region_id,
-                                  fields=details.columns())
+                                  fields=details.given())
     await users_db.grant(conn, user_id, org.region_id, org.id, "worker")
     await workers_db.replace_credentials(conn, row["id"], credentials)
     await workers_db.replace_exclusions(conn, row["id"], excluded)
@@ -242,7 +224,7 @@ async def update_worker(conn: Connection, p: Principal, organisation_id: UUID, w
     _validate_worker(change.details, change.credentials)
     await _check_exclusions(conn, p, change.excluded_organisation_ids)
     async with conn.transaction():
-        await workers_db.update(conn, worker_id, change.details.columns())
+        await workers_db.update(conn, worker_id, change.details.given())
         if change.name is not None:
             await users_db.rename(conn, current.user_id, change.name)
         if change.credentials is not None:
@@ -261,40 +243,26 @@ async def workers(conn: Connection, p: Principal, organisation_id: UUID, *, afte
     return await workers_db.list_for_organisation(conn, organisation_id, after=after, limit=limit)
 
 
-async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime,
-                         blocks: list[tuple[datetime, datetime]]):
+async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, roster: HomeRoster):
     await access.organisation(conn, p, organisation_id, "orgAdmin")
-    errors = []
-    if hi <= lo:
-        errors.append(("to", "must be after from"))
-    for i, (s, e) in enumerate(blocks):
-        if e <= s:
-            errors.append((f"blocks[{i}].endsAt", "must be after startsAt"))
-        elif (e - s).total_seconds() > 24 * 3600:
-            errors.append((f"blocks[{i}].endsAt", "a roster block lasts at most 24 hours"))
-        if not (lo <= s < hi):
-            errors.append((f"blocks[{i}].startsAt", "must lie inside [from, to)"))
-    ordered = sorted(blocks)
-    for (_, e1), (s2, _) in pairwise(ordered):
-        if s2 < e1:
-            errors.append(("blocks", f"two blocks overlap at {s2.isoformat()}"))
+    errors = roster.problems()
     if errors:
-        raise Invalid(errors)
+        raise Invalid([(e.field, e.message) for e in errors])
     async with conn.transaction():
         number = await workers_db.lock(conn, worker_id)
         if number is None or not await workers_db.belongs_to(conn, worker_id, organisation_id):
             raise NotFound("worker")
-        booked = await assignments_db.booked_overlapping(conn, worker_id, blocks)
+        booked = await assignments_db.booked_overlapping(conn, worker_id, roster.blocks)
         if booked:
             raise Invalid([("blocks", "a block overlaps a shift this worker is booked on elsewhere; "
                                       "the worker or that shift's planner must cancel it first")])
         try:
             async with conn.transaction():
-                await workers_db.replace_roster(conn, worker_id, number, lo, hi, blocks)
+                await workers_db.replace_roster(conn, worker_id, number, roster)
         except asyncpg.ExclusionViolationError:
             raise Invalid([("blocks", "a block overlaps a secondment block of this worker; the secondment's "
                                       "roster is planned by the borrowing organisation")]) from None
-    return await workers_db.roster(conn, worker_id, lo, hi)
+    return await workers_db.roster(conn, worker_id, roster.starts, roster.ends)
 
 
 async def roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime):

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime
 
 from asyncpg import Connection
+from msgspec import UNSET
 
 from flexpool.db import devices as devices_db
 from flexpool.db import notifications as notifications_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.domain.events import Event
+from flexpool.domain.preferences import PreferencesChange
 from flexpool.services import effects
 from flexpool.services.errors import Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -27,29 +29,22 @@ async def profile(conn: Connection, p: Principal):
 _CAMEL = {"opted_in": "optedIn", "max_travel_km": "maxTravelKm", "max_extra_minutes_per_week": "maxExtraMinutesPerWeek"}
 
 
-async def update_preferences(conn: Connection, p: Principal, changes: dict):
-    """`changes` holds only what the caller sent; worker-only settings need a worker profile."""
-    worker_fields = {k: changes[k] for k in ("opted_in", "nights", "max_travel_km", "max_extra_minutes_per_week")
-                     if k in changes}
+async def update_preferences(conn: Connection, p: Principal, change: PreferencesChange):
+    """Only what the caller sent changes; a worker's settings need a worker profile."""
     async with conn.transaction():
-        if worker_fields or "availability" in changes:
+        if change.for_workers_only():
             worker = await workers_db.by_user(conn, p.user_id)
             if worker is None:
                 raise Invalid([(_CAMEL.get(k, k), "only a pool worker has this preference")
-                               for k in [*worker_fields, *(["availability"] if "availability" in changes else [])]])
-            # The worker's own wish can only narrow the employer's pool.optedIn, never widen it.
-            if "opted_in" in worker_fields:
-                worker_fields["worker_opt_in"] = worker_fields.pop("opted_in")
-            await workers_db.update(conn, worker.id, worker_fields)
-            if "availability" in changes:
+                               for k in change.for_workers_only()])
+            await workers_db.update(conn, worker.id, change.worker_columns())
+            if change.availability is not UNSET:
                 await workers_db.replace_availability(
-                    conn, worker.id, [(w.weekday, w.start_minute, w.length_minutes) for w in changes["availability"]])
-        quiet = None
-        if "quiet_hours" in changes:
-            q = changes["quiet_hours"]
-            quiet = (time.fromisoformat(q[0]), time.fromisoformat(q[1])) if q else (None, None)
-        await users_db.update_preferences(conn, p.user_id, language=changes.get("language"), quiet=quiet,
-                                          digest=changes.get("digest"))
+                    conn, worker.id, [(w.weekday, w.start_minute, w.length_minutes) for w in change.availability or []])
+        quiet = change.quiet_hours
+        await users_db.update_preferences(
+            conn, p.user_id, language=change.given().get("language"), digest=change.given().get("digest"),
+            quiet=None if quiet is UNSET else (quiet.start, quiet.end) if quiet else (None, None))
     return await profile(conn, p)
 
 

@@ -26,7 +26,7 @@ from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local, month_instants, month_of, next_month
 from flexpool.domain.events import Admins, Event, Notice, Planners, WorkerOf
 from flexpool.domain.model import towards_other_organisation
-from flexpool.domain.secondments import SecondmentProposal
+from flexpool.domain.secondments import SecondmentProposal, SecondmentRoster
 from flexpool.domain.shifts import FieldError
 from flexpool.domain.vocabulary import NotificationKind, ProblemType, SecondmentStatus
 from flexpool.services import access, conflicts, effects, regions
@@ -178,15 +178,15 @@ async def _closed_months_touched(conn: Connection, region_id: UUID, lo: datetime
     return touched
 
 
-async def roster(conn: Connection, p: Principal, secondment_id: UUID, lo: datetime, hi: datetime,
-                 blocks: list[tuple[datetime, datetime, int | None]], now: datetime) -> list[Block]:
+async def roster(conn: Connection, p: Principal, secondment_id: UUID, roster: SecondmentRoster,
+                 now: datetime) -> list[Block]:
     """The borrower's planner replaces the secondment's blocks starting in [lo, hi). Every working-time check
     runs over the worker's work at every organisation with the new blocks, and the home employer's monthly
     loan limit; a closed month's blocks never change (they are settled)."""
     s = await _borrower_planner(conn, p, secondment_id)
     if s.status != SecondmentStatus.ACTIVE:
         raise Conflict(ProblemType.CONFLICT, f"This secondment is {s.status}; only an active secondment is rostered.")
-    new = [rules.with_break(a, b, brk) for a, b, brk in blocks]
+    lo, hi, new = roster.starts, roster.ends, roster.blocks
     errors = rules.validate_roster(new, lo, hi, s.starts_on, s.ends_on, s.minutes_per_week)
     if hi - lo > timedelta(days=366):
         errors.append(FieldError("to", "at most a year after from"))
