@@ -95,9 +95,38 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
 # generate type names from these, so they keep the names they had before the shapes moved to their areas.
 _PAGE_NAME = re.compile(r"Page_api\.\w+\.schemas\.(\w+)_")
 
+# The code names an input `…In` (a partial update `…Patch`) and an output for what it is. Some outputs were
+# published in v1.0 under other names (generated clients compile against `AssignmentOut`), and the input
+# for quiet hours without its suffix; the document keeps those names: a component's name is part of the contract.
+PUBLISHED_NAMES = {
+    "QuietHoursIn": "QuietHours", "QuietHours": "QuietHoursOut", "Availability": "AvailabilityOut",
+    "Grant": "RoleOut", "Notification": "NotificationOut", "Credential": "CredentialOut", "Vat": "VatOut",
+    "OrtBand": "OrtBandOut", "Position": "PositionOut", "Transfer": "TransferOut",
+    "StatementLine": "StatementLineOut", "Statement": "StatementOut", "Assignment": "AssignmentOut",
+    "Application": "ApplicationOut", "Blocker": "BlockerOut",
+}
+_TITLE = re.compile(r"^\w+$|(?<=\[)\w+(?=\])")  # `Assignment`, `Page[Assignment]`
+_COMPONENT = re.compile(r'(?<="#/components/schemas/)(\w+)(?=")|(?<=Page_api\.schemas\.)(\w+)(?=_)')
+
+
+def _published(schema: dict) -> dict:
+    """Components, references and titles under the names clients know (PUBLISHED_NAMES), in one pass so that
+    a swap (QuietHoursIn is published as QuietHours, QuietHours as QuietHoursOut) does not chain."""
+    components = schema.get("components", {}).get("schemas", {})
+    renamed = {}
+    for name, component in components.items():
+        new = PUBLISHED_NAMES.get(name, name)
+        if isinstance(component.get("title"), str):
+            component["title"] = _TITLE.sub(lambda m: PUBLISHED_NAMES.get(m[0], m[0]), component["title"])
+        renamed[_PAGE_NAME.sub(lambda m: f"Page_api.schemas.{PUBLISHED_NAMES.get(m[1], m[1])}_", new)] = component
+    if components:
+        schema["components"]["schemas"] = renamed
+    text = _COMPONENT.sub(lambda m: PUBLISHED_NAMES.get(m[0], m[0]), json.dumps(schema))
+    return json.loads(text)
+
 
 def complete(schema: dict) -> dict:
-    schema = json.loads(_PAGE_NAME.sub(r"Page_api.schemas.\1_", json.dumps(schema)))
+    schema = _published(json.loads(_PAGE_NAME.sub(r"Page_api.schemas.\1_", json.dumps(schema))))
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",

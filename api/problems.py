@@ -19,8 +19,8 @@ from litestar.exceptions import (
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
-from api.wire import BlockerOut, ShiftBlockers, per_shift_out
-from flexpool.domain.model import Blocker
+from api.wire import Blocker, ShiftBlockers, blockers_out, per_shift_out
+from flexpool.domain import model
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Invalid, ServiceError
 
@@ -82,7 +82,7 @@ class Problem(msgspec.Struct, omit_defaults=True):
     detail: str
     instance: str | None = None
     errors: list[FieldProblem] | None = None
-    blockers: list[BlockerOut] | None = None
+    blockers: list[Blocker] | None = None
     shifts: list[ShiftBlockers] | None = None  # a refused series accept: the blockers of each shift
 
 
@@ -93,7 +93,7 @@ def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, st
 
 
 def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
-            errors: list[tuple] | None = None, blockers: list[Blocker] | None = None,
+            errors: list[tuple] | None = None, blockers: list[model.Blocker] | None = None,
             voice: str = "worker", headers: dict[str, str] | None = None,
             per_shift: dict | None = None) -> Response:
     title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
@@ -101,7 +101,7 @@ def problem(slug: str, status: int, detail: str, request: Request | None = None,
                    instance=request.url.path if request is not None else None,
                    errors=[FieldProblem(*e) if len(e) == 2 else FieldProblem(e[1], e[2], e[0]) for e in errors]
                    if errors is not None else None,
-                   blockers=[BlockerOut(b.type, b.words(_language(request), voice)) for b in blockers]
+                   blockers=blockers_out(blockers, _language(request), voice)
                    if blockers else None,
                    shifts=per_shift_out(per_shift, _language(request), voice) if per_shift else None)
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)

@@ -10,8 +10,8 @@ import msgspec
 from litestar.params import Parameter
 
 from api.input import Input
+from flexpool.domain import model
 from flexpool.domain.clock import local
-from flexpool.domain.model import Blocker
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
@@ -82,7 +82,7 @@ class OptionalReason(Camel):
     reason: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
 
 
-class BlockerOut(Out):
+class Blocker(Out):
     type: str
     detail: str
 
@@ -91,10 +91,15 @@ class ShiftBlockers(Out):
     """Why one shift of a series cannot be taken."""
 
     shift_id: UUID
-    blockers: list[BlockerOut]
+    blockers: list[Blocker]
 
 
-def per_shift_out(per_shift: dict[UUID, list[Blocker]], language: str, voice: str = "worker") -> list[ShiftBlockers]:
+def blockers_out(blockers: list[model.Blocker], language: str, voice: str = "worker") -> list[Blocker]:
+    """Each blocker worded for the caller: the worker, or a planner about the worker."""
+    return [Blocker(b.type, b.words(language, voice)) for b in blockers]
+
+
+def per_shift_out(per_shift: dict[UUID, list[model.Blocker]], language: str,
+                  voice: str = "worker") -> list[ShiftBlockers]:
     """The blockers of each shift of a series, worded for the caller: in an offer, and in a refused accept."""
-    return [ShiftBlockers(shift_id, [BlockerOut(b.type, b.words(language, voice)) for b in blockers])
-            for shift_id, blockers in per_shift.items()]
+    return [ShiftBlockers(shift_id, blockers_out(blockers, language, voice)) for shift_id, blockers in per_shift.items()]

@@ -12,21 +12,21 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from api.me.schemas import (
-    AvailabilityOut,
+    Availability,
     CalendarLink,
     Device,
     DeviceIn,
+    Grant,
     Me,
-    NotificationOut,
+    Notification,
     Preferences,
     PreferencesIn,
-    QuietHoursOut,
-    RoleOut,
+    QuietHours,
 )
 from api.organisations.schemas import Invitation, invitation_out, worker_out
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.wire import at
-from flexpool.db.notifications import Notification
+from flexpool.db import notifications as notifications_db
 from flexpool.domain import availability, preferences
 from flexpool.domain.messages import render
 from flexpool.domain.vocabulary import Role
@@ -40,7 +40,7 @@ DeviceToken = Annotated[str, Parameter(min_length=1, max_length=4096, descriptio
 
 
 def me_out(p: Principal, user, worker) -> Me:
-    quiet = QuietHoursOut(user.quiet_from.strftime("%H:%M"), user.quiet_to.strftime("%H:%M")) \
+    quiet = QuietHours(user.quiet_from.strftime("%H:%M"), user.quiet_to.strftime("%H:%M")) \
         if user.quiet_from is not None else None
     prefs = Preferences(language=user.language, digest=user.digest, quiet_hours=quiet,
                         opted_in=worker.worker_opt_in if worker else None, nights=worker.nights if worker else None,
@@ -48,13 +48,13 @@ def me_out(p: Principal, user, worker) -> Me:
                         availability=[_availability_out(w) for w in worker.availability] if worker else None,
                         max_extra_minutes_per_week=worker.max_extra_minutes_per_week if worker else None)
     return Me(id=user.id, email=user.email, name=user.name,
-              roles=[RoleOut(Role(r.role), r.organisation_id, r.organisation_name, r.region_id) for r in p.roles],
+              roles=[Grant(Role(r.role), r.organisation_id, r.organisation_name, r.region_id) for r in p.roles],
               organisations=p.organisations(), preferences=prefs, worker=worker_out(worker) if worker else None)
 
 
-def _availability_out(row) -> AvailabilityOut:
+def _availability_out(row) -> Availability:
     day, start, end = availability.clock_of(availability.Window(*row))
-    return AvailabilityOut(day, start.strftime("%H:%M"), end.strftime("%H:%M"))
+    return Availability(day, start.strftime("%H:%M"), end.strftime("%H:%M"))
 
 
 class MeController(Controller):
@@ -94,13 +94,13 @@ class MeController(Controller):
 
     @get("/notifications", summary="What was sent or held for the caller, newest first")
     async def notifications(self, conn: Connection, p: Principal, limit: Limit = 50,
-                            cursor: Cursor = None) -> Page[NotificationOut]:
+                            cursor: Cursor = None) -> Page[Notification]:
         after = decode_cursor(cursor, int)
         rows = await me_service.notifications(conn, p, before_id=after[0] if after else None, limit=limit + 1)
 
-        def shape(n: Notification) -> NotificationOut:
+        def shape(n: notifications_db.Notification) -> Notification:
             title, body = (n.title, n.body) if n.title is not None else render(n.kind, n.data, p.language)
-            return NotificationOut(id=n.id, kind=n.kind, title=title, body=body or "", data=n.data, urgent=n.urgent,
+            return Notification(id=n.id, kind=n.kind, title=title, body=body or "", data=n.data, urgent=n.urgent,
                                    status=n.status, created_at=at(n.created_at), sent_at=at(n.sent_at))
         return page(rows, limit, shape, lambda n: (n.id,))
 

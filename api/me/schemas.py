@@ -24,7 +24,7 @@ ClockTime = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
-class QuietHours(Camel):
+class QuietHoursIn(Camel):
     from_: ClockTime = msgspec.field(name="from")
     to: ClockTime
 
@@ -37,7 +37,7 @@ class AvailabilityIn(Camel):
     to: ClockTime
 
 
-class AvailabilityOut(Out):
+class Availability(Out):
     day: str
     from_: str = msgspec.field(name="from")
     to: str
@@ -46,7 +46,7 @@ class AvailabilityOut(Out):
 class PreferencesIn(Camel):
     opted_in: bool | msgspec.UnsetType = msgspec.UNSET
     nights: bool | msgspec.UnsetType = msgspec.UNSET
-    quiet_hours: QuietHours | None | msgspec.UnsetType = msgspec.UNSET
+    quiet_hours: QuietHoursIn | None | msgspec.UnsetType = msgspec.UNSET
     digest: Digest | msgspec.UnsetType = msgspec.UNSET
     max_travel_km: Annotated[int, msgspec.Meta(ge=0, le=1000)] | None | msgspec.UnsetType = msgspec.UNSET
     language: Language | msgspec.UnsetType = msgspec.UNSET
@@ -58,7 +58,7 @@ class PreferencesIn(Camel):
         msgspec.UNSET
 
 
-class QuietHoursOut(Out):
+class QuietHours(Out):
     from_: str = msgspec.field(name="from")
     to: str
 
@@ -66,15 +66,15 @@ class QuietHoursOut(Out):
 class Preferences(Out):
     language: str
     digest: str
-    quiet_hours: QuietHoursOut | None
+    quiet_hours: QuietHours | None
     opted_in: bool | None
     nights: bool | None
     max_travel_km: int | None
-    availability: list[AvailabilityOut] | None = None
+    availability: list[Availability] | None = None
     max_extra_minutes_per_week: int | None = None
 
 
-class RoleOut(Out):
+class Grant(Out):
     role: Role
     organisation_id: UUID | None
     organisation_name: str | None
@@ -85,7 +85,7 @@ class Me(Out):
     id: UUID
     email: str
     name: str
-    roles: list[RoleOut]
+    roles: list[Grant]
     organisations: list[UUID]
     preferences: Preferences
     worker: Worker | None
@@ -101,7 +101,7 @@ class Device(Out):
     last_seen_at: datetime
 
 
-class NotificationOut(Out):
+class Notification(Out):
     id: int
     kind: NotificationKind
     title: str

@@ -12,8 +12,8 @@ from litestar.params import Parameter
 from api.offers.schemas import Offer, SeriesOffer
 from api.pagination import Cursor, Limit, Page, decode_cursor, page, page_of
 from api.shifts.routes import When, request_key
-from api.shifts.schemas import AssignmentOut, assignment_out, shift_out
-from api.wire import BlockerOut, Reason, per_shift_out
+from api.shifts.schemas import Assignment, assignment_out, shift_out
+from api.wire import Reason, blockers_out, per_shift_out
 from flexpool.services import booking, offers
 from flexpool.services.principal import Principal
 
@@ -35,7 +35,7 @@ class OfferController(Controller):
                                  blockers=per_shift_out(o.series_blockers, p.language)) \
                 if o.series is not None and o.shift.series_id is not None else None
             return Offer(shift=shift_out(o.shift, now), can_accept=not o.blockers,
-                         blockers=[BlockerOut(b.type, b.words(p.language)) for b in o.blockers],
+                         blockers=blockers_out(o.blockers, p.language),
                          within_availability=o.within_availability, series=series)
 
         return page(rows, limit, out, lambda o: (o.shift.starts_at.isoformat(), o.shift.id))
@@ -49,7 +49,7 @@ class AssignmentController(Controller):
     async def mine(self, conn: Connection, p: Principal, now: datetime,
                    from_: When = Parameter(query="from", default=None), to: When = None,
                    status: Literal["booked", "cancelled", "all"] = "booked", limit: Limit = 50,
-                   cursor: Cursor = None) -> Page[AssignmentOut]:
+                   cursor: Cursor = None) -> Page[Assignment]:
         statuses = ("booked", "cancelled") if status == "all" else (status,)
         rows = await booking.my_assignments(conn, p, from_ or now - timedelta(days=7), to or now + timedelta(days=90),
                                             statuses)
@@ -59,6 +59,6 @@ class AssignmentController(Controller):
     @post("/assignments/{assignment_id:uuid}/cancel", status_code=200,
           summary="Worker cancels (outside the window) or the borrower's planner releases")
     async def cancel(self, request: Request, conn: Connection, p: Principal, now: datetime, assignment_id: UUID,
-                     data: Reason) -> AssignmentOut:
+                     data: Reason) -> Assignment:
         return assignment_out(await booking.cancel_assignment(conn, p, assignment_id, data.reason, now,
                                                               request_key(request)))

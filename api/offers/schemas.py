@@ -4,7 +4,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.shifts.schemas import Shift
-from api.wire import BlockerOut, Out, ShiftBlockers
+from api.wire import Blocker, Out, ShiftBlockers
 
 
 class SeriesOffer(Out):
@@ -18,6 +18,6 @@ class SeriesOffer(Out):
 class Offer(Out):
     shift: Shift  # of a series: its first shift still ahead
     can_accept: bool
-    blockers: list[BlockerOut]
+    blockers: list[Blocker]
     within_availability: bool = True  # inside the worker's windows and weekly cap of extra minutes
     series: SeriesOffer | None = None  # accept it with POST /v1/series/{id}/accept

@@ -216,7 +216,7 @@ class Home(Out):
     longitude: float | None
 
 
-class CredentialOut(Out):
+class Credential(Out):
     kind: str
     number: str | None
     valid_until: date | None
@@ -237,7 +237,7 @@ class Worker(Out):
     name: str
     function: Code
     skills: list[str]
-    credentials: list[CredentialOut]
+    credentials: list[Credential]
     contract_minutes_per_week: int
     date_of_birth: date | None
     home: Home
@@ -253,7 +253,7 @@ def worker_out(row: workers_db.Worker) -> Worker:
     return Worker(
         id=row.id, user_id=row.user_id, organisation_id=row.organisation_id, email=row.email,
         name=row.name, function=row.function, skills=list(row.skills),
-        credentials=[CredentialOut(c["kind"], c["number"], date.fromisoformat(c["validUntil"]) if c["validUntil"]
+        credentials=[Credential(c["kind"], c["number"], date.fromisoformat(c["validUntil"]) if c["validUntil"]
                                    else None) for c in row.credentials],
         contract_minutes_per_week=row.contract_minutes_per_week, date_of_birth=row.date_of_birth,
         home=Home(row.home_postcode, row.home_latitude, row.home_longitude),

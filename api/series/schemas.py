@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 
-from api.shifts.schemas import ApplicationOut, AssignmentOut, Shift, ShiftIn, application_out, assignment_out, shift_out
+from api.shifts.schemas import Application, Assignment, Shift, ShiftIn, application_out, assignment_out, shift_out
 from api.wire import Camel, Out
 from flexpool.domain.vocabulary import BookingMode, ShiftStatus
 from flexpool.services.series import SeriesBooking, SeriesView
@@ -34,8 +34,8 @@ class Series(Out):
 class SeriesAccepted(Out):
     series_id: UUID
     status: str  # booked, or pending (approval)
-    assignments: list[AssignmentOut]
-    applications: list[ApplicationOut]
+    assignments: list[Assignment]
+    applications: list[Application]
 
 
 def series_status(view: SeriesView, now: datetime) -> ShiftStatus:

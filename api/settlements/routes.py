@@ -20,24 +20,24 @@ from api.settlements.schemas import (
     LoansReport,
     OrganisationTariffs,
     OrganisationTariffsIn,
-    OrtBandOut,
-    PositionOut,
+    OrtBand,
+    Position,
     Settlement,
-    StatementLineOut,
-    StatementOut,
+    Statement,
+    StatementLine,
     StatementSummary,
     StudentRow,
     StudentsReport,
     Tariffs,
     TariffsIn,
-    TransferOut,
+    Transfer,
+    Vat,
     VatExemption,
-    VatOut,
 )
 from api.wire import at
 from flexpool.db import tariffs as tariffs_db
+from flexpool.domain import statements
 from flexpool.domain.clock import local
-from flexpool.domain.statements import Statement
 from flexpool.domain.tariffs import Band
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.exports import csv_export, ubl, xlsx_export
@@ -61,7 +61,7 @@ def parse_month(value: str) -> date:
     return month
 
 
-def summary(st: Statement) -> dict:
+def summary(st: statements.Statement) -> dict:
     return dict(id=UUID(st.id), month=f"{st.month:%Y-%m}", lender_organisation_id=UUID(st.lender.id),
                 lender_name=st.lender.name, borrower_organisation_id=UUID(st.borrower.id),
                 borrower_name=st.borrower.name, minutes=st.totals.minutes, amount_cents=st.totals.amount_cents,
@@ -70,8 +70,8 @@ def summary(st: Statement) -> dict:
                 vat_exemption_reason=st.vat.exemption_reason, waadi=st.waadi)
 
 
-def statement_out(st: Statement) -> StatementOut:
-    lines = [StatementLineOut(
+def statement_out(st: statements.Statement) -> Statement:
+    lines = [StatementLine(
         id=UUID(x.id), position=x.position, kind=x.kind, work_date=x.work_date, worker_name=x.worker_name,
         site_name=x.site_name, function=x.function, planned_minutes=x.planned_minutes,
         worked_minutes=x.worked_minutes, minutes=x.worked_minutes, tariff_cents=x.tariff_cents,
@@ -82,14 +82,14 @@ def statement_out(st: Statement) -> StatementOut:
         corrects_line_id=UUID(x.corrects_line_id) if x.corrects_line_id else None,
         roster_block_id=UUID(x.roster_block_id) if x.roster_block_id else None,
         secondment_id=UUID(x.secondment_id) if x.secondment_id else None) for x in st.lines]
-    return StatementOut(**summary(st), lines=lines)
+    return Statement(**summary(st), lines=lines)
 
 
 def _tariffs_out(table: tariffs.TariffTable) -> Tariffs:
     return Tariffs(functions=table.functions,
-                   ort={cao: [OrtBandOut(b.day, b.start, b.end, b.percent, b.label) for b in t.bands]
+                   ort={cao: [OrtBand(b.day, b.start, b.end, b.percent, b.label) for b in t.bands]
                         for cao, t in table.ort.items()},
-                   vat=VatOut(table.vat_percent, [VatExemption(e.lender_id, e.borrower_id, e.basis, e.code)
+                   vat=Vat(table.vat_percent, [VatExemption(e.lender_id, e.borrower_id, e.basis, e.code)
                                                   for e in table.exemptions]))
 
 
@@ -129,9 +129,9 @@ class SettlementController(Controller):
     async def month(self, conn: Connection, p: Principal, month: Month) -> Settlement:
         book = await settlement.settlement(conn, p, parse_month(month))
         return Settlement(month=month, status=book.status,
-                          positions=[PositionOut(UUID(x.organisation_id), x.receivable_cents, x.payable_cents,
+                          positions=[Position(UUID(x.organisation_id), x.receivable_cents, x.payable_cents,
                                                  x.net_cents) for x in book.positions],
-                          transfers=[TransferOut(UUID(t.from_organisation_id), UUID(t.to_organisation_id),
+                          transfers=[Transfer(UUID(t.from_organisation_id), UUID(t.to_organisation_id),
                                                  t.amount_cents) for t in book.transfers])
 
     @get("/{month:str}/statements", summary="Statements in which the caller's organisation lends or borrows")
@@ -146,7 +146,7 @@ class SettlementController(Controller):
          media_type="application/json")
     async def statement(self, request: Request, conn: Connection, p: Principal, now: datetime, month: Month,
                         statement_id: UUID,
-                        format: Literal["json", "csv", "xlsx", "xml"] | None = None) -> Response[StatementOut | bytes]:
+                        format: Literal["json", "csv", "xlsx", "xml"] | None = None) -> Response[Statement | bytes]:
         st = await settlement.statement(conn, p, parse_month(month), statement_id)
         accept = (request.headers.get("accept") or "").lower()
         wanted = format or ("csv" if "text/csv" in accept else "xlsx" if XLSX in accept
@@ -172,9 +172,9 @@ class SettlementController(Controller):
     async def close(self, conn: Connection, p: Principal, now: datetime, month: Month) -> Settlement:
         book = await settlement.close(conn, p, parse_month(month), now)
         return Settlement(month=month, status=book.status,
-                          positions=[PositionOut(UUID(x.organisation_id), x.receivable_cents, x.payable_cents,
+                          positions=[Position(UUID(x.organisation_id), x.receivable_cents, x.payable_cents,
                                                  x.net_cents) for x in book.positions],
-                          transfers=[TransferOut(UUID(t.from_organisation_id), UUID(t.to_organisation_id),
+                          transfers=[Transfer(UUID(t.from_organisation_id), UUID(t.to_organisation_id),
                                                  t.amount_cents) for t in book.transfers])
 
 

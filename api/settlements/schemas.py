@@ -75,12 +75,12 @@ class VatExemption(Out):
     code: str | None = None
 
 
-class VatOut(Out):
+class Vat(Out):
     percent: int
     exemptions: list[VatExemption]
 
 
-class OrtBandOut(Out):
+class OrtBand(Out):
     day: str
     start_hour: int
     end_hour: int
@@ -90,8 +90,8 @@ class OrtBandOut(Out):
 
 class Tariffs(Out):
     functions: dict[str, int]
-    ort: dict[str, list[OrtBandOut]]
-    vat: VatOut
+    ort: dict[str, list[OrtBand]]
+    vat: Vat
 
 
 class OrganisationTariffs(Out):
@@ -99,14 +99,14 @@ class OrganisationTariffs(Out):
     functions: dict[str, int]
 
 
-class PositionOut(Out):
+class Position(Out):
     organisation_id: UUID
     receivable_cents: int
     payable_cents: int
     net_cents: int
 
 
-class TransferOut(Out):
+class Transfer(Out):
     from_organisation_id: UUID
     to_organisation_id: UUID
     amount_cents: int
@@ -115,8 +115,8 @@ class TransferOut(Out):
 class Settlement(Out):
     month: str
     status: str
-    positions: list[PositionOut]
-    transfers: list[TransferOut]
+    positions: list[Position]
+    transfers: list[Transfer]
 
 
 class StatementSummary(Out):
@@ -137,7 +137,7 @@ class StatementSummary(Out):
     waadi: str
 
 
-class StatementLineOut(Out):
+class StatementLine(Out):
     id: UUID
     position: int
     kind: LineKind
@@ -159,8 +159,8 @@ class StatementLineOut(Out):
     secondment_id: UUID | None = None
 
 
-class StatementOut(StatementSummary):
-    lines: list[StatementLineOut]
+class Statement(StatementSummary):
+    lines: list[StatementLine]
 
 
 class FillRate(Out):

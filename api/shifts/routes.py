@@ -13,9 +13,9 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 from api.metrics import counted_accept
 from api.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page, page_of
 from api.shifts.schemas import (
-    ApplicationOut,
+    Application,
     AssignIn,
-    AssignmentOut,
+    Assignment,
     Candidate,
     HistoryEvent,
     Shift,
@@ -117,13 +117,13 @@ class ShiftController(Controller):
 
     @post("/{shift_id:uuid}/assign", summary="Book a pool worker directly (planner); all checks but the tier")
     async def assign(self, request: Request, conn: Connection, p: Principal, now: datetime, shift_id: UUID,
-                     data: AssignIn) -> AssignmentOut:
+                     data: AssignIn) -> Assignment:
         return assignment_out(await booking.assign(conn, p, shift_id, data.worker_id, now, request_key(request)))
 
     @post("/{shift_id:uuid}/accept", summary="Accept: 201 booked, 202 pending approval, 409 with blockers",
           responses=None)
     async def accept(self, request: Request, conn: Connection, p: Principal, now: datetime,
-                     shift_id: UUID) -> Response[AssignmentOut | ApplicationOut]:
+                     shift_id: UUID) -> Response[Assignment | Application]:
         result = await counted_accept(booking.accept(conn, p, shift_id, now, request_key(request)),
                                       lambda r: isinstance(r, booking.Applied))
         if isinstance(result, booking.Applied):
@@ -133,7 +133,7 @@ class ShiftController(Controller):
     @get("/{shift_id:uuid}/applications", summary="Applications for the shift (planner)")
     async def applications(
         self, conn: Connection, p: Principal, shift_id: UUID, limit: Limit = 50, cursor: Cursor = None
-    ) -> Page[ApplicationOut]:
+    ) -> Page[Application]:
         rows = await booking.applications_for_shift(conn, p, shift_id)
         return page_of([application_out(r) for r in rows], limit, cursor,
                        lambda a: (a.created_at.isoformat(), str(a.id)))
@@ -145,12 +145,12 @@ class ApplicationController(Controller):
 
     @post("/{application_id:uuid}/approve", summary="Approve: all checks run again; 201 Assignment or 409")
     async def approve(self, request: Request, conn: Connection, p: Principal, now: datetime,
-                      application_id: UUID) -> AssignmentOut:
+                      application_id: UUID) -> Assignment:
         return assignment_out(await booking.approve(conn, p, application_id, now, request_key(request)))
 
     @post("/{application_id:uuid}/decline", status_code=200, summary="Decline an application")
     async def decline(self, request: Request, conn: Connection, p: Principal, now: datetime, application_id: UUID,
-                      data: OptionalReason | None = None) -> ApplicationOut:
+                      data: OptionalReason | None = None) -> Application:
         return application_out(await booking.decline(conn, p, application_id, now, data.reason if data else None,
                                                      request_key(request)))
 

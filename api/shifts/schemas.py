@@ -8,8 +8,8 @@ from uuid import UUID
 import msgspec
 
 from api.wire import Camel, Code, Instant, Out, SkillCode, at
-from flexpool.db.applications import Application
-from flexpool.db.assignments import Assignment
+from flexpool.db import applications as applications_db
+from flexpool.db import assignments as assignments_db
 from flexpool.db.audit import AuditEvent
 from flexpool.db.shifts import Shift as StoredShift
 from flexpool.domain import waves
@@ -53,7 +53,7 @@ class SiteRef(Out):
     city: str | None
 
 
-class AssignmentOut(Out):
+class Assignment(Out):
     id: UUID
     shift_id: UUID
     worker_id: UUID
@@ -75,7 +75,7 @@ class AssignmentOut(Out):
     cancellable_until: datetime | None = msgspec.field(default=None)  # the worker may cancel until then
 
 
-class ApplicationOut(Out):
+class Application(Out):
     id: UUID
     shift_id: UUID
     worker_id: UUID
@@ -114,8 +114,8 @@ class Shift(Out, omit_defaults=True):
     students_welcome: bool = False
     supervisor_function: str | None = None
     series_id: UUID | None = None
-    assignments: list[AssignmentOut] | None = None
-    applications: list[ApplicationOut] | None = None
+    assignments: list[Assignment] | None = None
+    applications: list[Application] | None = None
 
 
 class Candidate(Out):
@@ -158,8 +158,8 @@ def shift_out(s: StoredShift, now: datetime, assignments=None, applications=None
         applications=[application_out(a) for a in applications] if applications is not None else None)
 
 
-def assignment_out(a: Assignment) -> AssignmentOut:
-    return AssignmentOut(
+def assignment_out(a: assignments_db.Assignment) -> Assignment:
+    return Assignment(
         id=a.id, shift_id=a.shift_id, worker_id=a.worker_id, worker_name=a.worker_name,
         organisation_id=a.organisation_id, organisation_name=a.organisation_name,
         home_organisation_id=a.home_organisation_id, site=SiteRef(a.site_id, a.site_name, a.site_address, a.site_city),
@@ -170,8 +170,8 @@ def assignment_out(a: Assignment) -> AssignmentOut:
         if a.status == AssignmentStatus.BOOKED else None)
 
 
-def application_out(a: Application) -> ApplicationOut:
-    return ApplicationOut(id=a.id, shift_id=a.shift_id, worker_id=a.worker_id, worker_name=a.worker_name,
+def application_out(a: applications_db.Application) -> Application:
+    return Application(id=a.id, shift_id=a.shift_id, worker_id=a.worker_id, worker_name=a.worker_name,
                           worker_function=a.worker_function, status=a.status, created_at=at(a.created_at),
                           decided_at=at(a.decided_at), reason=a.reason)
 

@@ -72,3 +72,23 @@ async def test_a_bounded_list_pages_like_every_list(client, region):
         if cursor is None:
             break
     assert seen == [m["id"] for m in everyone["items"]]
+
+
+async def test_components_keep_the_names_clients_were_generated_from(client):
+    """The code names outputs for what they are; the document keeps v1.0's component names (a renamed
+    component breaks every generated client), in references, pages and titles alike."""
+    from api.openapi_docs import PUBLISHED_NAMES
+
+    doc = await document(client)
+    components = doc["components"]["schemas"]
+    published = set(PUBLISHED_NAMES.values())
+    assert published <= set(components)
+    assert {"Page_api.schemas.AssignmentOut_", "Page_api.schemas.NotificationOut_"} <= set(components)
+    text = str(doc)
+    for code_name in set(PUBLISHED_NAMES) - published:
+        assert f"#/components/schemas/{code_name}'" not in text and code_name not in components, code_name
+    assert components["AssignmentOut"]["title"] == "AssignmentOut"
+    assert components["QuietHours"]["properties"].keys() == components["QuietHoursOut"]["properties"].keys()
+    quiet_input = doc["paths"]["/v1/me/preferences"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    preferences = components[quiet_input["$ref"].rsplit("/", 1)[-1]]
+    assert "QuietHours" in str(preferences["properties"]["quietHours"])
