@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 
 import asyncpg
@@ -107,37 +106,12 @@ def problem(slug: str, status: int, detail: str, request: Request | None = None,
     return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-_PATH = re.compile(r"`\$\.?([^`]*)`")
-_UNKNOWN = re.compile(r"^Object contains unknown field `([^`]*)`$", re.DOTALL)
-_INNER = re.compile(r"^`([A-Za-z0-9_]+)` (.*)$", re.DOTALL)
-_MSGSPEC = re.compile(r"^(.*?)(?: - at (?:`key` in )?`\$[^`]*`)?$", re.DOTALL)
-
-
-def _camel_path(path: str) -> str:
-    return path or "body"
-
-
 def _field_errors(exc: ValidationException) -> list[tuple[str, str]]:
-    out = []
-    for item in exc.extra if isinstance(exc.extra, list) else []:
-        message = str(item.get("message", "invalid")) if isinstance(item, dict) else str(item)
-        key = item.get("key") if isinstance(item, dict) else None
-        m = _PATH.search(message)
-        field = _camel_path(m.group(1)) if m else (key or "body")
-        whole = _MSGSPEC.match(message)  # DOTALL: matches every message
-        text = whole.group(1) if whole and message else "invalid"
-        unknown = _UNKNOWN.match(text)
-        inner = _INNER.match(text)
-        if unknown:  # name the unknown field itself, not the object holding it
-            field = unknown.group(1) if field in ("body", "data") else f"{field}.{unknown.group(1)}"
-            text = "unknown field"
-        elif inner:  # api.input names the field inside the object it checked
-            field = inner.group(1) if field in ("body", "data") else f"{field}.{inner.group(1)}"
-            text = inner.group(2)
-        if isinstance(item, dict) and item.get("source") in ("query", "path", "header"):
-            field = key or field
-        out.append((field, text))
-    return out
+    """Every field named with what is wrong: from the strict body decoder (api.input), the query's checks, or
+    Litestar's own parameter parsing, which all give `key` and `message`."""
+    items = exc.extra if isinstance(exc.extra, list) else []
+    return [(str(item.get("key") or "body"), str(item.get("message") or "invalid")) if isinstance(item, dict)
+            else ("body", str(item)) for item in items]
 
 
 def _language(request: Request | None) -> str:

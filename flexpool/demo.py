@@ -253,35 +253,36 @@ async def _worker(conn: Connection, rng: random.Random, region_id, org, email: s
         birth = date(1991, 4, 12)
     lat, lon = 52.09 + rng.uniform(-0.12, 0.12), 5.12 + rng.uniform(-0.2, 0.2)
     await users_db.join_region(conn, user.id, region_id)
-    row = await workers_db.insert(conn, user_id=user.id, organisation_id=org.id, region_id=region_id, fields={
+    nights = rng.random() < 0.4
+    worker = await workers_db.insert(conn, user_id=user.id, organisation_id=org.id, region_id=region_id, fields={
         "date_of_birth": birth, "home_postcode": f"35{rng.randint(10, 99)} {rng.choice('ABCDEFGH')}{rng.choice('KLMNPR')}",
         "home_latitude": lat, "home_longitude": lon, "function": function, "skills": skills,
         "contract_minutes_per_week": rng.choice([16, 20, 24, 28, 32, 36]) * 60,
         "employer_opt_in": first or rng.random() < 0.8, "max_loan_minutes_per_month": rng.choice([None, 960, 1920, 2400]),
-        "nights": rng.random() < 0.4, "max_travel_km": rng.choice([None, 15, 25, 40]),
+        "nights": nights, "max_travel_km": rng.choice([None, 15, 25, 40]),
     })
     await users_db.grant(conn, user.id, region_id, org.id, "worker")
-    await workers_db.replace_credentials(conn, row["id"], credentials)
+    await workers_db.replace_credentials(conn, worker.id, credentials)
     if not first and rng.random() < 0.25:
         # Someone with a few hours a week to spare: two evenings and a weekend morning, at most 8-12 hours.
         evenings = rng.sample(range(5), 2)
         windows = [(d, 17 * 60, 5 * 60) for d in evenings] + [(rng.choice([5, 6]), 7 * 60, 6 * 60)]
-        await workers_db.replace_availability(conn, row["id"], windows)
-        await workers_db.update(conn, row["id"], {"max_extra_minutes_per_week": rng.choice([480, 720])})
+        await workers_db.replace_availability(conn, worker.id, windows)
+        await workers_db.update(conn, worker.id, {"max_extra_minutes_per_week": rng.choice([480, 720])})
     # Home roster for the next four weeks: early, late or night blocks on 3 to 4 days a week.
     blocks: list[Interval] = []
     patterns = [(time(7), 8.5), (time(15), 8.0), (time(23), 8.0)] if kind == "vvt" else \
         [(time(8), 8.0), (time(14), 8.0), (time(22), 9.0)]
     for week in range(4):
         days = sorted(rng.sample(range(7), rng.choice([3, 3, 4])))
-        start_pattern = rng.choice(patterns[:2]) if not row["nights"] else rng.choice(patterns)
+        start_pattern = rng.choice(patterns[:2]) if not nights else rng.choice(patterns)
         for d in days:
             day = today + timedelta(days=week * 7 + d + 1)
             start = at_local(day, start_pattern[0])
             end = start + timedelta(hours=start_pattern[1])
             if not blocks or blocks[-1].ends_at + timedelta(hours=11) <= start:
                 blocks.append(Interval(start, end))
-    await workers_db.replace_roster(conn, row["id"], row["no"], HomeRoster(
+    await workers_db.replace_roster(conn, worker.id, worker.no, HomeRoster(
         at_local(today, time(0)), at_local(today + timedelta(days=30), time(0)), blocks))
 
 

@@ -43,12 +43,23 @@ async def in_pool(conn: Connection, region_id, *, outside=None, organisation_kin
     return [r["id"] for r in rows]
 
 
-async def insert(conn: Connection, *, user_id, organisation_id, region_id, fields: dict):
+class Inserted(msgspec.Struct, frozen=True):
+    """A new worker: its id, and the number the roster's and the bookings' exclusion constraints range over."""
+
+    id: UUID
+    no: int
+
+
+async def insert(conn: Connection, *, user_id: UUID, organisation_id: UUID, region_id: UUID,
+                 fields: dict[str, Any]) -> Inserted:
+    """`fields`: worker columns by name (WorkerDetails.given(), or the demo's); the rest take their defaults."""
+    assert set(fields) <= set(WORKER_COLUMNS)
     cols = ["user_id", "organisation_id", "region_id", *fields]
     values = [user_id, organisation_id, region_id, *fields.values()]
     placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-    return await conn.fetchrow(f"INSERT INTO workers ({', '.join(cols)}) VALUES ({placeholders}) RETURNING *",
-                               *values)
+    return referenced(one(Inserted, await conn.fetchrow(
+        f"INSERT INTO workers ({', '.join(cols)}) VALUES ({placeholders}) RETURNING id, no", *values)),
+                      "the worker", "just inserted")
 
 
 async def update(conn: Connection, worker_id, fields: dict) -> None:

@@ -208,12 +208,12 @@ async def make_worker(conn: Connection, user_id, org: Organisation, details: Wor
                       credentials: list[CredentialRecord], excluded: list[UUID]) -> UUID:
     """Inside a transaction: the worker profile, the worker role and what comes with them."""
     await users_db.join_region(conn, user_id, org.region_id)
-    row = await workers_db.insert(conn, user_id=user_id, organisation_id=org.id, region_id=org.region_id,
-                                  fields=details.given())
+    worker = await workers_db.insert(conn, user_id=user_id, organisation_id=org.id, region_id=org.region_id,
+                                     fields=details.given())
     await users_db.grant(conn, user_id, org.region_id, org.id, "worker")
-    await workers_db.replace_credentials(conn, row["id"], credentials)
-    await workers_db.replace_exclusions(conn, row["id"], excluded)
-    return row["id"]
+    await workers_db.replace_credentials(conn, worker.id, credentials)
+    await workers_db.replace_exclusions(conn, worker.id, excluded)
+    return worker.id
 
 
 async def update_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID,
