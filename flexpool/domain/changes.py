@@ -2,10 +2,15 @@
 it where the field may be empty. One base, so every change reads its given fields the same way."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 import msgspec
-from msgspec import UNSET
+from msgspec import UNSET, UnsetType
+
+T = TypeVar("T")
+
+# A field of a change: a value, or UNSET when the caller did not send it (Given[str | None]: None clears it).
+Given: TypeAlias = T | UnsetType
 
 
 class Change(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

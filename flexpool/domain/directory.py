@@ -4,14 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET
 
 from flexpool.domain import identifiers
-from flexpool.domain.changes import Change
+from flexpool.domain.changes import Change, Given
 from flexpool.domain.vocabulary import Cao, OrganisationKind, Role
-
-# A text an organisation may set, clear (None) or leave as it is (UNSET).
-Clearable = str | None | UnsetType
 
 
 class NewOrganisation(msgspec.Struct, frozen=True, kw_only=True):
@@ -59,22 +56,22 @@ class OrganisationChange(Change, frozen=True, kw_only=True, omit_defaults=True):
     column of organisations; what decides what lenders are owed is audited from and to."""
 
     # How an e-invoice names the organisation (EN 16931): registrations, bank account and address.
-    kvk_number: Clearable = UNSET
-    iban: Clearable = UNSET
-    vat_number: Clearable = UNSET
-    address: Clearable = UNSET
-    postcode: Clearable = UNSET
-    city: Clearable = UNSET
+    kvk_number: Given[str | None] = UNSET
+    iban: Given[str | None] = UNSET
+    vat_number: Given[str | None] = UNSET
+    address: Given[str | None] = UNSET
+    postcode: Given[str | None] = UNSET
+    city: Given[str | None] = UNSET
     # The CAO whose ORT applies to its shifts, and its Waadi status (registered or exempt, not both).
-    cao: Cao | UnsetType = UNSET
-    waadi_registered: bool | UnsetType = UNSET
-    waadi_exempt: bool | UnsetType = UNSET
+    cao: Given[Cao] = UNSET
+    waadi_registered: Given[bool] = UNSET
+    waadi_exempt: Given[bool] = UNSET
     # The cancellation policy for its own shifts (DOMAIN.md, Cancellation).
-    worker_cancel_window_minutes: int | UnsetType = UNSET
-    late_cancel_window_minutes: int | UnsetType = UNSET
-    late_cancellation_percent: int | UnsetType = UNSET
+    worker_cancel_window_minutes: Given[int] = UNSET
+    late_cancel_window_minutes: Given[int] = UNSET
+    late_cancellation_percent: Given[int] = UNSET
     # The region's planning desk may publish, assign, cancel and confirm hours for it.
-    delegates_planning: bool | UnsetType = UNSET
+    delegates_planning: Given[bool] = UNSET
 
     def normalised(self) -> OrganisationChange:
         """A VAT number as the tax office writes it (NL 1234.56.789.B01 is NL123456789B01)."""
@@ -84,7 +81,7 @@ class OrganisationChange(Change, frozen=True, kw_only=True, omit_defaults=True):
 
     def problems(self) -> list[tuple[str, str]]:
         """Registrations that are given and wrong: the IBAN's check digits, the VAT number, the KvK number."""
-        def text(value: Clearable) -> str | None:
+        def text(value: Given[str | None]) -> str | None:
             return value if isinstance(value, str) else None
         return identifiers.problems(iban=text(self.iban), vat=text(self.vat_number), kvk=text(self.kvk_number))
 

@@ -8,10 +8,10 @@ from datetime import time
 from typing import Any
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET
 
 from flexpool.domain.availability import Window
-from flexpool.domain.changes import Change
+from flexpool.domain.changes import Change, Given
 from flexpool.domain.vocabulary import Digest, Language
 
 
@@ -24,15 +24,15 @@ class QuietHours(msgspec.Struct, frozen=True):
 
 
 class PreferencesChange(Change, frozen=True, kw_only=True, omit_defaults=True):
-    language: Language | UnsetType = UNSET
-    digest: Digest | UnsetType = UNSET
-    quiet_hours: QuietHours | None | UnsetType = UNSET  # None: no quiet hours
+    language: Given[Language] = UNSET
+    digest: Given[Digest] = UNSET
+    quiet_hours: Given[QuietHours | None] = UNSET  # None: no quiet hours
     # A pool worker's own.
-    opted_in: bool | UnsetType = UNSET
-    nights: bool | UnsetType = UNSET
-    max_travel_km: int | None | UnsetType = UNSET
-    max_extra_minutes_per_week: int | None | UnsetType = UNSET
-    availability: list[Window] | None | UnsetType = UNSET  # None or []: any time suits
+    opted_in: Given[bool] = UNSET
+    nights: Given[bool] = UNSET
+    max_travel_km: Given[int | None] = UNSET
+    max_extra_minutes_per_week: Given[int | None] = UNSET
+    availability: Given[list[Window] | None] = UNSET  # None or []: any time suits
 
     def worker_columns(self) -> dict[str, Any]:
         """The worker's own settings given, as columns of workers."""

@@ -7,10 +7,10 @@ from itertools import pairwise
 from uuid import UUID
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET
 
 from flexpool.domain.catalogue import CREDENTIAL_KINDS, Catalogue
-from flexpool.domain.changes import Change
+from flexpool.domain.changes import Change, Given
 from flexpool.domain.shifts import FieldError
 from flexpool.domain.worktime import Interval
 
@@ -19,19 +19,23 @@ class WorkerDetails(Change, frozen=True, kw_only=True, omit_defaults=True):
     """Worker columns by name; UNSET: not given (a new worker takes the column's default, a change keeps it).
     Encoded (msgspec.to_builtins) it is the invitation's stored profile, so it reads back the same."""
 
-    function: str | UnsetType = UNSET
-    skills: list[str] | UnsetType = UNSET
-    contract_minutes_per_week: int | UnsetType = UNSET
-    date_of_birth: date | None | UnsetType = UNSET
-    employee_number: str | None | UnsetType = UNSET
-    home_postcode: str | None | UnsetType = UNSET
-    home_latitude: float | None | UnsetType = UNSET
-    home_longitude: float | None | UnsetType = UNSET
-    employer_opt_in: bool | UnsetType = UNSET
-    max_loan_minutes_per_month: int | None | UnsetType = UNSET
-    student_school: str | None | UnsetType = UNSET
-    student_level: str | None | UnsetType = UNSET
-    student_supervisor_function: str | None | UnsetType = UNSET
+    # What the worker is and does at home: the checks of every accept read these.
+    function: Given[str] = UNSET
+    skills: Given[list[str]] = UNSET
+    date_of_birth: Given[date | None] = UNSET  # the minors' rules and nights from 55
+    employee_number: Given[str | None] = UNSET
+    contract_minutes_per_week: Given[int] = UNSET
+    # Where they live: how far a shift is (their own maximum is a preference).
+    home_postcode: Given[str | None] = UNSET
+    home_latitude: Given[float | None] = UNSET
+    home_longitude: Given[float | None] = UNSET
+    # The home employer's limits on lending them out.
+    employer_opt_in: Given[bool] = UNSET
+    max_loan_minutes_per_month: Given[int | None] = UNSET
+    # A student (BBL): their school, level, and the function that must supervise them.
+    student_school: Given[str | None] = UNSET
+    student_level: Given[str | None] = UNSET
+    student_supervisor_function: Given[str | None] = UNSET
 
 
 class CredentialRecord(msgspec.Struct, frozen=True):
