@@ -108,10 +108,11 @@ class ShiftController(Controller):
         served = decode_cursor(cursor, int)
         offset = min(served[0], 500) if served else 0
         rows = await candidates_service.candidates(conn, p, shift_id, now, offset + limit + 1)
-        items = [Candidate(worker_id=w.id, name=w.name, function=w.function,
-                           home_organisation_id=w.organisation_id, home_organisation_name=org,
-                           distance_km=round(km) if km is not None else None, within_availability=fits)
-                 for w, org, km, fits in rows[offset:offset + limit]]
+        items = [Candidate(worker_id=b.worker.id, name=b.worker.name, function=b.worker.function,
+                           home_organisation_id=b.worker.organisation_id, home_organisation_name=b.home_organisation_name,
+                           distance_km=round(b.km) if b.km is not None else None,
+                           within_availability=b.within_availability)
+                 for b in rows[offset:offset + limit]]
         more = len(rows) > offset + limit and offset + limit < 500
         return Page(items=items, next_cursor=encode_cursor(offset + limit) if more else None)
 

@@ -16,6 +16,16 @@ from flexpool.domain.audience import AudienceTerms
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 
 
+class AudienceQuery(msgspec.Struct, frozen=True):
+    """What the audience query asks of one shift, computed once for all its waves: the organisation's partners,
+    the shift's terms under the region's rules, and the month and week (as instants) its limits count in."""
+
+    partner_ids: list[UUID]
+    terms: AudienceTerms
+    month: tuple[datetime, datetime]
+    week: tuple[datetime, datetime]
+
+
 class Reached(msgspec.Struct, frozen=True):
     """A pool worker the query lets through, and how far away they live (None: unknown)."""
 
@@ -93,8 +103,9 @@ WHERE w.region_id = $1 AND (w.opted_in OR ($4::text = 'any' AND w.organisation_i
 """
 
 
-async def _fetch(conn: Connection, shift: Shift, tier: str, partner_ids: list, terms: AudienceTerms, month, week, wishes: bool,
-                 tail: str = "", *extra) -> list[Reached]:
+async def _fetch(conn: Connection, shift: Shift, tier: str, query: AudienceQuery, wishes: bool,
+                 tail: str = "", *extra: object) -> list[Reached]:
+    partner_ids, terms, month, week = query.partner_ids, query.terms, query.month, query.week
     return many(Reached, await conn.fetch(
         AUDIENCE + tail, shift.region_id, terms.functions, list(shift.skills), tier, shift.organisation_id,
         partner_ids, shift.site_latitude, shift.site_longitude, shift.starts_at, shift.ends_at,
@@ -104,10 +115,9 @@ async def _fetch(conn: Connection, shift: Shift, tier: str, partner_ids: list, t
         CATALOGUE.supervised_by(shift.supervisor_function), *extra))
 
 
-async def reached(conn: Connection, shift: Shift, tier: str, *, partner_ids: list, terms: AudienceTerms,
-                  month: tuple[datetime, datetime], week: tuple[datetime, datetime]) -> list[Reached]:
+async def reached(conn: Connection, shift: Shift, tier: str, query: AudienceQuery) -> list[Reached]:
     """The workers a wave of this tier may notify, before the working-time judgement: (worker_id, user_id)."""
-    return await _fetch(conn, shift, tier, partner_ids, terms, month, week, True)
+    return await _fetch(conn, shift, tier, query, True)
 
 
 async def timelines(conn: Connection, worker_ids: list, lo: datetime, hi: datetime) -> list[Timeline]:
@@ -136,8 +146,6 @@ async def timelines(conn: Connection, worker_ids: list, lo: datetime, hi: dateti
                      list(zip(r["starts"], r["ends"], r["breaks"], strict=True))) for r in rows]
 
 
-async def candidates(conn: Connection, shift: Shift, *, partner_ids: list, terms: AudienceTerms,
-                     month: tuple[datetime, datetime], week: tuple[datetime, datetime], limit: int) -> list[Reached]:
+async def candidates(conn: Connection, shift: Shift, query: AudienceQuery, limit: int) -> list[Reached]:
     """Workers a planner could book directly, nearest first: (worker_id, user_id, km)."""
-    return await _fetch(conn, shift, "any", partner_ids, terms, month, week, False,
-                        " ORDER BY km NULLS LAST, w.id LIMIT $31", limit)
+    return await _fetch(conn, shift, "any", query, False, " ORDER BY km NULLS LAST, w.id LIMIT $31", limit)

@@ -3,6 +3,7 @@ newly reached workers; a reopened place is announced again, urgently when the st
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from uuid import UUID
 
 from asyncpg import Connection
 
@@ -12,6 +13,8 @@ from flexpool.db import outbox
 from flexpool.db import series as series_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import waves as waves_db
+from flexpool.db.audience import AudienceQuery
+from flexpool.db.shifts import Shift
 from flexpool.domain import audience, worktime
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import at_local, local, month_bounds
@@ -31,28 +34,26 @@ def _reached_tiers(shift, now: datetime) -> list[str]:
     return tiers
 
 
-def audience_terms(shift, rules: Rules) -> dict:
-    """What the audience query needs of a shift under its region's rules (computed once per shift)."""
+async def audience_query(conn: Connection, shift: Shift, rules: Rules) -> AudienceQuery:
+    """What the audience query asks of a shift under its region's rules: loaded once for all its tiers."""
     terms = audience.terms(function=shift.function, skills=list(shift.skills), starts_at=shift.starts_at,
                            ends_at=shift.ends_at, break_minutes=shift.break_minutes, catalogue=CATALOGUE,
                            rules=rules)
     lo, hi = month_bounds(terms.month)
-    return {"terms": terms, "month": (at_local(lo, time(0)), at_local(hi, time(0))),
-            "week": (at_local(terms.week, time(0)), at_local(terms.week + timedelta(days=7), time(0)))}
+    return AudienceQuery(partner_ids=await orgs_db.partners(conn, shift.organisation_id), terms=terms,
+                         month=(at_local(lo, time(0)), at_local(hi, time(0))),
+                         week=(at_local(terms.week, time(0)), at_local(terms.week + timedelta(days=7), time(0))))
 
 
-async def _shift_audience(conn: Connection, shift) -> tuple[list, dict]:
-    """The partners and audience terms of an open shift, loaded once for all its tiers."""
+async def _shift_audience(conn: Connection, shift: Shift) -> tuple[AudienceQuery, Rules]:
     rules = (await regions.policy(conn, shift.region_id)).rules
-    return await orgs_db.partners(conn, shift.organisation_id), {**audience_terms(shift, rules), "rules": rules}
+    return await audience_query(conn, shift, rules), rules
 
 
-async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict) -> list:
+async def _audience(conn: Connection, shift: Shift, tier: str, query: AudienceQuery, rules: Rules) -> list[UUID]:
     """The users a wave of this tier notifies: the query's candidates, then the full working-time judgement
     on each, in batches (their work around the shift loaded in one query per batch)."""
-    terms = dict(terms)
-    rules = terms.pop("rules")
-    candidates = await audience_db.reached(conn, shift, tier, partner_ids=partner_ids, **terms)
+    candidates = await audience_db.reached(conn, shift, tier, query)
     user_of = {r.worker_id: r.user_id for r in candidates}
     ids = list(user_of)
     interval = worktime.Interval(shift.starts_at, shift.ends_at, shift.break_minutes)
@@ -67,10 +68,9 @@ async def _audience(conn: Connection, shift, tier: str, partner_ids, terms: dict
     return users
 
 
-async def audience_of(conn: Connection, shift, tier: str) -> list:
+async def audience_of(conn: Connection, shift: Shift, tier: str) -> list[UUID]:
     """Who a wave of this tier notifies: the users, whatever was announced before."""
-    partner_ids, terms = await _shift_audience(conn, shift)
-    return await _audience(conn, shift, tier, partner_ids, terms)
+    return await _audience(conn, shift, tier, *await _shift_audience(conn, shift))
 
 
 async def announce(conn: Connection, shift_id, now: datetime) -> int:
@@ -79,14 +79,14 @@ async def announce(conn: Connection, shift_id, now: datetime) -> int:
     if shift is None or shift.status != "open" or shift.starts_at <= now:
         return 0
     carried_by, data = await _offer_of(conn, shift, now)
-    partner_ids, terms = await _shift_audience(conn, shift)
+    query, rules = await _shift_audience(conn, shift)
     notified = 0
     for tier in _reached_tiers(shift, now):
         if not await waves_db.claim(conn, shift_id, tier, now):
             continue
         if carried_by != shift.id:  # a later shift of a series: its first open shift carries the offer
             continue
-        users = await _audience(conn, shift, tier, partner_ids, terms)
+        users = await _audience(conn, shift, tier, query, rules)
         count = await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{data.get('seriesId', shift_id)}",
                                      data=data, now=now, urgent=shift.urgent)
         await waves_db.set_reached(conn, shift_id, tier, count)
@@ -119,10 +119,10 @@ async def announce_reopened(conn: Connection, shift_id, assignment_id, now: date
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift.status != "open" or shift.starts_at <= now:
         return 0
-    partner_ids, terms = await _shift_audience(conn, shift)
+    query, rules = await _shift_audience(conn, shift)
     users = []
     for tier in _reached_tiers(shift, now):
-        users += await _audience(conn, shift, tier, partner_ids, terms)
+        users += await _audience(conn, shift, tier, query, rules)
     urgent = shift.urgent or shift.starts_at - now < URGENT_REOPEN
     _, data = await _offer_of(conn, shift, now)
     return await outbox.enqueue(conn, user_ids=users, kind="offer", dedupe_key=f"offer:{shift_id}:{assignment_id}",
