@@ -39,9 +39,10 @@ from flexpool.services.principal import Principal
 DeviceToken = Annotated[str, Parameter(min_length=1, max_length=4096, description="the FCM registration token")]
 
 
-def me_out(p: Principal, user, worker) -> Me:
+def me_out(p: Principal, profile: me_service.Profile) -> Me:
+    user, worker = profile.user, profile.worker
     quiet = QuietHours(user.quiet_from.strftime("%H:%M"), user.quiet_to.strftime("%H:%M")) \
-        if user.quiet_from is not None else None
+        if user.quiet_from is not None and user.quiet_to is not None else None
     prefs = Preferences(language=user.language, digest=user.digest, quiet_hours=quiet,
                         opted_in=worker.worker_opt_in if worker else None, nights=worker.nights if worker else None,
                         max_travel_km=worker.max_travel_km if worker else None,
@@ -63,7 +64,7 @@ class MeController(Controller):
 
     @get("/", summary="The caller: roles, organisations, worker profile")
     async def me(self, conn: Connection, p: Principal) -> Me:
-        return me_out(p, *await me_service.profile(conn, p))
+        return me_out(p, await me_service.profile(conn, p))
 
     @patch("/preferences", summary="Change the caller's preferences")
     async def preferences(self, conn: Connection, p: Principal, data: PreferencesIn) -> Me:
@@ -75,7 +76,7 @@ class MeController(Controller):
             preferences.QuietHours(time.fromisoformat(quiet.from_), time.fromisoformat(quiet.to)),
             availability=windows if windows is msgspec.UNSET or windows is None else
             [availability.window(a.day, time.fromisoformat(a.from_), time.fromisoformat(a.to)) for a in windows])
-        return me_out(p, *await me_service.update_preferences(conn, p, change))
+        return me_out(p, await me_service.update_preferences(conn, p, change))
 
     @put("/devices/{token:str}", status_code=HTTP_204_NO_CONTENT, summary="Register or refresh an FCM token")
     async def put_device(self, conn: Connection, p: Principal, now: datetime, token: DeviceToken,

@@ -81,7 +81,8 @@ class WorkerController(Controller):
           summary="Erase an ended worker's personal data (orgAdmin): profile, contact, devices, rosters and "
                   "credentials go; what the law keeps is pseudonymised")
     async def erase(self, conn: Connection, p: Principal, now: datetime, org_id: UUID, worker_id: UUID) -> Erasure:
-        return Erasure(**await leavers.erase_worker(conn, p, org_id, worker_id, now))
+        erased = await leavers.erase_worker(conn, p, org_id, worker_id, now)
+        return Erasure(erased.worker_id, erased.erased_at, erased.removed, erased.kept)
 
     @get("/", summary="Workers of the organisation (orgAdmin, planner)")
     async def list(self, conn: Connection, p: Principal, org_id: UUID, limit: Limit = 50, cursor: Cursor = None) -> Page[Worker]:

@@ -28,13 +28,13 @@ class RegionController(Controller):
 
     @get("/", summary="The caller's region with every setting in effect (defaults included)")
     async def detail(self, conn: Connection, p: Principal) -> Region:
-        row, policy = await regions.region(conn, p)
-        return Region(id=row.id, name=row.name, settings=settings_of(policy))
+        found = await regions.region(conn, p)
+        return Region(id=found.region.id, name=found.region.name, settings=settings_of(found.policy))
 
     @put("/settings", summary="Replace the region's settings (coordinator); left out means the default")
     async def replace(self, conn: Connection, p: Principal, now: datetime, data: RegionSettings) -> Region:
-        row, policy = await regions.set_policy(conn, p, policy_of(data), now)
-        return Region(id=row.id, name=row.name, settings=settings_of(policy))
+        found = await regions.set_policy(conn, p, policy_of(data), now)
+        return Region(id=found.region.id, name=found.region.name, settings=settings_of(found.policy))
 
     @get("/history", summary="Changes of the region's and its organisations' settings, newest first (coordinator)")
     async def history(self, conn: Connection, p: Principal, limit: Limit = 50,

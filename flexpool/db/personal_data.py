@@ -1,6 +1,9 @@
 """Everything FlexPool holds on one person (export), and its erasure with what the law keeps."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db.callers import changes_callers
@@ -85,7 +88,14 @@ async def erase_account(conn: Connection, user_id, pseudonym: str, secret: str, 
         "quiet_to = NULL, calendar_secret = $3, erased_at = $4 WHERE id = $1", user_id, pseudonym, secret, now)
 
 
-async def purge_expired(conn: Connection, roster_before, statements_before, pseudonym: str) -> tuple[int, int]:
+class Purged(msgspec.Struct, frozen=True):
+    """How many roster blocks went, and how many statement lines lost the name they kept."""
+
+    roster_blocks: int
+    statement_lines: int
+
+
+async def purge_expired(conn: Connection, roster_before: datetime, statements_before: date, pseudonym: str) -> Purged:
     """What the law kept of erased workers goes once its period is over: roster blocks older than the
     working-time retention, and the name on statement lines older than the fiscal one."""
     blocks = await conn.execute(
@@ -95,4 +105,4 @@ async def purge_expired(conn: Connection, roster_before, statements_before, pseu
         "UPDATE statement_lines l SET worker_name = $2 FROM assignments a JOIN workers w ON w.id = a.worker_id "
         "WHERE l.assignment_id = a.id AND w.erased_at IS NOT NULL AND l.work_date < $1 AND l.worker_name <> $2",
         statements_before, pseudonym)
-    return int(blocks.split()[-1]), int(lines.split()[-1])
+    return Purged(int(blocks.split()[-1]), int(lines.split()[-1]))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import applications as applications_db
@@ -81,7 +82,16 @@ def retention_start(now: datetime) -> datetime:
     return datetime(monday.year, monday.month, monday.day, tzinfo=AMSTERDAM)
 
 
-async def erase_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> dict:
+class Erased(msgspec.Struct, frozen=True):
+    """What an erasure removed and what the law makes FlexPool keep (and for how long)."""
+
+    worker_id: UUID
+    erased_at: datetime
+    removed: list[str]
+    kept: list[str]
+
+
+async def erase_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, now: datetime) -> Erased:
     w = await access.worker(conn, p, organisation_id, worker_id, "orgAdmin")
     if w.ended_at is None:
         raise Conflict(ProblemType.CONFLICT, "Only an ended worker can be erased: end the worker first "
@@ -104,19 +114,20 @@ async def erase_worker(conn: Connection, p: Principal, organisation_id: UUID, wo
             "statement lines of closed months for 7 years (fiscal records)"]
     if not account:
         kept.append("the account: the person still works with FlexPool elsewhere")
-    return {"worker_id": worker_id, "erased_at": local(now), "removed": removed, "kept": kept}
+    return Erased(worker_id, local(now), removed, kept)
 
 
 FISCAL_RETENTION_YEARS = 7
 
 
-async def purge_expired(conn: Connection, now: datetime) -> tuple[int, int]:
+async def purge_expired(conn: Connection, now: datetime) -> personal_data_db.Purged:
     """Daily: the records kept for erased workers go when the law no longer asks for them."""
     today = local(now).date()
     fiscal = today.replace(year=today.year - FISCAL_RETENTION_YEARS, month=1, day=1)
     return await personal_data_db.purge_expired(conn, retention_start(now), fiscal, PSEUDONYM)
 
 
-async def export(conn: Connection, p: Principal, now: datetime) -> dict:
+async def export(conn: Connection, p: Principal, now: datetime) -> dict[str, object]:
+    """The caller's data as one JSON document (GDPR art. 15 and 20): a document by design, not a read model."""
     return {"exportedAt": local(now).isoformat(), "userId": str(p.user_id),
             **await personal_data_db.export(conn, p.user_id)}

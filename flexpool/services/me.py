@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+import msgspec
 from asyncpg import Connection
 from msgspec import UNSET
 
@@ -11,6 +12,9 @@ from flexpool.db import devices as devices_db
 from flexpool.db import notifications as notifications_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.db.rows import referenced
+from flexpool.db.users import User
+from flexpool.db.workers import Worker
 from flexpool.domain.events import Event
 from flexpool.domain.preferences import PreferencesChange
 from flexpool.services import effects
@@ -20,16 +24,22 @@ from flexpool.services.principal import Principal
 log = logging.getLogger("flexpool.devices")
 
 
-async def profile(conn: Connection, p: Principal):
-    user = await users_db.by_subject(conn, str(p.user_id))
-    worker = await workers_db.by_user(conn, p.user_id)
-    return user, worker
+class Profile(msgspec.Struct, frozen=True):
+    """The signed-in user, and their worker profile if they are in a pool."""
+
+    user: User
+    worker: Worker | None
+
+
+async def profile(conn: Connection, p: Principal) -> Profile:
+    user = referenced(await users_db.by_subject(conn, str(p.user_id)), "user", p.user_id)
+    return Profile(user, await workers_db.by_user(conn, p.user_id))
 
 
 _CAMEL = {"opted_in": "optedIn", "max_travel_km": "maxTravelKm", "max_extra_minutes_per_week": "maxExtraMinutesPerWeek"}
 
 
-async def update_preferences(conn: Connection, p: Principal, change: PreferencesChange):
+async def update_preferences(conn: Connection, p: Principal, change: PreferencesChange) -> Profile:
     """Only what the caller sent changes; a worker's settings need a worker profile."""
     async with conn.transaction():
         if change.for_workers_only():

@@ -1,6 +1,9 @@
 """The region: creating it with its first coordinator, and its policy (working time, waves, settling hours)."""
 from __future__ import annotations
 
+from datetime import datetime
+
+import msgspec
 from asyncpg import Connection
 
 from flexpool.db import audit as audit_db
@@ -30,15 +33,22 @@ async def policy(conn: Connection, region_id) -> RegionPolicy:
     return region_policy.from_settings(region.settings if region else None)
 
 
-async def region(conn: Connection, p: Principal) -> tuple:
-    """(region row, policy) of the caller's region: the rules are no secret to anyone working under them."""
+class RegionRules(msgspec.Struct, frozen=True):
+    """A region and the rules in effect there (its settings over the defaults)."""
+
+    region: Region
+    policy: RegionPolicy
+
+
+async def region(conn: Connection, p: Principal) -> RegionRules:
+    """The caller's region and its rules: the rules are no secret to anyone working under them."""
     row = await regions_db.get(conn, p.region_id) if p.region_id else None
     if row is None:
         raise NotFound("region")
-    return row, region_policy.from_settings(row.settings)
+    return RegionRules(row, region_policy.from_settings(row.settings))
 
 
-async def set_policy(conn: Connection, p: Principal, new: RegionPolicy, now) -> tuple:
+async def set_policy(conn: Connection, p: Principal, new: RegionPolicy, now: datetime) -> RegionRules:
     """Applies to what happens from now on: shifts already published keep their waves, closed months their
     statements; open months are recomputed with it."""
     region_id = p.require_coordinator()
