@@ -73,7 +73,8 @@ class PlanningDeskController(Controller):
         after = decode_cursor(cursor, datetime, UUID)
         rows = await planning_desk.board(conn, p, from_, to, now, after=after, limit=limit + 1)
         return page(rows, limit, lambda r: BoardRow(
-            shift_id=r[0].id, organisation_id=r[0].organisation_id, organisation_name=r[0].organisation_name,
-            site_name=r[0].site_name, function=r[0].function, starts_at=at(r[0].starts_at),
-            ends_at=at(r[0].ends_at), urgent=r[0].urgent, tier=r[4], places_open=r[1], minutes_to_start=r[2],
-            acceptable_by=r[3]), lambda r: (r[0].starts_at.isoformat(), r[0].id))
+            shift_id=r.shift.id, organisation_id=r.shift.organisation_id, organisation_name=r.shift.organisation_name,
+            site_name=r.shift.site_name, function=r.shift.function, starts_at=at(r.shift.starts_at),
+            ends_at=at(r.shift.ends_at), urgent=r.shift.urgent, tier=r.tier, places_open=r.places_open,
+            minutes_to_start=r.minutes_to_start, acceptable_by=r.acceptable_by),
+            lambda r: (r.shift.starts_at.isoformat(), r.shift.id))

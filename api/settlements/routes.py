@@ -186,8 +186,7 @@ class ReportController(Controller):
     async def fill_rate(self, conn: Connection, p: Principal, from_: Annotated[datetime, Parameter(query="from")],
                         to: datetime,
                         organisation_id: UUID | None = Parameter(query="organisationId", default=None)) -> FillRate:
-        r = await reports.fill_rate(conn, p, from_, to, organisation_id)
-        return FillRate(**r)
+        return FillRate(**msgspec.structs.asdict(await reports.fill_rate(conn, p, from_, to, organisation_id)))
 
     @get("/balance", summary="Whether the exchange is mutual: per organisation minutes lent and borrowed, shifts "
                              "published and filled by others, late cancellations and no-shows on either side "
@@ -203,8 +202,8 @@ class ReportController(Controller):
     async def loans(self, conn: Connection, p: Principal, month: Month, limit: Limit = 50,
                     cursor: Cursor = None) -> LoansReport:
         rows = await reports.loans(conn, p, parse_month(month))
-        shown = page_of([LoanRow(UUID(r["organisation_id"]), r["name"], r["minutes_lent"], r["minutes_borrowed"])
-                         for r in rows], limit, cursor, lambda r: (r.name, str(r.organisation_id)))
+        shown = page_of([LoanRow(UUID(r.organisation_id), r.name, r.minutes_lent, r.minutes_borrowed) for r in rows],
+                        limit, cursor, lambda r: (r.name, str(r.organisation_id)))
         return LoansReport(month=month, items=shown.items, next_cursor=shown.next_cursor)
 
     @get("/students", summary="Hours per student per organisation in a month, for the schools (coordinator)")

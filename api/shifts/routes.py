@@ -85,8 +85,8 @@ class ShiftController(Controller):
 
     @get("/{shift_id:uuid}", summary="One shift; planners also get its assignments and applications")
     async def detail(self, conn: Connection, p: Principal, now: datetime, shift_id: UUID) -> Shift:
-        shift, assignments, applications = await shifts.detail(conn, p, shift_id, now)
-        return shift_out(shift, now, assignments, applications)
+        found = await shifts.detail(conn, p, shift_id, now)
+        return shift_out(found.shift, now, found.assignments, found.applications)
 
     @get("/{shift_id:uuid}/history", summary="Audit trail of the shift (its organisation only)")
     async def history(

@@ -53,9 +53,20 @@ async def remove_region_planner(conn: Connection, p: Principal, user_id: UUID, n
                                          action="region-planner-removed", actor=p.user_id, at=now, region_id=p.region_id))
 
 
-async def board(conn: Connection, p: Principal, lo: datetime | None, hi: datetime | None, now: datetime, *, after=None,
-                limit: int = 20) -> list[tuple]:
-    """[(shift, places open, minutes to start, acceptable by, tier)], soonest first."""
+class BoardEntry(msgspec.Struct, frozen=True):
+    """An open shift on the region's board: how many places are open, how soon it starts, how many pool workers
+    could accept it now (a count, never names), and how far its waves have gone."""
+
+    shift: shifts_db.Shift
+    places_open: int
+    minutes_to_start: int
+    acceptable_by: int
+    tier: str
+
+
+async def board(conn: Connection, p: Principal, lo: datetime | None, hi: datetime | None, now: datetime, *,
+                after: tuple[datetime, UUID] | None = None, limit: int = 20) -> list[BoardEntry]:
+    """Soonest first."""
     if not (p.is_coordinator or p.is_region_planner):
         raise Forbidden("The region board is for the region's planning desk and the coordinator.")
     lo = max(lo or now, now)
@@ -67,9 +78,9 @@ async def board(conn: Connection, p: Principal, lo: datetime | None, hi: datetim
     out = []
     for shift in rows:
         count = await candidates.acceptable_by(conn, shift, now, rules, cap=BOARD_CANDIDATES)
-        out.append((shift, shift.places - shift.places_filled,
-                    int((shift.starts_at - now).total_seconds() // 60), count,
-                    waves.tier(waves.WaveSchedule(shift.partners_at, shift.region_at), now)))
+        out.append(BoardEntry(shift, shift.places - shift.places_filled,
+                              int((shift.starts_at - now).total_seconds() // 60), count,
+                              waves.tier(waves.WaveSchedule(shift.partners_at, shift.region_at), now)))
     return out
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from statistics import median
 from uuid import UUID
 
 from asyncpg import Connection
@@ -11,12 +10,14 @@ from flexpool.db import assignments as assignments_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import students as students_db
 from flexpool.domain.clock import month_instants
+from flexpool.domain.reports import FillFigures, LoanTotal, fill_figures, loan_totals
 from flexpool.services import access, settlement
 from flexpool.services.errors import Forbidden, Invalid
 from flexpool.services.principal import Principal
 
 
-async def fill_rate(conn: Connection, p: Principal, lo: datetime, hi: datetime, organisation_id: UUID | None):
+async def fill_rate(conn: Connection, p: Principal, lo: datetime, hi: datetime,
+                    organisation_id: UUID | None) -> FillFigures:
     if organisation_id is None:
         if not p.is_coordinator:
             orgs = p.organisations("planner", "orgAdmin")
@@ -25,28 +26,11 @@ async def fill_rate(conn: Connection, p: Principal, lo: datetime, hi: datetime, 
             organisation_id = orgs[0]
     else:
         await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", coordinator=True)
-    rows = await shifts_db.fill_facts(conn, p.region_id, organisation_id, lo, hi)
-    published = len(rows)
-    cancelled = sum(1 for r in rows if r.status == "cancelled")
-    filled = [r for r in rows if r.status != "cancelled" and r.places_filled >= r.places]
-    minutes = [(r.filled_at - r.published_at).total_seconds() / 60 for r in filled if r.filled_at]
-    live = published - cancelled
-    return {"published": published, "filled": len(filled), "cancelled": cancelled,
-            "fill_rate": round(len(filled) / live, 4) if live else None,
-            "median_minutes_to_fill": round(median(minutes)) if minutes else None}
+    return fill_figures(await shifts_db.fill_facts(conn, p.region_id, organisation_id, lo, hi))
 
 
-async def loans(conn: Connection, p: Principal, month: date):
-    book = await settlement.settlement(conn, p, month)
-    lent: dict[str, int] = {}
-    borrowed: dict[str, int] = {}
-    for st in book.statements:
-        lent[st.lender.id] = lent.get(st.lender.id, 0) + st.totals.minutes
-        borrowed[st.borrower.id] = borrowed.get(st.borrower.id, 0) + st.totals.minutes
-    names = {s.lender.id: s.lender.name for s in book.statements} | {s.borrower.id: s.borrower.name
-                                                                     for s in book.statements}
-    return [{"organisation_id": o, "name": names[o], "minutes_lent": lent.get(o, 0),
-             "minutes_borrowed": borrowed.get(o, 0)} for o in sorted(names, key=lambda x: names[x])]
+async def loans(conn: Connection, p: Principal, month: date) -> list[LoanTotal]:
+    return loan_totals((await settlement.settlement(conn, p, month)).statements)
 
 
 async def balance(conn: Connection, p: Principal, lo: datetime, hi: datetime):

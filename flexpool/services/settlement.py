@@ -21,7 +21,7 @@ from flexpool.db.settlement import FrozenStatement, FrozenWorkLine, Seconded, Wo
 from flexpool.domain import settlement as money
 from flexpool.domain.clock import local, minutes_between, month_instants, previous_month, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
-from flexpool.domain.statements import Line, Party, Statement, build, line_id, statement_id, waadi_text
+from flexpool.domain.statements import Line, Party, Statement, build, line_id, waadi_text
 from flexpool.domain.tariffs import DEFAULT_TARIFFS, deduct_break_minutes, ort_minutes, ort_tables
 from flexpool.domain.vocabulary import LineKind, ProblemType
 from flexpool.services import hours, regions
@@ -270,6 +270,3 @@ async def close(conn: Connection, p: Principal, month: date, now: datetime) -> M
         await settlement_db.freeze(conn, p.region_id, month, p.user_id, now, book.statements)
     return await month_book(conn, p.region_id, month)
 
-
-def statement_uuid(region_id, month: date, lender_id, borrower_id) -> UUID:
-    return statement_id(region_id, month, lender_id, borrower_id)

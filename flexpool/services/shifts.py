@@ -100,8 +100,17 @@ async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now:
         return [await shifts_db.known(conn, i) for i in ids]
 
 
-async def visible_shift(conn: Connection, p: Principal, shift_id: UUID, now: datetime):
-    """The shift if the caller may see it: its organisation's staff, or a worker it is offered to or booked on."""
+class ShiftDetail(msgspec.Struct, frozen=True):
+    """A shift as the caller may see it: its organisation's staff see who is booked and who applied (None for
+    anyone else, a worker it is offered to or booked on)."""
+
+    shift: shifts_db.Shift
+    assignments: list[assignments_db.Assignment] | None
+    applications: list[applications_db.Application] | None
+
+
+async def _seen_by_staff(conn: Connection, p: Principal, shift_id: UUID, now: datetime) -> tuple[shifts_db.Shift, bool]:
+    """The shift if the caller may see it, and whether as its organisation's staff; else 404."""
     shift = await shifts_db.get(conn, shift_id, p.region_id) if p.region_id else None
     if shift is None:
         raise NotFound("shift")
@@ -115,11 +124,12 @@ async def visible_shift(conn: Connection, p: Principal, shift_id: UUID, now: dat
     raise NotFound("shift")
 
 
-async def detail(conn: Connection, p: Principal, shift_id: UUID, now: datetime):
-    shift, staff = await visible_shift(conn, p, shift_id, now)
+async def detail(conn: Connection, p: Principal, shift_id: UUID, now: datetime) -> ShiftDetail:
+    shift, staff = await _seen_by_staff(conn, p, shift_id, now)
     if not staff:
-        return shift, None, None
-    return shift, await assignments_db.for_shift(conn, shift_id), await applications_db.for_shift(conn, shift_id)
+        return ShiftDetail(shift, None, None)
+    return ShiftDetail(shift, await assignments_db.for_shift(conn, shift_id),
+                       await applications_db.for_shift(conn, shift_id))
 
 
 async def list_for_planner(conn: Connection, p: Principal, *, organisation_id=None, status=None, lo=None, hi=None, site_id=None,
