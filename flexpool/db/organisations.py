@@ -54,7 +54,7 @@ class Site(SiteFields, frozen=True, kw_only=True):
 class BlockedWorker(msgspec.Struct, frozen=True, kw_only=True):
     organisation_id: UUID
     worker_id: UUID
-    reason: str | None
+    reason: str
     created_by: UUID | None
     created_at: datetime
 

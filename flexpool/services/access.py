@@ -43,7 +43,7 @@ async def organisation(conn: Connection, p: Principal, organisation_id: UUID, *r
     return row
 
 
-def on_behalf(p: Principal, organisation_id) -> dict:
+def on_behalf(p: Principal, organisation_id: UUID) -> dict[str, str]:
     """Audit data of an act by the region's planning desk for a delegating organisation."""
     if p.has(organisation_id, *PLANNING):
         return {}

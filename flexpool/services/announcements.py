@@ -25,7 +25,7 @@ URGENT_REOPEN = timedelta(hours=48)
 JUDGED_TOGETHER = 2000  # workers whose work is loaded in one query when a wave is judged in full
 
 
-def _reached_tiers(shift, now: datetime) -> list[str]:
+def _reached_tiers(shift: Shift, now: datetime) -> list[str]:
     tiers = ["organisation"]
     if shift.partners_at <= now:
         tiers.append("partners")
@@ -73,7 +73,7 @@ async def audience_of(conn: Connection, shift: Shift, tier: str) -> list[UUID]:
     return await _audience(conn, shift, tier, *await _shift_audience(conn, shift))
 
 
-async def announce(conn: Connection, shift_id, now: datetime) -> int:
+async def announce(conn: Connection, shift_id: UUID, now: datetime) -> int:
     """Announce every tier the shift has reached and not yet announced; the number of workers notified."""
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift.status != "open" or shift.starts_at <= now:
@@ -94,7 +94,7 @@ async def announce(conn: Connection, shift_id, now: datetime) -> int:
     return notified
 
 
-async def _offer_of(conn: Connection, shift, now: datetime) -> tuple:
+async def _offer_of(conn: Connection, shift: Shift, now: datetime) -> tuple[UUID, dict[str, str]]:
     """Which shift carries the offer of this one (itself, or its series' first open shift) and what the
     offer shows: a series is offered once, as a whole."""
     if shift.series_id is None:
@@ -114,7 +114,7 @@ async def announce_due(conn: Connection, now: datetime, limit: int = 200) -> int
     return total
 
 
-async def announce_reopened(conn: Connection, shift_id, assignment_id, now: datetime) -> int:
+async def announce_reopened(conn: Connection, shift_id: UUID, assignment_id: UUID, now: datetime) -> int:
     """A cancelled place reopens at the widest tier reached; pushed as urgent when the start is near."""
     shift = await shifts_db.by_id(conn, shift_id)
     if shift is None or shift.status != "open" or shift.starts_at <= now:

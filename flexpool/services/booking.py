@@ -24,7 +24,7 @@ from flexpool.db import workers as workers_db
 from flexpool.db.applications import Application
 from flexpool.db.assignments import Assignment
 from flexpool.db.shifts import Shift
-from flexpool.db.workers import AcceptingWorker
+from flexpool.db.workers import AcceptingWorker, Worker
 from flexpool.domain import policy as region_policy
 from flexpool.domain import worktime
 from flexpool.domain.booking import assess
@@ -54,14 +54,14 @@ class Applied(msgspec.Struct, frozen=True):
     application: Application
 
 
-async def _worker_of(conn: Connection, p: Principal):
+async def _worker_of(conn: Connection, p: Principal) -> Worker:
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
         raise Forbidden("Only pool workers accept shifts.")
     return worker
 
 
-async def _rules(conn: Connection, region_id) -> worktime.Rules:
+async def _rules(conn: Connection, region_id: UUID | None) -> worktime.Rules:
     return (await regions.policy(conn, region_id)).rules
 
 
@@ -76,8 +76,9 @@ def _already(reason: Reason) -> Conflict:
     return Conflict(ProblemType.CONFLICT, said.detail, wording=said)
 
 
-async def _book(conn: Connection, actor_id, worker_id, shift_id, now: datetime, *, check_audience: bool, action: str,
-                region_id, on_behalf: dict | None = None, request_key: str | None = None) -> UUID:
+async def _book(conn: Connection, actor_id: UUID, worker_id: UUID, shift_id: UUID, now: datetime, *, check_audience: bool,
+                action: str, region_id: UUID | None, on_behalf: dict[str, str] | None = None,
+                request_key: str | None = None) -> UUID:
     """Inside a transaction: lock, check everything, write the assignment. Raises Conflict, worded for the
     worker who accepts or for the planner who assigns or approves."""
     voice = "worker" if action == "booked" else "planner"
@@ -158,7 +159,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime,
     if shift.series_id is not None:  # taken with the rest of its series (POST /v1/series/{id}/accept)
         raise _already(Reason.PART_OF_SERIES)
     if shift.booking == "approval":
-        return await _apply(conn, p, await workers_db.by_user(conn, p.user_id), shift_id, now)
+        return await _apply(conn, p, await _worker_of(conn, p), shift_id, now)
     done = await _done_or_refused(conn, facts, worker, shift, now)
     if done is not None:
         return Booked(done)
@@ -184,7 +185,7 @@ async def accept(conn: Connection, p: Principal, shift_id: UUID, now: datetime,
         return Booked(assignment)
 
 
-async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: datetime) -> Applied:
+async def _apply(conn: Connection, p: Principal, worker: Worker, shift_id: UUID, now: datetime) -> Applied:
     """Approval booking: the worker applies, the shift's planners decide."""
     async with conn.transaction():
         await workers_db.lock(conn, worker.id)
@@ -207,12 +208,13 @@ async def _apply(conn: Connection, p: Principal, worker, shift_id: UUID, now: da
         return Applied(await _application(conn, app_id))
 
 
-async def planned_shift(conn: Connection, p: Principal, shift_id: UUID):
+async def planned_shift(conn: Connection, p: Principal, shift_id: UUID) -> Shift:
     """A shift of the caller's planning organisation: 403 for its other members, 404 for everyone else."""
     return await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
 
 
-async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime, request_key: str | None = None):
+async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID, now: datetime,
+                 request_key: str | None = None) -> Assignment:
     """A planner books a pool worker directly: every check of an accept except the audience tier."""
     shift = await planned_shift(conn, p, shift_id)
     worker = await workers_db.in_region(conn, worker_id, p.region_id)
@@ -228,7 +230,7 @@ async def assign(conn: Connection, p: Principal, shift_id: UUID, worker_id: UUID
         assignment_id = await _book(conn, p.user_id, worker_id, shift_id, now, check_audience=False,
                                     action="assigned", region_id=p.region_id,
                                     on_behalf=access.on_behalf(p, shift.organisation_id), request_key=request_key)
-        return await assignments_db.get(conn, assignment_id)
+        return await assignments_db.known(conn, assignment_id)
 
 
 async def _application_for_planner(conn: Connection, p: Principal, application_id: UUID) -> Application:
@@ -242,7 +244,8 @@ async def _application(conn: Connection, application_id: UUID) -> Application:
     return ap
 
 
-async def approve(conn: Connection, p: Principal, application_id: UUID, now: datetime, request_key: str | None = None):
+async def approve(conn: Connection, p: Principal, application_id: UUID, now: datetime,
+                  request_key: str | None = None) -> Assignment:
     ap = await _application_for_planner(conn, p, application_id)
     async with conn.transaction():
         await workers_db.lock(conn, ap.worker_id)
@@ -262,11 +265,11 @@ async def approve(conn: Connection, p: Principal, application_id: UUID, now: dat
         await effects.record(conn, Event(
             subject_type="application", subject_id=application_id, action="approved", actor=p.user_id, at=now,
             organisation_id=ap.organisation_id, shift_id=ap.shift_id))
-        return await assignments_db.get(conn, assignment_id)
+        return await assignments_db.known(conn, assignment_id)
 
 
 async def decline(conn: Connection, p: Principal, application_id: UUID, now: datetime, reason: str | None,
-                  request_key: str | None = None):
+                  request_key: str | None = None) -> Application:
     ap = await _application_for_planner(conn, p, application_id)
     async with conn.transaction():
         if ap.status != ApplicationStatus.PENDING:
@@ -307,12 +310,12 @@ async def withdraw(conn: Connection, p: Principal, application_id: UUID, now: da
                             data=outbox.shift_data(shift, applicationId=application_id, workerName=worker.name)),)))
 
 
-async def applications_for_shift(conn: Connection, p: Principal, shift_id: UUID):
+async def applications_for_shift(conn: Connection, p: Principal, shift_id: UUID) -> list[Application]:
     await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     return await applications_db.for_shift(conn, shift_id)
 
 
-async def release(conn: Connection, p: Principal, assignment, shift, reason: str, now: datetime, *,
+async def release(conn: Connection, p: Principal, assignment: Assignment, shift: Shift, reason: str, now: datetime, *,
                   shift_cancelled: bool = False, request_key: str | None = None) -> None:
     """The borrower's planner releases a booked worker; late (inside the window) means the lender is
     owed a late-cancellation line, so the worker never pays for it."""
@@ -333,7 +336,7 @@ async def release(conn: Connection, p: Principal, assignment, shift, reason: str
 
 
 async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID, reason: str, now: datetime,
-                            request_key: str | None = None):
+                            request_key: str | None = None) -> Assignment:
     """The worker cancels outside the borrower's window; inside it only the borrower's planner can release."""
     a = await assignments_db.get(conn, assignment_id)
     if a is None:
@@ -380,13 +383,14 @@ async def cancel_assignment(conn: Connection, p: Principal, assignment_id: UUID,
                                 data=outbox.shift_data(shift, assignmentId=assignment_id, workerName=a.worker_name,
                                                        reason=reason)),)))
             await announcements.announce_reopened(conn, a.shift_id, assignment_id, now)
-        return await assignments_db.get(conn, assignment_id)
+        return await assignments_db.known(conn, assignment_id)
 
 
-async def my_assignments(conn: Connection, p: Principal, lo: datetime, hi: datetime, statuses):
+async def my_assignments(conn: Connection, p: Principal, lo: datetime, hi: datetime,
+                         statuses: tuple[str, ...]) -> list[Assignment]:
     worker = await _worker_of(conn, p)
     return await assignments_db.for_worker(conn, worker.id, lo, hi, statuses)
 
 
-async def partner_ids(conn: Connection, organisation_id):
+async def partner_ids(conn: Connection, organisation_id: UUID) -> list[UUID]:
     return await orgs_db.partners(conn, organisation_id)

@@ -11,7 +11,9 @@ from asyncpg import Connection
 from flexpool.db import audience as audience_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import workers as workers_db
+from flexpool.db.shifts import Shift
 from flexpool.db.workers import Worker
+from flexpool.domain.worktime import Rules
 from flexpool.services import conflicts, regions
 from flexpool.services.announcements import audience_query
 from flexpool.services.booking import planned_shift
@@ -19,7 +21,7 @@ from flexpool.services.offers import suits
 from flexpool.services.principal import Principal
 
 
-async def acceptable_by(conn: Connection, shift, now: datetime, rules, cap: int = 100) -> int:
+async def acceptable_by(conn: Connection, shift: Shift, now: datetime, rules: Rules, cap: int = 100) -> int:
     """How many pool workers could accept the shift now (every check of an accept, the wave included),
     among the `cap` nearest who pass the wave's prefilter: a count for the region's board, never names.
     `rules`: the region's working-time rules, read once for the whole board."""

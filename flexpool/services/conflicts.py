@@ -1,7 +1,9 @@
 """Load what the conflict checks need for one worker, and turn database rows into domain values."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from asyncpg import Connection
 
@@ -16,6 +18,7 @@ from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import age_on, local, month_instants, month_of
 from flexpool.domain.eligibility import Candidate, Offer
 from flexpool.domain.model import Blocker, Credential
+from flexpool.domain.shifts import paid_minutes
 
 # The longest rule looks 16 weeks back and ahead; one more week covers partial weeks at both ends.
 HORIZON = timedelta(weeks=17)
@@ -41,14 +44,14 @@ def person(birth: date | None, nights: bool, day: date) -> worktime.Person:
     return worktime.Person(age=age_on(birth, day) if birth else None, nights=nights)
 
 
-def offer(shift: Shift, partner_ids) -> Offer:
+def offer(shift: Shift, partner_ids: Iterable[UUID] | None) -> Offer:
     site = (shift.site_latitude, shift.site_longitude) \
         if shift.site_latitude is not None and shift.site_longitude is not None else None
-    minutes = int((shift.ends_at - shift.starts_at).total_seconds() // 60) - shift.break_minutes
     return Offer(organisation_id=str(shift.organisation_id), function=shift.function,
                  skills=frozenset(shift.skills), starts_at=shift.starts_at, ends_at=shift.ends_at,
-                 paid_minutes=minutes, partners_at=shift.partners_at, region_at=shift.region_at,
-                 partner_organisation_ids=frozenset(map(str, partner_ids)), site=site,
+                 paid_minutes=paid_minutes(shift.starts_at, shift.ends_at, shift.break_minutes),
+                 partners_at=shift.partners_at, region_at=shift.region_at,
+                 partner_organisation_ids=frozenset(map(str, partner_ids or ())), site=site,
                  students_welcome=shift.students_welcome, supervisor_function=shift.supervisor_function)
 
 
@@ -61,15 +64,15 @@ class WorkerContext:
         self.loans = loans
 
     @classmethod
-    async def load(cls, conn, worker, lo: datetime, hi: datetime) -> WorkerContext:
+    async def load(cls, conn: Connection, worker: AcceptingWorker, lo: datetime, hi: datetime) -> WorkerContext:
         rows = await assignments_db.timeline(conn, worker.id, lo - HORIZON, hi + HORIZON)
         return cls(worker, rows, {})
 
-    def existing(self, except_shift_id=None) -> list[worktime.Interval]:
+    def existing(self, except_shift_id: UUID | None = None) -> list[worktime.Interval]:
         return [worktime.Interval(r.starts_at, r.ends_at, r.break_minutes) for r in self.rows
                 if except_shift_id is None or r.shift_id != except_shift_id]
 
-    async def loaned(self, conn, starts_at: datetime) -> int:
+    async def loaned(self, conn: Connection, starts_at: datetime) -> int:
         month = month_of(starts_at)
         if month not in self.loans:
             first, nxt = month_instants(month)
@@ -79,7 +82,7 @@ class WorkerContext:
 
 
 async def blockers(conn: Connection, ctx: WorkerContext, shift: Shift, now: datetime, *, rules: worktime.Rules,
-                   partner_ids=None, check_audience: bool = True) -> list[Blocker]:
+                   partner_ids: list[UUID] | None = None, check_audience: bool = True) -> list[Blocker]:
     if partner_ids is None:
         partner_ids = await orgs_db.partners(conn, shift.organisation_id)
     return assess(shift=offer(shift, partner_ids), shift_status=shift.status, places=shift.places,
@@ -91,7 +94,8 @@ async def blockers(conn: Connection, ctx: WorkerContext, shift: Shift, now: date
 
 
 async def series_blockers(conn: Connection, worker: AcceptingWorker, shifts: list[Shift], now: datetime, *, rules: worktime.Rules,
-                          check_audience: bool = True, partner_ids=None) -> dict:
+                          check_audience: bool = True,
+                          partner_ids: list[UUID] | None = None) -> dict[UUID, list[Blocker]]:
     """Every check of an accept for each shift of a series taken as a whole (flexpool.domain.booking): each
     shift judged with the worker's other work and the series' other shifts. {shift id: blockers} of the
     shifts that cannot be taken; empty when the whole series can."""

@@ -11,7 +11,7 @@ from flexpool.db import pool as pool_db
 from flexpool.db.pool import connect, create_pool
 
 
-async def open_pool(url: str, size: int, statement_cache_size: int = 100):
+async def open_pool(url: str, size: int, statement_cache_size: int = 100) -> asyncpg.Pool:
     return await create_pool(url, max_size=size, statement_cache_size=statement_cache_size)
 
 

@@ -14,9 +14,9 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.invitations import Invitation
-from flexpool.db.organisations import Organisation, Site
-from flexpool.db.users import User
-from flexpool.db.workers import Worker
+from flexpool.db.organisations import BlockedWorker, Favourite, Organisation, Site
+from flexpool.db.users import Member, User
+from flexpool.db.workers import RosterBlock, Worker
 from flexpool.domain import identifiers
 from flexpool.domain import workers as worker_rules
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
@@ -41,13 +41,13 @@ async def create_organisation(conn: Connection, p: Principal, new: NewOrganisati
         raise Invalid([("name", "an organisation with this name exists in the region")]) from None
 
 
-async def list_organisations(conn: Connection, p: Principal):
+async def list_organisations(conn: Connection, p: Principal) -> list[Organisation]:
     if p.region_id is None:
         return []
     return await orgs_db.list_in_region(conn, p.region_id)
 
 
-async def organisation(conn: Connection, p: Principal, organisation_id: UUID):
+async def organisation(conn: Connection, p: Principal, organisation_id: UUID) -> Organisation:
     row = await orgs_db.get(conn, organisation_id, p.region_id) if p.region_id else None
     if row is None:
         raise NotFound("organisation")
@@ -55,7 +55,7 @@ async def organisation(conn: Connection, p: Principal, organisation_id: UUID):
 
 
 async def update_organisation(conn: Connection, p: Principal, organisation_id: UUID, change: OrganisationChange,
-                              now: datetime):
+                              now: datetime) -> Organisation:
     """Every change is audited (what it was, what it became): the cancellation policy and the Waadi status
     decide what lenders are owed."""
     before = await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
@@ -117,7 +117,7 @@ async def add_member(conn: Connection, p: Principal, organisation_id: UUID, new:
                        sorted({Role(r) for r in roles}))
 
 
-async def _person(conn: Connection, p: Principal, org, email: str, name: str):
+async def _person(conn: Connection, p: Principal, org: Organisation, email: str, name: str) -> tuple[User, bool]:
     """(user, needs an invitation): the account of this e-mail address, created when new. Someone of another
     region is refused (a user belongs to one region); someone of another organisation is invited."""
     user = await users_db.get_or_create(conn, email, name)
@@ -151,7 +151,7 @@ async def remove_member(conn: Connection, p: Principal, organisation_id: UUID, u
     return removed
 
 
-async def members(conn: Connection, p: Principal, organisation_id: UUID):
+async def members(conn: Connection, p: Principal, organisation_id: UUID) -> list[Member]:
     await access.organisation(conn, p, organisation_id, "orgAdmin", coordinator=True)
     return await users_db.members_of(conn, organisation_id)
 
@@ -164,7 +164,7 @@ async def add_site(conn: Connection, p: Principal, organisation_id: UUID, new: N
         raise Invalid([("name", "a site with this name exists for this organisation")]) from None
 
 
-async def sites(conn: Connection, p: Principal, organisation_id: UUID):
+async def sites(conn: Connection, p: Principal, organisation_id: UUID) -> list[Site]:
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner", "finance", coordinator=True)
     return await orgs_db.sites(conn, organisation_id)
 
@@ -175,7 +175,7 @@ def _validate_worker(details: WorkerDetails, credentials: list[CredentialRecord]
         raise Invalid([(e.field, e.message) for e in errors])
 
 
-async def _check_exclusions(conn: Connection, p: Principal, ids) -> None:
+async def _check_exclusions(conn: Connection, p: Principal, ids: list[UUID] | None) -> None:
     if not ids:
         return
     known = {o.id for o in await orgs_db.list_in_region(conn, p.region_id)} if p.region_id else set()
@@ -204,7 +204,7 @@ async def create_worker(conn: Connection, p: Principal, organisation_id: UUID, n
     return WorkerAdded(await workers_db.known(conn, worker_id))
 
 
-async def make_worker(conn: Connection, user_id, org: Organisation, details: WorkerDetails,
+async def make_worker(conn: Connection, user_id: UUID, org: Organisation, details: WorkerDetails,
                       credentials: list[CredentialRecord], excluded: list[UUID]) -> UUID:
     """Inside a transaction: the worker profile, the worker role and what comes with them."""
     await users_db.join_region(conn, user_id, org.region_id)
@@ -234,16 +234,18 @@ async def update_worker(conn: Connection, p: Principal, organisation_id: UUID, w
     return await workers_db.known(conn, worker_id)
 
 
-async def worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID):
+async def worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID) -> Worker:
     return await access.worker(conn, p, organisation_id, worker_id, "orgAdmin", "planner")
 
 
-async def workers(conn: Connection, p: Principal, organisation_id: UUID, *, after=None, limit=50):
+async def workers(conn: Connection, p: Principal, organisation_id: UUID, *, after: tuple[str, UUID] | None = None,
+                  limit: int = 50) -> list[Worker]:
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     return await workers_db.list_for_organisation(conn, organisation_id, after=after, limit=limit)
 
 
-async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, roster: HomeRoster):
+async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID,
+                         roster: HomeRoster) -> list[RosterBlock]:
     await access.organisation(conn, p, organisation_id, "orgAdmin")
     errors = roster.problems()
     if errors:
@@ -265,7 +267,8 @@ async def replace_roster(conn: Connection, p: Principal, organisation_id: UUID, 
     return await workers_db.roster(conn, worker_id, roster.starts, roster.ends)
 
 
-async def roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime, hi: datetime):
+async def roster(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, lo: datetime,
+                 hi: datetime) -> list[RosterBlock]:
     """The home employer's own roster of its worker; never shown to another organisation."""
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     if hi <= lo:
@@ -277,7 +280,7 @@ async def roster(conn: Connection, p: Principal, organisation_id: UUID, worker_i
     return await workers_db.roster(conn, worker_id, lo, hi)
 
 
-async def set_partners(conn: Connection, p: Principal, organisation_id: UUID, partner_ids: list[UUID]):
+async def set_partners(conn: Connection, p: Principal, organisation_id: UUID, partner_ids: list[UUID]) -> list[UUID]:
     await access.organisation(conn, p, organisation_id, "orgAdmin")
     known = {o.id for o in await orgs_db.list_in_region(conn, p.region_id)} if p.region_id else set()
     bad = [(f"organisationIds[{i}]", "no such organisation in the region" if o not in known else
@@ -290,12 +293,13 @@ async def set_partners(conn: Connection, p: Principal, organisation_id: UUID, pa
     return await orgs_db.partners(conn, organisation_id)
 
 
-async def partners(conn: Connection, p: Principal, organisation_id: UUID):
+async def partners(conn: Connection, p: Principal, organisation_id: UUID) -> list[UUID]:
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner", coordinator=True)
     return await orgs_db.partners(conn, organisation_id)
 
 
-async def set_favourites(conn: Connection, p: Principal, organisation_id: UUID, worker_ids: list[UUID], now: datetime):
+async def set_favourites(conn: Connection, p: Principal, organisation_id: UUID, worker_ids: list[UUID],
+                         now: datetime) -> list[Favourite]:
     """The organisation's first-wave audience besides its own workers: named pool workers of any organisation
     of the region (a favourite who is out of the pool is kept, and reached again once back in)."""
     org = await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", delegated=True)
@@ -311,12 +315,13 @@ async def set_favourites(conn: Connection, p: Principal, organisation_id: UUID, 
     return await orgs_db.favourites(conn, organisation_id)
 
 
-async def favourites(conn: Connection, p: Principal, organisation_id: UUID):
+async def favourites(conn: Connection, p: Principal, organisation_id: UUID) -> list[Favourite]:
     await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", delegated=True)
     return await orgs_db.favourites(conn, organisation_id)
 
 
-async def block_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID, reason: str):
+async def block_worker(conn: Connection, p: Principal, organisation_id: UUID, worker_id: UUID,
+                       reason: str) -> BlockedWorker:
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     region_worker = await workers_db.in_region(conn, worker_id, p.region_id)
     if region_worker is None:
@@ -330,7 +335,7 @@ async def unblock_worker(conn: Connection, p: Principal, organisation_id: UUID, 
         raise NotFound("blocked worker")
 
 
-async def blocked_workers(conn: Connection, p: Principal, organisation_id: UUID):
+async def blocked_workers(conn: Connection, p: Principal, organisation_id: UUID) -> list[BlockedWorker]:
     await access.organisation(conn, p, organisation_id, "orgAdmin", "planner")
     return await orgs_db.blocked_workers(conn, organisation_id)
 

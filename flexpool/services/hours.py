@@ -7,7 +7,7 @@ from uuid import UUID
 from asyncpg import Connection
 
 from flexpool.db import timesheets as timesheets_db
-from flexpool.db.timesheets import Timesheet
+from flexpool.db.timesheets import Timesheet, TimesheetLine
 from flexpool.domain import hours as rules
 from flexpool.domain.events import Event
 from flexpool.domain.hours import Hours, NoShow
@@ -21,7 +21,8 @@ PLANNING = ("planner", "orgAdmin")
 
 
 async def timesheets(conn: Connection, p: Principal, *, lo: datetime, hi: datetime, now: datetime, state: str,
-                     organisation_id: UUID | None = None, after=None, limit: int = 50):
+                     organisation_id: UUID | None = None, after: tuple[datetime, UUID] | None = None,
+                     limit: int = 50) -> list[TimesheetLine]:
     """The planner's list of hours: what still waits for confirmation (and is confirmed as planned at
     `ends_at` + 72 h), or what was confirmed."""
     orgs = p.organisations(*PLANNING)

@@ -27,6 +27,7 @@ from flexpool.db import shifts as shifts_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
 from flexpool.db.assignments import Assignment
+from flexpool.db.workers import Worker
 from flexpool.domain.clock import AMSTERDAM, local
 from flexpool.domain.events import Event, Notice, Planners
 from flexpool.domain.vocabulary import ApplicationStatus, NotificationKind, ProblemType
@@ -61,7 +62,7 @@ async def end_worker(conn: Connection, p: Principal, organisation_id: UUID, work
                                          subject_id=worker_id, action="ended", actor=p.user_id, at=now))
 
 
-async def _release_for_leaver(conn: Connection, p: Principal, a: Assignment, worker, now: datetime) -> None:
+async def _release_for_leaver(conn: Connection, p: Principal, a: Assignment, worker: Worker, now: datetime) -> None:
     """Released without a late-cancellation charge; the borrower's planners hear of it and the place
     goes out again."""
     await assignments_db.cancel(conn, a.id, now=now, by=p.user_id, reason=LEFT, late_percent=None)

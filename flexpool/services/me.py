@@ -12,6 +12,8 @@ from flexpool.db import devices as devices_db
 from flexpool.db import notifications as notifications_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.db.devices import Device
+from flexpool.db.notifications import Notification
 from flexpool.db.rows import referenced
 from flexpool.db.users import User
 from flexpool.db.workers import Worker
@@ -83,9 +85,10 @@ async def remove_device(conn: Connection, p: Principal, token: str) -> None:
         raise NotFound("device")
 
 
-async def devices(conn: Connection, p: Principal):
+async def devices(conn: Connection, p: Principal) -> list[Device]:
     return await devices_db.list_for_user(conn, p.user_id)
 
 
-async def notifications(conn: Connection, p: Principal, *, before_id=None, limit=50):
+async def notifications(conn: Connection, p: Principal, *, before_id: int | None = None,
+                        limit: int = 50) -> list[Notification]:
     return await notifications_db.inbox(conn, p.user_id, before_id=before_id, limit=limit)

@@ -13,16 +13,19 @@ from flexpool.db import series as series_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import workers as workers_db
 from flexpool.db.shifts import Shift
+from flexpool.db.workers import Worker
 from flexpool.domain import availability
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.eligibility import never_reaches, reached
 from flexpool.domain.model import Blocker
+from flexpool.domain.worktime import Rules
 from flexpool.services import conflicts, regions
 from flexpool.services.errors import Forbidden
 from flexpool.services.principal import Principal
 
 
-async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now: datetime, *, after=None, limit=50):
+async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now: datetime, *,
+                 after: tuple[datetime, UUID] | None = None, limit: int = 50) -> list[Offered]:
     """[Offered], soonest first. A worker who opted out is reached by nothing."""
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:
@@ -64,7 +67,7 @@ class Offered(msgspec.Struct, frozen=True):
     series_blockers: dict[UUID, list[Blocker]] = {}
 
 
-async def _series_offer(conn: Connection, worker, first: Shift, now: datetime, rules, partner_ids,
+async def _series_offer(conn: Connection, worker: Worker, first: Shift, now: datetime, rules: Rules, partner_ids: list[UUID],
                         ctx: conflicts.WorkerContext) -> Offered:
     assert first.series_id is not None
     shifts = [s for s in await series_db.shifts(conn, first.series_id)
@@ -74,7 +77,7 @@ async def _series_offer(conn: Connection, worker, first: Shift, now: datetime, r
     return Offered(first, shown, all(suits(worker, ctx, s) for s in shifts), shifts, per_shift)
 
 
-def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
+def suits(worker: Worker, ctx: conflicts.WorkerContext, shift: Shift) -> bool:
     """Inside the worker's availability windows and weekly cap of extra minutes (their wish, not a rule);
     the cap counts the worker's other FlexPool bookings, not the home roster."""
     bookings = [(r.starts_at, r.ends_at, r.break_minutes) for r in ctx.rows
@@ -84,7 +87,7 @@ def suits(worker, ctx: conflicts.WorkerContext, shift) -> bool:
                               shift.break_minutes)
 
 
-async def may_see(conn: Connection, p: Principal, shift, now: datetime) -> bool:
+async def may_see(conn: Connection, p: Principal, shift: Shift, now: datetime) -> bool:
     """A worker sees a shift that is offered to them now, or one they are booked on or applied for."""
     worker = await workers_db.by_user(conn, p.user_id)
     if worker is None:

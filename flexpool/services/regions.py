@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
@@ -9,6 +10,7 @@ from asyncpg import Connection
 from flexpool.db import audit as audit_db
 from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
+from flexpool.db.audit import AuditEvent
 from flexpool.db.regions import Region
 from flexpool.domain import policy as region_policy
 from flexpool.domain.events import Event
@@ -27,7 +29,7 @@ async def create_region(conn: Connection, name: str, coordinator_email: str) -> 
     return region
 
 
-async def policy(conn: Connection, region_id) -> RegionPolicy:
+async def policy(conn: Connection, region_id: UUID | None) -> RegionPolicy:
     """The one way services read a region's rules (working time, waves, settling)."""
     region = await regions_db.get(conn, region_id) if region_id else None
     return region_policy.from_settings(region.settings if region else None)
@@ -63,6 +65,7 @@ async def set_policy(conn: Connection, p: Principal, new: RegionPolicy, now: dat
     return await region(conn, p)
 
 
-async def history(conn: Connection, p: Principal, *, before_id: int | None = None, limit: int = 50):
+async def history(conn: Connection, p: Principal, *, before_id: int | None = None,
+                  limit: int = 50) -> list[AuditEvent]:
     region = p.require_coordinator()
     return await audit_db.for_region(conn, region, before_id=before_id, limit=limit)

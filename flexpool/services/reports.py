@@ -9,6 +9,7 @@ from asyncpg import Connection
 from flexpool.db import assignments as assignments_db
 from flexpool.db import shifts as shifts_db
 from flexpool.db import students as students_db
+from flexpool.db.assignments import Balance
 from flexpool.domain.clock import month_instants
 from flexpool.domain.reports import FillFigures, LoanTotal, fill_figures, loan_totals
 from flexpool.services import access, settlement
@@ -33,7 +34,7 @@ async def loans(conn: Connection, p: Principal, month: date) -> list[LoanTotal]:
     return loan_totals((await settlement.settlement(conn, p, month)).statements)
 
 
-async def balance(conn: Connection, p: Principal, lo: datetime, hi: datetime):
+async def balance(conn: Connection, p: Principal, lo: datetime, hi: datetime) -> list[Balance]:
     """Whether the exchange is mutual, per organisation (coordinator: all; finance: its own)."""
     if hi <= lo or hi - lo > timedelta(days=366):
         raise Invalid([("to", "after from, at most a year later")])

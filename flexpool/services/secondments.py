@@ -8,6 +8,7 @@ ORT of the borrower's CAO (flexpool.services.settlement, lines of kind `secondme
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -20,12 +21,13 @@ from flexpool.db import secondments as secondments_db
 from flexpool.db import settlement as settlement_db
 from flexpool.db import workers as workers_db
 from flexpool.db.secondments import Block, Secondment
+from flexpool.db.workers import Worker
 from flexpool.domain import secondments as rules
 from flexpool.domain import worktime
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
 from flexpool.domain.clock import local, month_instants, month_of, next_month
-from flexpool.domain.events import Admins, Event, Notice, Planners, WorkerOf
-from flexpool.domain.model import towards_other_organisation
+from flexpool.domain.events import Admins, Audience, Event, Notice, Planners, WorkerOf
+from flexpool.domain.model import Blocker, towards_other_organisation
 from flexpool.domain.secondments import SecondmentProposal, SecondmentRoster
 from flexpool.domain.shifts import FieldError
 from flexpool.domain.vocabulary import NotificationKind, ProblemType, SecondmentStatus
@@ -44,8 +46,8 @@ def _data(s: Secondment) -> dict:
 
 
 async def _event(conn: Connection, s: Secondment, action: str, actor: UUID | None, now: datetime,
-                 kind: NotificationKind | None = None, to=(), reason: str | None = None,
-                 data: dict[str, object] | None = None) -> None:
+                 kind: NotificationKind | None = None, to: tuple[Audience, ...] = (), reason: str | None = None,
+                 data: Mapping[str, object] | None = None) -> None:
     fresh = await secondments_db.get(conn, s.id, s.region_id) or s
     notices = tuple(Notice(to=who, kind=kind, key=f"{kind}:{s.id}:{now.isoformat()}", data=_data(fresh))
                     for who in to) if kind else ()
@@ -206,11 +208,11 @@ async def roster(conn: Connection, p: Principal, secondment_id: UUID, roster: Se
                 i, blockers = next(iter(refused.items()))
                 shown = towards_other_organisation(blockers)
                 at = local(new[i].starts_at)
-                refused = Conflict(problem_type(shown[0]),
+                problem = Conflict(problem_type(shown[0]),
                                    f"blocks[{i}] ({at:%d-%m-%Y %H:%M}): {shown[0].words('en', 'planner')}", shown,
                                    "planner")
-                refused.wording = None  # the detail names the block
-                raise refused
+                problem.wording = None  # the detail names the block
+                raise problem
         try:
             async with conn.transaction():
                 await secondments_db.replace_blocks(conn, s.id, s.worker_id, int(number or 0), lo, hi, new)
@@ -223,7 +225,8 @@ async def roster(conn: Connection, p: Principal, secondment_id: UUID, roster: Se
     return await secondments_db.blocks(conn, s.id, lo, hi)
 
 
-async def _judge(conn: Connection, worker, s: Secondment, new: list[worktime.Interval], replaced: list[Block]):
+async def _judge(conn: Connection, worker: Worker, s: Secondment, new: list[worktime.Interval],
+                 replaced: list[Block]) -> dict[int, list[Blocker]]:
     lo, hi = min(b.starts_at for b in new), max(b.ends_at for b in new)
     ctx = await conflicts.WorkerContext.load(conn, worker, lo, hi)
     gone = {(b.starts_at, b.ends_at) for b in replaced}
@@ -284,7 +287,8 @@ async def end_for_leaver(conn: Connection, p: Principal, s: Secondment, now: dat
                  data={"workerEnded": True})
 
 
-async def listed(conn: Connection, p: Principal, status: str | None, after, limit: int) -> list[Secondment]:
+async def listed(conn: Connection, p: Principal, status: str | None, after: tuple[datetime, UUID] | None,
+                 limit: int) -> list[Secondment]:
     region = p.region_id
     if region is None:
         return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -17,7 +18,9 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import settlement as settlement_db
 from flexpool.db import tariffs as tariffs_db
 from flexpool.db import timesheets as timesheets_db
+from flexpool.db.organisations import Organisation
 from flexpool.db.settlement import FrozenStatement, FrozenWorkLine, Seconded, Worked
+from flexpool.db.tariffs import VatExemption
 from flexpool.domain import settlement as money
 from flexpool.domain.clock import local, minutes_between, month_instants, previous_month, wall_minutes
 from flexpool.domain.settlement import OrtPart, Vat
@@ -40,8 +43,9 @@ class MonthBook(msgspec.Struct, frozen=True):
 class Pricing:
     """Tariffs, VAT and Waadi as they apply to a region, loaded once per computation."""
 
-    def __init__(self, table: dict, overrides: dict, exemptions, orgs: dict, clock_face: bool = False,
-                 ort: dict | None = None, vat_percent: int = 21):
+    def __init__(self, table: dict[str, int], overrides: dict[UUID, dict[str, int]], exemptions: list[VatExemption],
+                 orgs: dict[UUID, Organisation], clock_face: bool = False,
+                 ort: dict[str, list[dict[str, Any]]] | None = None, vat_percent: int = 21):
         self.vat_percent = vat_percent
         self.table = table
         self.overrides = overrides
@@ -49,10 +53,10 @@ class Pricing:
         self.orgs = orgs
         self.clock_face = clock_face
         self.ort = ort_tables(ort)
-        self._amounts: dict[tuple, money.LineAmount] = {}
+        self._amounts: dict[tuple[int, int, datetime, datetime, int, str], money.LineAmount] = {}
 
     @classmethod
-    async def load(cls, conn, region_id) -> Pricing:
+    async def load(cls, conn: Connection, region_id: UUID) -> Pricing:
         row = await tariffs_db.region_table(conn, region_id)
         table = dict(DEFAULT_TARIFFS)
         vat_percent = 21
@@ -80,10 +84,10 @@ class Pricing:
             amount = self._amounts[key] = money.work_line(tariff, worked, ort)
         return amount
 
-    def tariff(self, lender_id, function: str) -> int:
+    def tariff(self, lender_id: UUID, function: str) -> int:
         return int(self.overrides.get(lender_id, {}).get(function, self.table.get(function, 0)))
 
-    def vat(self, lender_id, borrower_id) -> Vat:
+    def vat(self, lender_id: UUID, borrower_id: UUID) -> Vat:
         pair = next((e for e in self.exemptions if e.lender_id == lender_id and e.borrower_id == borrower_id), None)
         region = next((e for e in self.exemptions if e.lender_id is None), None)
         chosen = pair or region
@@ -91,12 +95,12 @@ class Pricing:
             return Vat("E", 0, chosen.basis, chosen.code)
         return Vat("S", self.vat_percent)
 
-    def party(self, org_id) -> Party:
+    def party(self, org_id: UUID) -> Party:
         o = self.orgs[org_id]
         return Party(id=str(o.id), name=o.name, kvk_number=o.kvk_number, iban=o.iban, vat_number=o.vat_number,
                      address=o.address, postcode=o.postcode, city=o.city)
 
-    def waadi(self, lender_id) -> str:
+    def waadi(self, lender_id: UUID) -> str:
         o = self.orgs[lender_id]
         return waadi_text(o.waadi_registered, o.waadi_exempt, o.kvk_number)
 
@@ -162,7 +166,8 @@ def correction_for(original: FrozenWorkLine, current: Line | None, month: date) 
                 assignment_id=str(original.assignment_id), corrects_line_id=str(original.id))
 
 
-async def _open_statements(conn: Connection, region_id, month: date, closed: set, pricing: Pricing) -> list[Statement]:
+async def _open_statements(conn: Connection, region_id: UUID, month: date, closed: set[date],
+                           pricing: Pricing) -> list[Statement]:
     lo, hi = month_instants(month)
     lines: dict[tuple, list[Line]] = defaultdict(list)
     for row in await settlement_db.month_assignments(conn, region_id, lo, hi):
@@ -193,7 +198,7 @@ async def _open_statements(conn: Connection, region_id, month: date, closed: set
                   pricing.waadi(lender), pair_lines) for (lender, borrower), pair_lines in sorted(lines.items())]
 
 
-def _frozen(region_id, month, rows: list[FrozenStatement], by_statement: dict[UUID, list[Line]],
+def _frozen(region_id: UUID, month: date, rows: list[FrozenStatement], by_statement: dict[UUID, list[Line]],
             pricing: Pricing) -> list[Statement]:
     out = []
     for s in rows:
@@ -207,7 +212,7 @@ def _frozen(region_id, month, rows: list[FrozenStatement], by_statement: dict[UU
     return out
 
 
-async def month_book(conn: Connection, region_id, month: date) -> MonthBook:
+async def month_book(conn: Connection, region_id: UUID, month: date) -> MonthBook:
     closed = await settlement_db.closed_months(conn, region_id)
     pricing = await Pricing.load(conn, region_id)
     if month in closed:
@@ -233,9 +238,16 @@ def _visible_organisations(p: Principal) -> set[str] | None:
     return orgs
 
 
+def _region(p: Principal) -> UUID:
+    """The region whose settlement the caller sees: theirs (finance and the coordinator hold a role in it)."""
+    if p.region_id is None:
+        raise Forbidden("Settlements are for finance and the coordinator.")
+    return p.region_id
+
+
 async def settlement(conn: Connection, p: Principal, month: date) -> MonthBook:
     visible = _visible_organisations(p)
-    book = await month_book(conn, p.region_id, month)
+    book = await month_book(conn, _region(p), month)
     if visible is None:
         return book
     return MonthBook(book.month, book.status,
@@ -266,7 +278,7 @@ async def close(conn: Connection, p: Principal, month: date, now: datetime) -> M
         if waiting:
             raise Conflict(ProblemType.HOURS_UNCONFIRMED, f"{waiting} timesheet(s) of {month:%Y-%m} still await confirmation "
                                                 f"by the planners (or 72 hours after the shift).")
-        book = await month_book(conn, p.region_id, month)
+        book = await month_book(conn, _region(p), month)
         await settlement_db.freeze(conn, p.region_id, month, p.user_id, now, book.statements)
-    return await month_book(conn, p.region_id, month)
+    return await month_book(conn, _region(p), month)
 

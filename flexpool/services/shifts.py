@@ -14,6 +14,7 @@ from flexpool.db import audit as audit_db
 from flexpool.db import organisations as orgs_db
 from flexpool.db import series as series_db
 from flexpool.db import shifts as shifts_db
+from flexpool.db.audit import AuditEvent
 from flexpool.domain import shifts as shift_rules
 from flexpool.domain import waves
 from flexpool.domain.catalogue import DEFAULT as CATALOGUE
@@ -132,19 +133,22 @@ async def detail(conn: Connection, p: Principal, shift_id: UUID, now: datetime) 
                        await applications_db.for_shift(conn, shift_id))
 
 
-async def list_for_planner(conn: Connection, p: Principal, *, organisation_id=None, status=None, lo=None, hi=None, site_id=None,
-                           now, after=None, limit=50):
+async def list_for_planner(conn: Connection, p: Principal, *, organisation_id: UUID | None = None,
+                           status: str | None = None, lo: datetime | None = None, hi: datetime | None = None,
+                           site_id: UUID | None = None, now: datetime, after: tuple[datetime, UUID] | None = None,
+                           limit: int = 50) -> list[shifts_db.Shift]:
     org_id = await planner_organisation(conn, p, organisation_id)
     return await shifts_db.list_for_organisation(conn, org_id, status=status, lo=lo, hi=hi, site_id=site_id, now=now,
                                                  after=after, limit=limit)
 
 
-async def history(conn: Connection, p: Principal, shift_id: UUID):
+async def history(conn: Connection, p: Principal, shift_id: UUID) -> list[AuditEvent]:
     await access.shift(conn, p, shift_id, *PLANNING, coordinator=True, delegated=True)
     return await audit_db.for_shift(conn, shift_id)
 
 
-async def cancel(conn: Connection, p: Principal, shift_id: UUID, reason: str, now: datetime, request_key: str | None = None):
+async def cancel(conn: Connection, p: Principal, shift_id: UUID, reason: str, now: datetime,
+                 request_key: str | None = None) -> shifts_db.Shift:
     """Cancel the shift; booked workers are released (late when inside the window) and applications declined."""
     await access.shift(conn, p, shift_id, *PLANNING, delegated=True)
     async with conn.transaction():

@@ -91,7 +91,8 @@ async def get_organisation(conn: Connection, p: Principal, organisation_id: UUID
     return await tariffs_db.override(conn, organisation_id, p.region_id)
 
 
-async def put_organisation(conn: Connection, p: Principal, organisation_id: UUID, functions: dict[str, int], now: datetime):
+async def put_organisation(conn: Connection, p: Principal, organisation_id: UUID, functions: dict[str, int],
+                           now: datetime) -> dict[str, int]:
     """The lender's own cost prices for its own workers, overriding the region's table."""
     await access.organisation(conn, p, organisation_id, "finance", "orgAdmin")
     _validate_functions(functions)

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from asyncpg import Connection
 
 from flexpool.db import applications as applications_db
 from flexpool.db import shifts as shifts_db
+from flexpool.db.workers import AcceptingWorker
 from flexpool.domain.events import Event
 from flexpool.domain.model import OTHER_WORK
 from flexpool.domain.vocabulary import ApplicationStatus, BlockerType
 from flexpool.services import conflicts, effects, regions
 
 
-async def conflicting_applications(conn: Connection, worker, booked_shift_id, now: datetime, region_id) -> None:
+async def conflicting_applications(conn: Connection, worker: AcceptingWorker, booked_shift_id: UUID, now: datetime,
+                                   region_id: UUID | None) -> None:
     """A booking withdraws the worker's other pending applications that now conflict with it."""
     pending = [a for a in await applications_db.pending_for_worker(conn, worker.id)
                if a.shift_id != booked_shift_id]
