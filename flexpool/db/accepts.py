@@ -95,7 +95,7 @@ SELECT 1 FROM shifts s, worker WHERE s.id = $2 FOR UPDATE OF s
 """
 
 
-async def lock(conn: Connection, worker_id, shift_id) -> None:
+async def lock(conn: Connection, worker_id: UUID, shift_id: UUID) -> None:
     """The worker's row, then the shift's: the CTE runs before the outer row is locked."""
     await conn.execute(LOCK, worker_id, shift_id)
 
@@ -132,7 +132,8 @@ JOIN organisations o ON o.id = a.organisation_id
 """
 
 
-async def book(conn: Connection, *, worker: AcceptingWorker, shift_id, now: datetime, booked_by, request_key: str | None,
+async def book(conn: Connection, *, worker: AcceptingWorker, shift_id: UUID, now: datetime, booked_by: UUID,
+               request_key: str | None,
                data: dict) -> Assignment:
     """The assignment with its audit event and its notifications (the worker's "booked", the shift's
     planners' "accepted"), written together and read back as ASSIGNMENT_SELECT reads it. The fill trigger

@@ -64,7 +64,8 @@ JOIN shifts s ON s.id = a.shift_id JOIN sites si ON si.id = s.site_id JOIN organ
 ASSIGNMENT_SELECT = f"SELECT {columns()}\n{FROM}"
 
 
-async def insert(conn: Connection, *, shift: Shift, worker: Worker, now, booked_by, request_key=None):
+async def insert(conn: Connection, *, shift: Shift, worker: Worker, now: datetime, booked_by: UUID,
+                 request_key: str | None = None) -> UUID:
     return await conn.fetchval(
         "INSERT INTO assignments (shift_id, worker_id, worker_no, organisation_id, home_organisation_id, starts_at, "
         "ends_at, break_minutes, booked_at, booked_by, request_key) "
@@ -112,7 +113,8 @@ async def booked_for_shift(conn: Connection, shift_id: UUID) -> list[Assignment]
                                              "ORDER BY a.booked_at, a.id", shift_id))
 
 
-async def cancel(conn: Connection, assignment_id, *, now, by, reason, late_percent: int | None = None) -> None:
+async def cancel(conn: Connection, assignment_id: UUID, *, now: datetime, by: UUID, reason: str | None,
+                 late_percent: int | None = None) -> None:
     """`late_percent`: the share of the planned minutes the lender is owed (None: not a late cancellation)."""
     await conn.execute(
         "UPDATE assignments SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4, "
@@ -154,18 +156,19 @@ def loaned_between(worker: str, home: str, lo: str, hi: str) -> str:
             f"AND r.starts_at >= {lo} AND r.starts_at < {hi}))::int")
 
 
-async def loaned_minutes(conn: Connection, worker_id, home_organisation_id, month_start, month_end) -> int:
+async def loaned_minutes(conn: Connection, worker_id: UUID, home_organisation_id: UUID, month_start: datetime,
+                         month_end: datetime) -> int:
     """Minutes the worker works away from the home employer with a start inside the month."""
     return await conn.fetchval("SELECT " + loaned_between("$1", "$2", "$3", "$4"), worker_id, home_organisation_id,
                                month_start, month_end)
 
 
-async def is_booked_on(conn: Connection, shift_id, worker_id) -> bool:
+async def is_booked_on(conn: Connection, shift_id: UUID, worker_id: UUID) -> bool:
     return bool(await conn.fetchval(
         "SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 AND status = 'booked'", shift_id, worker_id))
 
 
-async def ever_on(conn: Connection, shift_id, worker_id) -> bool:
+async def ever_on(conn: Connection, shift_id: UUID, worker_id: UUID) -> bool:
     """Booked, cancelled, applied or withdrawn: the worker has had something to do with this shift."""
     return bool(await conn.fetchval(
         "SELECT 1 FROM assignments WHERE shift_id = $1 AND worker_id = $2 UNION ALL "
@@ -209,7 +212,7 @@ async def ended_without_hours(conn: Connection, now: datetime, within: timedelta
 
 
 
-async def booked_overlapping(conn: Connection, worker_id, blocks: list[Interval]) -> int:
+async def booked_overlapping(conn: Connection, worker_id: UUID, blocks: list[Interval]) -> int:
     """How many of the worker's bookings overlap any of the blocks."""
     return await conn.fetchval(
         "SELECT count(*) FROM assignments a WHERE a.worker_id = $1 AND a.status = 'booked' AND "
@@ -268,7 +271,8 @@ class Balance(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     no_shows_at_own_shifts: int
 
 
-async def balance(conn: Connection, region_id, lo, hi, organisation_ids=None) -> list[Balance]:
+async def balance(conn: Connection, region_id: UUID, lo: datetime, hi: datetime,
+                  organisation_ids: list[UUID] | None = None) -> list[Balance]:
     """Per organisation, between lo and hi: whether the exchange is mutual (loans only, not own staff)."""
     return many(Balance, await conn.fetch(BALANCE, region_id, lo, hi, organisation_ids))
 

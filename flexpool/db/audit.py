@@ -11,15 +11,16 @@ from asyncpg import Connection
 from flexpool.db.rows import many
 
 
-async def record(conn: Connection, *, organisation_id, shift_id, subject_type, subject_id, action, actor, at, reason=None,
-                 data=None, region_id=None) -> None:
+async def record(conn: Connection, *, organisation_id: UUID | None, shift_id: UUID | None, subject_type: str, subject_id: UUID,
+                 action: str, actor: UUID | None, at: datetime, reason: str | None = None,
+                 data: dict[str, Any] | None=None, region_id: UUID | None = None) -> None:
     await conn.execute(
         "INSERT INTO audit_events (organisation_id, shift_id, subject_type, subject_id, action, actor_user_id, "
         "reason, data, at, region_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         organisation_id, shift_id, subject_type, subject_id, action, actor, reason, data or {}, at, region_id)
 
 
-async def acted_with_key(conn: Connection, subject_id, actor, request_key: str) -> bool:
+async def acted_with_key(conn: Connection, subject_id: UUID, actor: UUID, request_key: str) -> bool:
     """Whether this actor's request with this Idempotency-Key already acted on the subject (its retry then
     gets the state it committed, not a refusal of a second time)."""
     return bool(await conn.fetchval(

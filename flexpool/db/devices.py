@@ -18,7 +18,7 @@ class PreviousOwner(msgspec.Struct, frozen=True):
     region_id: UUID | None
 
 
-async def upsert(conn: Connection, user_id, token: str, platform: str) -> PreviousOwner | None:
+async def upsert(conn: Connection, user_id: UUID, token: str, platform: str) -> PreviousOwner | None:
     """Registers or refreshes the token; returns the previous owner (and region) when it belonged to
     someone else."""
     previous = await conn.fetchrow(
@@ -31,12 +31,12 @@ async def upsert(conn: Connection, user_id, token: str, platform: str) -> Previo
     return PreviousOwner(**previous) if previous is not None and previous["user_id"] != user_id else None
 
 
-async def lock_user(conn: Connection, user_id) -> None:
+async def lock_user(conn: Connection, user_id: UUID) -> None:
     """Serialises one user's registrations, so the bound on devices holds under concurrent calls."""
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext('devices:' || $1::text))", str(user_id))
 
 
-async def keep_newest(conn: Connection, user_id, limit: int) -> int:
+async def keep_newest(conn: Connection, user_id: UUID, limit: int) -> int:
     """Forgets the user's least recently seen devices beyond `limit`; returns how many."""
     result = await conn.execute(
         "DELETE FROM devices WHERE token IN (SELECT token FROM devices WHERE user_id = $1 "
@@ -44,7 +44,7 @@ async def keep_newest(conn: Connection, user_id, limit: int) -> int:
     return int(result.split()[-1])
 
 
-async def delete(conn: Connection, user_id, token: str) -> bool:
+async def delete(conn: Connection, user_id: UUID, token: str) -> bool:
     return await conn.execute("DELETE FROM devices WHERE token = $1 AND user_id = $2", token, user_id) != "DELETE 0"
 
 

@@ -9,13 +9,17 @@ import logging
 import os
 import urllib.parse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pgserver.postgres_server import PostgresServer
 
 log = logging.getLogger("flexpool.db.embedded")
 
 DATABASE = "flexpool"
 
 
-def start(data_dir: Path, database: str = DATABASE):
+def start(data_dir: Path, database: str = DATABASE) -> tuple[PostgresServer, str]:
     """Start (or join) the embedded server; return (server, asyncpg-style URL of `database`)."""
     import warnings
 
@@ -35,7 +39,7 @@ def start(data_dir: Path, database: str = DATABASE):
     return server, url_for(server, database)
 
 
-def stop(server) -> None:
+def stop(server: PostgresServer) -> None:
     """Stop the embedded server when this process was its last user. pgserver keeps the pids of its users in
     a file; a process that was killed (kill -9) never removed its own, which kept the server running forever
     after `flexpool serve` ended: the pids of processes that no longer exist are dropped first."""
@@ -55,7 +59,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def url_for(server, database: str) -> str:
+def url_for(server: PostgresServer, database: str) -> str:
     parsed = urllib.parse.urlparse(server.get_uri())
     query = urllib.parse.parse_qs(parsed.query)
     host = query["host"][0]

@@ -1,7 +1,7 @@
 """Idempotency keys: the first answer to a POST, kept 24 h per user and key."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
@@ -58,14 +58,14 @@ async def take_and_claim(conn: Connection, user_id: UUID, key: str, digest: str,
     return Claim(row["tokens"], row["claimed"], earlier)
 
 
-async def purge_expired(conn: Connection, now) -> None:
+async def purge_expired(conn: Connection, now: datetime) -> None:
     await conn.execute("DELETE FROM idempotency_keys WHERE created_at < $1 - $2::interval", now, TTL)
 
 
-async def forget(conn: Connection, user_id, key: str) -> None:
+async def forget(conn: Connection, user_id: UUID, key: str) -> None:
     await conn.execute("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2", user_id, key)
 
 
-async def answer(conn: Connection, user_id, key: str, status: int, content_type: str, body: bytes) -> None:
+async def answer(conn: Connection, user_id: UUID, key: str, status: int, content_type: str, body: bytes) -> None:
     await conn.execute("UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5 "
                        "WHERE user_id = $1 AND key = $2", user_id, key, status, content_type, body)

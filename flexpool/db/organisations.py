@@ -106,13 +106,13 @@ async def site(conn: Connection, site_id: UUID, organisation_id: UUID) -> Site |
     return one(Site, await conn.fetchrow(SITE + " WHERE id = $1 AND organisation_id = $2", site_id, organisation_id))
 
 
-async def set_partners(conn: Connection, organisation_id, partner_ids) -> None:
+async def set_partners(conn: Connection, organisation_id: UUID, partner_ids: list[UUID]) -> None:
     await conn.execute("DELETE FROM partners WHERE organisation_id = $1", organisation_id)
     await conn.executemany("INSERT INTO partners (organisation_id, partner_id) VALUES ($1, $2)",
                            [(organisation_id, p) for p in partner_ids])
 
 
-async def partners(conn: Connection, organisation_id) -> list:
+async def partners(conn: Connection, organisation_id: UUID) -> list:
     return [r["partner_id"] for r in await conn.fetch(
         "SELECT partner_id FROM partners WHERE organisation_id = $1 ORDER BY partner_id", organisation_id)]
 
@@ -126,7 +126,7 @@ async def block_worker(conn: Connection, organisation_id: UUID, worker_id: UUID,
         organisation_id, worker_id, reason, user_id))
 
 
-async def unblock_worker(conn: Connection, organisation_id, worker_id) -> bool:
+async def unblock_worker(conn: Connection, organisation_id: UUID, worker_id: UUID) -> bool:
     return await conn.execute("DELETE FROM blocked_workers WHERE organisation_id = $1 AND worker_id = $2",
                               organisation_id, worker_id) != "DELETE 0"
 
@@ -144,20 +144,20 @@ async def known(conn: Connection, organisation_id: UUID) -> Organisation:
 
 
 
-async def admins(conn: Connection, organisation_id) -> list:
+async def admins(conn: Connection, organisation_id: UUID) -> list:
     return [r["user_id"] for r in await conn.fetch(
         "SELECT user_id FROM memberships WHERE organisation_id = $1 AND role = 'orgAdmin'", organisation_id)]
 
 
 
 @changes_callers
-async def update(conn: Connection, organisation_id, changes: dict) -> None:
+async def update(conn: Connection, organisation_id: UUID, changes: dict) -> None:
     """`changes` maps columns to values: the given fields of an OrganisationChange, whose names are columns."""
     sets = ", ".join(f"{column} = ${i}" for i, column in enumerate(changes, start=2))
     await conn.execute(f"UPDATE organisations SET {sets} WHERE id = $1", organisation_id, *changes.values())
 
 
-async def set_favourites(conn: Connection, organisation_id, worker_ids, added_by) -> None:
+async def set_favourites(conn: Connection, organisation_id: UUID, worker_ids: list[UUID], added_by: UUID | None) -> None:
     await conn.execute("DELETE FROM favourites WHERE organisation_id = $1 AND NOT (worker_id = ANY($2::uuid[]))",
                        organisation_id, worker_ids)
     await conn.execute("INSERT INTO favourites (organisation_id, worker_id, added_by) SELECT $1, w, $3 "
@@ -172,7 +172,7 @@ async def favourites(conn: Connection, organisation_id: UUID) -> list[Favourite]
         "ORDER BY u.name, f.worker_id", organisation_id))
 
 
-async def current_workers_in_region(conn: Connection, region_id, worker_ids) -> set:
+async def current_workers_in_region(conn: Connection, region_id: UUID, worker_ids: list[UUID]) -> set:
     return {r["id"] for r in await conn.fetch(
         "SELECT id FROM workers WHERE region_id = $1 AND id = ANY($2::uuid[]) AND ended_at IS NULL",
         region_id, worker_ids)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from uuid import UUID
 
 from asyncpg import Connection
 
@@ -13,7 +14,7 @@ CHANNEL = "flexpool_outbox"
 HIGH_PRIORITY = frozenset({"released", "shift-cancelled"})
 
 
-async def enqueue(conn: Connection, *, user_ids, kind: str, dedupe_key: str, data: dict, now: datetime,
+async def enqueue(conn: Connection, *, user_ids: list[UUID], kind: str, dedupe_key: str, data: dict, now: datetime,
                   urgent: bool = False) -> int:
     """Insert one notification per user; an event already written for a user is not written again."""
     user_ids = list(dict.fromkeys(user_ids))
@@ -30,17 +31,17 @@ async def enqueue(conn: Connection, *, user_ids, kind: str, dedupe_key: str, dat
     return inserted
 
 
-async def planners_of(conn: Connection, organisation_id, role: str = "planner") -> list:
+async def planners_of(conn: Connection, organisation_id: UUID, role: str = "planner") -> list:
     """The members of an organisation holding a role (its planners, unless said otherwise)."""
     return [r["user_id"] for r in await conn.fetch(
         "SELECT DISTINCT user_id FROM memberships WHERE organisation_id = $1 AND role = $2", organisation_id, role)]
 
 
-async def user_of_worker(conn: Connection, worker_id):
+async def user_of_worker(conn: Connection, worker_id: UUID) -> UUID | None:
     return await conn.fetchval("SELECT user_id FROM workers WHERE id = $1", worker_id)
 
 
-def shift_data(shift: Shift, **extra) -> dict:
+def shift_data(shift: Shift, **extra: object) -> dict[str, str]:
     """What a notification about a shift shows (flexpool.domain.messages renders it)."""
     data = {"shiftId": str(shift.id), "startsAt": shift.starts_at.isoformat(),
             "endsAt": shift.ends_at.isoformat(), "function": shift.function, "siteName": shift.site_name}
@@ -48,7 +49,7 @@ def shift_data(shift: Shift, **extra) -> dict:
     return data
 
 
-async def due_count(conn: Connection, now) -> int:
+async def due_count(conn: Connection, now: datetime) -> int:
     """Notifications due by now that have not gone out (pending, or claimed and not yet recorded)."""
     return await conn.fetchval("SELECT count(*) FROM notifications WHERE status IN ('pending', 'sending') "
                                "AND due_at <= $1", now)
@@ -64,7 +65,7 @@ async def lock_offer_users(conn: Connection, user_ids: list) -> set:
     return {r["u"] for r in rows if not r["got"]}
 
 
-async def extend_lease(conn: Connection, ids: list, until) -> None:
+async def extend_lease(conn: Connection, ids: list, until: datetime) -> None:
     await conn.execute("UPDATE notifications SET lease_until = $2 WHERE id = ANY($1::bigint[]) AND status = 'sending'",
                        ids, until)
 
@@ -73,6 +74,6 @@ async def retries_waiting(conn: Connection) -> int:
     return await conn.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending' AND attempts > 0")
 
 
-async def region_planners_of(conn: Connection, region_id) -> list:
+async def region_planners_of(conn: Connection, region_id: UUID) -> list:
     return [r["user_id"] for r in await conn.fetch(
         "SELECT DISTINCT user_id FROM memberships WHERE region_id = $1 AND role = 'regionPlanner'", region_id)]

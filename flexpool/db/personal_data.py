@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import UUID
 
 import msgspec
 from asyncpg import Connection
@@ -47,14 +48,14 @@ EXPORT = {
 }
 
 
-async def export(conn: Connection, user_id) -> dict[str, list]:
+async def export(conn: Connection, user_id: UUID) -> dict[str, list]:
     out = {}
     for key, sql in EXPORT.items():
         out[key] = await conn.fetchval(f"SELECT coalesce(json_agg(x), '[]'::json) FROM ({sql}) x", user_id)
     return out
 
 
-async def erase_worker(conn: Connection, worker_id, keep_roster_from, now) -> None:
+async def erase_worker(conn: Connection, worker_id: UUID, keep_roster_from: datetime, now: datetime) -> None:
     """The worker profile: every personal detail goes; roster blocks of the retention period (working-time
     records) stay; assignments and timesheets stay, linked to a pseudonymised account."""
     for table in ("credentials", "availability_windows", "worker_excluded_organisations", "blocked_workers"):
@@ -68,7 +69,7 @@ async def erase_worker(conn: Connection, worker_id, keep_roster_from, now) -> No
         "updated_at = $2 WHERE id = $1", worker_id, now)
 
 
-async def has_other_ties(conn: Connection, user_id) -> bool:
+async def has_other_ties(conn: Connection, user_id: UUID) -> bool:
     """Roles or an active worker profile left: the account is still someone's colleague somewhere."""
     return await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1) "
@@ -76,7 +77,7 @@ async def has_other_ties(conn: Connection, user_id) -> bool:
 
 
 @changes_callers
-async def erase_account(conn: Connection, user_id, pseudonym: str, secret: str, now) -> None:
+async def erase_account(conn: Connection, user_id: UUID, pseudonym: str, secret: str, now: datetime) -> None:
     """Contact details, devices, the inbox and invitations go; the account row stays as a pseudonym, since
     assignments and audit trails point at it."""
     await conn.execute("DELETE FROM devices WHERE user_id = $1", user_id)

@@ -12,7 +12,7 @@ from asyncpg import Connection
 
 from flexpool.db.rows import in_order, many
 from flexpool.domain.settlement import OrtPart
-from flexpool.domain.statements import Line
+from flexpool.domain.statements import Line, Statement
 from flexpool.domain.vocabulary import LineKind
 
 
@@ -104,7 +104,7 @@ WHERE b.region_id = $1 AND a.home_organisation_id <> a.organisation_id
 """
 
 
-async def month_assignments(conn: Connection, region_id, lo, hi) -> list[Worked]:
+async def month_assignments(conn: Connection, region_id: UUID, lo: datetime, hi: datetime) -> list[Worked]:
     """Loans with a start in [lo, hi): booked (hours as confirmed, else as planned) or cancelled late."""
     return in_order(Worked, await conn.fetch(WORKED + " AND a.starts_at >= $2 AND a.starts_at < $3 AND "
                                          "(a.status = 'booked' OR (a.status = 'cancelled' AND a.late_cancellation))",
@@ -121,22 +121,22 @@ WHERE sd.region_id = $1 AND r.starts_at >= $2 AND r.starts_at < $3
 """
 
 
-async def month_secondment_blocks(conn: Connection, region_id, lo, hi) -> list[Seconded]:
+async def month_secondment_blocks(conn: Connection, region_id: UUID, lo: datetime, hi: datetime) -> list[Seconded]:
     """Secondment roster blocks with a start in [lo, hi): settled as rostered, at the lender's tariff."""
     return in_order(Seconded, await conn.fetch(SECONDED, region_id, lo, hi))
 
 
-async def assignments_by_id(conn: Connection, ids) -> list[Worked]:
+async def assignments_by_id(conn: Connection, ids: list[UUID]) -> list[Worked]:
     return in_order(Worked, await conn.fetch(WORKED.replace("WHERE b.region_id = $1", "WHERE a.id = ANY($1::uuid[])"),
                                          ids))
 
 
-async def closed_months(conn: Connection, region_id) -> set:
+async def closed_months(conn: Connection, region_id: UUID) -> set:
     return {r["month"] for r in await conn.fetch("SELECT month FROM settlement_months WHERE region_id = $1",
                                                  region_id)}
 
 
-async def frozen_work_lines_of(conn: Connection, region_id, months) -> list[FrozenWorkLine]:
+async def frozen_work_lines_of(conn: Connection, region_id: UUID, months: list[date]) -> list[FrozenWorkLine]:
     """Work lines of the given closed months whose hours were confirmed again after the month closed, with
     the corrections already frozen for each. Only changed hours are corrected: a later change of tariffs,
     ORT tables or settling rules leaves a closed month's lines alone."""
@@ -154,14 +154,14 @@ async def frozen_work_lines_of(conn: Connection, region_id, months) -> list[Froz
         "            AND t.confirmed_at > sm.closed_at)", region_id, months))
 
 
-async def frozen_statements(conn: Connection, region_id, month) -> list[FrozenStatement]:
+async def frozen_statements(conn: Connection, region_id: UUID, month: date) -> list[FrozenStatement]:
     return many(FrozenStatement, await conn.fetch(
         f"SELECT {', '.join('s.' + f for f in FrozenStatement.__struct_fields__ if f != 'closed_at')}, m.closed_at "
         "FROM statements s JOIN settlement_months m ON m.region_id = s.region_id AND m.month = s.month "
         "WHERE s.region_id = $1 AND s.month = $2", region_id, month))
 
 
-async def frozen_lines(conn: Connection, statement_ids) -> dict[UUID, list[Line]]:
+async def frozen_lines(conn: Connection, statement_ids: list[UUID]) -> dict[UUID, list[Line]]:
     """The lines of closed statements, by statement, in their order: the domain's Line, as frozen."""
     out: dict[UUID, list[Line]] = defaultdict(list)
     for r in await conn.fetch("SELECT * FROM statement_lines WHERE statement_id = ANY($1::uuid[]) "
@@ -177,7 +177,8 @@ async def frozen_lines(conn: Connection, statement_ids) -> dict[UUID, list[Line]
     return out
 
 
-async def freeze(conn: Connection, region_id, month, closed_by, now, statements) -> None:
+async def freeze(conn: Connection, region_id: UUID, month: date, closed_by: UUID, now: datetime,
+                 statements: list[Statement]) -> None:
     await conn.execute("INSERT INTO settlement_months (region_id, month, closed_at, closed_by) VALUES ($1, $2, $3, $4)",
                        region_id, month, now, closed_by)
     for st in statements:
@@ -201,6 +202,6 @@ async def freeze(conn: Connection, region_id, month, closed_by, now, statements)
               line.amount_cents, line.late_percent, line.roster_block_id, line.secondment_id) for line in st.lines])
 
 
-async def lock_closing(conn: Connection, region_id) -> None:
+async def lock_closing(conn: Connection, region_id: UUID) -> None:
     """One closing of a region at a time (transaction-scoped advisory lock)."""
     await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"close:{region_id}".encode()))

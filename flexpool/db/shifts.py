@@ -45,8 +45,9 @@ FROM shifts s JOIN sites si ON si.id = s.site_id JOIN organisations o ON o.id = 
 """
 
 
-async def insert(conn: Connection, d: ShiftDraft, *, region_id, organisation_id, published_at, partners_at, region_at,
-                 created_by, request_key=None, series_id=None) -> UUID:
+async def insert(conn: Connection, d: ShiftDraft, *, region_id: UUID, organisation_id: UUID, published_at: datetime,
+                 partners_at: datetime, region_at: datetime,
+                 created_by: UUID, request_key: str | None = None, series_id: UUID | None = None) -> UUID:
     return await conn.fetchval(
         "INSERT INTO shifts (region_id, organisation_id, site_id, function, skills, starts_at, ends_at, "
         "break_minutes, places, booking, description, urgent, published_at, partners_at, region_at, created_by, "
@@ -79,16 +80,19 @@ async def known(conn: Connection, shift_id: UUID) -> Shift:
     return referenced(await by_id(conn, shift_id), "shift", shift_id)
 
 
-async def lock(conn: Connection, shift_id):
+async def lock(conn: Connection, shift_id: UUID) -> None:
     """Row lock taken after the worker's lock (always in that order, so no deadlocks)."""
     await conn.execute("SELECT 1 FROM shifts WHERE id = $1 FOR UPDATE", shift_id)
 
 
-async def list_for_organisation(conn: Connection, organisation_id: UUID, *, status=None, lo=None, hi=None,
-                                site_id=None, now, after=None, limit=50) -> list[Shift]:
-    clauses, args = ["s.organisation_id = $1"], [organisation_id]
+async def list_for_organisation(conn: Connection, organisation_id: UUID, *, status: str | None = None, lo: datetime | None = None,
+                                hi: datetime | None = None,
+                                site_id: UUID | None = None, now: datetime,
+                                after: tuple[datetime, UUID] | None = None, limit: int = 50) -> list[Shift]:
+    clauses: list[str] = ["s.organisation_id = $1"]
+    args: list[object] = [organisation_id]
 
-    def arg(value):
+    def arg(value: object) -> str:
         args.append(value)
         return f"${len(args)}"
 
@@ -110,7 +114,7 @@ async def list_for_organisation(conn: Connection, organisation_id: UUID, *, stat
     return many(Shift, await conn.fetch(sql, *args))
 
 
-async def cancel(conn: Connection, shift_id, now, reason):
+async def cancel(conn: Connection, shift_id: UUID, now: datetime, reason: str | None) -> None:
     await conn.execute("UPDATE shifts SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3 WHERE id = $1",
                        shift_id, now, reason)
 
@@ -139,8 +143,12 @@ LIMIT $14
 """
 
 
-async def offers(conn: Connection, *, region_id, now, lo, hi, functions, home_organisation_id,
-                 hidden_organisation_ids, worker_id, home, max_travel_km, after, limit, student: bool = False) -> list[Shift]:
+async def offers(conn: Connection, *, region_id: UUID, now: datetime, lo: datetime, hi: datetime, functions: list[str],
+                 home_organisation_id: UUID,
+                 hidden_organisation_ids: list[UUID], worker_id: UUID,
+                 home: tuple[float, float] | None, max_travel_km: int | None,
+                 after: tuple[datetime, UUID] | None, limit: int,
+                 student: bool = False) -> list[Shift]:
     lat, lon = home if home else (None, None)
     return many(Shift, await conn.fetch(
         OFFERS, region_id, now, lo, hi, functions, home_organisation_id, hidden_organisation_ids, worker_id, lat, lon,
@@ -160,7 +168,8 @@ class FillFacts(msgspec.Struct, frozen=True, kw_only=True):
     filled_at: datetime | None
 
 
-async def fill_facts(conn: Connection, region_id, organisation_id, lo, hi) -> list[FillFacts]:
+async def fill_facts(conn: Connection, region_id: UUID, organisation_id: UUID | None, lo: datetime,
+                     hi: datetime) -> list[FillFacts]:
     """Per shift starting in [lo, hi): status, places, and when its last place was filled."""
     return many(FillFacts, await conn.fetch(
         "SELECT s.id, s.status, s.places, s.places_filled, s.published_at, "
@@ -169,7 +178,8 @@ async def fill_facts(conn: Connection, region_id, organisation_id, lo, hi) -> li
         "AND s.starts_at >= $3 AND s.starts_at < $4", region_id, organisation_id, lo, hi))
 
 
-async def board(conn: Connection, region_id, lo, hi, *, limit: int, after=None) -> list[Shift]:
+async def board(conn: Connection, region_id: UUID, lo: datetime, hi: datetime, *, limit: int,
+                after: tuple[datetime, UUID] | None = None) -> list[Shift]:
     """Open shifts of the region with places left, soonest first (the region's planning board)."""
     return many(Shift, await conn.fetch(
         SHIFT_SELECT + " WHERE s.region_id = $1 AND s.status = 'open' AND s.places_filled < s.places "
@@ -178,7 +188,7 @@ async def board(conn: Connection, region_id, lo, hi, *, limit: int, after=None) 
         after[1] if after else None, limit))
 
 
-async def open_urgent_starting(conn: Connection, lo, hi) -> list[Shift]:
+async def open_urgent_starting(conn: Connection, lo: datetime, hi: datetime) -> list[Shift]:
     """Urgent shifts with places still open that start in [lo, hi): the region planners hear of them."""
     return many(Shift, await conn.fetch(
         SHIFT_SELECT + " WHERE s.status = 'open' AND s.urgent AND s.places_filled < s.places "

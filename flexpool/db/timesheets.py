@@ -5,7 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 import msgspec
-from asyncpg import Connection
+from asyncpg import Connection, Record
 
 from flexpool.db.rows import many, one
 from flexpool.domain.hours import Hours, HoursWorked
@@ -63,7 +63,9 @@ LIMIT $8
 """
 
 
-async def for_organisations(conn: Connection, organisation_ids, lo, hi, now, state: str, after,
+async def for_organisations(conn: Connection, organisation_ids: list[UUID], lo: datetime, hi: datetime, now: datetime,
+                            state: str,
+                            after: tuple[datetime, UUID] | None,
                             limit: int) -> list[TimesheetLine]:
     """Booked assignments that have started, with their timesheet if any; `state`: unconfirmed, confirmed, all."""
     after_at, after_id = after if after else (None, None)
@@ -71,7 +73,7 @@ async def for_organisations(conn: Connection, organisation_ids, lo, hi, now, sta
                                                limit)]
 
 
-def _line(r) -> TimesheetLine:
+def _line(r: Record) -> TimesheetLine:
     sheet = Timesheet(assignment_id=r["assignment_id"], started_at=r["started_at"], ended_at=r["ended_at"],
                       break_minutes=r["worked_break"], no_show=r["no_show"], worked_minutes=r["worked_minutes"],
                       auto=r["auto"], confirmed_by=r["confirmed_by"], confirmed_at=r["confirmed_at"]) \
@@ -83,7 +85,7 @@ async def get(conn: Connection, assignment_id: UUID) -> Timesheet | None:
     return one(Timesheet, await conn.fetchrow("SELECT * FROM timesheets WHERE assignment_id = $1", assignment_id))
 
 
-async def confirm(conn: Connection, assignment_id, hours: Hours, *, by, at) -> None:
+async def confirm(conn: Connection, assignment_id: UUID, hours: Hours, *, by: UUID, at: datetime) -> None:
     """The planner's confirmation; a later one replaces it (the audit trail keeps both)."""
     worked = hours if isinstance(hours, HoursWorked) else None
     await conn.execute(
@@ -116,7 +118,7 @@ async def confirm_as_planned(conn: Connection, ended_before: datetime, at: datet
         "JOIN assignments a ON a.id = c.assignment_id", at, ended_before))
 
 
-async def unconfirmed_loans(conn: Connection, region_id, lo, hi) -> int:
+async def unconfirmed_loans(conn: Connection, region_id: UUID, lo: datetime, hi: datetime) -> int:
     """Loans starting in [lo, hi) whose hours nobody confirmed yet (a month cannot close with them)."""
     return await conn.fetchval(
         "SELECT count(*) FROM assignments a JOIN organisations o ON o.id = a.organisation_id "

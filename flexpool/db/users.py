@@ -43,7 +43,7 @@ class PrincipalRow(msgspec.Struct, frozen=True, kw_only=True):
 USER = "SELECT " + ", ".join(User.__struct_fields__) + " FROM users"
 
 
-async def a_planner_email(conn: Connection, organisation_id, role: str = "planner") -> str | None:
+async def a_planner_email(conn: Connection, organisation_id: UUID, role: str = "planner") -> str | None:
     """One member of the organisation with the role (a planner, unless said otherwise), the same every time."""
     return await conn.fetchval("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id "
                                "WHERE m.organisation_id = $1 AND m.role = $2 ORDER BY u.email LIMIT 1",
@@ -98,7 +98,7 @@ async def principal_row(conn: Connection, subject: str) -> PrincipalRow | None:
 
 
 @changes_callers
-async def join_region(conn: Connection, user_id, region_id) -> bool:
+async def join_region(conn: Connection, user_id: UUID, region_id: UUID) -> bool:
     """A user belongs to one region: the first grant settles it; False when they belong to another one.
     (Memberships and worker profiles reference (user, region), so the database refuses it too.)"""
     return await conn.fetchval(
@@ -106,7 +106,7 @@ async def join_region(conn: Connection, user_id, region_id) -> bool:
         user_id, region_id) is not None
 
 
-async def belongs_elsewhere(conn: Connection, user_id, organisation_id) -> bool:
+async def belongs_elsewhere(conn: Connection, user_id: UUID, organisation_id: UUID) -> bool:
     """Whether the user has any role or worker profile at an organisation other than this one."""
     return await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1 AND organisation_id IS DISTINCT FROM $2) "
@@ -117,7 +117,7 @@ async def belongs_elsewhere(conn: Connection, user_id, organisation_id) -> bool:
 
 
 @changes_callers
-async def grant(conn: Connection, user_id, region_id, organisation_id, role: str) -> None:
+async def grant(conn: Connection, user_id: UUID, region_id: UUID, organisation_id: UUID | None, role: str) -> None:
     """Settles the user's region if it was open; a user of another region fails on the foreign key
     (services ask `join_region` first to answer 409 other-region)."""
     await conn.execute("UPDATE users SET region_id = $2 WHERE id = $1 AND region_id IS NULL", user_id, region_id)
@@ -150,7 +150,8 @@ async def members_of(conn: Connection, organisation_id: UUID) -> list[Member]:
 
 
 @changes_callers
-async def update_preferences(conn: Connection, user_id, *, language=None, quiet=None, digest=None) -> None:
+async def update_preferences(conn: Connection, user_id: UUID, *, language: str | None = None,
+                             quiet: tuple[time | None, time | None] | None = None, digest: str | None = None) -> None:
     if language is not None:
         await conn.execute("UPDATE users SET language = $2 WHERE id = $1", user_id, language)
     if digest is not None:
@@ -159,31 +160,31 @@ async def update_preferences(conn: Connection, user_id, *, language=None, quiet=
         await conn.execute("UPDATE users SET quiet_from = $2, quiet_to = $3 WHERE id = $1", user_id, *quiet)
 
 
-async def rotate_calendar_secret(conn: Connection, user_id, secret: str) -> str:
+async def rotate_calendar_secret(conn: Connection, user_id: UUID, secret: str) -> str:
     return await conn.fetchval(
         "UPDATE users SET calendar_secret = $2 WHERE id = $1 RETURNING calendar_secret", user_id, secret)
 
 
 
 @changes_callers
-async def rename(conn: Connection, user_id, name: str) -> None:
+async def rename(conn: Connection, user_id: UUID, name: str) -> None:
     await conn.execute("UPDATE users SET name = $2 WHERE id = $1", user_id, name)
 
 
 @changes_callers
-async def revoke(conn: Connection, user_id, organisation_id, roles: list[str]) -> list[str]:
+async def revoke(conn: Connection, user_id: UUID, organisation_id: UUID, roles: list[str]) -> list[str]:
     """Removes those roles of the user at the organisation; returns the ones that were there."""
     rows = await conn.fetch("DELETE FROM memberships WHERE user_id = $1 AND organisation_id = $2 "
                             "AND role = ANY($3::text[]) RETURNING role", user_id, organisation_id, roles)
     return sorted(r["role"] for r in rows)
 
 
-async def count_role(conn: Connection, organisation_id, role: str) -> int:
+async def count_role(conn: Connection, organisation_id: UUID, role: str) -> int:
     return await conn.fetchval("SELECT count(*) FROM memberships WHERE organisation_id = $1 AND role = $2",
                                organisation_id, role)
 
 
-async def roles_at(conn: Connection, user_id, organisation_id) -> list[str]:
+async def roles_at(conn: Connection, user_id: UUID, organisation_id: UUID) -> list[str]:
     return [r["role"] for r in await conn.fetch(
         "SELECT role FROM memberships WHERE user_id = $1 AND organisation_id = $2 ORDER BY role", user_id,
         organisation_id)]
@@ -214,7 +215,7 @@ async def by_emails(conn: Connection, emails: list[str]) -> list[Account]:
 
 
 @changes_callers
-async def insert_many(conn: Connection, region_id, people: list[tuple[str, str]]) -> list[NewAccount]:
+async def insert_many(conn: Connection, region_id: UUID, people: list[tuple[str, str]]) -> list[NewAccount]:
     """New accounts (email, name) of one region."""
     if not people:
         return []
@@ -230,7 +231,7 @@ async def rename_many(conn: Connection, rows: list[tuple]) -> None:
 
 
 @changes_callers
-async def grant_many(conn: Connection, region_id, organisation_id, role: str, user_ids: list) -> None:
+async def grant_many(conn: Connection, region_id: UUID, organisation_id: UUID, role: str, user_ids: list) -> None:
     await conn.execute(
         "UPDATE users SET region_id = $1 WHERE id = ANY($2::uuid[]) AND region_id IS NULL", region_id, user_ids)
     await conn.execute(
@@ -246,6 +247,6 @@ async def region_role_holders(conn: Connection, region_id: UUID, role: Role) -> 
 
 
 @changes_callers
-async def revoke_region_role(conn: Connection, user_id, region_id, role: str) -> bool:
+async def revoke_region_role(conn: Connection, user_id: UUID, region_id: UUID, role: str) -> bool:
     return await conn.execute("DELETE FROM memberships WHERE user_id = $1 AND region_id = $2 AND role = $3 "
                               "AND organisation_id IS NULL", user_id, region_id, role) != "DELETE 0"

@@ -32,7 +32,7 @@ WORKER_COLUMNS = (
 )
 
 
-async def in_pool(conn: Connection, region_id, *, outside=None, organisation_kind: str | None = None,
+async def in_pool(conn: Connection, region_id: UUID, *, outside: UUID | None = None, organisation_kind: str | None = None,
                   function: str | None = None) -> list:
     """Ids of the region's workers in the pool (in their order of joining), optionally only those of other
     organisations than `outside`, of one kind of organisation, or of one function."""
@@ -62,7 +62,7 @@ async def insert(conn: Connection, *, user_id: UUID, organisation_id: UUID, regi
                       "the worker", "just inserted")
 
 
-async def update(conn: Connection, worker_id, fields: dict) -> None:
+async def update(conn: Connection, worker_id: UUID, fields: dict) -> None:
     if not fields:
         return
     assert set(fields) <= set(WORKER_COLUMNS)
@@ -70,13 +70,13 @@ async def update(conn: Connection, worker_id, fields: dict) -> None:
     await conn.execute(f"UPDATE workers SET {sets}, updated_at = now() WHERE id = $1", worker_id, *fields.values())
 
 
-async def replace_credentials(conn: Connection, worker_id, credentials: list[CredentialRecord]) -> None:
+async def replace_credentials(conn: Connection, worker_id: UUID, credentials: list[CredentialRecord]) -> None:
     await conn.execute("DELETE FROM credentials WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO credentials (worker_id, kind, number, valid_until) VALUES ($1, $2, $3, $4)",
                            [(worker_id, c.kind, c.number, c.valid_until) for c in credentials])
 
 
-async def replace_exclusions(conn: Connection, worker_id, organisation_ids) -> None:
+async def replace_exclusions(conn: Connection, worker_id: UUID, organisation_ids: list[UUID]) -> None:
     await conn.execute("DELETE FROM worker_excluded_organisations WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO worker_excluded_organisations (worker_id, organisation_id) VALUES ($1, $2)",
                            [(worker_id, o) for o in organisation_ids])
@@ -173,7 +173,7 @@ async def lock(conn: Connection, worker_id: UUID) -> int | None:
     return await conn.fetchval("SELECT no FROM workers WHERE id = $1 FOR UPDATE", worker_id)
 
 
-async def list_for_organisation(conn: Connection, organisation_id: UUID, *, after=None,
+async def list_for_organisation(conn: Connection, organisation_id: UUID, *, after: tuple[str, UUID] | None = None,
                                 limit: int = 50) -> list[Worker]:
     if after:
         return many(Worker, await conn.fetch(_FULL + " WHERE w.organisation_id = $1 AND (u.name, w.id) > ($2, $3) "
@@ -237,20 +237,20 @@ async def credentials_expiring(conn: Connection, first_day: date, last_day: date
 
 
 
-async def belongs_to(conn: Connection, worker_id, organisation_id) -> bool:
+async def belongs_to(conn: Connection, worker_id: UUID, organisation_id: UUID) -> bool:
     return bool(await conn.fetchval("SELECT 1 FROM workers WHERE id = $1 AND organisation_id = $2",
                                     worker_id, organisation_id))
 
 
 
-async def replace_availability(conn: Connection, worker_id, windows: list[tuple[int, int, int]]) -> None:
+async def replace_availability(conn: Connection, worker_id: UUID, windows: list[tuple[int, int, int]]) -> None:
     """(weekday, start minute, length in minutes) per window; none: any time suits."""
     await conn.execute("DELETE FROM availability_windows WHERE worker_id = $1", worker_id)
     await conn.executemany("INSERT INTO availability_windows (worker_id, weekday, start_minute, length_minutes) "
                            "VALUES ($1, $2, $3, $4)", [(worker_id, *w) for w in windows])
 
 
-async def end(conn: Connection, worker_id, now) -> None:
+async def end(conn: Connection, worker_id: UUID, now: datetime) -> None:
     await conn.execute("UPDATE workers SET ended_at = $2, updated_at = $2 WHERE id = $1", worker_id, now)
 
 
@@ -293,7 +293,7 @@ class WorkerBlock(msgspec.Struct, frozen=True):
     ends_at: datetime
 
 
-async def for_import(conn: Connection, organisation_id) -> list[ImportedWorker]:
+async def for_import(conn: Connection, organisation_id: UUID) -> list[ImportedWorker]:
     """The organisation's current workers with what an import compares."""
     return many(ImportedWorker, await conn.fetch(
         "SELECT w.id, w.no, w.user_id, w.employee_number, u.email, u.name, w.function, w.contract_minutes_per_week, "
@@ -304,7 +304,7 @@ async def for_import(conn: Connection, organisation_id) -> list[ImportedWorker]:
         organisation_id))
 
 
-async def insert_many(conn: Connection, organisation_id, region_id, rows: list[tuple]) -> list[Created]:
+async def insert_many(conn: Connection, organisation_id: UUID, region_id: UUID, rows: list[tuple]) -> list[Created]:
     """rows: (user_id, employee_number, function, contract minutes, date of birth, postcode, skills as text,
     employer_opt_in); one statement for the whole file. Returns (id, user_id)."""
     if not rows:
@@ -331,7 +331,7 @@ async def set_vog_many(conn: Connection, rows: list[tuple]) -> None:
     await conn.executemany("INSERT INTO credentials (worker_id, kind, valid_until) VALUES ($1, 'vog', $2)", rows)
 
 
-async def by_keys(conn: Connection, organisation_id, employee_numbers: list[str], emails: list[str]) -> list[KnownWorker]:
+async def by_keys(conn: Connection, organisation_id: UUID, employee_numbers: list[str], emails: list[str]) -> list[KnownWorker]:
     """Current workers of the organisation by personnel number or e-mail (lower case), for a roster import."""
     return many(KnownWorker, await conn.fetch(
         "SELECT w.id, w.no, w.employee_number, lower(u.email) AS email FROM workers w JOIN users u ON u.id = w.user_id "
@@ -340,7 +340,7 @@ async def by_keys(conn: Connection, organisation_id, employee_numbers: list[str]
         organisation_id, employee_numbers, emails))
 
 
-async def rosters_in(conn: Connection, worker_ids: list, lo, hi) -> list[WorkerBlock]:
+async def rosters_in(conn: Connection, worker_ids: list, lo: datetime, hi: datetime) -> list[WorkerBlock]:
     """The home roster blocks of these workers starting in [lo, hi) (what a roster import replaces)."""
     return many(WorkerBlock, await conn.fetch(
         "SELECT worker_id, starts_at, ends_at FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) "
@@ -348,7 +348,7 @@ async def rosters_in(conn: Connection, worker_ids: list, lo, hi) -> list[WorkerB
         worker_ids, lo, hi))
 
 
-async def replace_rosters(conn: Connection, worker_ids: list, lo, hi, blocks: list[tuple]) -> None:
+async def replace_rosters(conn: Connection, worker_ids: list, lo: datetime, hi: datetime, blocks: list[tuple]) -> None:
     """blocks: (worker_id, worker_no, starts_at, ends_at); COPY, since a rostering export has tens of thousands."""
     await conn.execute("DELETE FROM roster_blocks WHERE worker_id = ANY($1::uuid[]) AND starts_at >= $2 "
                        "AND starts_at < $3 AND secondment_id IS NULL", worker_ids, lo, hi)

@@ -29,7 +29,7 @@ def other_region() -> Conflict:
     return Conflict(ProblemType.OTHER_REGION, "This account belongs to another region; a user belongs to one region only.")
 
 
-async def join_region(conn: Connection, user_id: UUID, region_id: UUID | None) -> None:
+async def join_region(conn: Connection, user_id: UUID, region_id: UUID) -> None:
     """A user belongs to one region: the first grant settles it; a grant into another one is 409 other-region."""
     if not await users_db.join_region(conn, user_id, region_id):
         raise other_region()

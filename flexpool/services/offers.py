@@ -32,7 +32,8 @@ async def offers(conn: Connection, p: Principal, lo: datetime, hi: datetime, now
         raise Forbidden("Offers are for pool workers.")
     if not worker.opted_in:
         return []
-    home = (worker.home_latitude, worker.home_longitude) if worker.home_latitude is not None else None
+    home = (worker.home_latitude, worker.home_longitude) \
+        if worker.home_latitude is not None and worker.home_longitude is not None else None
     rows = await shifts_db.offers(
         conn, region_id=worker.region_id, now=now, lo=max(lo, now), hi=hi,
         functions=CATALOGUE.track_functions(worker.function), home_organisation_id=worker.organisation_id,

@@ -27,14 +27,14 @@ BOARD_CANDIDATES = 100  # the workers checked in full per shift; acceptableBy co
 
 async def add_region_planner(conn: Connection, p: Principal, new: NewPerson, now: datetime) -> users_db.User:
     """The coordinator staffs the region's planning desk (the role is the region's, not an organisation's)."""
-    p.require_coordinator()
+    region = p.require_coordinator()
     name = new.name
     async with conn.transaction():
         user = await users_db.get_or_create(conn, new.email, name)
-        await identity.join_region(conn, user.id, p.region_id)
-        await users_db.grant(conn, user.id, p.region_id, None, "regionPlanner")
+        await identity.join_region(conn, user.id, region)
+        await users_db.grant(conn, user.id, region, None, "regionPlanner")
         await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="user", subject_id=user.id,
-                                         action="region-planner-added", actor=p.user_id, at=now, region_id=p.region_id))
+                                         action="region-planner-added", actor=p.user_id, at=now, region_id=region))
     return user if user.name == name else msgspec.structs.replace(user, name=name)
 
 
@@ -45,12 +45,12 @@ async def region_planners(conn: Connection, p: Principal) -> list[users_db.Membe
 
 
 async def remove_region_planner(conn: Connection, p: Principal, user_id: UUID, now: datetime) -> None:
-    p.require_coordinator()
+    region = p.require_coordinator()
     async with conn.transaction():
-        if not await users_db.revoke_region_role(conn, user_id, p.region_id, "regionPlanner"):
+        if not await users_db.revoke_region_role(conn, user_id, region, "regionPlanner"):
             raise NotFound("region planner")
         await effects.record(conn, Event(organisation_id=None, shift_id=None, subject_type="user", subject_id=user_id,
-                                         action="region-planner-removed", actor=p.user_id, at=now, region_id=p.region_id))
+                                         action="region-planner-removed", actor=p.user_id, at=now, region_id=region))
 
 
 class BoardEntry(msgspec.Struct, frozen=True):
@@ -73,7 +73,7 @@ async def board(conn: Connection, p: Principal, lo: datetime | None, hi: datetim
     hi = hi or lo + timedelta(days=14)
     if hi <= lo or hi - lo > timedelta(days=92):
         raise Invalid([("to", "after from, at most 92 days later")])
-    rows = await shifts_db.board(conn, p.region_id, lo, hi, limit=limit, after=after)
+    rows = await shifts_db.board(conn, p.require_region(), lo, hi, limit=limit, after=after)
     rules = (await regions.policy(conn, p.region_id)).rules
     out = []
     for shift in rows:

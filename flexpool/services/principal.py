@@ -68,6 +68,12 @@ class Principal(msgspec.Struct, frozen=True):
             raise Forbidden("Only the region's coordinator may do this.")
         return region
 
+    def require_region(self) -> UUID:
+        """The caller's region; Forbidden for someone who holds no role anywhere yet (they can see nothing)."""
+        if self.region_id is None:
+            raise Forbidden("This account has no role in a region yet.")
+        return self.region_id
+
     def require_any(self, *roles: str) -> None:
         if not any(r.role in roles for r in self.roles):
             raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")

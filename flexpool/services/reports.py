@@ -27,7 +27,7 @@ async def fill_rate(conn: Connection, p: Principal, lo: datetime, hi: datetime,
             organisation_id = orgs[0]
     else:
         await access.organisation(conn, p, organisation_id, "planner", "orgAdmin", coordinator=True)
-    return fill_figures(await shifts_db.fill_facts(conn, p.region_id, organisation_id, lo, hi))
+    return fill_figures(await shifts_db.fill_facts(conn, p.require_region(), organisation_id, lo, hi))
 
 
 async def loans(conn: Connection, p: Principal, month: date) -> list[LoanTotal]:
@@ -39,11 +39,11 @@ async def balance(conn: Connection, p: Principal, lo: datetime, hi: datetime) ->
     if hi <= lo or hi - lo > timedelta(days=366):
         raise Invalid([("to", "after from, at most a year later")])
     if p.is_coordinator:
-        return await assignments_db.balance(conn, p.region_id, lo, hi)
+        return await assignments_db.balance(conn, p.require_region(), lo, hi)
     orgs = p.organisations("finance")
     if not orgs:
         raise Forbidden("The balance is for finance and the coordinator.")
-    return await assignments_db.balance(conn, p.region_id, lo, hi, orgs)
+    return await assignments_db.balance(conn, p.require_region(), lo, hi, orgs)
 
 
 async def students(conn: Connection, p: Principal, month: date) -> list[students_db.StudentHours]:

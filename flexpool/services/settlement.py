@@ -265,20 +265,20 @@ async def statement(conn: Connection, p: Principal, month: date, statement_uuid:
 
 
 async def close(conn: Connection, p: Principal, month: date, now: datetime) -> MonthBook:
-    p.require_coordinator()
+    region = p.require_coordinator()
     lo, hi = month_instants(month)
     if hi > now:
         raise Conflict(ProblemType.MONTH_NOT_OVER, f"{month:%Y-%m} is not over yet; it can be closed from {local(hi):%d-%m-%Y}.")
     async with conn.transaction():
-        await settlement_db.lock_closing(conn, p.region_id)
-        if month in await settlement_db.closed_months(conn, p.region_id):
+        await settlement_db.lock_closing(conn, region)
+        if month in await settlement_db.closed_months(conn, region):
             raise Conflict(ProblemType.MONTH_CLOSED, f"{month:%Y-%m} is already closed.")
         await hours.auto_confirm(conn, now)
-        waiting = await timesheets_db.unconfirmed_loans(conn, p.region_id, lo, hi)
+        waiting = await timesheets_db.unconfirmed_loans(conn, region, lo, hi)
         if waiting:
             raise Conflict(ProblemType.HOURS_UNCONFIRMED, f"{waiting} timesheet(s) of {month:%Y-%m} still await confirmation "
                                                 f"by the planners (or 72 hours after the shift).")
-        book = await month_book(conn, _region(p), month)
-        await settlement_db.freeze(conn, p.region_id, month, p.user_id, now, book.statements)
-    return await month_book(conn, _region(p), month)
+        book = await month_book(conn, region, month)
+        await settlement_db.freeze(conn, region, month, p.user_id, now, book.statements)
+    return await month_book(conn, region, month)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 from uuid import UUID
 
 import msgspec
@@ -79,13 +78,13 @@ async def publish(conn: Connection, p: Principal, drafts: list[ShiftDraft], now:
     async with conn.transaction():
         series_id = None
         if series is not None:
-            series_id = await series_db.insert(conn, region_id=cast(UUID, p.region_id), organisation_id=org_id, booking=series,
+            series_id = await series_db.insert(conn, region_id=p.require_region(), organisation_id=org_id, booking=series,
                                                created_by=p.user_id, now=now, request_key=request_key)
         for d in drafts:
             schedule = waves.schedule(now, first.starts_at if series else d.starts_at,
                                       any(x.urgent for x in drafts) if series else d.urgent, has_partners, wave_table)
             shift_id = await shifts_db.insert(
-                conn, d, region_id=p.region_id, organisation_id=org_id, published_at=now,
+                conn, d, region_id=p.require_region(), organisation_id=org_id, published_at=now,
                 partners_at=schedule.partners_at, region_at=schedule.region_at, created_by=p.user_id,
                 request_key=request_key, series_id=series_id)
             data = {"places": d.places, "urgent": d.urgent, **access.on_behalf(p, org_id)}

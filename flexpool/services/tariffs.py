@@ -88,7 +88,7 @@ async def put_region(conn: Connection, p: Principal, new: NewTariffs, now: datet
 
 async def get_organisation(conn: Connection, p: Principal, organisation_id: UUID) -> dict:
     await access.organisation(conn, p, organisation_id, "finance", "orgAdmin", "planner", coordinator=True)
-    return await tariffs_db.override(conn, organisation_id, p.region_id)
+    return await tariffs_db.override(conn, organisation_id, p.require_region())
 
 
 async def put_organisation(conn: Connection, p: Principal, organisation_id: UUID, functions: dict[str, int],
