@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from litestar import Litestar
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 _TYPED = re.compile(r"\{([^}:]+):[^}]+\}")
 
 
-def _methods_by_path(app) -> dict[str, str]:
+def _methods_by_path(app: Litestar) -> dict[str, str]:
     cached = getattr(app.state, "allow_by_path", None)
     if cached is None:
         found: dict[str, set[str]] = {}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,10 +40,16 @@ from flexpool.config import Settings
 from flexpool.services import database
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Sequence
+
+    import asyncpg
     from litestar._openapi.schema_generation import SchemaCreator
     from litestar.typing import FieldDefinition
 
 log = logging.getLogger("flexpool.api")
+
+# Background work started with the app and stopped before its pool closes (the scheduler, the dispatcher).
+Hook = Callable[[Litestar], AbstractAsyncContextManager[object]]
 
 # The interactive docs' scripts are served by the service itself: no third-party CDN sees who reads them.
 DOCS_ASSETS = "/schema/assets"
@@ -62,11 +69,12 @@ async def check_input(request: Request) -> None:
             strict_body_problems(body, data.annotation)
 
 
-def create_app(settings: Settings | None = None, *, pool=None, lifespan_hooks=()) -> Litestar:
+def create_app(settings: Settings | None = None, *, pool: asyncpg.Pool | None = None,
+               lifespan_hooks: Sequence[Hook] = ()) -> Litestar:
     settings = settings or config_module.load()
 
     @asynccontextmanager
-    async def lifespan(app: Litestar):
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
         own_pool = pool is None
         assert settings.database_url, "the CLI resolves the embedded database before the app starts"
         app.state.pool = pool or await database.open_pool(settings.database_url, settings.db_pool_size,
@@ -139,7 +147,7 @@ class ClosedStructSchemaPlugin(StructSchemaPlugin):
 
 
 @asynccontextmanager
-async def _hooks(app, hooks):
+async def _hooks(app: Litestar, hooks: Sequence[Hook]) -> AsyncIterator[None]:
     """Background work (scheduler, dispatcher) started with the app, stopped before the pool closes."""
     stack = []
     try:

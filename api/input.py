@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from flexpool.domain.text import InvalidField, clean
+
+if TYPE_CHECKING:
+    from litestar.datastructures import MultiDict
 
 FREE_TEXT = {"description", "reason", "basis", "note"}  # fields where a line break is fine
 YEARS = (1900, 2100)
@@ -48,7 +52,7 @@ INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 INSTANT_PARAMETERS = {"from", "to"}  # every instant a query takes is one of these
 
 
-def query_problems(params) -> list[dict]:
+def query_problems(params: MultiDict[str]) -> list[dict[str, str]]:
     """Instants in a query string must carry an offset, as in bodies (RFC 3339): `from=2026-12-01T10:00`
     would otherwise mean the server's zone to one endpoint and fail in another."""
     out = []
@@ -70,7 +74,7 @@ def query_problems(params) -> list[dict]:
     return out
 
 
-def strict_body_problems(body: bytes, annotation) -> None:
+def strict_body_problems(body: bytes, annotation: object) -> None:
     """Decode the body strictly against its declared type: a number is not a boolean, a string not a number.
     Raises Litestar's ValidationException (422 naming the field), or lets a malformed body through to
     Litestar's own decoding (400)."""

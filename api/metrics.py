@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hmac
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
@@ -15,6 +15,7 @@ from litestar.types import ControllerRouterHandler
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest, start_http_server
 
 from flexpool import metrics
+from flexpool.config import Settings
 from flexpool.metrics import SUPERVISED
 from flexpool.services.errors import Conflict
 
@@ -46,7 +47,7 @@ class MetricsController(Controller):
         return Response(generate_latest(metrics.registry()).decode(), media_type=CONTENT_TYPE_LATEST)
 
 
-def metrics_routes(settings) -> list[ControllerRouterHandler]:
+def metrics_routes(settings: Settings) -> list[ControllerRouterHandler]:
     """`/metrics` on the API port: open in development, behind `FLEXPOOL_METRICS_TOKEN` when set; with
     `FLEXPOOL_METRICS_PORT` it is served on that port instead (`flexpool serve` starts it) and not here."""
     if settings.metrics_port is not None:
@@ -67,7 +68,7 @@ def metrics_routes(settings) -> list[ControllerRouterHandler]:
 
 
 @asynccontextmanager
-async def metrics_port(settings):
+async def metrics_port(settings: Settings) -> AsyncIterator[None]:
     """`/metrics` on its own port (FLEXPOOL_METRICS_PORT), for a scraper on the internal network only."""
     if settings.metrics_port is None or os.environ.get(SUPERVISED):  # served by `flexpool serve` itself
         yield

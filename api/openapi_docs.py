@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 
 PROBLEM = "application/problem+json"
@@ -200,6 +201,6 @@ class CompletedOpenAPIPlugin(OpenAPIPlugin):
         return self._openapi_schema
 
 
-def install(app) -> None:
+def install(app: Litestar) -> None:
     plugin = app.plugins.get(OpenAPIPlugin)
     plugin.__class__ = CompletedOpenAPIPlugin

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 from litestar.params import Parameter
@@ -11,6 +12,7 @@ from litestar.params import Parameter
 from flexpool.services.errors import Invalid
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="page size (default 50, max 500)")]
 Cursor = Annotated[str | None, Parameter(description="nextCursor of the previous page")]
@@ -21,11 +23,11 @@ class Page(msgspec.Struct, Generic[T], rename="camel"):
     next_cursor: str | None = None
 
 
-def encode_cursor(*key) -> str:
+def encode_cursor(*key: object) -> str:
     return base64.urlsafe_b64encode(msgspec.json.encode([str(k) for k in key])).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, *types: type) -> tuple | None:
+def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
     """The sort key a cursor carries, each part converted to its type: a crafted or truncated cursor is a
     422, never a 500 further down. Timestamps must carry their offset, as the service writes them."""
     if not cursor:
@@ -40,7 +42,7 @@ def decode_cursor(cursor: str | None, *types: type) -> tuple | None:
     return values
 
 
-def _convert(kind: type, value: str):
+def _convert(kind: type, value: str) -> object:
     if kind is datetime:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None or not 1900 <= moment.year <= 2200:
@@ -51,14 +53,15 @@ def _convert(kind: type, value: str):
     return kind(value)
 
 
-def page(rows: list, limit: int, item, key) -> Page:
+def page(rows: list[R], limit: int, item: Callable[[R], T], key: Callable[[R], tuple[object, ...]]) -> Page[T]:
     """`rows` fetched with limit + 1: the extra row only tells that there is a next page."""
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=[item(r) for r in rows], next_cursor=encode_cursor(*key(rows[-1])) if more and rows else None)
 
 
-def page_of(items: list, limit: int, cursor: str | None, key, parts: int = 2) -> Page:
+def page_of(items: list[T], limit: int, cursor: str | None, key: Callable[[T], tuple[str, ...]],
+            parts: int = 2) -> Page[T]:
     """A bounded list that is loaded whole (an organisation's members, a shift's applications, a month's
     statements) served in pages like every other list: ordered by `key` (a tuple of `parts` strings),
     the cursor carries the last key served."""

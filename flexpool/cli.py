@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -10,22 +11,24 @@ import time
 
 from flexpool import config as config_module
 from flexpool import metrics, tokens
+from flexpool.config import Settings
 from flexpool.db import embedded, migrations
+from flexpool.db.regions import Region
 from flexpool.serve import SUPERVISOR
 from flexpool.services.errors import ServiceError
 
 log = logging.getLogger("flexpool")
 
 
-def _step(message: str):
+def _step(message: str) -> contextlib.AbstractContextManager[None]:
     """Progress for anything that can take more than a second."""
 
     class _Step:
-        def __enter__(self):
+        def __enter__(self) -> None:
             self.t = time.monotonic()
             print(f"… {message}", file=sys.stderr, flush=True)
 
-        def __exit__(self, *exc):
+        def __exit__(self, *exc: object) -> None:
             if exc[0] is None:
                 print(f"✓ {message} ({time.monotonic() - self.t:.1f} s)", file=sys.stderr, flush=True)
 
@@ -35,7 +38,7 @@ def _step(message: str):
 _EMBEDDED: list[object] = []
 
 
-def database_url(settings) -> str:
+def database_url(settings: Settings) -> str:
     """The configured URL, or the embedded PostgreSQL under the data folder (started if needed)."""
     if settings.database_url:
         return settings.database_url
@@ -56,7 +59,7 @@ def _migrate(url: str) -> None:
 KILL_AFTER_SECONDS = 5
 
 
-def cmd_serve(args, settings) -> int:
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from granian import Granian
     from granian.constants import Interfaces, Loops
 
@@ -91,18 +94,18 @@ def cmd_serve(args, settings) -> int:
     return 0
 
 
-def cmd_migrate(args, settings) -> int:
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     _migrate(database_url(settings))
     return 0
 
 
-def cmd_region(args, settings) -> int:
+def cmd_region(args: argparse.Namespace, settings: Settings) -> int:
     from flexpool.services import regions
 
     url = database_url(settings)
     _migrate(url)
 
-    async def run():
+    async def run() -> Region:
         from flexpool.db.pool import connect
         conn = await connect(url)
         try:
@@ -116,20 +119,24 @@ def cmd_region(args, settings) -> int:
         print(refused.detail, file=sys.stderr)
         return 2
     print(f"region {region.name} ({region.id}) with coordinator {args.coordinator}")
-    print(tokens.issue(settings.jwt_secret, args.coordinator))
+    if settings.jwt_secret:
+        print(tokens.issue(settings.jwt_secret, args.coordinator))
+    else:  # production with an OIDC issuer only: FlexPool signs no tokens of its own
+        print("the coordinator signs in through the OIDC issuer", file=sys.stderr)
     return 0
 
 
-def cmd_token(args, settings) -> int:
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     if settings.production:
         print("development tokens are not issued in production; use the OIDC issuer", file=sys.stderr)
         return 2
     hours = min(args.hours or settings.token_max_hours, settings.token_max_hours)
+    assert settings.jwt_secret, "outside production the development secret is the default"
     print(tokens.issue(settings.jwt_secret, args.email, hours=hours))
     return 0
 
 
-def cmd_demo(args, settings, url: str | None = None) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings, url: str | None = None) -> int:
     from flexpool import demo
 
     url = url or database_url(settings)
@@ -142,7 +149,8 @@ def cmd_demo(args, settings, url: str | None = None) -> int:
         print("the demo region already exists; tokens:", file=sys.stderr)
         summary = asyncio.run(demo.people(url))
     for role, email in summary.items():
-        print(f"{role:12} {email}\n  token: {tokens.issue(settings.jwt_secret, email)}")
+        token = tokens.issue(settings.jwt_secret, email) if settings.jwt_secret else "(sign in through the OIDC issuer)"
+        print(f"{role:12} {email}\n  token: {token}")
     return 0
 
 

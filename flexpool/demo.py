@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
 
 from asyncpg import Connection
 
@@ -13,8 +15,10 @@ from flexpool.db import organisations as orgs_db
 from flexpool.db import regions as regions_db
 from flexpool.db import users as users_db
 from flexpool.db import workers as workers_db
+from flexpool.db.organisations import Organisation
 from flexpool.db.pool import connect
 from flexpool.db.tariffs import VatExemption
+from flexpool.db.workers import Worker
 from flexpool.domain.clock import AMSTERDAM, at_local
 from flexpool.domain.directory import NewSite
 from flexpool.domain.hours import HoursWorked, NoShow
@@ -29,6 +33,7 @@ from flexpool.services import shifts as shift_service
 from flexpool.services import tariffs as tariff_service
 from flexpool.services.errors import ServiceError
 from flexpool.services.identity import principal_for
+from flexpool.services.principal import Principal
 
 REGION = "Demo Regio Utrecht"
 COORDINATOR = "coordinator@demo.test"
@@ -70,7 +75,7 @@ CARE = [("helpende", 0.2), ("verzorgende-ig", 0.5), ("verpleegkundige-mbo", 0.2)
 SUPPORT = [("begeleider-3", 0.45), ("begeleider-4", 0.45), ("gedragsdeskundige", 0.1)]
 
 
-def _pick(rng: random.Random, table):
+def _pick(rng: random.Random, table: list[tuple[str, float]]) -> str:
     x, acc = rng.random(), 0.0
     for value, weight in table:
         acc += weight
@@ -133,7 +138,7 @@ async def load(url: str, *, now: datetime | None = None, workers_per_org: int = 
         await conn.close()
 
 
-async def _planning_desk(conn: Connection, rng: random.Random, region_id, org_rows) -> None:
+async def _planning_desk(conn: Connection, rng: random.Random, region_id: UUID, org_rows: list[Organisation]) -> None:
     """The region's planning desk (regio@demo.test), one organisation that delegates its planning to it, and
     favourites of De Linde: a handful of pool workers of the other VVT organisations."""
     desk = await users_db.get_or_create(conn, PEOPLE["regionPlanner"], "Rick Regioplanner")
@@ -145,7 +150,7 @@ async def _planning_desk(conn: Connection, rng: random.Random, region_id, org_ro
     await orgs_db.set_favourites(conn, linde.id, rng.sample(others, min(6, len(others))), None)
 
 
-async def _first_worker(conn: Connection, region_id, organisation_id, function: str | None):
+async def _first_worker(conn: Connection, region_id: UUID, organisation_id: UUID, function: str | None) -> Worker:
     """The organisation's first pool worker of the function (None: any), other than the demo's own worker;
     the demo is seeded, so always the same one."""
     for worker_id in await workers_db.in_pool(conn, region_id, function=function):
@@ -155,13 +160,13 @@ async def _first_worker(conn: Connection, region_id, organisation_id, function: 
     raise LookupError(f"no {function} in the pool of {organisation_id}")
 
 
-async def _principal(conn: Connection, email: str | None):
+async def _principal(conn: Connection, email: str | None) -> Principal:
     found = await principal_for(conn, email) if email else None
     assert found is not None, "every demo person exists"
     return found
 
 
-async def _secondment(conn: Connection, region_id, org_rows, now: datetime) -> None:
+async def _secondment(conn: Connection, region_id: UUID, org_rows: list[Organisation], now: datetime) -> None:
     """De Linde borrows a verzorgende IG of Thuiszorg Vecht en Venen three days a week, since the start of last
     month (agreed by all three a few days before): last month's blocks are settled when it closes, the coming
     weeks are rostered."""
@@ -193,7 +198,7 @@ async def _secondment(conn: Connection, region_id, org_rows, now: datetime) -> N
         at_local(first, time(0)), at_local(today + timedelta(days=28), time(0)), blocks), agreed + timedelta(days=1))
 
 
-async def _students(conn: Connection, region_id, org_rows) -> None:
+async def _students(conn: Connection, region_id: UUID, org_rows: list[Organisation]) -> None:
     """Two BBL students of the ROC in the stage pool, at two organisations; they see only the shifts that
     welcome students (De Linde publishes some)."""
     for org, level in ((org_rows[0], "mbo 3 BBL"), (org_rows[2], "mbo 2 BBL")):
@@ -203,7 +208,7 @@ async def _students(conn: Connection, region_id, org_rows) -> None:
                                                    "student_supervisor_function": "verzorgende-ig"})
 
 
-async def _series(conn: Connection, linde, now: datetime) -> None:
+async def _series(conn: Connection, linde: Organisation, now: datetime) -> None:
     """A series at De Linde: five late shifts next week for one person, all or none; and shifts that welcome
     students, supervised by a verzorgende IG."""
     planner = await _principal(conn, PEOPLE["planner"])
@@ -211,7 +216,7 @@ async def _series(conn: Connection, linde, now: datetime) -> None:
     monday = today + timedelta(days=7 - today.weekday())
     site = (await orgs_db.sites(conn, linde.id))[1]
 
-    def late(day: date, **extra) -> ShiftDraft:
+    def late(day: date, **extra: Any) -> ShiftDraft:
         start = at_local(day, time(15))
         return ShiftDraft(site_id=site.id, function=extra.pop("function", "verzorgende-ig"), skills=[],
                           starts_at=start, ends_at=start + timedelta(hours=8), break_minutes=30, places=1,
@@ -229,7 +234,8 @@ async def people(url: str) -> dict:
     return PEOPLE
 
 
-async def _worker(conn: Connection, rng: random.Random, region_id, org, email: str, kind: str, today: date, first: bool):
+async def _worker(conn: Connection, rng: random.Random, region_id: UUID, org: Organisation, email: str, kind: str,
+                  today: date, first: bool) -> None:
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     if first:
         name = "Wendy Werker"
@@ -289,11 +295,11 @@ async def _worker(conn: Connection, rng: random.Random, region_id, org, email: s
 SHIFT_TIMES = [(time(7), 8.5, 30), (time(15), 8.0, 30), (time(23), 8.0, 30), (time(9), 4.0, 0), (time(17), 5.0, 0)]
 
 
-async def _planner(conn: Connection, organisation_id):
+async def _planner(conn: Connection, organisation_id: UUID) -> Principal:
     return await _principal(conn, await users_db.a_planner_email(conn, organisation_id))
 
 
-async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime) -> None:
+async def _shifts(conn: Connection, rng: random.Random, region_id: UUID, now: datetime) -> None:
     """Open shifts over the next two weeks in every organisation; about a third already taken."""
     today = now.astimezone(AMSTERDAM).date()
     orgs = await orgs_db.list_in_region(conn, region_id)
@@ -326,7 +332,7 @@ async def _shifts(conn: Connection, rng: random.Random, region_id, now: datetime
                     continue
 
 
-async def _last_month(conn: Connection, rng: random.Random, region_id, now: datetime) -> None:
+async def _last_month(conn: Connection, rng: random.Random, region_id: UUID, now: datetime) -> None:
     """Last month, worked: loans between the organisations, hours confirmed (one no-show, some overtime,
     a late cancellation), and the month closed, so finance sees statements, positions and transfers."""
     today = now.astimezone(AMSTERDAM).date()

@@ -10,7 +10,12 @@ import glob
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flexpool.config import Settings
 
 # prometheus_client is imported where it is used, never at import time: it chooses between in-process and shared
 # values when first imported, and `flexpool serve` must set the shared folder before that happens in any process.
@@ -19,7 +24,7 @@ SUPERVISED = "FLEXPOOL_METRICS_SUPERVISED"
 log = logging.getLogger("flexpool.metrics")
 
 
-def registry():
+def registry() -> Any:
     """What a scrape reads: this process's values, or every worker's added up under `flexpool serve`."""
     from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
 
@@ -50,7 +55,7 @@ def registry():
         /metrics: prometheus/client_python#1199, seen here under the fuzzer). Such a file is read again, and
         left out of this one scrape if it still does not read: its values are in the next."""
 
-        def collect(self):
+        def collect(self) -> Any:
             return self.merge([f for f in glob.glob(os.path.join(self._path, "*.db")) if readable(f)],
                               accumulate=True)
 
@@ -60,7 +65,7 @@ def registry():
 
 
 @contextmanager
-def shared_between(workers: int, settings):
+def shared_between(workers: int, settings: Settings) -> Iterator[None]:
     """Around the HTTP server: with several workers, a fresh shared metrics folder (values of an earlier run
     would otherwise be added in) and the metrics port served from here."""
     if workers <= 1:

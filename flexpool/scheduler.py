@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
+import asyncpg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from asyncpg import Connection
 
@@ -19,12 +22,15 @@ from flexpool.services import announcements, hours, leavers, planning_desk, time
 
 log = logging.getLogger("flexpool.scheduler")
 
+# A job: its work at an instant, on one connection (the replica holding the job's lock runs it).
+Job = Callable[[Connection, datetime], Awaitable[object]]
+
 
 def enabled() -> bool:
     return os.environ.get("FLEXPOOL_SCHEDULER", "1") not in ("0", "false", "no")
 
 
-async def run_locked(pool, name: str, job, now: datetime | None = None) -> bool:
+async def run_locked(pool: asyncpg.Pool, name: str, job: Job, now: datetime | None = None) -> bool:
     """Run `job(conn, now)` if no other replica is running the same job; True when it ran here."""
     async with pool.acquire() as conn:
         if not await locks.try_session_lock(conn, name):
@@ -61,7 +67,8 @@ JOBS = {
 }
 
 
-def build(pool, jobs=None, clock=None) -> AsyncIOScheduler:
+def build(pool: asyncpg.Pool, jobs: dict[str, tuple[Job, dict[str, int]]] | None = None,
+          clock: Callable[[], datetime] | None = None) -> AsyncIOScheduler:
     """One in-memory scheduler per process; `clock` lets tests run the jobs at a chosen instant."""
     scheduler = AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
                                                                "misfire_grace_time": 60})
@@ -70,7 +77,7 @@ def build(pool, jobs=None, clock=None) -> AsyncIOScheduler:
     return scheduler
 
 
-async def _tick(pool, name, job, clock) -> None:
+async def _tick(pool: asyncpg.Pool, name: str, job: Job, clock: Callable[[], datetime] | None) -> None:
     try:
         await run_locked(pool, name, job, clock() if clock else None)
     except Exception:
@@ -78,7 +85,7 @@ async def _tick(pool, name, job, clock) -> None:
 
 
 @asynccontextmanager
-async def running(app):
+async def running(app: Any) -> AsyncIterator[AsyncIOScheduler]:
     scheduler = build(app.state.pool)
     scheduler.start()
     log.info("scheduler started with %d jobs", len(JOBS))

@@ -7,9 +7,11 @@ import importlib
 import os
 import signal
 import sys
+from collections.abc import Callable
+from typing import Any
 
 
-def app():
+def app() -> Any:
     """Modules are imported by name so that the core package never imports the HTTP or push layers.
     Behind a proxy on FLEXPOOL_TRUSTED_PROXIES (default: this machine), X-Forwarded-For names the client."""
     from granian.utils.proxies import wrap_asgi_with_proxy_headers
@@ -20,7 +22,7 @@ def app():
     return wrap_asgi_with_proxy_headers(create_app(lifespan_hooks=_background()), trusted_hosts=trusted)
 
 
-def _background():
+def _background() -> list[Callable[[Any], Any]]:
     from flexpool import scheduler
     if not scheduler.enabled():
         return []

@@ -22,7 +22,7 @@ from flexpool.db import outbox
 from flexpool.domain import delivery
 from flexpool.domain.messages import render
 from flexpool.domain.vocabulary import NotificationKind, NotificationStatus
-from notifications.fcm import Outcome, Push
+from notifications.fcm import FcmSender, Outcome, Push
 from notifications.metrics import BACKLOG, DEAD_LETTERS, PUSHES, RETRIES_WAITING
 
 log = logging.getLogger("flexpool.dispatcher")
@@ -33,7 +33,8 @@ LEASE = timedelta(seconds=30)
 HEARTBEAT = 10.0  # seconds
 
 class Dispatcher:
-    def __init__(self, pool, sender, *, batch: int = 500, lease: timedelta = LEASE, rng: random.Random | None = None):
+    def __init__(self, pool: asyncpg.Pool, sender: FcmSender | None, *, batch: int = 500, lease: timedelta = LEASE,
+                 rng: random.Random | None = None) -> None:
         self.pool = pool
         self.sender = sender
         self.batch = batch
@@ -56,7 +57,8 @@ class Dispatcher:
             return len(rows)
         heartbeat = asyncio.create_task(self._heartbeat(claimed))
         try:
-            outcomes = await self.sender.send(pushes) if pushes else []
+            # pushes only when there is a sender (plan_batch was told whether one can push)
+            outcomes = await self.sender.send(pushes) if pushes and self.sender is not None else []
             await self._record_durably(claimed, pushes, outcomes, now)
         finally:
             heartbeat.cancel()
@@ -73,7 +75,8 @@ class Dispatcher:
             except Exception as exc:
                 log.warning("lease heartbeat failed: %s", exc)
 
-    async def _record_durably(self, claimed, pushes, outcomes, now) -> None:
+    async def _record_durably(self, claimed: list[int], pushes: list[Push], outcomes: list[Outcome],
+                              now: datetime) -> None:
         """The pushes went out: their outcomes must be recorded, or a restart would send them again. The
         bookkeeping is retried (the database may be restarting), never the push."""
         delay = 0.2
@@ -140,7 +143,7 @@ class Dispatcher:
             if listener is not None and not listener.is_closed():
                 await listener.close()
 
-    async def _listening(self, listener, database_url: str):
+    async def _listening(self, listener: Connection | None, database_url: str) -> Connection | None:
         """The LISTEN connection, opened again after the database closed it (a restart, a failover)."""
         if listener is not None and not listener.is_closed():
             return listener

@@ -11,12 +11,14 @@ import asyncio
 import logging
 import os
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import firebase_admin
 import httpx
 from firebase_admin import _http_client, credentials, exceptions, messaging
 from firebase_admin._retry import HttpxRetry
+from google.auth.credentials import Credentials as Credential
 
 from notifications.transport import AiohttpTransport
 
@@ -55,7 +57,7 @@ class _FastClient(_http_client.HttpxAsyncClient):
     """firebase-admin's async HTTP client (OAuth flow, headers, request building as it does them) on the
     aiohttp transport (notifications.transport); its own retries off, the dispatcher retries."""
 
-    def __init__(self, credential, timeout: float, connections: int = 100) -> None:
+    def __init__(self, credential: Credential, timeout: float, connections: int = 100) -> None:
         super().__init__(credential=credential, timeout=timeout, retry_config=HttpxRetry(max_retries=0), http2=False)
         self.transport = AiohttpTransport(connections=connections, timeout=timeout)
         self._async_client = httpx.AsyncClient(timeout=timeout, headers=self._headers, transport=self.transport,
@@ -65,8 +67,8 @@ class _FastClient(_http_client.HttpxAsyncClient):
 class FcmSender:
     """Sends pushes; one firebase-admin app per sender."""
 
-    def __init__(self, credential, *, endpoint: str = DEFAULT_ENDPOINT, timeout: float = 10.0,
-                 project_id: str | None = None):
+    def __init__(self, credential: credentials.Base, *, endpoint: str = DEFAULT_ENDPOINT, timeout: float = 10.0,
+                 project_id: str | None = None) -> None:
         _point_at(endpoint)
         options: dict[str, object] = {"httpTimeout": timeout}
         if project_id:
@@ -82,7 +84,7 @@ class FcmSender:
         self._in_flight = asyncio.Semaphore(1)
 
     @classmethod
-    def from_environment(cls, environ=None) -> FcmSender | None:
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> FcmSender | None:
         """GOOGLE_APPLICATION_CREDENTIALS (a service-account file, its token_uri honoured) or application
         default credentials; None when there are none: pushes are then recorded, not sent."""
         env = os.environ if environ is None else environ

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
 from notifications.dispatcher import Dispatcher
 from notifications.fcm import FcmSender
@@ -11,8 +13,14 @@ from notifications.fcm import FcmSender
 log = logging.getLogger("flexpool.notifications")
 
 
+class App(Protocol):
+    """The app this runs beside (the push layer knows nothing of HTTP): its state holds the pool and settings."""
+
+    state: Any
+
+
 @asynccontextmanager
-async def running(app):
+async def running(app: App) -> AsyncIterator[Dispatcher]:
     sender = FcmSender.from_environment()
     if sender is None:
         log.warning("Firebase credentials not configured: notifications are recorded (see /v1/me/notifications) "

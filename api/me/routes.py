@@ -1,6 +1,7 @@
 """The caller's own profile, preferences and devices."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Annotated, Any
 from uuid import UUID
@@ -53,7 +54,7 @@ def me_out(p: Principal, profile: me_service.Profile) -> Me:
               organisations=p.organisations(), preferences=prefs, worker=worker_out(worker) if worker else None)
 
 
-def _availability_out(row) -> Availability:
+def _availability_out(row: Sequence[int]) -> Availability:
     day, start, end = availability.clock_of(availability.Window(*row))
     return Availability(day, start.strftime("%H:%M"), end.strftime("%H:%M"))
 

@@ -2,6 +2,7 @@
 templates to start from."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -15,6 +16,9 @@ from api.downloads import attachment
 from flexpool.domain import imports as rules
 from flexpool.services import imports
 from flexpool.services.principal import Principal
+
+# import_workers or import_rosters: (conn, caller, organisation, file, its content type, *, dry_run, now)
+ImportUseCase = Callable[..., Awaitable[imports.ImportReport]]
 
 DryRun = Parameter(query="dryRun", default=False, description="check every row and report, write nothing")
 COLUMNS_DOC = {
@@ -39,7 +43,7 @@ def _out(report: imports.ImportReport) -> ImportResult:
                         [{"row": r, "field": f, "message": m} for r, f, m in report.errors])
 
 
-def _routes(kind: str, use_case, *, summary: str, description: str, template_summary: str,
+def _routes(kind: str, use_case: ImportUseCase, *, summary: str, description: str, template_summary: str,
             names: tuple[str, str]) -> list[HTTPRouteHandler]:
     """The import of one kind and its template; the operation ids are those the handlers had as methods."""
     operation = "V1OrganisationsOrgId" + kind.capitalize() + "Import"

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from api.organisations.schemas import (
     INVITED,
     Block,
+    CredentialIn,
     Erasure,
     Invitation,
     Roster,
@@ -49,7 +50,7 @@ def _details(data: WorkerIn | WorkerPatch) -> WorkerDetails:
         max_loan_minutes_per_month=unset if pool is unset else pool.max_loan_minutes_per_month)
 
 
-def _credentials(items) -> list[CredentialRecord]:
+def _credentials(items: list[CredentialIn]) -> list[CredentialRecord]:
     return [CredentialRecord(c.kind, c.number, c.valid_until) for c in items]
 
 

@@ -142,7 +142,8 @@ def shift_status(s: StoredShift, now: datetime) -> ShiftStatus:
     return s.status
 
 
-def shift_out(s: StoredShift, now: datetime, assignments=None, applications=None) -> Shift:
+def shift_out(s: StoredShift, now: datetime, assignments: list[assignments_db.Assignment] | None = None,
+              applications: list[applications_db.Application] | None = None) -> Shift:
     return Shift(
         id=s.id, organisation_id=s.organisation_id, organisation_name=s.organisation_name,
         site_id=s.site_id, site=SiteRef(s.site_id, s.site_name, s.site_address, s.site_city),

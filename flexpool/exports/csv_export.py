@@ -7,6 +7,8 @@ apostrophe, so a hostile name can never run in another organisation's finance de
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from defusedcsv import csv
 
@@ -38,8 +40,8 @@ def render(st: Statement) -> bytes:
 class _TextSafeWriter:
     """defusedcsv covers the formula characters; a leading tab or carriage return (OWASP) as well."""
 
-    def __init__(self, writer):
+    def __init__(self, writer: Any) -> None:
         self.writer = writer
 
-    def writerow(self, row) -> None:
+    def writerow(self, row: Sequence[object]) -> None:
         self.writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("\t", "\r") else c for c in row])

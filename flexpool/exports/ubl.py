@@ -29,11 +29,11 @@ for prefix, uri in NS.items():
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def xml_text(value) -> str:
+def xml_text(value: object) -> str:
     return _NOT_XML.sub("", str(value))
 
 
-def _el(parent, tag: str, text=None, **attrs):
+def _el(parent: ET.Element, tag: str, text: object = None, **attrs: object) -> ET.Element:
     prefix, _, name = tag.rpartition(":")
     e = ET.SubElement(parent, f"{{{NS[prefix]}}}{name}",
                       {k.replace('_', ''): xml_text(v) for k, v in attrs.items()})
@@ -42,7 +42,7 @@ def _el(parent, tag: str, text=None, **attrs):
     return e
 
 
-def _party(parent, tag: str, p: Party) -> None:
+def _party(parent: ET.Element, tag: str, p: Party) -> None:
     party = _el(_el(parent, tag), "cac:Party")
     if p.kvk_number:
         _el(party, "cbc:EndpointID", p.kvk_number, schemeID=KVK_SCHEME)
@@ -66,7 +66,7 @@ def _party(parent, tag: str, p: Party) -> None:
         _el(legal, "cbc:CompanyID", p.kvk_number, schemeID=KVK_SCHEME)
 
 
-def _tax_category(parent, tag: str, st: Statement, with_reason: bool) -> None:
+def _tax_category(parent: ET.Element, tag: str, st: Statement, with_reason: bool) -> None:
     cat = _el(parent, tag)
     _el(cat, "cbc:ID", st.vat.category)
     _el(cat, "cbc:Percent", st.vat.percent)

@@ -16,7 +16,7 @@ from flexpool.db import users as users_db
 from flexpool.domain import waves
 from flexpool.domain.directory import NewPerson
 from flexpool.domain.events import Event
-from flexpool.domain.vocabulary import Role
+from flexpool.domain.vocabulary import Role, Tier
 from flexpool.services import candidates, effects, identity, regions
 from flexpool.services.errors import Forbidden, Invalid, NotFound
 from flexpool.services.principal import Principal
@@ -61,7 +61,7 @@ class BoardEntry(msgspec.Struct, frozen=True):
     places_open: int
     minutes_to_start: int
     acceptable_by: int
-    tier: str
+    tier: Tier
 
 
 async def board(conn: Connection, p: Principal, lo: datetime | None, hi: datetime | None, now: datetime, *,
