@@ -391,6 +391,3 @@ async def my_assignments(conn: Connection, p: Principal, lo: datetime, hi: datet
     worker = await _worker_of(conn, p)
     return await assignments_db.for_worker(conn, worker.id, lo, hi, statuses)
 
-
-async def partner_ids(conn: Connection, organisation_id: UUID) -> list[UUID]:
-    return await orgs_db.partners(conn, organisation_id)
