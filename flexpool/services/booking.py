@@ -390,4 +390,3 @@ async def my_assignments(conn: Connection, p: Principal, lo: datetime, hi: datet
                          statuses: tuple[str, ...]) -> list[Assignment]:
     worker = await _worker_of(conn, p)
     return await assignments_db.for_worker(conn, worker.id, lo, hi, statuses)
-
