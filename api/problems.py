@@ -132,9 +132,6 @@ def handle_service_error(request: Request, exc: ServiceError) -> Response:
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:
     errors = _field_errors(exc)
-    if any("malformed" in m.lower() or "json is malformed" in m.lower() for _, m in errors) or \
-            "malformed" in (exc.detail or "").lower():
-        return problem(ProblemType.MALFORMED_REQUEST, 400, "The request body is not valid JSON.", request)
     if not errors:
         errors = [("body", exc.detail or "invalid")]
     return problem(ProblemType.VALIDATION, 422, "; ".join(f"{f}: {m}" for f, m in errors), request, errors=errors)

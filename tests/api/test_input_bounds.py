@@ -200,3 +200,12 @@ async def test_the_idempotency_layer_stops_reading_at_the_limit():
     scope["headers"] = [(b"content-length", b"300000")]
     pulled.clear()
     assert await _read_bounded(scope, receive) is None and pulled == []
+
+
+async def test_a_body_that_is_not_json_is_a_400_and_a_wrong_field_a_422_naming_it(client, region):
+    headers = {**auth(region.orgs["Zonnehuis"]["planner"]), "Content-Type": "application/json"}
+    r = await client.post("/v1/shifts", content=b'{"siteId": ', headers=headers)
+    assert r.status_code == 400 and r.json()["type"] == "/problems/malformed-request"
+    r = await client.post("/v1/shifts", content=b'{"places": "two"}', headers=headers)
+    assert r.status_code == 422 and r.json()["type"] == "/problems/validation"
+    assert r.json()["errors"] == [{"field": "places", "message": "Expected `int`, got `str`"}]
