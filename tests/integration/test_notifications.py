@@ -249,8 +249,10 @@ async def test_the_dispatcher_listens_again_after_the_database_dropped_it(pool, 
         await asyncio.wait_for(_listening(pool), timeout=5)
         started = asyncio.get_running_loop().time()
         await enqueue(pool, uid, kind="booked", key="booked:again", now=datetime.now(UTC))
-        assert await asyncio.to_thread(fake_fcm.wait_received, 1, 5)
-        assert asyncio.get_running_loop().time() - started < 2.0
+        # Woken by NOTIFY, not by the 60-second poll: well under it even on a loaded machine (typically
+        # within a second; the bound is not a latency target, it tells NOTIFY from polling).
+        assert await asyncio.to_thread(fake_fcm.wait_received, 1, 15)
+        assert asyncio.get_running_loop().time() - started < 15
     finally:
         stop.set()
         dispatcher.wake.set()
