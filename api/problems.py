@@ -22,6 +22,7 @@ from api.wire import Blocker, ShiftBlockers, blockers_out, per_shift_out
 from flexpool.domain import model
 from flexpool.domain.vocabulary import ProblemType
 from flexpool.services.errors import Invalid, ServiceError
+from flexpool.services.imports import ImportRefused
 
 log = logging.getLogger("flexpool.api")
 
@@ -92,14 +93,13 @@ def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, st
 
 
 def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
-            errors: list[tuple] | None = None, blockers: list[model.Blocker] | None = None,
+            errors: list[FieldProblem] | None = None, blockers: list[model.Blocker] | None = None,
             voice: str = "worker", headers: dict[str, str] | None = None,
             per_shift: dict | None = None) -> Response:
     title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
                    instance=request.url.path if request is not None else None,
-                   errors=[FieldProblem(*e) if len(e) == 2 else FieldProblem(e[1], e[2], e[0]) for e in errors]
-                   if errors is not None else None,
+                   errors=errors,
                    blockers=blockers_out(blockers, _language(request), voice)
                    if blockers else None,
                    shifts=per_shift_out(per_shift, _language(request), voice) if per_shift else None)
@@ -120,8 +120,17 @@ def _language(request: Request | None) -> str:
     return getattr(user, "language", None) or "nl"
 
 
+def _field_problems(exc: ServiceError) -> list[FieldProblem] | None:
+    """Invalid names fields; a refused import names them by spreadsheet row."""
+    if isinstance(exc, Invalid):
+        return [FieldProblem(field, message) for field, message in exc.errors]
+    if isinstance(exc, ImportRefused):
+        return [FieldProblem(field, message, row) for row, field, message in exc.report.errors]
+    return None
+
+
 def handle_service_error(request: Request, exc: ServiceError) -> Response:
-    errors = exc.errors if isinstance(exc, Invalid) else getattr(getattr(exc, "report", None), "errors", None)
+    errors = _field_problems(exc)
     blockers = getattr(exc, "blockers", None)
     voice = getattr(exc, "voice", "worker")
     wording = getattr(exc, "wording", None)
@@ -131,10 +140,9 @@ def handle_service_error(request: Request, exc: ServiceError) -> Response:
 
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:
-    errors = _field_errors(exc)
-    if not errors:
-        errors = [("body", exc.detail or "invalid")]
-    return problem(ProblemType.VALIDATION, 422, "; ".join(f"{f}: {m}" for f, m in errors), request, errors=errors)
+    errors = _field_errors(exc) or [("body", exc.detail or "invalid")]
+    return problem(ProblemType.VALIDATION, 422, "; ".join(f"{f}: {m}" for f, m in errors), request,
+                   errors=[FieldProblem(f, m) for f, m in errors])
 
 
 def handle_http(request: Request, exc: HTTPException) -> Response:
@@ -169,7 +177,7 @@ def handle_database(request: Request, exc: asyncpg.PostgresError) -> Response:
     if isinstance(exc, (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError,
                         asyncpg.NotNullViolationError, asyncpg.DataError)):
         return problem(ProblemType.VALIDATION, 422, "A value is out of range or refers to something unknown.", request,
-                       errors=[("body", getattr(exc, "constraint_name", None) or "invalid value")])
+                       errors=[FieldProblem("body", getattr(exc, "constraint_name", None) or "invalid value")])
     return handle_internal(request, exc)
 
 
@@ -177,7 +185,7 @@ def handle_overflow(request: Request, exc: OverflowError) -> Response:
     """A date at the edge of the calendar (year 1 or 9999 with an offset) cannot be converted: bad input."""
     log.info("out-of-range value on %s %s: %s", request.method, request.url.path, exc)
     return problem(ProblemType.VALIDATION, 422, "A date or number lies outside the range FlexPool works with.", request,
-                   errors=[("body", "a date or number is out of range")])
+                   errors=[FieldProblem("body", "a date or number is out of range")])
 
 
 def handle_internal(request: Request, exc: Exception) -> Response:
