@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -21,7 +22,7 @@ from litestar.types import ExceptionHandlersMap
 from api.wire import Blocker, ShiftBlockers, blockers_out, per_shift_out
 from flexpool.domain import model
 from flexpool.domain.vocabulary import ProblemType
-from flexpool.services.errors import Invalid, ServiceError
+from flexpool.services.errors import Conflict, Invalid, ServiceError
 from flexpool.services.imports import ImportRefused
 
 log = logging.getLogger("flexpool.api")
@@ -95,7 +96,7 @@ def problem_body(slug: str, status: int, detail: str, errors: list[tuple[str, st
 def problem(slug: str, status: int, detail: str, request: Request | None = None, *,
             errors: list[FieldProblem] | None = None, blockers: list[model.Blocker] | None = None,
             voice: str = "worker", headers: dict[str, str] | None = None,
-            per_shift: dict | None = None) -> Response:
+            per_shift: dict[UUID, list[model.Blocker]] | None = None) -> Response:
     title = PROBLEMS.get(slug, (slug.replace("-", " ").capitalize(), ""))[0]
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail,
                    instance=request.url.path if request is not None else None,
@@ -130,13 +131,12 @@ def _field_problems(exc: ServiceError) -> list[FieldProblem] | None:
 
 
 def handle_service_error(request: Request, exc: ServiceError) -> Response:
-    errors = _field_problems(exc)
-    blockers = getattr(exc, "blockers", None)
-    voice = getattr(exc, "voice", "worker")
-    wording = getattr(exc, "wording", None)
-    detail = wording.words(_language(request), voice) if wording is not None else exc.detail
-    return problem(exc.slug, exc.status, detail, request, errors=errors, blockers=blockers, voice=voice,
-                   per_shift=getattr(exc, "per_shift", None))
+    """A refusal (Conflict) is told in the caller's words, with its blockers (per shift for a series)."""
+    if isinstance(exc, Conflict):
+        detail = exc.wording.words(_language(request), exc.voice) if exc.wording is not None else exc.detail
+        return problem(exc.slug, exc.status, detail, request, blockers=exc.blockers, voice=exc.voice,
+                       per_shift=exc.per_shift)
+    return problem(exc.slug, exc.status, exc.detail, request, errors=_field_problems(exc))
 
 
 def handle_validation(request: Request, exc: ValidationException) -> Response:

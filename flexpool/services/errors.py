@@ -1,6 +1,8 @@
 """What a use case can refuse with; the HTTP layer maps each to a problem type (RFC 9457)."""
 from __future__ import annotations
 
+from uuid import UUID
+
 from flexpool.domain.model import Blocker
 from flexpool.domain.vocabulary import BlockerType, ProblemType
 
@@ -40,6 +42,7 @@ class Conflict(ServiceError):
     """A state conflict with a stable slug of its own (shift-full, cancellation-window, ...)."""
 
     status = 409
+    per_shift: dict[UUID, list[Blocker]] | None = None  # a refused series: the blockers of each shift
 
     def __init__(self, slug: ProblemType, detail: str, blockers: list[Blocker] | None = None, voice: str = "worker",
                  wording: Blocker | None = None):
@@ -47,7 +50,8 @@ class Conflict(ServiceError):
         self.slug = slug
         self.blockers = blockers or []
         self.voice = voice  # blockers are told to the worker, or to the planner who books the worker
-        self.wording = wording or (self.blockers[0] if self.blockers else None)  # the detail, in the caller's words
+        # the detail, in the caller's words (None: `detail` as written)
+        self.wording: Blocker | None = wording or (self.blockers[0] if self.blockers else None)
 
 
 def problem_type(blocker: Blocker) -> ProblemType:

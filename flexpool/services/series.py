@@ -66,7 +66,7 @@ class SeriesRefused(Conflict):
     def __init__(self, per_shift: dict[UUID, list[Blocker]], voice: str = "worker"):
         first = next(iter(per_shift.values()))
         super().__init__(problem_type(first[0]), first[0].detail, first, voice)
-        self.per_shift = per_shift
+        self.per_shift: dict[UUID, list[Blocker]] | None = per_shift
 
 
 async def detail(conn: Connection, p: Principal, series_id: UUID, now: datetime) -> SeriesView:
