@@ -81,6 +81,13 @@ async def by_request(conn: Connection, booked_by: UUID, request_key: str | None,
         booked_by, request_key, shift_id))
 
 
+async def by_request_in_series(conn: Connection, booked_by: UUID, request_key: str, series_id: UUID) -> list[Assignment]:
+    """The bookings an earlier series accept with this Idempotency-Key made (its committed result)."""
+    return many(Assignment, await conn.fetch(
+        ASSIGNMENT_SELECT + " WHERE a.booked_by = $1 AND a.request_key = $2 AND s.series_id = $3 ORDER BY a.starts_at, s.id",
+        booked_by, request_key, series_id))
+
+
 async def get(conn: Connection, assignment_id: UUID) -> Assignment | None:
     return one(Assignment, await conn.fetchrow(ASSIGNMENT_SELECT + " WHERE a.id = $1", assignment_id))
 

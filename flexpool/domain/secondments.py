@@ -51,20 +51,13 @@ def with_break(starts_at: datetime, ends_at: datetime, break_minutes: int | None
 
 def validate_roster(blocks: list[Interval], lo: datetime, hi: datetime, first_day: date, last_day: date,
                     minutes_per_week: int) -> list[FieldError]:
-    """The shape of a roster: blocks inside [lo, hi) and the secondment's days, at most 24 hours, with the
-    break the law asks for, not overlapping one another, and at most the agreed minutes in any week."""
-    errors: list[FieldError] = []
-    if hi <= lo:
-        errors.append(FieldError("to", "must be after from"))
+    """The shape of every roster (worktime.roster_problems), and a secondment's own: blocks on the
+    secondment's days, with the break the law asks for, and at most the agreed minutes in any week."""
+    errors = worktime.roster_problems(lo, hi, blocks)
     for i, b in enumerate(blocks):
         if b.ends_at <= b.starts_at:
-            errors.append(FieldError(f"blocks[{i}].endsAt", "must be after startsAt"))
-            continue
+            continue  # named above; a break makes no sense for it
         length = minutes_between(b.starts_at, b.ends_at)
-        if length > 24 * 60:
-            errors.append(FieldError(f"blocks[{i}].endsAt", "a block lasts at most 24 hours"))
-        if not lo <= b.starts_at < hi:
-            errors.append(FieldError(f"blocks[{i}].startsAt", "must lie inside [from, to)"))
         day = local(b.starts_at).date()
         if not first_day <= day <= last_day:
             errors.append(FieldError(f"blocks[{i}].startsAt",
@@ -75,10 +68,6 @@ def validate_roster(blocks: list[Interval], lo: datetime, hi: datetime, first_da
             errors.append(FieldError(f"blocks[{i}].breakMinutes",
                                      f"{(length - b.break_minutes) / 60:.1f} hours of work need at least "
                                      f"{required_break(length - b.break_minutes)} minutes of break"))
-    order = sorted(range(len(blocks)), key=lambda i: blocks[i].starts_at)
-    for earlier, later in zip(order, order[1:], strict=False):
-        if blocks[later].starts_at < blocks[earlier].ends_at:
-            errors.append(FieldError(f"blocks[{later}].startsAt", "overlaps another block"))
     per_week: dict[date, int] = defaultdict(int)
     for b in blocks:
         per_week[week_start(b.starts_at)] += max(b.worked_minutes, 0)

@@ -3,7 +3,6 @@ changes; the rest is UNSET), the credentials on file, and the organisations excl
 from __future__ import annotations
 
 from datetime import date, datetime
-from itertools import pairwise
 from uuid import UUID
 
 import msgspec
@@ -12,7 +11,7 @@ from msgspec import UNSET
 from flexpool.domain.catalogue import CREDENTIAL_KINDS, Catalogue
 from flexpool.domain.changes import Change, Given
 from flexpool.domain.shifts import FieldError
-from flexpool.domain.worktime import Interval
+from flexpool.domain.worktime import Interval, roster_problems
 
 
 class WorkerDetails(Change, frozen=True, kw_only=True, omit_defaults=True):
@@ -93,17 +92,4 @@ class HomeRoster(msgspec.Struct, frozen=True):
     blocks: list[Interval]
 
     def problems(self) -> list[FieldError]:
-        """Each block after its start, at most 24 hours, starting inside the window; no two overlapping."""
-        errors = [FieldError("to", "must be after from")] if self.ends <= self.starts else []
-        for i, b in enumerate(self.blocks):
-            if b.ends_at <= b.starts_at:
-                errors.append(FieldError(f"blocks[{i}].endsAt", "must be after startsAt"))
-            elif (b.ends_at - b.starts_at).total_seconds() > 24 * 3600:
-                errors.append(FieldError(f"blocks[{i}].endsAt", "a roster block lasts at most 24 hours"))
-            if not (self.starts <= b.starts_at < self.ends):
-                errors.append(FieldError(f"blocks[{i}].startsAt", "must lie inside [from, to)"))
-        ordered = sorted(self.blocks, key=lambda b: (b.starts_at, b.ends_at))
-        for first, second in pairwise(ordered):
-            if second.starts_at < first.ends_at:
-                errors.append(FieldError("blocks", f"two blocks overlap at {second.starts_at.isoformat()}"))
-        return errors
+        return roster_problems(self.starts, self.ends, self.blocks)

@@ -20,7 +20,7 @@ import msgspec
 
 from flexpool.domain.clock import at_local, local, minutes_between, utc, week_start
 from flexpool.domain.model import Blocker
-from flexpool.domain.shifts import paid_minutes
+from flexpool.domain.shifts import FieldError, paid_minutes
 from flexpool.domain.vocabulary import BlockerType, Reason
 
 
@@ -32,6 +32,24 @@ class Interval(msgspec.Struct, frozen=True):
     @property
     def worked_minutes(self) -> int:
         return max(paid_minutes(self.starts_at, self.ends_at, self.break_minutes), 0)
+
+
+def roster_problems(starts: datetime, ends: datetime, blocks: list[Interval]) -> list[FieldError]:
+    """The shape every roster keeps (a home roster, a secondment's): a window [from, to); each block ends after
+    it starts, lasts at most 24 hours and starts inside the window; no two blocks overlap."""
+    errors = [FieldError("to", "must be after from")] if ends <= starts else []
+    for i, b in enumerate(blocks):
+        if b.ends_at <= b.starts_at:
+            errors.append(FieldError(f"blocks[{i}].endsAt", "must be after startsAt"))
+        elif (b.ends_at - b.starts_at).total_seconds() > 24 * 3600:
+            errors.append(FieldError(f"blocks[{i}].endsAt", "a roster block lasts at most 24 hours"))
+        if not (starts <= b.starts_at < ends):
+            errors.append(FieldError(f"blocks[{i}].startsAt", "must lie inside [from, to)"))
+    ordered = sorted(blocks, key=lambda b: (b.starts_at, b.ends_at))
+    for first, second in pairwise(ordered):
+        if second.starts_at < first.ends_at:
+            errors.append(FieldError("blocks", f"two blocks overlap at {second.starts_at.isoformat()}"))
+    return errors
 
 
 class Person(msgspec.Struct, frozen=True):

@@ -43,19 +43,19 @@ _CAMEL = {"opted_in": "optedIn", "max_travel_km": "maxTravelKm", "max_extra_minu
 
 async def update_preferences(conn: Connection, p: Principal, change: PreferencesChange) -> Profile:
     """Only what the caller sent changes; a worker's settings need a worker profile."""
+    worker_only, given = change.for_workers_only(), change.given()
     async with conn.transaction():
-        if change.for_workers_only():
+        if worker_only:
             worker = await workers_db.by_user(conn, p.user_id)
             if worker is None:
-                raise Invalid([(_CAMEL.get(k, k), "only a pool worker has this preference")
-                               for k in change.for_workers_only()])
+                raise Invalid([(_CAMEL.get(k, k), "only a pool worker has this preference") for k in worker_only])
             await workers_db.update(conn, worker.id, change.worker_columns())
             if change.availability is not UNSET:
                 await workers_db.replace_availability(
                     conn, worker.id, [(w.weekday, w.start_minute, w.length_minutes) for w in change.availability or []])
         quiet = change.quiet_hours
         await users_db.update_preferences(
-            conn, p.user_id, language=change.given().get("language"), digest=change.given().get("digest"),
+            conn, p.user_id, language=given.get("language"), digest=given.get("digest"),
             quiet=None if quiet is UNSET else (quiet.start, quiet.end) if quiet else (None, None))
     return await profile(conn, p)
 

@@ -48,9 +48,11 @@ def _data(s: Secondment) -> dict:
 async def _event(conn: Connection, s: Secondment, action: str, actor: UUID | None, now: datetime,
                  kind: NotificationKind | None = None, to: tuple[Audience, ...] = (), reason: str | None = None,
                  data: Mapping[str, object] | None = None) -> None:
-    fresh = await secondments_db.get(conn, s.id, s.region_id) or s
-    notices = tuple(Notice(to=who, kind=kind, key=f"{kind}:{s.id}:{now.isoformat()}", data=_data(fresh))
-                    for who in to) if kind else ()
+    notices: tuple[Notice, ...] = ()
+    if kind:  # what the notice shows as it stands after the change (an ending moves `to`)
+        fresh = await secondments_db.get(conn, s.id, s.region_id) or s
+        notices = tuple(Notice(to=who, kind=kind, key=f"{kind}:{s.id}:{now.isoformat()}", data=_data(fresh))
+                        for who in to)
     for org in (s.lender_id, s.borrower_id):  # both organisations' audit trails hold it
         await effects.record(conn, Event(subject_type="secondment", subject_id=s.id, action=action, actor=actor, at=now,
                                          organisation_id=org, reason=reason, data={"workerId": str(s.worker_id), **(data or {})},

@@ -81,8 +81,9 @@ async def detail(conn: Connection, p: Principal, series_id: UUID, now: datetime)
         return SeriesView(found, shifts)
     except (NotFound, Forbidden):
         pass
-    if any([await may_see(conn, p, s, now) for s in shifts]):
-        return SeriesView(found, shifts)
+    for s in shifts:
+        if await may_see(conn, p, s, now):
+            return SeriesView(found, shifts)
     raise NotFound("series")
 
 
@@ -135,8 +136,7 @@ async def accept(conn: Connection, p: Principal, series_id: UUID, now: datetime,
 
 async def _done(conn: Connection, p: Principal, found: Series, worker: Worker, request_key: str) -> SeriesBooking | None:
     """What an earlier request with this Idempotency-Key did on this series (its committed result)."""
-    made = [a for s in await series_db.shifts(conn, found.id)
-            if (a := await assignments_db.by_request(conn, p.user_id, request_key, s.id)) is not None]
+    made = await assignments_db.by_request_in_series(conn, p.user_id, request_key, found.id)
     if made:
         return SeriesBooking(found.id, made, [])
     if found.booking == BookingMode.APPROVAL:

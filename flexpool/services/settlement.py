@@ -238,16 +238,10 @@ def _visible_organisations(p: Principal) -> set[str] | None:
     return orgs
 
 
-def _region(p: Principal) -> UUID:
-    """The region whose settlement the caller sees: theirs (finance and the coordinator hold a role in it)."""
-    if p.region_id is None:
-        raise Forbidden("Settlements are for finance and the coordinator.")
-    return p.region_id
-
 
 async def settlement(conn: Connection, p: Principal, month: date) -> MonthBook:
     visible = _visible_organisations(p)
-    book = await month_book(conn, _region(p), month)
+    book = await month_book(conn, p.require_region(), month)
     if visible is None:
         return book
     return MonthBook(book.month, book.status,

@@ -1,4 +1,7 @@
 """The directory endpoints: success, validation, 401, 403 and another organisation's data (404)."""
+import json
+from uuid import UUID
+
 import pytest
 
 from tests.helpers import Region, auth, local
@@ -64,6 +67,25 @@ async def test_organisations(client, region):
     r = await client.post("/v1/shifts/batch", json={"shifts": [{"a\nb": 1}]}, headers=auth(zon["admin"]))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "shifts[0].a\nb"
 
+
+async def test_an_organisation_change_is_checked_compacted_and_audited(client, region, pool):
+    """PATCH changes only what is sent; a VAT number is stored as the tax office writes it; Waadi registered
+    and exempt at once is refused; what changed is audited from and to."""
+    zon = region.orgs["Zonnehuis"]
+    url, admin = f"/v1/organisations/{zon['id']}", auth(zon["admin"])
+    r = await client.patch(url, json={"vatNumber": "NL 8104.33.941.B01", "city": "Amersfoort"}, headers=admin)
+    assert r.status_code == 200 and r.json()["vatNumber"] == "NL810433941B01" and r.json()["city"] == "Amersfoort"
+    r = await client.patch(url, json={"waadiRegistered": True, "waadiExempt": True}, headers=admin)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "waadiExempt", r.text
+    r = await client.patch(url, json={"iban": "NL00BANK0123456789"}, headers=admin)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "iban"
+    after = (await client.get(url, headers=admin)).json()
+    assert after["city"] == "Amersfoort" and after.get("waadiExempt") is not True and after.get("iban") is None
+    async with pool.acquire() as conn:
+        changed = await conn.fetch("SELECT data FROM audit_events WHERE subject_id = $1 AND action = 'settings-changed'",
+                                   UUID(zon["id"]))
+    data = [json.loads(c["data"]) if isinstance(c["data"], str) else c["data"] for c in changed]
+    assert data == [{"vat_number": {"from": None, "to": "NL810433941B01"}, "city": {"from": None, "to": "Amersfoort"}}]
 
 async def test_members_and_sites_are_scoped(client, region):
     zon, west = region.orgs["Zonnehuis"], region.orgs["Thuiszorg West"]

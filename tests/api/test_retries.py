@@ -63,3 +63,21 @@ async def test_approving_and_declining_retried_after_a_lost_answer(client, regio
     await lose_answer(pool, "decline-1")
     again = await client.post(f"/v1/applications/{apps[1]['id']}/decline", headers=key)
     assert declined.status_code == again.status_code == 200 and again.json()["status"] == "declined"
+
+
+async def test_a_series_accept_retried_after_a_lost_answer_gets_its_bookings(client, region, pool):
+    from tests.helpers import future
+
+    body = {"shifts": [shift_body(region, start=future(d, 7), hours=8, break_minutes=30, urgent=True) for d in (3, 4)]}
+    series = await client.post("/v1/series", json=body, headers=auth(region.orgs["Zonnehuis"]["planner"]))
+    assert series.status_code == 201, series.text
+    worker = {**auth("lender@mail.test"), "Idempotency-Key": "series-1"}
+    booked = await client.post(f"/v1/series/{series.json()['id']}/accept", headers=worker)
+    await lose_answer(pool, "series-1")
+    again = await client.post(f"/v1/series/{series.json()['id']}/accept", headers=worker)
+    assert booked.status_code == again.status_code == 201, again.text
+    assert [a["id"] for a in again.json()["assignments"]] == [a["id"] for a in booked.json()["assignments"]]
+    assert len(booked.json()["assignments"]) == 2
+    # Without the key, the series is taken.
+    assert (await client.post(f"/v1/series/{series.json()['id']}/accept",
+                              headers=auth("lender@mail.test"))).status_code == 409
