@@ -42,6 +42,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STARTUP = 60.0  # seconds: a cold start on a busy 2-core machine (imports, migrations check, worker processes)
+
+
+async def wait_ready(proc: subprocess.Popen, url: str, within: float = STARTUP) -> None:
+    """Until `flexpool serve` at `url` answers /health/ready; at once when it exited instead (its exit code
+    says why)."""
+    deadline = asyncio.get_running_loop().time() + within
+    async with httpx.AsyncClient(timeout=10) as client:
+        while asyncio.get_running_loop().time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"API process exited with {proc.returncode} before it was ready")
+            try:
+                if (await client.get(url + "/health/ready")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)  # waiting for a process to start, not papering over a race
+    raise RuntimeError(f"API process did not answer /health/ready within {within:.0f} s")
+
+
 @asynccontextmanager
 async def api_processes(database_url: str, count: int = 1, **env: str):
     """Yields the base URLs once every process answers /health/ready."""
@@ -52,17 +72,8 @@ async def api_processes(database_url: str, count: int = 1, **env: str):
             port = free_port()
             procs.append(serve(port, environ))
             urls.append(f"http://127.0.0.1:{port}")
-        async with httpx.AsyncClient(timeout=30) as c:
-            for url in urls:
-                for _ in range(200):
-                    try:
-                        if (await c.get(url + "/health/ready")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    await asyncio.sleep(0.05)  # waiting for a process to start, not papering over a race
-                else:
-                    raise RuntimeError("API process did not start")
+        for proc, url in zip(procs, urls, strict=True):
+            await wait_ready(proc, url)
         yield urls
     finally:
         for p in procs:

@@ -1,13 +1,12 @@
 """The calendar feed per RFC 5545: a VTIMEZONE for every TZID, a DTSTAMP that changes only with the
 event, one charset; and the link uses the port `flexpool serve --port` listens on."""
-import asyncio
 from datetime import datetime, timedelta
 
 import httpx
 from icalendar import Calendar
 
 from tests.helpers import Region, auth, in_hours
-from tests.processes import free_port, serve, user_environment
+from tests.processes import free_port, serve, user_environment, wait_ready
 
 
 async def book_one(client, pool):
@@ -49,14 +48,8 @@ async def test_the_feed_link_uses_the_port_the_service_listens_on(database_url, 
     env.pop("FLEXPOOL_PUBLIC_URL", None)
     proc = serve(port, env)
     try:
+        await wait_ready(proc, f"http://127.0.0.1:{port}")
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
-            for _ in range(300):
-                try:
-                    if (await c.get("/health/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)  # waiting for the process to start
             r = await c.get("/v1/me/calendar", headers=auth("cal@mail.test"))
             assert r.json()["url"].startswith(f"http://127.0.0.1:{port}/v1/calendar/")
             assert (await c.get(r.json()["url"].removeprefix(f"http://127.0.0.1:{port}"))).status_code == 200

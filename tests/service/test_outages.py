@@ -1,14 +1,11 @@
 """When the database is away or busy: a 503 with Retry-After (not a 500 with a traceback per request), a
 readiness that tells busy from down, and the embedded database that ends with `flexpool serve`."""
-import asyncio
 import logging
 import signal
 
-import httpx
-
 from flexpool.services.regions import create_region
 from tests.helpers import auth
-from tests.processes import alive, free_port, serve, user_environment
+from tests.processes import alive, free_port, serve, user_environment, wait_ready
 
 
 class FailingPool:
@@ -83,16 +80,7 @@ async def test_the_embedded_database_stops_with_the_service(tmp_path):
     proc = serve(port, env)
     pid_file = tmp_path / "data" / "pgdata" / "postmaster.pid"
     try:
-        async with httpx.AsyncClient(timeout=5) as c:
-            for _ in range(1200):
-                try:
-                    if (await c.get(f"http://127.0.0.1:{port}/health/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.05)  # waiting for initdb and the service to start
-            else:
-                raise AssertionError("the service did not start")
+        await wait_ready(proc, f"http://127.0.0.1:{port}", within=90)  # initdb first, then the service
         postmaster = int(pid_file.read_text().split()[0])
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
